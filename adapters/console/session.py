@@ -1,0 +1,148 @@
+"""The local console adapter: type as anyone, see every chat.
+
+One line is one thing a person does::
+
+    @sam /report            sam writes /report in their private chat (and becomes the speaker)
+    I was followed          the current speaker writes this
+    > Yes, I'm in danger    press a button by its label (newest first) or by its [number]
+    @lena #team /summary    lena writes in the team channel
+    switch alice            make alice the speaker
+    wait 3                  let 3 seconds pass (for scripts that watch timers)
+
+Lines starting with ``#`` are comments. When standard input is not a terminal the same lines are
+read as a script and echoed, so a whole story can be replayed and read back as a transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from adapters.console.messenger import ConsoleMessenger
+from bot.app import BotApp
+from bot.domain import PlatformUser
+from bot.messages import Inbound
+from bot.team import CONSOLE, CONSOLE_CHANNEL
+
+HELP = """\
+Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in
+the team channel; '> Acknowledge' or '> 3' presses a button in the speaker's chat; 'switch alice'
+changes who speaks; 'help' shows this; 'quit' ends. Members in this demo: {members}.
+Anyone else is a participant."""
+
+
+@dataclass
+class Line:
+    """One parsed console line."""
+
+    speaker: str
+    channel: bool
+    text: str
+    press: str | None
+
+
+def parse(line: str, current: str) -> Line | str | None:
+    """A console line as an action, an instruction for the console itself, or nothing."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    first, _, rest = stripped.partition(" ")
+    if first in ("help", "quit", "exit") and not rest:
+        return first
+    if first in ("switch", "wait") and rest:
+        return stripped
+    speaker = current
+    if first.startswith("@") and len(first) > 1:
+        speaker = first[1:].lower()
+        stripped = rest.strip()
+    channel = False
+    if stripped.startswith("#team"):
+        channel = True
+        stripped = stripped.removeprefix("#team").strip()
+    if stripped.startswith(">"):
+        return Line(speaker, channel, "", stripped[1:].strip())
+    return Line(speaker, channel, stripped, None)
+
+
+class ConsoleAdapter:
+    def __init__(self, app: BotApp, messenger: ConsoleMessenger, out: TextIO) -> None:
+        self.app = app
+        self.messenger = messenger
+        self.out = out
+        self.current = "sam"
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def help_text(self) -> str:
+        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.app.team.members)
+        return HELP.format(members=members)
+
+    async def run(self, source: TextIO, interactive: bool) -> None:
+        self.say(self.help_text() + "\n")
+        loop = asyncio.get_running_loop()
+        await self.app.flush()
+        while True:
+            if interactive:
+                prompt = f"{self.current}> "
+                try:
+                    line = await loop.run_in_executor(None, input, prompt)
+                except EOFError:
+                    break
+            else:
+                line = await loop.run_in_executor(None, source.readline)
+                if not line:
+                    break
+                if line.strip():
+                    self.say(f">>> {line.rstrip()}")
+            if not await self.perform(line):
+                break
+            await self.app.flush()
+
+    async def perform(self, line: str) -> bool:
+        """Carry out one line; False when the person wants to quit."""
+        parsed = parse(line, self.current)
+        if parsed is None:
+            return True
+        if parsed in ("quit", "exit"):
+            return False
+        if parsed == "help":
+            self.say(self.help_text())
+            return True
+        if isinstance(parsed, str):
+            word, _, arg = parsed.partition(" ")
+            if word == "switch":
+                self.current = arg.strip().lstrip("@").lower()
+                self.say(f"(now speaking as {self.current})")
+            elif word == "wait":
+                try:
+                    await asyncio.sleep(float(arg))
+                except ValueError:
+                    self.say("(wait takes a number of seconds)")
+            return True
+        self.current = parsed.speaker
+        chat_id = CONSOLE_CHANNEL if parsed.channel else parsed.speaker
+        token = None
+        if parsed.press is not None:
+            shown = self.messenger.find_button(chat_id, parsed.press)
+            if shown is None:
+                self.say(f"(there is no button '{parsed.press}' in {parsed.speaker}'s chat)")
+                return True
+            token = shown.token
+        await self.app.handle(
+            Inbound(
+                sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
+                chat_id=chat_id,
+                private=not parsed.channel,
+                text=parsed.text,
+                button=token,
+            )
+        )
+        return True
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()

@@ -1,0 +1,167 @@
+"""Opening and acknowledging cases: the rules, whatever platform the request came from.
+
+Each function runs inside the caller's unit of work, so the case, its audit entries and every
+message it causes commit together.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot import escalation
+from bot.conflicts import conflict_reason
+from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
+from bot.messages import Address
+from bot.ports import NewCase
+from bot.richtext import Rich, bold, rich
+from bot.teamfile import Member
+from bot.unit_of_work import UnitOfWork
+from bot.views import acknowledged_page, case_details, channel_line
+
+
+def severity_for(body: ReportBody) -> Severity:
+    if body.help_now or body.danger == "yes":
+        return Severity.CRITICAL
+    if body.danger == "not_sure":
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
+async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -> Case:
+    """Store the report and its case, page the first step and post the redacted channel line.
+
+    An anonymous reporter's identity is not stored at all: nobody, not even the bot, can link the
+    case back to them afterwards.
+    """
+    anonymous = body.disclosure == "anonymous"
+    stored_reporter = None if anonymous else reporter
+    reporter_key = None if anonymous else uow.person_key(reporter)
+    report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
+    report.id = await uow.tx.add_report(report, reporter_key)
+    case = await uow.tx.add_case(
+        NewCase(
+            report_id=report.id,
+            severity=severity_for(body),
+            disclosure=body.disclosure or "pseudonymous",
+            excluded=list(body.excluded),
+            policy=escalation.policy_snapshot(uow.team),
+            reporter_key=reporter_key,
+            created_at=uow.now,
+        )
+    )
+    await uow.audit(case, "reporter", "opened", severity=case.severity.value)
+    await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
+    await escalation.start(uow, case, report)
+    await uow.tx.save_case(case)
+    return case
+
+
+def reporter_address(report: Report) -> Address | None:
+    if report.reporter is None:
+        return None
+    return Address(report.reporter.platform, report.reporter.user_id)
+
+
+async def tell_reporter(uow: UnitOfWork, case: Case, report: Report, text: Rich) -> bool:
+    """Message the reporter of a case, if they left a way to reach them."""
+    address = reporter_address(report)
+    if address is None or report.reporter is None:
+        return False
+    await uow.send(
+        address,
+        text,
+        audience=uow.reporter_audience(report.reporter),
+        purpose="reporter",
+        case_id=case.id,
+    )
+    return True
+
+
+class AckOutcome(enum.Enum):
+    ACKNOWLEDGED = "acknowledged"
+    ALREADY = "already"
+    NOT_A_HANDLER = "not_a_handler"
+    CONFLICTED = "conflicted"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class AckResult:
+    outcome: AckOutcome
+    case: Case
+    message: Rich
+
+
+async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
+    """Take a case: assign it, stop the chain, tell the reporter and update every page."""
+    report = await uow.tx.get_report(case.report_id)
+    actor = f"member:{member.id}"
+    if not uow.team.is_handler(member):
+        await uow.audit(case, actor, "ack_refused", reason="not a handler")
+        return AckResult(
+            AckOutcome.NOT_A_HANDLER,
+            case,
+            rich("Only safety contacts and leads can take a case."),
+        )
+    reason = conflict_reason(case, report.body, member)
+    if reason is not None:
+        await uow.audit(case, actor, "ack_refused", reason=reason)
+        return AckResult(
+            AckOutcome.CONFLICTED,
+            case,
+            rich(
+                f"You can't take {case.code}: you have a conflict of interest with it. "
+                "Others are being paged; nothing else is needed from you."
+            ),
+        )
+    if case.state != CaseState.NEW:
+        who = "you" if case.handler == member.id else uow.team.member_name(case.handler)
+        when = ""
+        if case.acknowledged_at is not None:
+            when = " at " + uow.team.local(case.acknowledged_at).strftime("%H:%M")
+        return AckResult(
+            AckOutcome.ALREADY,
+            case,
+            rich(bold(case.code), f" was already acknowledged by {who}{when}."),
+        )
+    case.state = CaseState.ACKNOWLEDGED
+    case.handler = member.id
+    case.acknowledged_at = uow.now
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
+    await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER])
+    await uow.audit(case, actor, "acknowledged")
+    await update_posts(uow, case)
+    handler_words = "A member of the safety team"
+    if uow.team.config.team.show_handler_names:
+        handler_words = member.name
+    await tell_reporter(
+        uow,
+        case,
+        report,
+        rich(
+            f"{handler_words} has picked up your report ",
+            bold(case.code),
+            ". They will follow up as you asked. You can write here at any time.",
+        ),
+    )
+
+    details = case_details(case, report, uow.team, show_identity=case.disclosure == "named")
+    return AckResult(
+        AckOutcome.ACKNOWLEDGED,
+        case,
+        rich(
+            bold(f"You're handling {case.code}."),
+            " The reporter has been told that someone picked it up.\n\n",
+            details,
+        ),
+    )
+
+
+async def update_posts(uow: UnitOfWork, case: Case) -> None:
+    """Bring every page and channel post of a case up to date, without re-sending them."""
+    for row in await uow.tx.outbox_for_case(case.id, ["page"]):
+        await uow.edit(row.id, acknowledged_page(case, uow.team))
+    for row in await uow.tx.outbox_for_case(case.id, ["channel"]):
+        await uow.edit(row.id, channel_line(case, uow.team, uow.now))

@@ -1,0 +1,170 @@
+"""The ``fsbot`` command line (click): demo, run, init and check-config."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from bot.clock import SystemClock
+from bot.crypto import EncryptionKeyError, generate_key
+from bot.demo import demo_team_text
+from bot.settings import Settings
+from bot.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise click.ClickException(f"Invalid FSB_ settings (environment or .env):\n{exc}") from exc
+
+
+def _load_team(path: Path) -> TeamFile:
+    try:
+        return load_team_file(path)
+    except TeamFileError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2) from exc
+
+
+@click.group()
+def main() -> None:
+    """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
+
+
+@main.command()
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(path_type=Path),
+    default=Path("fsbot-demo.db"),
+    show_default=True,
+    help="SQLite file for the demo.",
+)
+@click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
+def demo(database: Path, fresh: bool) -> None:
+    """Try the bot locally: type as any participant or member, no accounts needed."""
+    team_path = database.with_suffix(".team.toml")
+    key_path = database.with_suffix(".key")
+    if fresh:
+        for path in (
+            database,
+            Path(f"{database}-wal"),
+            Path(f"{database}-shm"),
+            team_path,
+            key_path,
+        ):
+            path.unlink(missing_ok=True)
+    if not key_path.exists():
+        key_path.write_text(generate_key())
+        key_path.chmod(0o600)
+    if not team_path.exists():
+        team_path.write_text(demo_team_text(SystemClock().now()))
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    _run_console(database, _load_team(team_path), key_path.read_text().strip())
+
+
+@main.command()
+def run() -> None:
+    """Run the bot with the team file and the adapters whose credentials are set."""
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if settings.encryption_key is None:
+        raise click.ClickException(
+            "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
+            " start without a key. Run `fsbot init` to create one in .env, and keep it safe."
+        )
+    if settings.telegram_token is not None or settings.slack_bot_token is not None:
+        raise click.ClickException(
+            "Telegram and Slack credentials are set, but this version has only the console"
+            " adapter. Unset them to run on the console."
+        )
+    try:
+        database = settings.sqlite_path
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _run_console(
+        database, _load_team(settings.team_file), settings.encryption_key.get_secret_value()
+    )
+
+
+def _run_console(database: Path, config: TeamFile, key: str) -> None:
+    from adapters.console.messenger import ConsoleMessenger
+    from adapters.console.session import ConsoleAdapter, stdin_is_terminal
+    from bot.app import BotApp
+
+    async def go() -> None:
+        messenger = ConsoleMessenger(sys.stdout)
+        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
+        await app.start()
+        try:
+            await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
+            await app.flush()
+        finally:
+            await app.stop()
+
+    try:
+        asyncio.run(go())
+    except EncryptionKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to write team.toml and .env.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init(directory: Path, force: bool) -> None:
+    """Write a commented starter team.toml and a .env with a fresh encryption key."""
+    directory.mkdir(parents=True, exist_ok=True)
+    team_path, env_path = directory / "team.toml", directory / ".env"
+    for path in (team_path, env_path):
+        if path.exists() and not force:
+            raise click.ClickException(f"{path} exists; use --force to overwrite it.")
+    team_path.write_text(starter_team_text())
+    env_path.write_text(
+        "# Written by `fsbot init`. Keep this key secret and backed up: without it the stored\n"
+        "# reports cannot be read.\n"
+        f"FSB_ENCRYPTION_KEY={generate_key()}\n"
+        f"FSB_TEAM_FILE={team_path.name}\n"
+        "FSB_DATABASE=sqlite:///fsbot.db\n"
+    )
+    os.chmod(env_path, 0o600)
+    click.echo(
+        f"Wrote {team_path} and {env_path}. Edit the team file, then run `fsbot check-config`."
+    )
+
+
+@main.command("check-config")
+@click.argument("team_file", required=False, type=click.Path(path_type=Path))
+def check_config(team_file: Path | None) -> None:
+    """Check the team file; name the line and field of every mistake."""
+    path = team_file or _settings().team_file
+    try:
+        config = load_team_file(path)
+    except TeamFileError as exc:
+        click.echo(str(exc), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} in {path}.", err=True)
+        raise SystemExit(1) from exc
+    click.echo(
+        f"{path}: OK. {len(config.members)} members, {len(config.rota)} shifts,"
+        f" {len(config.escalation.steps)} escalation steps."
+    )

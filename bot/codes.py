@@ -1,0 +1,29 @@
+"""Case codes and button tokens.
+
+A case code is read aloud on a phone or across a noisy room, so it avoids look-alikes (0/O, 1/I).
+A button token is opaque and short enough for Telegram's 64-byte callback data.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_PREFIX = "FS-"
+
+
+def new_case_code(length: int = 4) -> str:
+    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_case_code(text: str) -> str:
+    """Accept ``fs-7k3q``, ``7K3Q`` or ``FS 7K3Q`` as people will type them."""
+    cleaned = text.strip().upper().replace(" ", "-")
+    if not cleaned.startswith(CODE_PREFIX):
+        cleaned = CODE_PREFIX + cleaned.removeprefix("FS").lstrip("-")
+    return cleaned
+
+
+def new_token() -> str:
+    """16 URL-safe characters: 96 random bits."""
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,141 @@
+"""The outbox worker: the only code that talks to platforms to send.
+
+Rows are committed before this sees them, so a crash before sending loses nothing: the next start
+sends what is pending. A row is marked sent right after the platform accepts it; a death between the
+two re-sends it once on restart (at least once: a repeated page beats a lost one). Rate limits wait
+``retry_after``; other failures back off; a person who blocked the bot is marked unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.failpoints import failpoint
+from bot.messages import Outbound
+from bot.ports import DeliveryError, Messenger, OutboxRow, Store
+from bot.unit_of_work import EDITABLE_PURPOSES
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=5)
+MAX_ATTEMPTS = 50
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        store: Store,
+        messengers: dict[str, Messenger],
+        clock: Clock,
+        on_unreachable: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._messengers = messengers
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._on_unreachable = on_unreachable
+
+    def wake(self) -> None:
+        """New rows were committed: look at the outbox now rather than at the next deadline."""
+        self._wake.set()
+
+    async def flush(self) -> int:
+        """Send everything due now; return how many rows were handled. Safe to call anytime."""
+        handled = 0
+        async with self._lock:
+            while True:
+                async with self._store.transaction() as tx:
+                    rows = await tx.due_outbox(self._clock.now())
+                if not rows:
+                    return handled
+                for row in rows:
+                    await self._deliver(row)
+                    handled += 1
+
+    async def run(self) -> None:
+        """Deliver forever: wake on new rows or at the next retry time."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception:  # keep delivering; the row stays pending and is retried
+                log.exception("outbox flush failed")
+            async with self._store.transaction() as tx:
+                due = await tx.next_outbox_due()
+            timeout = None
+            if due is not None:
+                timeout = max(0.05, (due - self._clock.now()).total_seconds())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        now = self._clock.now()
+        if row.message is None:
+            async with self._store.transaction() as tx:
+                await tx.mark_failed(row.id, "no payload")
+            return
+        message = row.message
+        if row.replaces is not None:
+            prepared = await self._edit_target(row, message, now)
+            if prepared is None:
+                return
+            message = prepared
+        messenger = self._messengers.get(message.address.platform)
+        if messenger is None:
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, now + timedelta(minutes=1), "platform not running")
+            return
+        failpoint("before_send")
+        try:
+            ref = await messenger.send(message)
+        except DeliveryError as error:
+            await self._failed(row, message, error, now)
+            return
+        async with self._store.transaction() as tx:
+            purge = row.purpose not in EDITABLE_PURPOSES
+            await tx.mark_sent(row.id, ref, self._clock.now(), purge=purge)
+        log.info("delivered outbox row %s (%s)", row.id, row.purpose)
+
+    async def _edit_target(
+        self, row: OutboxRow, message: Outbound, now: datetime
+    ) -> Outbound | None:
+        """An edit needs the platform id of the message it changes; wait for it if unsent."""
+        assert row.replaces is not None
+        async with self._store.transaction() as tx:
+            original = await tx.get_outbox(row.replaces)
+            if original is None or original.status == "failed":
+                await tx.mark_failed(row.id, "original message was never delivered")
+                return None
+            if original.sent_ref is None:
+                await tx.mark_retry(row.id, now + timedelta(seconds=1), "original not sent yet")
+                return None
+        return Outbound(message.address, message.text, message.choices, original.sent_ref)
+
+    async def _failed(
+        self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
+    ) -> None:
+        log.warning("delivery of outbox row %s failed: %s", row.id, error.reason)
+        async with self._store.transaction() as tx:
+            if error.unreachable:
+                await tx.mark_unreachable(message.address.platform, message.address.chat_id, now)
+            if error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
+                await tx.mark_failed(row.id, error.reason)
+            else:
+                wait = (
+                    timedelta(seconds=error.retry_after)
+                    if error.retry_after is not None
+                    else backoff(row.attempts)
+                )
+                await tx.mark_retry(row.id, now + wait, error.reason)
+        if error.unreachable and self._on_unreachable is not None:
+            self._on_unreachable(message.address.platform, message.address.chat_id)

@@ -1,0 +1,150 @@
+"""Domain vocabulary: cases, reports and the words for their states.
+
+Plain dataclasses with no I/O. The Store persists them (encrypting what is private); services
+change them and write the audit trail.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class CaseState(enum.StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    INVESTIGATING = "investigating"
+    ACTION_TAKEN = "action_taken"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+OPEN_STATES = frozenset(
+    {
+        CaseState.NEW,
+        CaseState.ACKNOWLEDGED,
+        CaseState.INVESTIGATING,
+        CaseState.ACTION_TAKEN,
+        CaseState.REOPENED,
+    }
+)
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
+
+# How a state reads to a reporter: plain words, no jargon.
+STATE_FOR_REPORTER = {
+    CaseState.NEW: "received, waiting for a safety contact to pick it up",
+    CaseState.ACKNOWLEDGED: "picked up by a safety contact",
+    CaseState.INVESTIGATING: "being looked into",
+    CaseState.ACTION_TAKEN: "action has been taken",
+    CaseState.RESOLVED: "resolved",
+    CaseState.CLOSED: "closed",
+    CaseState.REOPENED: "reopened and being looked at again",
+}
+
+# How a state reads in the team channel.
+STATE_FOR_TEAM = {
+    CaseState.NEW: "awaiting acknowledgement",
+    CaseState.ACKNOWLEDGED: "acknowledged",
+    CaseState.INVESTIGATING: "investigating",
+    CaseState.ACTION_TAKEN: "action taken",
+    CaseState.RESOLVED: "resolved",
+    CaseState.CLOSED: "closed",
+    CaseState.REOPENED: "reopened",
+}
+
+
+@dataclass(frozen=True)
+class PlatformUser:
+    """Somebody on a platform, as the adapter saw them."""
+
+    platform: str
+    user_id: str
+    display_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The identity string that is blind-indexed; never stored in the clear."""
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass
+class ReportBody:
+    """What a reporter told us. Stored encrypted as a whole."""
+
+    danger: str = ""  # yes | no | not_sure
+    role: str = ""  # target | witness | on_behalf
+    account: list[str] = field(default_factory=list)
+    when: str = ""
+    where: str = ""  # venue | nearby_event | travel | accommodation | online | other
+    where_detail: str = ""
+    who: str = ""
+    affiliation: str = (
+        ""  # participant | organizer | board_staff | venue_staff | other_event | unknown
+    )
+    witnesses: str = ""
+    disclosure: str = ""  # named | pseudonymous | anonymous
+    contact: str = ""
+    excluded: list[str] = field(default_factory=list)  # member ids
+    outcome: str = ""
+    location_now: list[str] = field(default_factory=list)
+    help_now: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReportBody:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class Report:
+    id: int | None
+    created_at: datetime
+    body: ReportBody
+    reporter: PlatformUser | None  # None when the reporter chose to stay anonymous
+
+
+@dataclass
+class Case:
+    id: int
+    code: str
+    report_id: int
+    severity: Severity
+    state: CaseState
+    created_at: datetime
+    updated_at: datetime
+    handler: str | None  # member id
+    acknowledged_at: datetime | None
+    disclosure: str
+    excluded: list[str]
+    policy: dict[str, Any]
+    esc_step: int
+    esc_round: int
+    reporter_key: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    case_id: int
+    at: datetime
+    actor: str  # "member:alice", "reporter", "system"
+    kind: str
+    detail: dict[str, Any]

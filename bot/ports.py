@@ -1,0 +1,179 @@
+"""The ports the core needs, implemented outside it.
+
+``Store`` is persistence (SQLite now, PostgreSQL later): every change happens inside one
+``transaction()``, so a handler's effects (case, audit, outbox rows, the processed delivery
+id) commit together or not at all. Implementations encrypt private values themselves; the core hands them
+plain values. ``Messenger`` is one platform's way to deliver an :class:`Outbound`.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain import AuditEntry, Case, CaseState, Report, ReportBody, Severity
+from bot.messages import Outbound
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    token: str
+    audience: str  # "member:<id>" or "reporter:<blind index>"
+    action: str
+    args: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    case_id: int | None
+    purpose: str  # page | channel | reply | notice
+    message: Outbound | None  # None once a private message has been sent and purged
+    replaces: int | None  # outbox id of the message this one edits
+    status: str  # pending | sent | failed
+    attempts: int
+    next_attempt_at: datetime
+    sent_ref: str | None
+
+
+@dataclass(frozen=True)
+class TimerRow:
+    id: int
+    due_at: datetime
+    kind: str
+    case_id: int | None
+    payload: dict[str, Any]
+    fence: int
+
+
+@dataclass(frozen=True)
+class NewCase:
+    report_id: int
+    severity: Severity
+    disclosure: str
+    excluded: list[str]
+    policy: dict[str, Any]
+    reporter_key: str | None
+    created_at: datetime
+
+
+class Tx(Protocol):
+    """Everything the core may read or change, inside one transaction."""
+
+    # de-duplication of platform deliveries
+    async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
+        """True the first time a delivery is seen; False for a retry or a double tap."""
+        ...
+
+    # team members, kept for history (the team file is the source of truth)
+    async def sync_members(self, members: list[dict[str, Any]]) -> None: ...
+
+    # conversation drafts, keyed by a blind index of the person
+    async def load_draft(self, owner: str) -> dict[str, Any] | None: ...
+    async def save_draft(self, owner: str, data: dict[str, Any], now: datetime) -> None: ...
+    async def delete_draft(self, owner: str) -> None: ...
+
+    # opaque action tokens carried by buttons
+    async def create_token(
+        self, audience: str, action: str, args: dict[str, Any], now: datetime
+    ) -> str: ...
+    async def get_token(self, token: str) -> TokenRecord | None: ...
+
+    # reports and cases
+    async def add_report(self, report: Report, reporter_key: str | None) -> int: ...
+    async def get_report(self, report_id: int) -> Report: ...
+    async def save_report_body(self, report_id: int, body: ReportBody) -> None: ...
+    async def add_case(self, new: NewCase) -> Case: ...
+    async def get_case(self, case_id: int) -> Case | None: ...
+    async def find_case(self, code: str) -> Case | None: ...
+    async def save_case(self, case: Case) -> None: ...
+    async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]: ...
+    async def cases_for_reporter(self, reporter_key: str) -> list[Case]: ...
+
+    # the audit trail
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+    async def audit_for(self, case_id: int) -> list[AuditEntry]: ...
+
+    # the outbox
+    async def enqueue(
+        self,
+        message: Outbound,
+        *,
+        purpose: str,
+        case_id: int | None,
+        now: datetime,
+        replaces: int | None = None,
+    ) -> int: ...
+    async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]: ...
+    async def get_outbox(self, outbox_id: int) -> OutboxRow | None: ...
+    async def outbox_for_case(self, case_id: int, purposes: list[str]) -> list[OutboxRow]: ...
+    async def replace_pending(self, outbox_id: int, message: Outbound) -> None: ...
+    async def mark_sent(self, outbox_id: int, ref: str, now: datetime, purge: bool) -> None: ...
+    async def mark_retry(self, outbox_id: int, at: datetime, error: str) -> None: ...
+    async def mark_failed(self, outbox_id: int, error: str) -> None: ...
+    async def next_outbox_due(self) -> datetime | None: ...
+
+    # deadlines
+    async def add_timer(
+        self,
+        due_at: datetime,
+        kind: str,
+        case_id: int | None,
+        payload: dict[str, Any],
+        fence: int,
+    ) -> int: ...
+    async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]: ...
+    async def complete_timer(self, timer_id: int, now: datetime) -> None: ...
+    async def cancel_timers(self, case_id: int, kinds: list[str]) -> None: ...
+    async def next_timer_due(self) -> datetime | None: ...
+
+    # reachability: a person who blocked the bot is skipped by escalation
+    async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None: ...
+    async def unreachable(self) -> set[tuple[str, str]]: ...
+
+
+class Store(Protocol):
+    async def open(self) -> None:
+        """Connect and apply pending migrations."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """One short write transaction; commits on success, rolls back on error."""
+        ...
+
+
+class DeliveryError(Exception):
+    """A platform did not take a message.
+
+    ``retry_after`` set: try again then (rate limit). ``permanent``: never retry; ``unreachable``:
+    the person cannot be messaged at all (blocked the bot), so escalation must move past them.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unreachable: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent or unreachable
+        self.unreachable = unreachable
+
+
+class Messenger(Protocol):
+    """One platform's delivery of core messages."""
+
+    platform: str
+
+    async def send(self, message: Outbound) -> str:
+        """Send or edit (``message.replaces_ref``); return the platform's message id."""
+        ...

@@ -1,0 +1,103 @@
+"""Process settings from the environment (``FSB_*``) and an optional ``.env`` file.
+
+Secrets and deployment details live here, never in the team file: the team file is shared and
+edited by the team, while tokens and keys belong to whoever runs the bot. Secrets are
+``SecretStr`` so they never show up in a repr, a log line or a traceback. An adapter runs only
+when its credentials are present, so every platform setting is optional.
+"""
+
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+_SQLITE_PREFIX = "sqlite:///"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class Settings(BaseSettings):
+    """Everything the bot needs from its environment; see ``.env.example`` for each variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FSB_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # ``FSB_TELEGRAM_TOKEN=`` left blank in .env means "not set", not "an empty token":
+        # otherwise an adapter would start with no credentials and fail at its first call.
+        env_ignore_empty=True,
+    )
+
+    database: str = "sqlite:///fsbot.db"
+    """Database URL; only ``sqlite:///`` for now (see :attr:`sqlite_path`)."""
+    team_file: Path = Path("team.toml")
+    """The team file (TOML) describing members, rota and escalation."""
+    encryption_key: SecretStr | None = None
+    """Key that encrypts report narratives and identities at rest."""
+
+    telegram_token: SecretStr | None = None
+    """Bot token from @BotFather; the Telegram adapter runs only when it is set."""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    """Bot API base URL; point it at a self-hosted Bot API server or a test fake."""
+    telegram_webhook_url: str | None = None
+    """Public HTTPS URL for webhook mode; long polling is used when unset."""
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    """Local port the webhook server listens on."""
+    telegram_webhook_secret: SecretStr | None = None
+    """Secret Telegram echoes in a header, so forged webhook calls can be refused."""
+
+    slack_bot_token: SecretStr | None = None
+    """``xoxb-`` bot token; the Slack adapter runs only when it is set."""
+    slack_signing_secret: SecretStr | None = None
+    """Verifies that HTTP-mode requests really come from Slack."""
+    slack_app_token: SecretStr | None = None
+    """``xapp-`` app-level token; when set, Socket Mode is used instead of HTTP."""
+    slack_api_url: str = "https://slack.com/api/"
+    """Web API base URL; overridden in tests to reach a local fake."""
+    slack_port: int = Field(default=3000, ge=1, le=65535)
+    """Local port for Slack's HTTP mode (events and button presses)."""
+
+    log_level: str = "INFO"
+    """Python logging level name."""
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        """Fail at start-up on a typo instead of logging at a level nobody chose."""
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(
+                f"FSB_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {value!r}"
+            )
+        return level
+
+    @property
+    def log_level_number(self) -> int:
+        """The numeric level, for ``logging.basicConfig(level=...)``."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file named by :attr:`database`.
+
+        ``sqlite:///fsbot.db`` is relative to the working directory and
+        ``sqlite:////var/lib/fsbot/fsbot.db`` is absolute (the usual SQLAlchemy-style URL), so
+        deployments can use the same URLs they know from other tools.
+
+        Raises:
+            ValueError: for any other scheme, because only the SQLite store exists so far and
+                silently falling back to a local file would lose the operator's data.
+        """
+        url = self.database.strip()
+        if not url.startswith(_SQLITE_PREFIX):
+            raise ValueError(
+                f"FSB_DATABASE={url!r}: only sqlite:/// is supported in this version "
+                "(e.g. sqlite:///fsbot.db or sqlite:////var/lib/fsbot/fsbot.db)"
+            )
+        rest = url[len(_SQLITE_PREFIX) :]
+        if not rest:
+            raise ValueError(f"FSB_DATABASE={url!r} names no file; write e.g. sqlite:///fsbot.db")
+        return Path(rest)

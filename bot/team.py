@@ -1,0 +1,129 @@
+"""The team as the running bot sees it: who is who on which platform, and who is on duty.
+
+Built from the team file at start. Platform ids resolve to members here; anyone who does not resolve
+is a participant. On the local console a member's id *is* their console name and the team channel
+is called ``team``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.messages import Address
+from bot.teamfile import Member, TeamFile
+
+CONSOLE = "console"
+CONSOLE_CHANNEL = "team"
+HANDLER_ROLES = frozenset({"safety_contact", "lead"})
+
+
+@dataclass(frozen=True)
+class Duty:
+    member: Member
+    level: str  # primary | secondary
+    until: datetime | None  # None for an open-ended ad-hoc shift
+
+
+class Team:
+    def __init__(self, config: TeamFile, platforms: list[str]) -> None:
+        self.config = config
+        self.platforms = list(platforms)
+        self._members = {m.id: m for m in config.members}
+
+    # -- who is who ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.config.team.name
+
+    def member(self, member_id: str) -> Member | None:
+        return self._members.get(member_id)
+
+    def member_name(self, member_id: str | None) -> str:
+        member = self._members.get(member_id or "")
+        return member.name if member else "a former member"
+
+    @property
+    def members(self) -> list[Member]:
+        return list(self.config.members)
+
+    def member_for(self, platform: str, user_id: str) -> Member | None:
+        for member in self.config.members:
+            if user_id in self._platform_ids(member, platform):
+                return member
+        return None
+
+    def is_handler(self, member: Member) -> bool:
+        """Safety contacts and leads may take and see cases; organizers alone may not."""
+        return bool(HANDLER_ROLES.intersection(member.roles))
+
+    def handlers(self) -> list[Member]:
+        return [m for m in self.config.members if self.is_handler(m)]
+
+    def with_role(self, role: str) -> list[Member]:
+        return [m for m in self.config.members if role in m.roles]
+
+    # -- where to reach them ------------------------------------------------------------------
+    def _platform_ids(self, member: Any, platform: str) -> list[str]:
+        if platform == CONSOLE:
+            return [member.id]
+        value = getattr(member, platform, None)
+        return [str(value)] if value is not None else []
+
+    def addresses_for(self, member: Member) -> list[Address]:
+        """Every private chat where the member can be reached on a running platform."""
+        return [
+            Address(platform, user_id)
+            for platform in self.platforms
+            for user_id in self._platform_ids(member, platform)
+        ]
+
+    def channel_addresses(self) -> list[Address]:
+        found: list[Address] = []
+        for platform in self.platforms:
+            if platform == CONSOLE:
+                found.append(Address(CONSOLE, CONSOLE_CHANNEL))
+                continue
+            value = getattr(self.config.channels, platform, None)
+            if value is not None:
+                found.append(Address(platform, str(value)))
+        return found
+
+    def is_team_channel(self, platform: str, chat_id: str) -> bool:
+        return Address(platform, chat_id) in self.channel_addresses()
+
+    def identities(self) -> list[dict[str, Any]]:
+        """Members with their platform ids, for the store's members table."""
+        return [
+            {
+                "id": m.id,
+                "name": m.name,
+                "roles": list(m.roles),
+                "position": m.position,
+                "identities": [
+                    (p, uid) for p in ("telegram", "slack") for uid in self._platform_ids(m, p)
+                ],
+            }
+            for m in self.config.members
+        ]
+
+    # -- duty ---------------------------------------------------------------------------------
+    def on_duty(self, now: datetime) -> list[Duty]:
+        """Members whose shift covers ``now``: primaries first, then secondaries."""
+        found: list[Duty] = []
+        for shift in self.config.rota:
+            start = self.config.to_utc(shift.start)
+            end = self.config.to_utc(shift.end)
+            member = self._members.get(shift.member)
+            if member is not None and start <= now < end:
+                found.append(Duty(member, shift.level, end))
+        found.sort(key=lambda duty: 0 if duty.level == "primary" else 1)
+        unique: list[Duty] = []
+        for duty in found:
+            if all(d.member.id != duty.member.id for d in unique):
+                unique.append(duty)
+        return unique
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.config.tz)

@@ -1,0 +1,709 @@
+"""The team file: the safety team's own description of itself (TOML), its models and its loader.
+
+The file is edited by hand by people who are not programmers, often in a hurry before an event.
+So every model forbids unknown fields (a misspelt ``rols`` must not silently mean "no roles"),
+the loader reports *every* mistake at once rather than one per run, and each mistake names the
+file, the line and the field (``team.toml:14: members[1].roles[0]: ...``) in plain words.
+
+Times in the file are local to ``team.timezone`` and written without an offset; durations are
+short strings such as ``"5m"`` (see :mod:`bot.durations`).
+"""
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
+
+from bot.durations import compact_duration, parse_duration
+from bot.teamfile_lines import Loc, build_line_index, locate_line
+
+__all__ = [
+    "NOTIFY_KEYWORDS",
+    "Channels",
+    "Duration",
+    "Escalation",
+    "External",
+    "LocalDateTime",
+    "Member",
+    "Problem",
+    "Role",
+    "Shift",
+    "Step",
+    "TeamFile",
+    "TeamFileError",
+    "TeamInfo",
+    "format_loc",
+    "load_team_file",
+    "parse_notify_target",
+    "parse_team_text",
+    "starter_team_text",
+]
+
+Role = Literal["safety_contact", "organizer", "lead"]
+Position = Literal["board", "staff"]
+ShiftLevel = Literal["primary", "secondary"]
+
+ID_PATTERN = r"^[a-z0-9_-]+$"
+"""Ids appear in notify targets (``member:alice``) and commands, so they stay plain."""
+
+NOTIFY_KEYWORDS: tuple[str, ...] = ("on_duty", "safety_contacts", "leads", "channel")
+"""Notify targets that need no id; the others are ``member:<id>`` and ``external:<id>``."""
+
+ON_CALL_ROLES: frozenset[str] = frozenset({"safety_contact", "lead"})
+"""Roles that may be put on the rota: only they can be paged as the on-duty contact."""
+
+_DATETIME_EXAMPLE = "2027-08-10T08:00:00"
+
+
+# -- field types ----------------------------------------------------------------------------
+
+
+def _duration_before(value: Any) -> Any:
+    """Read durations only from the short text form, so a bare ``5`` is never guessed at."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise ValueError(f'write a duration as text in quotes, like "5m" or "1h30m" (got {value!r})')
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_duration_before),
+    PlainSerializer(compact_duration, return_type=str, when_used="json"),
+]
+"""A timedelta written as ``"90s"``/``"5m"``/``"2h"``/``"1d"``; JSON dumps use the same form so
+a policy copied into a case can be validated again."""
+
+
+def _local_before(value: Any) -> Any:
+    """Refuse a bare date or time: ``event_end = 2027-08-14`` would silently mean midnight."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        raise ValueError(f"give a time as well as the date, like {_DATETIME_EXAMPLE}")
+    if isinstance(value, time):
+        raise ValueError(f"give a date as well as the time, like {_DATETIME_EXAMPLE}")
+    return value
+
+
+def _local_after(value: datetime) -> datetime:
+    """Keep every time in the file naive (team-local) so comparisons never mix kinds."""
+    if value.tzinfo is not None:
+        raise ValueError(
+            f"write a local time without a UTC offset, like {_DATETIME_EXAMPLE}; "
+            "times in the team file are local to team.timezone"
+        )
+    return value
+
+
+LocalDateTime = Annotated[datetime, BeforeValidator(_local_before), AfterValidator(_local_after)]
+"""A naive datetime, local to the team's time zone (see :meth:`TeamFile.to_utc`)."""
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _suggest(value: str, options: Iterable[str]) -> str | None:
+    """Best guess at what a misspelt ``value`` meant, for "did you mean ...?" hints."""
+    choices = list(options)
+    for choice in choices:
+        if choice.lower() == value.lower():
+            return choice
+    matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _did_you_mean(value: str, options: Iterable[str]) -> str:
+    guess = _suggest(value, options)
+    return f"; did you mean {guess!r}?" if guess else ""
+
+
+# -- models ---------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    """Base for every team-file table: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TeamInfo(_Strict):
+    """The ``[team]`` table: who the team is, where in time it works and what to tell people."""
+
+    name: str = Field(min_length=1)
+    timezone: str
+    event_start: LocalDateTime | None = None
+    event_end: LocalDateTime | None = None
+    emergency_info: str = ""
+    show_handler_names: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Fail at load time, not at the first page, if the zone name is wrong."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            hint = _did_you_mean(value, available_timezones())
+            advice = hint or "; use an IANA name such as 'Europe/Vienna' or 'UTC'"
+            raise ValueError(f"unknown time zone {value!r}{advice}") from None
+        return value
+
+    @field_validator("event_end")
+    @classmethod
+    def _end_after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        start = info.data.get("event_start")
+        if value is not None and isinstance(start, datetime) and value <= start:
+            raise ValueError(f"event_end ({value}) must be after event_start ({start})")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The team's time zone; every naive time in the file is read in it."""
+        return ZoneInfo(self.timezone)
+
+
+class Channels(_Strict):
+    """The ``[channels]`` table: the team channel on each platform in use."""
+
+    telegram: int | None = None
+    slack: str | None = None
+
+
+class Member(_Strict):
+    """One ``[[members]]`` entry: a person on the team and how to reach them."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+    position: Position | None = None
+    telegram: int | None = None
+    slack: str | None = None
+    usernames: list[str] = Field(default_factory=list)
+
+    def has_role(self, role: Role) -> bool:
+        """True if the member holds ``role``; reads better at call sites than ``in roles``."""
+        return role in self.roles
+
+
+class Shift(_Strict):
+    """One ``[[rota]]`` entry: who is on duty when, as the primary or a secondary contact."""
+
+    member: str
+    start: LocalDateTime
+    end: LocalDateTime
+    level: ShiftLevel = "primary"
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        start = info.data.get("start")
+        if isinstance(start, datetime) and value <= start:
+            raise ValueError(f"end ({value}) must be after start ({start})")
+        return value
+
+
+class Step(_Strict):
+    """One escalation step: notify these targets, then wait this long before the next step."""
+
+    notify: list[str] = Field(min_length=1)
+    wait: Duration
+
+
+def _default_steps() -> list[Step]:
+    """On duty, then every safety contact, then the leads: the chain DESIGN.md describes."""
+    return [
+        Step(notify=["on_duty"], wait=timedelta(minutes=5)),
+        Step(notify=["safety_contacts"], wait=timedelta(minutes=5)),
+        Step(notify=["leads"], wait=timedelta(minutes=10)),
+    ]
+
+
+class Escalation(_Strict):
+    """The ``[escalation]`` table: the paging chain and the reminder intervals."""
+
+    steps: list[Step] = Field(default_factory=_default_steps, min_length=1)
+    repeat: int = Field(default=2, ge=0)
+    critical_repeat: Duration = timedelta(minutes=2)
+    idle_reminder: Duration = timedelta(hours=2)
+    shift_confirm: Duration = timedelta(minutes=10)
+
+
+class External(_Strict):
+    """One ``[[external]]`` entry: someone outside the team a step may notify."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    telegram: int | None = None
+    slack: str | None = None
+
+
+def parse_notify_target(target: str) -> tuple[str, str | None]:
+    """Split a notify target into ``(kind, id)``: ``"member:alice"`` -> ``("member", "alice")``.
+
+    Keywords come back with ``id=None`` (``"leads"`` -> ``("leads", None)``). Raises ValueError
+    for anything else, so the escalation code and the file check agree on what is valid.
+    """
+    if target in NOTIFY_KEYWORDS:
+        return target, None
+    kind, sep, ident = target.partition(":")
+    if sep and kind in ("member", "external") and ident:
+        return kind, ident
+    allowed = ", ".join(NOTIFY_KEYWORDS) + ", member:<id> or external:<id>"
+    raise ValueError(f"unknown notify target {target!r}; use one of {allowed}")
+
+
+class TeamFile(_Strict):
+    """The whole team file, with the checks that need more than one table to decide."""
+
+    team: TeamInfo
+    channels: Channels = Field(default_factory=Channels)
+    members: list[Member] = Field(min_length=1)
+    rota: list[Shift] = Field(default_factory=list)
+    escalation: Escalation = Field(default_factory=Escalation)
+    external: list[External] = Field(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _cross_check(cls, data: Any, handler: ModelWrapValidatorHandler["TeamFile"]) -> "TeamFile":
+        """Run the cross-table checks even when field validation fails, and report both.
+
+        An "after" validator would only run once every field is valid, so someone fixing a
+        timezone typo would only then learn that the rota names an unknown member. Checking
+        the raw data here, and merging with pydantic's own errors, reports everything at once.
+        """
+        if not isinstance(data, Mapping):
+            return handler(data)
+        problems = _cross_check_errors(data)
+        try:
+            result = handler(data)
+        except ValidationError as exc:
+            if not problems:
+                raise
+            merged = [*_as_init_errors(exc), *problems]
+            raise ValidationError.from_exception_data(cls.__name__, merged) from None
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return result
+
+    def member(self, member_id: str) -> Member | None:
+        """The member with this id, or None."""
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def external_contact(self, external_id: str) -> External | None:
+        """The external contact with this id, or None."""
+        return next((e for e in self.external if e.id == external_id), None)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Shortcut for ``team.tz``."""
+        return self.team.tz
+
+    def to_utc(self, local: datetime) -> datetime:
+        """Turn a naive team-local time (as written in the file) into an aware UTC datetime.
+
+        The scheduler and the database work in UTC; the file speaks local time because that
+        is what the team reads on the venue's clocks. An aware datetime is just converted.
+        """
+        aware = local.replace(tzinfo=self.tz) if local.tzinfo is None else local
+        return aware.astimezone(UTC)
+
+
+# -- cross-table checks ---------------------------------------------------------------------
+
+
+def _get(obj: Any, key: str) -> Any:
+    """Read ``key`` from raw TOML data or from an already-built model, else None."""
+    if isinstance(obj, Mapping):
+        return obj.get(key)
+    if isinstance(obj, BaseModel):
+        return getattr(obj, key, None)
+    return None
+
+
+def _items(value: Any) -> list[Any]:
+    """The elements of a list-like value; anything else counts as empty (pydantic reports it)."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
+    """Check ids, rota members and notify targets on raw data, collecting every problem.
+
+    Works on values that may not have passed field validation yet, so each check only looks
+    at values of the expected type and leaves the rest to pydantic's own errors.
+    """
+    errors: list[InitErrorDetails] = []
+
+    def fail(kind: str, loc: Loc, message: str, value: Any) -> None:
+        errors.append({"type": PydanticCustomError(kind, message), "loc": loc, "input": value})
+
+    member_index: dict[str, int] = {}
+    member_roles: dict[str, Any] = {}
+    for i, entry in enumerate(_items(_get(data, "members"))):
+        member_id = _get(entry, "id")
+        if not isinstance(member_id, str):
+            continue
+        if member_id in member_index:
+            fail(
+                "duplicate_id",
+                ("members", i, "id"),
+                f"duplicate member id {member_id!r}; members[{member_index[member_id]}] "
+                "already uses it",
+                member_id,
+            )
+        else:
+            member_index[member_id] = i
+            member_roles[member_id] = _get(entry, "roles")
+
+    external_index: dict[str, int] = {}
+    for i, entry in enumerate(_items(_get(data, "external"))):
+        external_id = _get(entry, "id")
+        if not isinstance(external_id, str):
+            continue
+        if external_id in external_index:
+            fail(
+                "duplicate_id",
+                ("external", i, "id"),
+                f"duplicate external id {external_id!r}; external[{external_index[external_id]}] "
+                "already uses it",
+                external_id,
+            )
+        else:
+            external_index[external_id] = i
+
+    valid_roles = set(get_args(Role))
+    for i, shift in enumerate(_items(_get(data, "rota"))):
+        who = _get(shift, "member")
+        if not isinstance(who, str):
+            continue
+        if who not in member_index:
+            known = ", ".join(sorted(member_index)) or "none"
+            hint = _did_you_mean(who, member_index)
+            fail(
+                "unknown_member",
+                ("rota", i, "member"),
+                f"unknown member {who!r}{hint or f' (known member ids: {known})'}",
+                who,
+            )
+            continue
+        roles = member_roles[who]
+        # Only judge roles that are themselves valid; a misspelt role is reported on its own.
+        if (
+            isinstance(roles, list)
+            and roles
+            and all(r in valid_roles for r in roles)
+            and not ON_CALL_ROLES.intersection(roles)
+        ):
+            fail(
+                "not_on_call",
+                ("rota", i, "member"),
+                f"{who!r} is on the rota but has no 'safety_contact' or 'lead' role "
+                f"(roles: {', '.join(roles)}); add one of those roles or take them off the rota",
+                who,
+            )
+
+    steps = _items(_get(_get(data, "escalation"), "steps"))
+    for i, step in enumerate(steps):
+        for j, target in enumerate(_items(_get(step, "notify"))):
+            if not isinstance(target, str):
+                continue
+            message = _notify_target_problem(target, member_index, external_index)
+            if message:
+                fail("bad_notify_target", ("escalation", "steps", i, "notify", j), message, target)
+    return errors
+
+
+def _notify_target_problem(
+    target: str, members: Mapping[str, int], externals: Mapping[str, int]
+) -> str | None:
+    """Explain what is wrong with a notify target, or return None if it is fine."""
+    try:
+        kind, ident = parse_notify_target(target)
+    except ValueError as exc:
+        if target in members:
+            return f"{exc}; did you mean 'member:{target}'?"
+        if target in externals:
+            return f"{exc}; did you mean 'external:{target}'?"
+        guess = _suggest(target, NOTIFY_KEYWORDS)
+        return f"{exc}; did you mean {guess!r}?" if guess else str(exc)
+    if kind == "member" and ident not in members:
+        return f"{target!r} names an unknown member {ident!r}" + _did_you_mean(ident or "", members)
+    if kind == "external" and ident not in externals:
+        defined = ", ".join(sorted(externals)) or "none"
+        return (
+            f"{target!r} names an unknown external contact {ident!r}; add an [[external]] "
+            f"entry with id = {ident!r} (defined external ids: {defined})"
+        )
+    return None
+
+
+_KNOWN_ERROR_TYPES: frozenset[str] = frozenset(get_args(ErrorType))
+
+
+def _as_init_errors(exc: ValidationError) -> list[InitErrorDetails]:
+    """Turn a ValidationError's errors back into a form that can be raised again."""
+    out: list[InitErrorDetails] = []
+    for err in exc.errors():
+        if err["type"] in _KNOWN_ERROR_TYPES:
+            detail: InitErrorDetails = {
+                "type": err["type"],
+                "loc": err["loc"],
+                "input": err["input"],
+            }
+            if "ctx" in err:
+                detail["ctx"] = err["ctx"]
+        else:
+            detail = {
+                "type": PydanticCustomError(err["type"], err["msg"]),
+                "loc": err["loc"],
+                "input": err["input"],
+            }
+        out.append(detail)
+    return out
+
+
+# -- problems and the loader ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a team file, placed as precisely as we can (line may be unknown)."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        """``file:line: field: message``, the shape editors and terminals make clickable."""
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class TeamFileError(Exception):
+    """The team file could not be used; ``problems`` lists every mistake found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        """One problem per line, ready to print as-is."""
+        return "\n".join(str(p) for p in self.problems)
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def format_loc(loc: Sequence[str | int]) -> str:
+    """``("members", 1, "roles", 0)`` -> ``"members[1].roles[0]"``, as people write it."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            key = part if _BARE_KEY.match(part) else f'"{part}"'
+            out += f".{key}" if out else key
+    return out
+
+
+def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that holds the last key of ``loc`` (for "allowed fields" hints)."""
+    model: type[BaseModel] = TeamFile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        inner = _inner_model(field.annotation) if field is not None else None
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | date | time)
+
+
+def _friendly_message(err: ErrorDetails) -> str:
+    """Rephrase pydantic's message for someone editing a TOML file, not writing Python."""
+    kind = err["type"]
+    loc = err["loc"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    got = f" (got {value!r})" if _is_scalar(value) else ""
+
+    if kind not in _KNOWN_ERROR_TYPES:
+        return err["msg"]  # our own cross-check messages already name the value
+    if kind == "missing":
+        return "missing required field"
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else ""
+        model = _model_at(loc)
+        allowed = list(model.model_fields) if model is not None else []
+        hint = _did_you_mean(name, allowed)
+        if hint:
+            return f"unknown field{hint}"
+        return "unknown field" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "literal_error":
+        if not isinstance(value, str):
+            return f"{err['msg']}{got}"
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{err['msg']} (got {value!r}{_did_you_mean(value, options)})"
+    if kind.startswith("datetime_") or kind.startswith("date_"):
+        return f"not a date and time; write it like {_DATETIME_EXAMPLE} (no quotes){got}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return f"use only lowercase letters, digits, '_' and '-'{got}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        minimum = ctx.get("min_length", 1)
+        return f"must list at least {minimum} item{'' if minimum == 1 else 's'}"
+    if kind == "list_type":
+        if isinstance(value, Mapping):
+            name = next((p for p in reversed(loc) if isinstance(p, str)), "name")
+            return f"should be a list; write [[{name}]] (double brackets) once per entry"
+        return f'should be a list, like ["a", "b"]{got}'
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"should be a table (a [section] or {{ key = value }}){got}"
+    return f"{err['msg']}{got}"
+
+
+def _problems_from_validation(exc: ValidationError, text: str, filename: str) -> list[Problem]:
+    index = build_line_index(text)
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        problem = Problem(
+            file=filename,
+            line=locate_line(index, err["loc"]),
+            field=format_loc(err["loc"]),
+            message=_friendly_message(err),
+        )
+        if problem not in problems:
+            problems.append(problem)
+    # Reading order is fixing order; problems without a line (whole file) go last.
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return problems
+
+
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str, filename: str) -> Problem:
+    """Turn tomllib's "Invalid value (at line 3, column 9)" into a placed Problem."""
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    line: int | None = None
+    column = ""
+    if match:
+        message = message[: match.start()]
+        if match.group(1):
+            line = int(match.group(1))
+            column = f" (column {match.group(2)})"
+        else:
+            line = max(1, len(text.splitlines()))
+    hint = ""
+    if message.startswith("Invalid value"):
+        hint = '; text values need quotes, like name = "Alice"'
+    return Problem(filename, line, "", f"TOML syntax error: {message}{column}{hint}")
+
+
+def parse_team_text(text: str, filename: str = "team.toml") -> TeamFile:
+    """Parse and validate team-file text; ``filename`` only labels the problems.
+
+    Raises:
+        TeamFileError: listing every problem found (one for a TOML syntax error, since
+            nothing after it can be trusted).
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TeamFileError([_syntax_problem(exc, text, filename)]) from exc
+    try:
+        return TeamFile.model_validate(data)
+    except ValidationError as exc:
+        raise TeamFileError(_problems_from_validation(exc, text, filename)) from exc
+
+
+def load_team_file(path: Path | str) -> TeamFile:
+    """Read, parse and validate the team file at ``path``.
+
+    Raises:
+        TeamFileError: for a missing or unreadable file too, so callers (``fsbot check-config``,
+            start-up) have a single error type to print.
+    """
+    path = Path(path)
+    filename = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TeamFileError(
+            [
+                Problem(
+                    filename,
+                    None,
+                    "",
+                    "team file not found; create it (a commented template ships with the bot) "
+                    "or point FSB_TEAM_FILE at it",
+                )
+            ]
+        ) from None
+    except IsADirectoryError:
+        raise TeamFileError(
+            [Problem(filename, None, "", "this is a directory; FSB_TEAM_FILE must name a file")]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise TeamFileError(
+            [Problem(filename, None, "", f"cannot read the team file: {reason}")]
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TeamFileError(
+            [Problem(filename, line, "", "the file is not UTF-8 text; save it as UTF-8")]
+        ) from exc
+    return parse_team_text(text, filename)
+
+
+def starter_team_text() -> str:
+    """The commented template team file shipped with the bot, as text.
+
+    Read through importlib.resources so it works from a wheel or zip, not only a checkout.
+    """
+    return resources.files("bot").joinpath("team_template.toml").read_text(encoding="utf-8")

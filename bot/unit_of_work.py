@@ -1,0 +1,144 @@
+"""One unit of work: a transaction plus what a handler needs to act within it.
+
+Everything a handler sends goes through here into the outbox, in the same transaction as the state
+change that caused it. Buttons get their opaque tokens here, bound to their intended audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.crypto import Cipher
+from bot.domain import AuditEntry, Case, PlatformUser
+from bot.messages import Address, Choice, Outbound
+from bot.ports import Tx
+from bot.richtext import Rich
+from bot.team import Team
+from bot.teamfile import Member
+
+# Messages that may be edited later keep their payload; everything else is purged once sent.
+EDITABLE_PURPOSES = frozenset({"page", "channel"})
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button before it has a token: what it does and with what arguments."""
+
+    label: str
+    action: str
+    args: dict[str, Any]
+
+
+def button(label: str, action: str, **args: Any) -> Button:
+    return Button(label, action, args)
+
+
+def member_audience(member: Member) -> str:
+    return f"member:{member.id}"
+
+
+class UnitOfWork:
+    def __init__(self, tx: Tx, now: datetime, team: Team, cipher: Cipher) -> None:
+        self.tx = tx
+        self.now = now
+        self.team = team
+        self._cipher = cipher
+        self.sent = 0
+
+    def person_key(self, person: PlatformUser) -> str:
+        """The blind index that stands for a participant in drafts, tokens and cases."""
+        return self._cipher.blind_index(person.key)
+
+    def reporter_audience(self, person: PlatformUser) -> str:
+        return f"reporter:{self.person_key(person)}"
+
+    async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
+        await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
+
+    async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:
+        return [
+            Choice(b.label, await self.tx.create_token(audience, b.action, b.args, self.now))
+            for b in buttons
+        ]
+
+    async def send(
+        self,
+        address: Address,
+        text: Rich,
+        buttons: Sequence[Button] = (),
+        *,
+        audience: str,
+        purpose: str = "reply",
+        case_id: int | None = None,
+    ) -> int:
+        choices = await self._choices(audience, buttons)
+        self.sent += 1
+        return await self.tx.enqueue(
+            Outbound(address, text, choices), purpose=purpose, case_id=case_id, now=self.now
+        )
+
+    async def send_member(
+        self,
+        member: Member,
+        text: Rich,
+        buttons: Sequence[Button] = (),
+        *,
+        purpose: str = "notice",
+        case_id: int | None = None,
+    ) -> list[int]:
+        """Message a member on every running platform where they have an id and are reachable.
+
+        Returns the outbox ids; an empty list means the member cannot be reached at all.
+        """
+        unreachable = await self.tx.unreachable()
+        ids: list[int] = []
+        for address in self.team.addresses_for(member):
+            if (address.platform, address.chat_id) in unreachable:
+                continue
+            ids.append(
+                await self.send(
+                    address,
+                    text,
+                    buttons,
+                    audience=member_audience(member),
+                    purpose=purpose,
+                    case_id=case_id,
+                )
+            )
+        return ids
+
+    async def send_channel(
+        self, text: Rich, *, purpose: str = "channel", case_id: int | None = None
+    ) -> list[int]:
+        """Post to the team channel on every running platform. Channel posts carry no buttons."""
+        return [
+            await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
+            for address in self.team.channel_addresses()
+        ]
+
+    async def edit(self, outbox_id: int, text: Rich, buttons: Sequence[Button] = ()) -> None:
+        """Change a message already queued or sent: rewrite it if pending, else queue an edit."""
+        original = await self.tx.get_outbox(outbox_id)
+        if original is None or original.message is None or original.status == "failed":
+            return
+        audience = "channel"
+        if not original.purpose.startswith("channel"):
+            address = original.message.address
+            member = self.team.member_for(address.platform, address.chat_id)
+            audience = member_audience(member) if member else "nobody"
+        choices = await self._choices(audience, buttons)
+        message = Outbound(original.message.address, text, choices)
+        if original.status == "pending":
+            await self.tx.replace_pending(outbox_id, message)
+        else:
+            await self.tx.enqueue(
+                message,
+                purpose=f"{original.purpose}-edit",
+                case_id=original.case_id,
+                now=self.now,
+                replaces=outbox_id,
+            )
+        self.sent += 1

@@ -1,0 +1,198 @@
+"""How a case reads to each audience.
+
+Privacy lives here as much as in storage: the team-channel views take only a Case (code, severity,
+state, handler, times) and never a Report, so they *cannot* show an account or a name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from bot.domain import (
+    SEVERITY_ORDER,
+    STATE_FOR_REPORTER,
+    STATE_FOR_TEAM,
+    Case,
+    CaseState,
+    Report,
+)
+from bot.richtext import Rich, bold, lines, rich
+from bot.team import Team
+
+ROLE_WORDS = {
+    "target": "It happened to them",
+    "witness": "They saw it happen",
+    "on_behalf": "Reporting for someone else",
+}
+DANGER_WORDS = {"yes": "YES, in danger now", "no": "no", "not_sure": "not sure"}
+WHERE_WORDS = {
+    "venue": "At the event venue",
+    "nearby_event": "At a nearby event",
+    "travel": "Travelling to or from the event",
+    "accommodation": "At the accommodation",
+    "online": "Online",
+    "other": "Somewhere else",
+}
+AFFILIATION_WORDS = {
+    "participant": "a participant",
+    "organizer": "an organizer",
+    "board_staff": "board or staff",
+    "venue_staff": "venue staff",
+    "other_event": "from another event",
+    "unknown": "not known",
+}
+DISCLOSURE_WORDS = {
+    "named": "named (you may see who they are)",
+    "pseudonymous": "pseudonymous (talk to them only through the bot)",
+    "anonymous": "anonymous (no follow-up possible)",
+}
+
+
+def age(since: datetime, now: datetime) -> str:
+    """``"4m"``, ``"2h 5m"``, ``"3d"``: short enough for a one-line status."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{hours // 24}d"
+
+
+def clock_time(team: Team, moment: datetime) -> str:
+    return team.local(moment).strftime("%H:%M")
+
+
+def channel_line(case: Case, team: Team, now: datetime) -> Rich:
+    """The redacted one-liner for the team channel: code, severity, state, age, handler."""
+    state = STATE_FOR_TEAM[case.state]
+    line = rich(bold(case.code), f" · {case.severity.value} · {state}")
+    if case.handler and case.state != CaseState.NEW:
+        line += f" by {team.member_name(case.handler)}"
+        if case.acknowledged_at:
+            line += f" after {waited(case.created_at, case.acknowledged_at)}"
+        return line
+    opened = age(case.created_at, now)
+    return line + f" · opened {opened}" + ("" if opened == "just now" else " ago")
+
+
+def waited(since: datetime, until: datetime) -> str:
+    """How long something waited, for "acknowledged after ..."."""
+    text = age(since, until)
+    return "less than a minute" if text == "just now" else text
+
+
+def case_details(case: Case, report: Report, team: Team, *, show_identity: bool) -> Rich:
+    """The full case for a handler who may see it."""
+    body = report.body
+    where = WHERE_WORDS.get(body.where, body.where or "not given")
+    if body.where_detail:
+        where = f"{where}: {body.where_detail}"
+    who = body.who or "not given"
+    if body.affiliation:
+        who = f"{who} ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
+    if show_identity and report.reporter is not None:
+        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
+        reporter += f" on {report.reporter.platform} (id {report.reporter.user_id})"
+    elif case.disclosure == "anonymous":
+        reporter = "anonymous: no follow-up possible"
+    else:
+        reporter = "pseudonymous: reply through the bot only"
+    parts: list[Rich | str] = [
+        rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
+        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
+    ]
+    if body.help_now:
+        parts.append(rich(bold("Asked for help now.")))
+    if body.location_now:
+        parts.append(rich(bold("Where they are now: "), " / ".join(body.location_now)))
+    parts += [
+        rich(bold("Reporter: "), ROLE_WORDS.get(body.role, body.role or "not given")),
+        rich(bold("When: "), body.when or "not given"),
+        rich(bold("Where: "), where),
+        rich(bold("What happened:")),
+        *(rich("  ", part) for part in body.account),
+        rich(bold("Who was involved: "), who),
+        rich(bold("Witnesses: "), body.witnesses or "not given"),
+        rich(bold("Identity: "), reporter),
+        rich(bold("Contact: "), body.contact or "not given"),
+    ]
+    if body.outcome:
+        parts.append(rich(bold("Outcome they would like: "), body.outcome))
+    return lines(*parts)
+
+
+def page_text(
+    case: Case,
+    report: Report,
+    team: Team,
+    now: datetime,
+    *,
+    notes: list[str] | None = None,
+) -> Rich:
+    header = (
+        "Urgent: someone needs help now."
+        if case.severity.value == "critical"
+        else ("A new report needs a safety contact.")
+    )
+    extra = [rich(n) for n in notes or []]
+    return lines(
+        bold(header),
+        *extra,
+        case_details(case, report, team, show_identity=case.disclosure == "named"),
+        f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
+    )
+
+
+def acknowledged_page(case: Case, team: Team) -> Rich:
+    """What every page becomes once someone took the case: no details left on other phones."""
+    when = clock_time(team, case.acknowledged_at or case.updated_at)
+    return rich(bold(case.code), f" · acknowledged by {team.member_name(case.handler)} at {when}.")
+
+
+def summary_text(cases: list[Case], team: Team, now: datetime) -> Rich:
+    """Counts by state and severity, waiting cases and who is on duty: nothing else."""
+    open_cases = [c for c in cases if c.is_open]
+    by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
+    by_severity = Counter(c.severity for c in open_cases)
+    waiting = sorted(
+        (c for c in open_cases if c.state == CaseState.NEW), key=lambda c: c.created_at
+    )
+    duty = team.on_duty(now)
+    parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
+    if not open_cases:
+        parts.append("No open cases.")
+    else:
+        parts.append(
+            f"Open cases: {len(open_cases)} ("
+            + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
+            + ")"
+        )
+        parts.append(
+            "By severity: "
+            + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
+        )
+    if waiting:
+        parts.append(bold("Awaiting acknowledgement:"))
+        parts += [
+            rich("  ", bold(c.code), f" · {c.severity.value} · waiting {age(c.created_at, now)}")
+            for c in waiting
+        ]
+    parts.append(
+        "On duty now: "
+        + (", ".join(f"{d.member.name} ({d.level})" for d in duty) if duty else "nobody")
+    )
+    return lines(*parts)
+
+
+def reporter_state(case: Case) -> str:
+    return STATE_FOR_REPORTER[case.state]
+
+
+def expected_response(wait: timedelta) -> str:
+    minutes = max(1, int(wait.total_seconds() // 60))
+    return f"{minutes} minute" + ("s" if minutes != 1 else "")

@@ -1,0 +1,136 @@
+"""Organizer actions on cases: acknowledge, escalate, look, list. Buttons and commands meet here.
+
+A button token only says which case and which action; the presser's rights are checked again
+here, exactly as for the typed command.
+"""
+
+from __future__ import annotations
+
+from bot import cases, escalation
+from bot.codes import normalise_case_code
+from bot.conflicts import conflict_reason
+from bot.domain import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, Case
+from bot.richtext import bold, lines, rich
+from bot.teamfile import Member
+from bot.views import age, case_details, reporter_state
+from handlers.context import Request
+
+NOT_FOR_PARTICIPANTS = rich("That is for the safety team. /help shows what I can do for you.")
+
+
+async def _case_by_code(req: Request, args: list[str], usage: str) -> Case | None:
+    if not args:
+        await req.reply(rich("Please add the case code, for example: ", usage))
+        return None
+    code = normalise_case_code(args[0])
+    case = await req.uow.tx.find_case(code)
+    if case is None:
+        await req.reply(rich("I can't find a case ", bold(code), ". Check the code and try again."))
+    return case
+
+
+async def _may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
+    """Refuse (and record) a member who may not work on this case."""
+    report = await req.uow.tx.get_report(case.report_id)
+    reason = conflict_reason(case, report.body, member)
+    if reason is None and req.uow.team.is_handler(member):
+        return True
+    await req.uow.audit(
+        case, f"member:{member.id}", f"{action}_refused", reason=reason or "not a handler"
+    )
+    await req.reply(rich(f"You can't {action} {case.code}. Others are handling it."))
+    return False
+
+
+async def ack(req: Request, case: Case) -> None:
+    if req.member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    result = await cases.acknowledge(req.uow, case, req.member)
+    await req.reply(result.message)
+
+
+async def ack_command(req: Request, args: list[str]) -> None:
+    case = await _case_by_code(req, args, "/ack FS-7K3Q")
+    if case is not None:
+        await ack(req, case)
+
+
+async def escalate(req: Request, case: Case, reason: str) -> None:
+    member = req.member
+    if member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    if not case.is_open:
+        await req.reply(rich(bold(case.code), " is no longer open."))
+        return
+    if not await _may_handle(req, member, case, "escalate"):
+        return
+    report = await req.uow.tx.get_report(case.report_id)
+    await escalation.escalate_now(req.uow, case, report, f"member:{member.id}", reason)
+    await req.reply(rich(bold(case.code), " escalated: the next people in the chain are paged."))
+
+
+async def escalate_command(req: Request, args: list[str]) -> None:
+    case = await _case_by_code(req, args, "/escalate FS-7K3Q reason")
+    if case is not None:
+        await escalate(req, case, " ".join(args[1:]))
+
+
+async def show_case(req: Request, args: list[str]) -> None:
+    member = req.member
+    if member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    case = await _case_by_code(req, args, "/case FS-7K3Q")
+    if case is None or not await _may_handle(req, member, case, "open"):
+        return
+    report = await req.uow.tx.get_report(case.report_id)
+    await req.uow.audit(case, f"member:{member.id}", "viewed")
+    show_identity = case.disclosure == "named" and case.handler == member.id
+    await req.reply(case_details(case, report, req.uow.team, show_identity=show_identity))
+
+
+async def list_cases(req: Request) -> None:
+    member = req.member
+    if member is None or not req.uow.team.is_handler(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    open_cases = await req.uow.tx.list_cases(list(OPEN_STATES))
+    visible = []
+    for case in open_cases:
+        report = await req.uow.tx.get_report(case.report_id)
+        if conflict_reason(case, report.body, member) is None:
+            visible.append(case)
+    if not visible:
+        await req.reply(rich("No open cases."))
+        return
+    visible.sort(key=lambda c: (SEVERITY_ORDER.index(c.severity), c.created_at))
+    now = req.uow.now
+    await req.reply(
+        lines(
+            bold("Open cases"),
+            *(
+                rich(
+                    bold(c.code),
+                    f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]}"
+                    f" · {age(c.created_at, now)}"
+                    + (f" · {req.uow.team.member_name(c.handler)}" if c.handler else ""),
+                )
+                for c in visible
+            ),
+        )
+    )
+
+
+async def my_cases(req: Request) -> None:
+    found = await req.uow.tx.cases_for_reporter(req.owner)
+    if not found:
+        await req.reply(rich("You have no reports with me. /report starts one."))
+        return
+    await req.reply(
+        lines(
+            bold("Your reports"),
+            *(rich(bold(c.code), f": {reporter_state(c)}") for c in found),
+        )
+    )

@@ -1,0 +1,39 @@
+"""What every handler gets: the unit of work, the inbound event and who sent it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.messages import Address, Inbound
+from bot.richtext import Rich
+from bot.teamfile import Member
+from bot.unit_of_work import Button, UnitOfWork, member_audience
+
+
+@dataclass
+class Request:
+    uow: UnitOfWork
+    event: Inbound
+    member: Member | None  # None for a participant
+
+    @property
+    def owner(self) -> str:
+        """The blind index that keys this person's draft."""
+        return self.uow.person_key(self.event.sender)
+
+    @property
+    def audience(self) -> str:
+        if self.member is not None:
+            return member_audience(self.member)
+        return self.uow.reporter_audience(self.event.sender)
+
+    async def reply(self, text: Rich, buttons: Sequence[Button] = ()) -> None:
+        """Answer in the chat the event came from; buttons are bound to this person."""
+        await self.uow.send(
+            Address(self.event.sender.platform, self.event.chat_id),
+            text,
+            buttons,
+            audience=self.audience,
+            purpose="reply",
+        )

@@ -1,0 +1,81 @@
+""" "I need help now": a critical case at once, then where the person is.
+
+No questions come first. Whatever a draft already holds is kept, the case pages everyone on duty
+and every safety contact, and the person gets the emergency information immediately. Everything
+they write next is where they are, added to the case and to the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import cases
+from bot.domain import CaseState, ReportBody
+from bot.escalation import page_buttons
+from bot.richtext import bold, lines, rich
+from bot.unit_of_work import UnitOfWork
+from bot.views import page_text
+from handlers import intake, texts
+from handlers.context import Request
+
+
+async def help_now(req: Request) -> None:
+    uow = req.uow
+    draft = await intake.load(req)
+    body = draft.body if draft else ReportBody()
+    body.help_now = True
+    body.danger = "yes"
+    # Someone asking for help must be findable: the people on duty see who they are.
+    body.disclosure = "named"
+    case = await cases.open_case(uow, req.event.sender, body)
+    await uow.tx.save_draft(req.owner, {"flow": "location", "case_id": case.id}, uow.now)
+    await req.reply(
+        lines(
+            rich(bold("Everyone on duty has been alerted ("), bold(case.code), bold(").")),
+            texts.emergency(uow.team.config.team.emergency_info),
+            bold("Where are you right now?"),
+            "A room, a landmark, anything that helps us find you. The people on duty can see"
+            " your name so they can find you.",
+        )
+    )
+
+
+async def on_location(req: Request, state: dict[str, Any], text: str) -> None:
+    uow = req.uow
+    case = await uow.tx.get_case(int(state["case_id"]))
+    if case is None:
+        await uow.tx.delete_draft(req.owner)
+        return
+    report = await uow.tx.get_report(case.report_id)
+    report.body.location_now.append(text)
+    await uow.tx.save_report_body(case.report_id, report.body)
+    await uow.audit(case, "reporter", "location_added")
+    await update_pages_with_location(uow, case.id)
+    await req.reply(
+        rich(
+            "Thank you, that has been passed on. Stay where you are if it is safe. Anything"
+            " else you write here is passed on too."
+        )
+    )
+
+
+async def update_pages_with_location(uow: UnitOfWork, case_id: int) -> None:
+    """Waiting pages show the new location; once taken, the handler gets it as a message."""
+    case = await uow.tx.get_case(case_id)
+    assert case is not None
+    report = await uow.tx.get_report(case.report_id)
+    if case.state == CaseState.NEW:
+        for row in await uow.tx.outbox_for_case(case.id, ["page"]):
+            await uow.edit(
+                row.id,
+                page_text(case, report, uow.team, uow.now, notes=["Location updated."]),
+                page_buttons(case),
+            )
+        return
+    member = uow.team.member(case.handler or "")
+    if member is not None:
+        await uow.send_member(
+            member,
+            rich(bold(case.code), " · where they are now: ", " / ".join(report.body.location_now)),
+            case_id=case.id,
+        )

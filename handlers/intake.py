@@ -1,0 +1,466 @@
+"""The guided report: one question at a time, stored after every answer.
+
+The draft (step, answers, the way back) is saved in the store on every change, so a restart resumes
+exactly where the person was. Fixed answers are buttons; free text is accepted where it makes sense.
+"Back" and /cancel work at every step. The bot never asks why someone did not report sooner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import cases, escalation
+from bot.domain import ReportBody
+from bot.richtext import Rich, bold, lines, rich
+from bot.team import Team
+from bot.unit_of_work import Button, button
+from bot.views import (
+    AFFILIATION_WORDS,
+    DANGER_WORDS,
+    DISCLOSURE_WORDS,
+    ROLE_WORDS,
+    WHERE_WORDS,
+    expected_response,
+)
+from handlers import texts
+from handlers.context import Request
+
+MAX_ACCOUNT = 20_000  # characters across all "what happened" messages
+
+
+@dataclass
+class Draft:
+    step: str = "danger"
+    history: list[str] = field(default_factory=list)
+    editing: bool = False
+    body: ReportBody = field(default_factory=ReportBody)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "flow": "report",
+            "step": self.step,
+            "history": self.history,
+            "editing": self.editing,
+            "body": self.body.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        return cls(
+            step=data["step"],
+            history=list(data["history"]),
+            editing=bool(data["editing"]),
+            body=ReportBody.from_dict(data["body"]),
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: its prompt, its fixed answers, and what free text means (if anything)."""
+
+    name: str
+    title: str  # what "Edit" calls it
+    prompt: Callable[[Team, ReportBody], Rich]
+    options: list[tuple[str, str]]  # (value, label)
+    choose: Callable[[ReportBody, str], None]
+    text: Callable[[ReportBody, str], None] | None = None
+
+
+def _set(attr: str) -> Callable[[ReportBody, str], None]:
+    def setter(body: ReportBody, value: str) -> None:
+        setattr(body, attr, value)
+
+    return setter
+
+
+def _where_text(body: ReportBody, text: str) -> None:
+    body.where = body.where or "other"
+    body.where_detail = text
+
+
+def _contact_choice(body: ReportBody, value: str) -> None:
+    body.contact = {"here": "Message me here", "none": "Please don't contact me"}[value]
+
+
+def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
+    chosen = [m.name for m in team.handlers() if m.id in body.excluded]
+    return lines(
+        "Is there anyone on the safety team you do not want handling this? Tap a name to"
+        " exclude them, tap it again to undo, then press Done. They will not be told.",
+        "Excluded: " + (", ".join(chosen) if chosen else "nobody"),
+    )
+
+
+STEPS: list[Step] = [
+    Step(
+        "danger",
+        "Danger now",
+        lambda team, body: rich("First, are you in danger right now?"),
+        [("yes", "Yes, I'm in danger"), ("no", "No"), ("not_sure", "Not sure")],
+        _set("danger"),
+    ),
+    Step(
+        "role",
+        "Your role",
+        lambda team, body: rich("Which of these fits best?"),
+        [
+            ("target", "It happened to me"),
+            ("witness", "I saw it happen"),
+            ("on_behalf", "I'm reporting for someone else"),
+        ],
+        _set("role"),
+    ),
+    Step(
+        "account",
+        "What happened",
+        lambda team, body: rich(
+            "In your own words, what happened? You can send several messages. Press Done when"
+            " you have said what you want to say."
+        ),
+        [("done", "Done")],
+        lambda body, value: None,
+        lambda body, text: body.account.append(text),
+    ),
+    Step(
+        "when",
+        "When",
+        lambda team, body: rich("When did it happen? A rough time is fine, or type it."),
+        [
+            ("Just now", "Just now"),
+            ("Earlier today", "Earlier today"),
+            ("Another day", "Another day"),
+        ],
+        _set("when"),
+        _set("when"),
+    ),
+    Step(
+        "where",
+        "Where",
+        lambda team, body: rich("Where did it happen? Choose one, or type a few words."),
+        [(value, label) for value, label in WHERE_WORDS.items()],
+        _set("where"),
+        _where_text,
+    ),
+    Step(
+        "who",
+        "Who was involved",
+        lambda team, body: rich(
+            "Who was involved? A name, a username or a description is enough, whatever you know."
+        ),
+        [("I don't know who", "I don't know who")],
+        _set("who"),
+        _set("who"),
+    ),
+    Step(
+        "affiliation",
+        "Their connection to the event",
+        lambda team, body: rich("Do you know how they are connected to the event?"),
+        [(value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()],
+        _set("affiliation"),
+    ),
+    Step(
+        "witnesses",
+        "Witnesses",
+        lambda team, body: rich("Did anyone else see or hear it? Names or descriptions are fine."),
+        [("No one", "No one"), ("Not sure", "Not sure")],
+        _set("witnesses"),
+        _set("witnesses"),
+    ),
+    Step(
+        "disclosure",
+        "How identifiable you are",
+        lambda team, body: lines(
+            "How identifiable do you want to be to the person handling this?",
+            "• Named: they see who you are.",
+            "• Pseudonymous: they talk to you only through this bot and never learn who you are.",
+            "• Anonymous: nobody can reply to you, and the report is not linked to you.",
+        ),
+        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
+        _set("disclosure"),
+    ),
+    Step(
+        "contact",
+        "How to contact you",
+        lambda team, body: rich(
+            "How may the safety team contact you about this? Choose, or type another way"
+            " (for example an e-mail address)."
+        ),
+        [("here", "Message me here"), ("none", "Please don't contact me")],
+        _contact_choice,
+        _set("contact"),
+    ),
+    Step(
+        "exclude",
+        "People you don't want handling it",
+        _exclude_prompt,
+        [],  # built from the team, see options_for
+        lambda body, value: None,
+    ),
+    Step(
+        "outcome",
+        "Outcome you would like",
+        lambda team, body: rich(
+            "Is there an outcome you would like? This is optional; you can skip it."
+        ),
+        [("skip", "Skip")],
+        lambda body, value: None,
+        _set("outcome"),
+    ),
+]
+BY_NAME = {step.name: step for step in STEPS}
+
+
+def next_step(draft: Draft) -> str:
+    order = [step.name for step in STEPS]
+    index = order.index(draft.step) + 1 if draft.step in order else len(order)
+    while index < len(order):
+        name = order[index]
+        if name == "contact" and draft.body.disclosure == "anonymous":
+            index += 1
+            continue
+        return name
+    return "summary"
+
+
+def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
+    if step.name == "exclude":
+        people = [
+            (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
+            for m in team.handlers()
+        ]
+        return [*people, ("done", "Done")]
+    return step.options
+
+
+def summary(team: Team, body: ReportBody) -> Rich:
+    excluded = [m.name for m in team.handlers() if m.id in body.excluded]
+    where = WHERE_WORDS.get(body.where, body.where)
+    if body.where_detail:
+        where = f"{where}: {body.where_detail}" if where else body.where_detail
+    return lines(
+        bold("Here is your report. Nothing has been sent yet."),
+        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, "-")),
+        rich(
+            bold("Your role: "),
+            ROLE_WORDS.get(body.role, "-").replace("them", "you").replace("They", "You"),
+        ),
+        rich(bold("What happened:")),
+        *(rich("  ", part) for part in body.account),
+        rich(bold("When: "), body.when or "-"),
+        rich(bold("Where: "), where or "-"),
+        rich(
+            bold("Who: "), body.who or "-", " (", AFFILIATION_WORDS.get(body.affiliation, "-"), ")"
+        ),
+        rich(bold("Witnesses: "), body.witnesses or "-"),
+        rich(bold("Identifiable as: "), DISCLOSURE_WORDS.get(body.disclosure, "-").split(" (")[0]),
+        rich(
+            bold("Contact: "), body.contact or ("none" if body.disclosure == "anonymous" else "-")
+        ),
+        rich(bold("Not to be handled by: "), ", ".join(excluded) or "nobody"),
+        rich(bold("Outcome you would like: "), body.outcome or "-"),
+    )
+
+
+# -- prompting ------------------------------------------------------------------------------
+
+
+def _b(step: str, value: str, label: str) -> Button:
+    return button(label, "intake", step=step, value=value)
+
+
+async def prompt(req: Request, draft: Draft) -> None:
+    """Ask the current question again (after a restart, a stale button, or a step change)."""
+    team = req.uow.team
+    if draft.step == "summary":
+        await req.reply(
+            summary(team, draft.body),
+            [
+                _b("summary", "send", "Send report"),
+                _b("summary", "edit", "Edit"),
+                _b("summary", "cancel", "Cancel"),
+            ],
+        )
+        return
+    if draft.step == "edit":
+        await req.reply(
+            rich("What would you like to change?"),
+            [
+                *(
+                    _b("edit", s.name, s.title)
+                    for s in STEPS
+                    if not (s.name == "contact" and draft.body.disclosure == "anonymous")
+                ),
+                _b("edit", "summary", "Back to the summary"),
+            ],
+        )
+        return
+    step = BY_NAME[draft.step]
+    buttons = [_b(step.name, value, label) for value, label in options_for(step, team, draft.body)]
+    if draft.history:
+        buttons.append(_b(step.name, "back", "Back"))
+    await req.reply(step.prompt(team, draft.body), buttons)
+
+
+async def save(req: Request, draft: Draft) -> None:
+    await req.uow.tx.save_draft(req.owner, draft.to_dict(), req.uow.now)
+
+
+async def load(req: Request) -> Draft | None:
+    data = await req.uow.tx.load_draft(req.owner)
+    if data is None or data.get("flow") != "report":
+        return None
+    return Draft.from_dict(data)
+
+
+# -- entry points ---------------------------------------------------------------------------
+
+
+async def begin(req: Request) -> None:
+    draft = Draft()
+    await save(req, draft)
+    await req.reply(
+        rich(
+            "Thank you for reaching out. I'll ask a few questions, one at a time. You can go"
+            " back at any step, and /cancel stops without sending anything."
+        )
+    )
+    await prompt(req, draft)
+
+
+async def _advance(req: Request, draft: Draft) -> None:
+    draft.history.append(draft.step)
+    draft.step = "summary" if draft.editing else next_step(draft)
+    if draft.step == "summary":
+        draft.editing = False
+    await save(req, draft)
+    await prompt(req, draft)
+
+
+async def _back(req: Request, draft: Draft) -> None:
+    if draft.history:
+        draft.step = draft.history.pop()
+        draft.editing = False
+    await save(req, draft)
+    await prompt(req, draft)
+
+
+async def on_choice(req: Request, args: dict[str, Any]) -> None:
+    """A button of the intake was pressed."""
+    draft = await load(req)
+    if draft is None:
+        await req.reply(
+            rich(
+                "This report was already sent or cancelled. /mycases shows your reports, and"
+                " /report starts a new one."
+            )
+        )
+        return
+    step_name, value = str(args.get("step")), str(args.get("value"))
+    if step_name != draft.step:
+        await req.reply(texts.STALE_BUTTON + " Here is where we are:")
+        await prompt(req, draft)
+        return
+    if value == "back":
+        await _back(req, draft)
+        return
+    if step_name == "summary":
+        await _summary_choice(req, draft, value)
+        return
+    if step_name == "edit":
+        if value == "summary":
+            draft.step = "summary"
+        else:
+            draft.history.append("edit")
+            draft.step, draft.editing = value, True
+        await save(req, draft)
+        await prompt(req, draft)
+        return
+    step = BY_NAME[step_name]
+    allowed = {v for v, _ in options_for(step, req.uow.team, draft.body)}
+    if value not in allowed:
+        await req.reply(texts.STALE_BUTTON)
+        return
+    if step.name == "account" and not draft.body.account:
+        await req.reply(rich("Please tell me what happened first, in one or more messages."))
+        return
+    if step.name == "exclude" and value.startswith("toggle:"):
+        member_id = value.removeprefix("toggle:")
+        if member_id in draft.body.excluded:
+            draft.body.excluded.remove(member_id)
+        else:
+            draft.body.excluded.append(member_id)
+        await save(req, draft)
+        await prompt(req, draft)
+        return
+    step.choose(draft.body, value)
+    if step.name == "danger" and value == "yes":
+        await req.reply(
+            texts.emergency(req.uow.team.config.team.emergency_info),
+            [button("I need help now", "help.now")],
+        )
+    await _advance(req, draft)
+
+
+async def on_text(req: Request, draft: Draft, text: str) -> None:
+    """Free text while a report is being written."""
+    if draft.step in ("summary", "edit") or BY_NAME[draft.step].text is None:
+        await req.reply(rich("Please use one of the buttons for this question."))
+        await prompt(req, draft)
+        return
+    step = BY_NAME[draft.step]
+    assert step.text is not None
+    if step.name == "account":
+        if sum(len(p) for p in draft.body.account) + len(text) > MAX_ACCOUNT:
+            await req.reply(
+                rich(
+                    "That is more than I can keep in one report. Press Done to continue;"
+                    " you can add more after sending, or tell the handler directly."
+                )
+            )
+            return
+        step.text(draft.body, text)
+        await save(req, draft)
+        await req.reply(
+            rich("Got it. Add more if you like, or press Done."), [_b("account", "done", "Done")]
+        )
+        return
+    step.text(draft.body, text)
+    await _advance(req, draft)
+
+
+async def _summary_choice(req: Request, draft: Draft, value: str) -> None:
+    if value == "cancel":
+        await req.uow.tx.delete_draft(req.owner)
+        await req.reply(texts.CANCELLED)
+        return
+    if value == "edit":
+        draft.step = "edit"
+        await save(req, draft)
+        await prompt(req, draft)
+        return
+    await submit(req, draft)
+
+
+async def submit(req: Request, draft: Draft) -> None:
+    """Create the case. The confirmation goes out only after this transaction commits."""
+    uow = req.uow
+    case = await cases.open_case(uow, req.event.sender, draft.body)
+    await uow.tx.delete_draft(req.owner)
+    wait = expected_response(escalation.first_wait(case))
+    parts: list[Rich | str] = [
+        rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
+        "What happens next: the safety contact on duty has been alerted and will pick it up."
+        f" We aim to respond within {wait}.",
+    ]
+    if case.disclosure == "anonymous":
+        parts.append(
+            "You chose to stay anonymous, so nobody can reply to you and this chat is not linked"
+            " to the report. Keep the code if you want to refer to it."
+        )
+    else:
+        parts.append("You will hear back here. /mycases shows where your reports stand.")
+    if case.severity.value == "critical":
+        parts.append(texts.emergency(uow.team.config.team.emergency_info))
+    await req.reply(lines(*parts))

@@ -1,0 +1,144 @@
+"""Which handler answers an inbound event.
+
+The team channel takes team commands from members only; reports are never taken there. Private
+chats take commands, button presses and free text (a draft's next answer). Anything unknown gets a
+kind word and changes nothing.
+"""
+
+from __future__ import annotations
+
+from bot.messages import MAX_INBOUND_TEXT
+from bot.richtext import rich
+from bot.unit_of_work import button
+from handlers import casework, help_now, intake, team_commands, texts
+from handlers.context import Request
+
+MENU_BUTTONS = [
+    button("Report something", "menu.report"),
+    button("I need help now", "help.now"),
+    button("How my information is handled", "menu.privacy"),
+]
+
+
+async def route(req: Request) -> None:
+    event = req.event
+    if len(event.text) > MAX_INBOUND_TEXT:
+        if event.private:
+            await req.reply(texts.TOO_LONG)
+        return
+    if not event.private:
+        await _team_channel(req)
+        return
+    if event.button is not None:
+        await _button(req, event.button)
+        return
+    command = event.command
+    if command is not None:
+        await _command(req, *command)
+        return
+    await _text(req)
+
+
+async def _team_channel(req: Request) -> None:
+    uow, event = req.uow, req.event
+    if not uow.team.is_team_channel(event.sender.platform, event.chat_id):
+        return  # a chat we were not set up for: say nothing there
+    command = event.command
+    if command is None or req.member is None:
+        return  # conversation among the team, or a non-member: not for the bot
+    name = command[0]
+    if name == "/summary":
+        await team_commands.summary(req)
+    elif name == "/oncall":
+        await team_commands.oncall(req)
+    elif name in ("/report", "/start"):
+        await req.reply(rich("Reports are only taken in a private chat with me, never here."))
+    else:
+        await req.reply(
+            rich(
+                "In this channel I answer /summary and /oncall. Case work happens in"
+                " a private chat with me."
+            )
+        )
+
+
+async def _start(req: Request) -> None:
+    await req.reply(texts.welcome(req.uow.team.name), MENU_BUTTONS)
+    if req.member is not None:
+        await req.reply(texts.MEMBER_HELP)
+
+
+async def _command(req: Request, name: str, args: list[str]) -> None:
+    if name == "/start":
+        await _start(req)
+    elif name == "/help":
+        await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
+        if req.member is not None:
+            await req.reply(texts.MEMBER_HELP)
+    elif name == "/report":
+        await intake.begin(req)
+    elif name == "/cancel":
+        if await req.uow.tx.load_draft(req.owner) is None:
+            await req.reply(texts.NOTHING_TO_CANCEL)
+        else:
+            await req.uow.tx.delete_draft(req.owner)
+            await req.reply(texts.CANCELLED)
+    elif name == "/mycases":
+        await casework.my_cases(req)
+    elif name == "/ack":
+        await casework.ack_command(req, args)
+    elif name == "/escalate":
+        await casework.escalate_command(req, args)
+    elif name == "/case":
+        await casework.show_case(req, args)
+    elif name == "/cases":
+        await casework.list_cases(req)
+    elif name == "/summary" and req.member is not None:
+        await team_commands.summary(req)
+    elif name == "/oncall" and req.member is not None:
+        await team_commands.oncall(req)
+    else:
+        await req.reply(texts.unknown_command(name))
+
+
+async def _button(req: Request, token: str) -> None:
+    record = await req.uow.tx.get_token(token)
+    if record is None:
+        await req.reply(texts.STALE_BUTTON)
+        return
+    if record.audience != req.audience:
+        await req.reply(texts.NOT_YOUR_BUTTON)
+        return
+    action = record.action
+    if action == "intake":
+        await intake.on_choice(req, record.args)
+    elif action == "menu.report":
+        await intake.begin(req)
+    elif action == "menu.privacy":
+        await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
+    elif action == "help.now":
+        await help_now.help_now(req)
+    elif action in ("case.ack", "case.escalate"):
+        case = await req.uow.tx.get_case(int(record.args["case"]))
+        if case is None:
+            await req.reply(texts.STALE_BUTTON)
+        elif action == "case.ack":
+            await casework.ack(req, case)
+        else:
+            await casework.escalate(req, case, "pressed Escalate")
+    else:
+        await req.reply(texts.STALE_BUTTON)
+
+
+async def _text(req: Request) -> None:
+    state = await req.uow.tx.load_draft(req.owner)
+    text = req.event.text.strip()
+    if state is not None and state.get("flow") == "location":
+        if text:
+            await help_now.on_location(req, state, text)
+        return
+    if state is not None and state.get("flow") == "report":
+        if text:
+            await intake.on_text(req, intake.Draft.from_dict(state), text)
+        return
+    await _start(req)

@@ -1,0 +1,70 @@
+"""Words people read: calm, plain, never judging; kept together to be reviewed as a whole."""
+
+from __future__ import annotations
+
+from bot.richtext import Rich, bold, lines, rich
+
+
+def welcome(team_name: str) -> Rich:
+    return lines(
+        bold(f"Hi, this is the {team_name}."),
+        "You can tell me about harassment or anything that made you feel unsafe, in your own"
+        " words. Only the safety team reads a report: the person on duty and, if needed, the"
+        " team leads. Nobody else, and the team channel only ever sees a case code.",
+    )
+
+
+PRIVACY = lines(
+    bold("How your information is handled"),
+    "• What you tell me is stored encrypted and read only by the safety team: the contact on"
+    " duty and, if needed, the team leads. Each time someone opens your report, it is recorded.",
+    "• The shared team channel only ever sees a case code, how urgent it is and its status:"
+    " never your name, never who you reported, never what happened.",
+    "• You choose how identifiable you are: named (the handler sees who you are),"
+    " pseudonymous (they talk to you only through this bot and never learn who you are) or"
+    " anonymous (no follow-up; your report is not linked to you at all).",
+    "• You can exclude anyone on the safety team from handling it. They are not told.",
+    "• Anyone you name in a report never sees it, even if they are on the team.",
+)
+
+MEMBER_HELP = lines(
+    bold("Commands for the safety team"),
+    "/ack CODE: take a case (same as the Acknowledge button)",
+    "/escalate CODE reason: page the next step now",
+    "/case CODE: show a case (recorded in its audit trail)",
+    "/cases: open cases",
+    "/summary: the state of all cases, redacted",
+    "/oncall: who is on duty now",
+)
+
+PARTICIPANT_HELP = lines(
+    bold("What I can do"),
+    "/report: tell the safety team about something, step by step",
+    "/mycases: see your reports and where they stand",
+    "/cancel: stop what you are doing; nothing is sent",
+    'If you are in danger right now, press "I need help now" and everyone on duty is alerted.',
+)
+
+CANCELLED = rich(
+    "Stopped. Nothing was sent and your draft is deleted. You can start again at any time with"
+    " /report."
+)
+NOTHING_TO_CANCEL = rich("There is nothing to cancel. /report starts a report.")
+TOO_LONG = rich(
+    "That message is too long for me to take in one piece. Could you send it in a few shorter"
+    " messages? Nothing was changed."
+)
+STALE_BUTTON = rich("That button belongs to an earlier message, so I did nothing with it.")
+NOT_YOUR_BUTTON = rich("That button isn't for you, so I did nothing with it.")
+
+
+def unknown_command(name: str) -> Rich:
+    return rich("I don't know the command ", name, ". /help shows what I can do.")
+
+
+def emergency(info: str) -> Rich:
+    return lines(
+        bold("If you are in danger right now:"),
+        info or "Call local emergency services.",
+        'You can also press "I need help now": everyone on duty is alerted at once.',
+    )

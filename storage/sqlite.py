@@ -1,0 +1,112 @@
+"""The embedded Store: one SQLite file through aiosqlite.
+
+One connection, one writer: every transaction holds an asyncio lock and runs ``BEGIN IMMEDIATE`` so
+it never meets a lock error half-way. WAL keeps readers (``sqlite3`` on the command line, a backup)
+out of the writer's way. Migrations are numbered SQL files applied forward only, each in its own
+transaction, recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.resources
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.crypto import Cipher
+from storage.sqlite_tx import SqliteTx
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The packaged migrations as (number, SQL), in order."""
+    found: list[tuple[int, str]] = []
+    folder = importlib.resources.files("storage") / "migrations"
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SqliteStore:
+    """A :class:`bot.ports.Store` on one SQLite file."""
+
+    def __init__(self, path: Path, cipher: Cipher) -> None:
+        self.path = path
+        self._cipher = cipher
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=FULL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        self._db = db
+        await self._migrate()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def _migrate(self) -> None:
+        db = self._require()
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
+        )
+        async with db.execute("SELECT version FROM schema_migrations") as cursor:
+            applied = {row[0] for row in await cursor.fetchall()}
+        for number, sql in migrations():
+            if number in applied:
+                continue
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (number, time.time()),
+                )
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        async with self._require().execute("SELECT MAX(version) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
+        db = self._require()
+        async with self._lock:
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteTx(db, self._cipher)
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    def _require(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not open")
+        return self._db
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (our migrations have no semicolons inside strings)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

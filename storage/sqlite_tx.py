@@ -1,0 +1,454 @@
+"""Reads and writes inside one SQLite transaction (see :class:`bot.ports.Tx`).
+
+Private values are encrypted here, at the edge of the database, so no caller can forget to.
+Encryption contexts bind each value to its table and row kind, so a ciphertext copied into another
+column does not decrypt.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_ts
+from bot.codes import new_case_code, new_token
+from bot.crypto import Cipher
+from bot.domain import (
+    AuditEntry,
+    Case,
+    CaseState,
+    PlatformUser,
+    Report,
+    ReportBody,
+    Severity,
+)
+from bot.messages import Outbound
+from bot.ports import NewCase, OutboxRow, TimerRow, TokenRecord
+
+_CASE_COLUMNS = (
+    "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
+    " disclosure, excluded, policy, esc_step, esc_round, reporter_key"
+)
+_OUTBOX_COLUMNS = (
+    "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
+)
+
+
+def _ts(value: datetime) -> float:
+    return value.timestamp()
+
+
+class SqliteTx:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # -- deliveries ---------------------------------------------------------------------------
+    async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO deliveries (platform, delivery_id, seen_at) VALUES (?, ?, ?)",
+            (platform, delivery_id, _ts(now)),
+        )
+        return cursor.rowcount == 1
+
+    # -- members ------------------------------------------------------------------------------
+    async def sync_members(self, members: list[dict[str, Any]]) -> None:
+        await self._db.execute("UPDATE members SET active = 0")
+        await self._db.execute("DELETE FROM identities")
+        for member in members:
+            await self._db.execute(
+                "INSERT INTO members (id, name, roles, position, active) VALUES (?, ?, ?, ?, 1)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, roles = excluded.roles,"
+                " position = excluded.position, active = 1",
+                (member["id"], member["name"], json.dumps(member["roles"]), member["position"]),
+            )
+            for platform, user_id in member["identities"]:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO identities (platform, user_id, member_id)"
+                    " VALUES (?, ?, ?)",
+                    (platform, user_id, member["id"]),
+                )
+
+    # -- drafts -------------------------------------------------------------------------------
+    async def load_draft(self, owner: str) -> dict[str, Any] | None:
+        row = await self._one("SELECT state_enc FROM drafts WHERE owner_key = ?", (owner,))
+        if row is None:
+            return None
+        data: dict[str, Any] = self._cipher.decrypt_json(row[0], "draft")
+        return data
+
+    async def save_draft(self, owner: str, data: dict[str, Any], now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO drafts (owner_key, updated_at, state_enc) VALUES (?, ?, ?)"
+            " ON CONFLICT(owner_key) DO UPDATE SET updated_at = excluded.updated_at,"
+            " state_enc = excluded.state_enc",
+            (owner, _ts(now), self._cipher.encrypt_json(data, "draft")),
+        )
+
+    async def delete_draft(self, owner: str) -> None:
+        await self._db.execute("DELETE FROM drafts WHERE owner_key = ?", (owner,))
+
+    # -- tokens -------------------------------------------------------------------------------
+    async def create_token(
+        self, audience: str, action: str, args: dict[str, Any], now: datetime
+    ) -> str:
+        token = new_token()
+        await self._db.execute(
+            "INSERT INTO action_tokens (token, created_at, audience, action, args_enc)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (token, _ts(now), audience, action, self._cipher.encrypt_json(args, "token")),
+        )
+        return token
+
+    async def get_token(self, token: str) -> TokenRecord | None:
+        row = await self._one(
+            "SELECT token, audience, action, args_enc, created_at FROM action_tokens"
+            " WHERE token = ?",
+            (token,),
+        )
+        if row is None:
+            return None
+        return TokenRecord(
+            token=row[0],
+            audience=row[1],
+            action=row[2],
+            args=self._cipher.decrypt_json(row[3], "token"),
+            created_at=from_ts(row[4]),
+        )
+
+    # -- reports ------------------------------------------------------------------------------
+    async def add_report(self, report: Report, reporter_key: str | None) -> int:
+        reporter_enc = None
+        if report.reporter is not None:
+            reporter_enc = self._cipher.encrypt_json(
+                [report.reporter.platform, report.reporter.user_id, report.reporter.display_name],
+                "reporter",
+            )
+        cursor = await self._db.execute(
+            "INSERT INTO reports (created_at, reporter_key, reporter_enc, body_enc)"
+            " VALUES (?, ?, ?, ?)",
+            (
+                _ts(report.created_at),
+                reporter_key,
+                reporter_enc,
+                self._cipher.encrypt_json(report.body.to_dict(), "report"),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def get_report(self, report_id: int) -> Report:
+        row = await self._one(
+            "SELECT id, created_at, reporter_enc, body_enc FROM reports WHERE id = ?",
+            (report_id,),
+        )
+        if row is None:
+            raise LookupError(f"no report {report_id}")
+        reporter = None
+        if row[2] is not None:
+            platform, user_id, display = self._cipher.decrypt_json(row[2], "reporter")
+            reporter = PlatformUser(platform, user_id, display)
+        body = ReportBody.from_dict(self._cipher.decrypt_json(row[3], "report"))
+        return Report(id=row[0], created_at=from_ts(row[1]), body=body, reporter=reporter)
+
+    async def save_report_body(self, report_id: int, body: ReportBody) -> None:
+        await self._db.execute(
+            "UPDATE reports SET body_enc = ? WHERE id = ?",
+            (self._cipher.encrypt_json(body.to_dict(), "report"), report_id),
+        )
+
+    # -- cases --------------------------------------------------------------------------------
+    async def add_case(self, new: NewCase) -> Case:
+        for _ in range(50):
+            code = new_case_code()
+            try:
+                cursor = await self._db.execute(
+                    "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
+                    " disclosure, excluded, policy, reporter_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        code,
+                        new.report_id,
+                        new.severity.value,
+                        CaseState.NEW.value,
+                        _ts(new.created_at),
+                        _ts(new.created_at),
+                        new.disclosure,
+                        json.dumps(new.excluded),
+                        json.dumps(new.policy),
+                        new.reporter_key,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                continue  # code already taken: draw again
+            assert cursor.lastrowid is not None
+            case = await self.get_case(cursor.lastrowid)
+            assert case is not None
+            return case
+        raise RuntimeError("could not draw a free case code")
+
+    def _case(self, row: Any) -> Case:
+        return Case(
+            id=row[0],
+            code=row[1],
+            report_id=row[2],
+            severity=Severity(row[3]),
+            state=CaseState(row[4]),
+            created_at=from_ts(row[5]),
+            updated_at=from_ts(row[6]),
+            handler=row[7],
+            acknowledged_at=from_ts(row[8]) if row[8] is not None else None,
+            disclosure=row[9],
+            excluded=json.loads(row[10]),
+            policy=json.loads(row[11]),
+            esc_step=row[12],
+            esc_round=row[13],
+            reporter_key=row[14],
+        )
+
+    async def get_case(self, case_id: int) -> Case | None:
+        row = await self._one(f"SELECT {_CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,))
+        return self._case(row) if row else None
+
+    async def find_case(self, code: str) -> Case | None:
+        row = await self._one(f"SELECT {_CASE_COLUMNS} FROM cases WHERE code = ?", (code,))
+        return self._case(row) if row else None
+
+    async def save_case(self, case: Case) -> None:
+        await self._db.execute(
+            "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
+            " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?"
+            " WHERE id = ?",
+            (
+                case.severity.value,
+                case.state.value,
+                _ts(case.updated_at),
+                case.handler,
+                _ts(case.acknowledged_at) if case.acknowledged_at else None,
+                json.dumps(case.excluded),
+                json.dumps(case.policy),
+                case.esc_step,
+                case.esc_round,
+                case.id,
+            ),
+        )
+
+    async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]:
+        if states is None:
+            rows = await self._all(f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY id")
+        else:
+            marks = ",".join("?" for _ in states)
+            rows = await self._all(
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({marks}) ORDER BY id",
+                tuple(s.value for s in states),
+            )
+        return [self._case(row) for row in rows]
+
+    async def cases_for_reporter(self, reporter_key: str) -> list[Case]:
+        rows = await self._all(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE reporter_key = ? ORDER BY id",
+            (reporter_key,),
+        )
+        return [self._case(row) for row in rows]
+
+    # -- audit --------------------------------------------------------------------------------
+    async def add_audit(self, entry: AuditEntry) -> None:
+        await self._db.execute(
+            "INSERT INTO case_events (case_id, at, actor, kind, detail_enc) VALUES (?, ?, ?, ?, ?)",
+            (
+                entry.case_id,
+                _ts(entry.at),
+                entry.actor,
+                entry.kind,
+                self._cipher.encrypt_json(entry.detail, "audit"),
+            ),
+        )
+
+    async def audit_for(self, case_id: int) -> list[AuditEntry]:
+        rows = await self._all(
+            "SELECT case_id, at, actor, kind, detail_enc FROM case_events WHERE case_id = ?"
+            " ORDER BY id",
+            (case_id,),
+        )
+        return [
+            AuditEntry(
+                case_id=row[0],
+                at=from_ts(row[1]),
+                actor=row[2],
+                kind=row[3],
+                detail=self._cipher.decrypt_json(row[4], "audit"),
+            )
+            for row in rows
+        ]
+
+    # -- outbox -------------------------------------------------------------------------------
+    async def enqueue(
+        self,
+        message: Outbound,
+        *,
+        purpose: str,
+        case_id: int | None,
+        now: datetime,
+        replaces: int | None = None,
+    ) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO outbox (created_at, case_id, purpose, platform, replaces, payload_enc,"
+            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                _ts(now),
+                case_id,
+                purpose,
+                message.address.platform,
+                replaces,
+                self._cipher.encrypt_json(message.to_json(), "outbox"),
+                _ts(now),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _outbox(self, row: Any) -> OutboxRow:
+        message = None
+        if row[3] is not None:
+            message = Outbound.from_json(self._cipher.decrypt_json(row[3], "outbox"))
+        return OutboxRow(
+            id=row[0],
+            case_id=row[1],
+            purpose=row[2],
+            message=message,
+            replaces=row[4],
+            status=row[5],
+            attempts=row[6],
+            next_attempt_at=from_ts(row[7]),
+            sent_ref=row[8],
+        )
+
+    async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
+        rows = await self._all(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
+            " AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [self._outbox(row) for row in rows]
+
+    async def get_outbox(self, outbox_id: int) -> OutboxRow | None:
+        row = await self._one(f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (outbox_id,))
+        return self._outbox(row) if row else None
+
+    async def outbox_for_case(self, case_id: int, purposes: list[str]) -> list[OutboxRow]:
+        marks = ",".join("?" for _ in purposes)
+        rows = await self._all(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE case_id = ? AND replaces IS NULL"
+            f" AND purpose IN ({marks}) ORDER BY id",
+            (case_id, *purposes),
+        )
+        return [self._outbox(row) for row in rows]
+
+    async def replace_pending(self, outbox_id: int, message: Outbound) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET payload_enc = ? WHERE id = ? AND status = 'pending'",
+            (self._cipher.encrypt_json(message.to_json(), "outbox"), outbox_id),
+        )
+
+    async def mark_sent(self, outbox_id: int, ref: str, now: datetime, purge: bool) -> None:
+        purge_sql = ", payload_enc = NULL" if purge else ""
+        await self._db.execute(
+            f"UPDATE outbox SET status = 'sent', sent_ref = ?, sent_at = ?,"
+            f" attempts = attempts + 1{purge_sql} WHERE id = ?",
+            (ref, _ts(now), outbox_id),
+        )
+
+    async def mark_retry(self, outbox_id: int, at: datetime, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ?",
+            (_ts(at), error[:200], outbox_id),
+        )
+
+    async def mark_failed(self, outbox_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
+            " WHERE id = ?",
+            (error[:200], outbox_id),
+        )
+
+    async def next_outbox_due(self) -> datetime | None:
+        row = await self._one("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+        return from_ts(row[0]) if row and row[0] is not None else None
+
+    # -- timers -------------------------------------------------------------------------------
+    async def add_timer(
+        self,
+        due_at: datetime,
+        kind: str,
+        case_id: int | None,
+        payload: dict[str, Any],
+        fence: int,
+    ) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO timers (due_at, kind, case_id, payload, fence) VALUES (?, ?, ?, ?, ?)",
+            (_ts(due_at), kind, case_id, json.dumps(payload), fence),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]:
+        rows = await self._all(
+            "SELECT id, due_at, kind, case_id, payload, fence FROM timers"
+            " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [
+            TimerRow(
+                id=row[0],
+                due_at=from_ts(row[1]),
+                kind=row[2],
+                case_id=row[3],
+                payload=json.loads(row[4]),
+                fence=row[5],
+            )
+            for row in rows
+        ]
+
+    async def complete_timer(self, timer_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE timers SET status = 'done', done_at = ? WHERE id = ?", (_ts(now), timer_id)
+        )
+
+    async def cancel_timers(self, case_id: int, kinds: list[str]) -> None:
+        marks = ",".join("?" for _ in kinds)
+        await self._db.execute(
+            f"UPDATE timers SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'"
+            f" AND kind IN ({marks})",
+            (case_id, *kinds),
+        )
+
+    async def next_timer_due(self) -> datetime | None:
+        row = await self._one("SELECT MIN(due_at) FROM timers WHERE status = 'pending'")
+        return from_ts(row[0]) if row and row[0] is not None else None
+
+    # -- reachability -------------------------------------------------------------------------
+    async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE identities SET unreachable_since = ? WHERE platform = ? AND user_id = ?",
+            (_ts(now), platform, chat_id),
+        )
+
+    async def unreachable(self) -> set[tuple[str, str]]:
+        rows = await self._all(
+            "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"
+        )
+        return {(row[0], row[1]) for row in rows}
