@@ -51,6 +51,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
         )
     )
     await uow.audit(case, "reporter", "opened", severity=case.severity.value)
+    uow.milestones.append("case_opened")
     await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
     await escalation.start(uow, case, report)
     await uow.tx.save_case(case)

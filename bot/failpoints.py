@@ -1,7 +1,7 @@
 """Crash points for the crash tests.
 
-``FSB_FAILPOINT=after_commit`` makes the process SIGKILL itself the first time it reaches
-``failpoint("after_commit")``: a real, unpolite death at an exact instant, which is what proves the
+``FSB_FAILPOINT=after_commit:case_opened`` makes the process SIGKILL itself the first time it
+reaches ``failpoint("after_commit:case_opened")``: a real, unpolite death at an exact instant, which is what proves the
 outbox and the timers survive. Unset (always, outside tests) it does nothing.
 """
 

@@ -2,8 +2,8 @@
 
 ``Store`` is persistence (SQLite now, PostgreSQL later): every change happens inside one
 ``transaction()``, so a handler's effects (case, audit, outbox rows, the processed delivery
-id) commit together or not at all. Implementations encrypt private values themselves; the core hands them
-plain values. ``Messenger`` is one platform's way to deliver an :class:`Outbound`.
+id) commit together or not at all. Implementations encrypt private values themselves; the core
+hands them plain values. ``Messenger`` is one platform's way to deliver an :class:`Outbound`.
 """
 
 from __future__ import annotations

@@ -102,7 +102,9 @@ class Team:
                 "roles": list(m.roles),
                 "position": m.position,
                 "identities": [
-                    (p, uid) for p in ("telegram", "slack") for uid in self._platform_ids(m, p)
+                    (p, uid)
+                    for p in ("telegram", "slack", CONSOLE)
+                    for uid in self._platform_ids(m, p)
                 ],
             }
             for m in self.config.members

@@ -47,6 +47,7 @@ class UnitOfWork:
         self.team = team
         self._cipher = cipher
         self.sent = 0
+        self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
 
     def person_key(self, person: PlatformUser) -> str:
         """The blind index that stands for a participant in drafts, tokens and cases."""

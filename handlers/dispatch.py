@@ -52,7 +52,8 @@ class Dispatcher:
             member = self.team.member_for(event.sender.platform, event.sender.user_id)
             await route(Request(uow, event, member))
             sent = uow.sent
-        failpoint("after_commit")
+        for milestone in uow.milestones:
+            failpoint(f"after_commit:{milestone}")
         if sent:
             self.on_commit()
         return True

@@ -1,0 +1,205 @@
+"""Test support: a real BotApp on a real SQLite file, a movable clock and a recording platform.
+
+The recording messenger stands in for a chat platform (it is the far side of the adapter port, not
+our storage): it keeps every message as a person would see it, edits applied in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import BotApp
+from bot.crypto import generate_key
+from bot.demo import demo_team_text
+from bot.domain import PlatformUser
+from bot.messages import Inbound, Outbound
+from bot.ports import DeliveryError
+from bot.team import CONSOLE, CONSOLE_CHANNEL
+from bot.teamfile import TeamFile, parse_team_text
+
+START = datetime(2027, 8, 11, 10, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now: datetime = START) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+@dataclass
+class Shown:
+    ref: str
+    chat_id: str
+    message: Outbound
+    edits: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.message.text.plain
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.message.choices]
+
+
+@dataclass
+class Recorder:
+    """A platform that shows messages; ``fail_next`` makes it refuse deliveries."""
+
+    platform: str = CONSOLE
+    shown: list[Shown] = field(default_factory=list)
+    sends: list[Outbound] = field(default_factory=list)
+    fail_for: dict[str, DeliveryError] = field(default_factory=dict)
+    _refs: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def send(self, message: Outbound) -> str:
+        error = self.fail_for.get(message.address.chat_id)
+        if error is not None:
+            raise error
+        self.sends.append(message)
+        if message.replaces_ref is not None:
+            for shown in self.shown:
+                if shown.ref == message.replaces_ref:
+                    shown.message = message
+                    shown.edits += 1
+                    return shown.ref
+            raise AssertionError(f"edit of unknown message {message.replaces_ref}")
+        ref = str(next(self._refs))
+        self.shown.append(Shown(ref, message.address.chat_id, message))
+        return ref
+
+    def chat(self, chat_id: str) -> list[Shown]:
+        return [s for s in self.shown if s.chat_id == chat_id]
+
+    def last(self, chat_id: str) -> Shown:
+        return self.chat(chat_id)[-1]
+
+    def texts(self, chat_id: str) -> list[str]:
+        return [s.text for s in self.chat(chat_id)]
+
+
+def demo_config(now: datetime = START) -> TeamFile:
+    return parse_team_text(demo_team_text(now), "demo.toml")
+
+
+class Harness:
+    """Drive the bot as people would: say things, press buttons, read chats."""
+
+    def __init__(self, path: Path, config: TeamFile | None = None, key: str | None = None) -> None:
+        self.path = path
+        self.key = key or generate_key()
+        self.clock = FakeClock()
+        self.config = config or demo_config(self.clock.now())
+        self.platform = Recorder()
+        self.app = self._build()
+        self._ids = itertools.count(1)
+
+    def _build(self) -> BotApp:
+        return BotApp(
+            database=self.path,
+            config=self.config,
+            key=self.key,
+            messengers=[self.platform],
+            clock=self.clock,
+        )
+
+    async def start(self) -> Harness:
+        await self.app.start()
+        return self
+
+    async def restart(self) -> None:
+        """Stop and start on the same database file, as after a crash or a deploy."""
+        await self.app.stop()
+        self.app = self._build()
+        await self.app.start()
+        await self.app.flush()
+
+    async def stop(self) -> None:
+        await self.app.stop()
+
+    def event(
+        self,
+        who: str,
+        text: str = "",
+        *,
+        channel: bool = False,
+        button: str | None = None,
+        delivery_id: str | None = None,
+    ) -> Inbound:
+        return Inbound(
+            sender=PlatformUser(CONSOLE, who, who.title()),
+            chat_id=CONSOLE_CHANNEL if channel else who,
+            private=not channel,
+            text=text,
+            button=button,
+            delivery_id=delivery_id,
+        )
+
+    async def say(self, who: str, text: str, *, channel: bool = False) -> None:
+        await self.app.handle(self.event(who, text, channel=channel))
+        await self.app.flush()
+
+    def token(self, who: str, label: str) -> str:
+        for shown in reversed(self.platform.chat(who)):
+            for choice in shown.message.choices:
+                if choice.label == label:
+                    return choice.token
+        raise AssertionError(f"no button {label!r} in {who}'s chat: {self.platform.texts(who)}")
+
+    async def press(self, who: str, label: str, *, as_who: str | None = None) -> None:
+        """Press the newest button with this label in ``who``'s chat (optionally as someone
+        else, as when a button token is replayed by another account)."""
+        token = self.token(who, label)
+        await self.app.handle(self.event(as_who or who, button=token))
+        await self.app.flush()
+
+    def last_text(self, who: str) -> str:
+        return self.platform.last(who).text
+
+    async def file_report(
+        self,
+        who: str = "sam",
+        account: str = "Someone kept following me after I said no.",
+        *,
+        danger: str = "No",
+        who_text: str = "A tall person in a red jacket",
+        disclosure: str = "Pseudonymous",
+        exclude: tuple[str, ...] = (),
+    ) -> str:
+        """Go through the whole intake and send; return the case code."""
+        await self.say(who, "/report")
+        await self.press(who, danger)
+        await self.press(who, "It happened to me")
+        await self.say(who, account)
+        await self.press(who, "Done")
+        await self.press(who, "Earlier today")
+        await self.press(who, "At the event venue")
+        await self.say(who, who_text)
+        await self.press(who, "A participant")
+        await self.press(who, "No one")
+        await self.press(who, disclosure)
+        if disclosure != "Anonymous":
+            await self.press(who, "Message me here")
+        for name in exclude:
+            await self.press(who, name)
+        await self.press(who, "Done")
+        await self.press(who, "Skip")
+        await self.press(who, "Send report")
+        return case_code(self.platform.last(who).text)
+
+
+def case_code(text: str) -> str:
+    import re
+
+    match = re.search(r"FS-[A-Z2-9]{4}", text)
+    if match is None:
+        raise AssertionError(f"no case code in {text!r}")
+    return match.group(0)

@@ -1,0 +1,74 @@
+"""The outbox: stored before sent, retried until the platform takes it, edits in order."""
+
+from __future__ import annotations
+
+from support import Harness
+
+from bot.ports import DeliveryError
+
+
+async def test_a_rate_limited_page_waits_retry_after_then_goes_out(bot: Harness) -> None:
+    bot.platform.fail_for["alice"] = DeliveryError("429 Too Many Requests", retry_after=30)
+    code = await bot.file_report()
+    assert bot.platform.chat("alice") == []
+    del bot.platform.fail_for["alice"]
+    bot.clock.advance(10)
+    await bot.app.flush()
+    assert bot.platform.chat("alice") == []  # not before retry_after
+    bot.clock.advance(21)
+    await bot.app.flush()
+    (page,) = bot.platform.chat("alice")
+    assert code in page.text
+
+
+async def test_a_server_error_backs_off_and_retries(bot: Harness) -> None:
+    bot.platform.fail_for["alice"] = DeliveryError("500 Internal Server Error")
+    await bot.file_report()
+    del bot.platform.fail_for["alice"]
+    bot.clock.advance(5)
+    await bot.app.flush()
+    assert len(bot.platform.chat("alice")) == 1
+
+
+async def test_acknowledged_before_the_page_went_out_sends_the_updated_page_once(
+    bot: Harness,
+) -> None:
+    bot.platform.fail_for["alice"] = DeliveryError("500 Internal Server Error")
+    code = await bot.file_report()
+    await bot.say("bob", f"/ack {code}")
+    del bot.platform.fail_for["alice"]
+    bot.clock.advance(5)
+    await bot.app.flush()
+    (page,) = bot.platform.chat("alice")
+    assert page.edits == 0
+    assert page.text == f"{code} · acknowledged by Bob Builder at 10:00."
+
+
+async def test_a_contact_who_blocked_the_bot_is_skipped_for_later_cases(bot: Harness) -> None:
+    bot.platform.fail_for["alice"] = DeliveryError("403 blocked by the user", unreachable=True)
+    await bot.file_report("sam")
+    async with bot.app.store.transaction() as tx:
+        assert ("console", "alice") in await tx.unreachable()
+    code = await bot.file_report("kim")
+    assert any(code in t for t in bot.platform.texts("bob"))
+    async with bot.app.store.transaction() as tx:
+        case = await tx.find_case(code)
+        assert case is not None
+        audit = await tx.audit_for(case.id)
+    skipped = [e for e in audit if e.kind == "page_skipped"]
+    assert skipped[0].detail == {"member": "alice", "reason": "unreachable"}
+    page = next(t for t in bot.platform.texts("bob") if code in t)
+    assert "Alice Example could not be reached." in page
+
+
+async def test_private_messages_are_purged_from_the_outbox_once_sent(bot: Harness) -> None:
+    await bot.file_report()
+    async with bot.app.store.transaction() as tx:
+        rows = [await tx.get_outbox(i) for i in range(1, 200)]
+    sent = [r for r in rows if r is not None]
+    assert {r.status for r in sent} == {"sent"}
+    for row in sent:
+        if row.purpose in ("page", "channel"):
+            assert row.message is not None  # kept: it will be edited on acknowledgement
+        else:
+            assert row.message is None

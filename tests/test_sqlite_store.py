@@ -1,0 +1,102 @@
+"""The SQLite store on real files: migrations, WAL, encryption, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.crypto import Cipher, EncryptionKeyError, generate_key
+from storage.sqlite import SqliteStore, migrations
+
+NOW = datetime(2027, 8, 11, 10, 0, tzinfo=UTC)
+
+
+async def test_migrations_apply_once_and_leave_wal_on(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    cipher = Cipher(generate_key())
+    store = SqliteStore(path, cipher)
+    await store.open()
+    assert await store.schema_version() == migrations()[-1][0]
+    await store.close()
+    store = SqliteStore(path, cipher)
+    await store.open()  # a second start applies nothing again
+    await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert versions == [number for number, _ in migrations()]
+    assert {
+        "members",
+        "identities",
+        "reports",
+        "cases",
+        "case_events",
+        "outbox",
+        "timers",
+        "deliveries",
+        "drafts",
+        "action_tokens",
+    } <= tables
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "b.db", Cipher(generate_key()))
+    await store.open()
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.save_draft("owner", {"step": "danger"}, NOW)
+            raise RuntimeError("handler crashed")
+    async with store.transaction() as tx:
+        assert await tx.load_draft("owner") is None
+    await store.close()
+
+
+async def test_a_different_key_cannot_read_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    store = SqliteStore(path, Cipher(generate_key()))
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.save_draft("owner", {"secret": "kept"}, NOW)
+    await store.close()
+    store = SqliteStore(path, Cipher(generate_key()))
+    await store.open()
+    with pytest.raises(EncryptionKeyError, match="FSB_ENCRYPTION_KEY differs"):
+        async with store.transaction() as tx:
+            await tx.load_draft("owner")
+    await store.close()
+
+
+def test_a_malformed_key_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(EncryptionKeyError, match="fsbot init"):
+        Cipher("not base64 !!")
+    with pytest.raises(EncryptionKeyError, match="32 bytes"):
+        Cipher("c2hvcnQ=")
+
+
+async def test_deliveries_are_claimed_once(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "d.db", Cipher(generate_key()))
+    await store.open()
+    async with store.transaction() as tx:
+        assert await tx.claim_delivery("telegram", "1", NOW) is True
+        assert await tx.claim_delivery("telegram", "1", NOW) is False
+        assert await tx.claim_delivery("slack", "1", NOW) is True
+    await store.close()
+
+
+async def test_timers_come_due_in_order_and_complete_once(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "e.db", Cipher(generate_key()))
+    await store.open()
+    later = datetime(2027, 8, 11, 10, 5, tzinfo=UTC)
+    async with store.transaction() as tx:
+        second = await tx.add_timer(later, "escalate", None, {}, 1)
+        first = await tx.add_timer(NOW, "escalate", None, {"x": 1}, 0)
+        assert await tx.next_timer_due() == NOW
+        due = await tx.due_timers(later)
+        assert [t.id for t in due] == [first, second]
+        await tx.complete_timer(first, NOW)
+        assert [t.id for t in await tx.due_timers(later)] == [second]
+    await store.close()
