@@ -1,8 +1,9 @@
 """Crash points for the crash tests.
 
 ``FSB_FAILPOINT=after_commit:case_opened`` makes the process SIGKILL itself the first time it
-reaches ``failpoint("after_commit:case_opened")``: a real, unpolite death at an exact instant, which is what proves the
-outbox and the timers survive. Unset (always, outside tests) it does nothing.
+reaches ``failpoint("after_commit:case_opened")``: a real, unpolite death at an exact instant,
+which is what proves the outbox and the timers survive. Unset (always, outside tests), it
+does nothing.
 """
 
 from __future__ import annotations
