@@ -135,6 +135,7 @@ class Case:
     esc_step: int
     esc_round: int
     reporter_key: str | None
+    checkin_hours: float | None = None  # the reporter's opt-in check-ins, if any
 
     @property
     def is_open(self) -> bool:

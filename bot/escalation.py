@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot import rota
 from bot.conflicts import conflict_reason
 from bot.domain import Case, Report, Severity
 from bot.richtext import bold, rich
@@ -52,14 +53,16 @@ def fence(case: Case) -> int:
     return case.esc_round * max(1, len(case.policy["steps"])) + case.esc_step
 
 
-def resolve_targets(uow: UnitOfWork, targets: list[str]) -> tuple[list[Member], list[str]]:
+async def resolve_targets(
+    uow: UnitOfWork, targets: list[str]
+) -> tuple[list[Member], list[str]]:
     """The members a step names, in order and without repeats, plus notes about fallbacks."""
     team = uow.team
     found: list[Member] = []
     notes: list[str] = []
     for target in targets:
         if target == "on_duty":
-            duty = [d.member for d in team.on_duty(uow.now)]
+            duty = [d.member for d in await rota.on_duty(uow)]
             if not duty:
                 notes.append("Nobody is on duty, so every safety contact is paged.")
                 duty = team.with_role("safety_contact")
@@ -117,7 +120,7 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
             await _exhausted(uow, case)
             return
         step = steps[case.esc_step]
-        members, fallback_notes = resolve_targets(uow, step["notify"])
+        members, fallback_notes = await resolve_targets(uow, step["notify"])
         if "channel" in step["notify"]:
             await uow.send_channel(
                 rich(channel_line(case, uow.team, uow.now), " · needs a safety contact"),
@@ -179,7 +182,7 @@ async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
 
 async def page_critical(uow: UnitOfWork, case: Case, report: Report) -> None:
     team = uow.team
-    members = [d.member for d in team.on_duty(uow.now)] + team.with_role("safety_contact")
+    members = [d.member for d in await rota.on_duty(uow)] + team.with_role("safety_contact")
     unique = list({m.id: m for m in members}.values())
     paged, _ = await page_members(uow, case, report, unique, [])
     if not paged:

@@ -50,6 +50,14 @@ class TimerRow:
 
 
 @dataclass(frozen=True)
+class DutyChange:
+    member_id: str
+    on_duty: bool
+    at: datetime
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class NewCase:
     report_id: int
     severity: Severity
@@ -124,7 +132,10 @@ class Tx(Protocol):
         case_id: int | None,
         payload: dict[str, Any],
         fence: int,
-    ) -> int: ...
+        key: str | None = None,
+    ) -> int | None:
+        """Add a deadline; with a ``key``, only if no timer with that key exists yet."""
+        ...
     async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]: ...
     async def complete_timer(self, timer_id: int, now: datetime) -> None: ...
     async def cancel_timers(self, case_id: int, kinds: list[str]) -> None: ...
@@ -133,6 +144,18 @@ class Tx(Protocol):
     # reachability: a person who blocked the bot is skipped by escalation
     async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None: ...
     async def unreachable(self) -> set[tuple[str, str]]: ...
+
+    # duty: ad-hoc changes (/shift on|off) and shift confirmations
+    async def add_duty_change(
+        self, member_id: str, on_duty: bool, at: datetime, until: datetime | None
+    ) -> None: ...
+    async def duty_changes(self) -> list[DutyChange]: ...
+    async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool: ...
+    async def shift_confirmed(self, shift_key: str) -> bool: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction inside this one."""
+        ...
 
 
 class Store(Protocol):

@@ -22,8 +22,9 @@ HANDLER_ROLES = frozenset({"safety_contact", "lead"})
 @dataclass(frozen=True)
 class Duty:
     member: Member
-    level: str  # primary | secondary
+    level: str  # primary | secondary | ad hoc
     until: datetime | None  # None for an open-ended ad-hoc shift
+    start: datetime | None = None
 
 
 class Team:
@@ -111,15 +112,18 @@ class Team:
         ]
 
     # -- duty ---------------------------------------------------------------------------------
-    def on_duty(self, now: datetime) -> list[Duty]:
-        """Members whose shift covers ``now``: primaries first, then secondaries."""
+    def scheduled_duty(self, now: datetime) -> list[Duty]:
+        """Members whose rota shift covers ``now``: primaries first, then secondaries.
+
+        Ad-hoc changes (/shift on|off) live in the store; :func:`bot.rota.on_duty` combines both.
+        """
         found: list[Duty] = []
         for shift in self.config.rota:
             start = self.config.to_utc(shift.start)
             end = self.config.to_utc(shift.end)
             member = self._members.get(shift.member)
             if member is not None and start <= now < end:
-                found.append(Duty(member, shift.level, end))
+                found.append(Duty(member, shift.level, end, start))
         found.sort(key=lambda duty: 0 if duty.level == "primary" else 1)
         unique: list[Duty] = []
         for duty in found:

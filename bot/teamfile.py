@@ -156,6 +156,18 @@ class TeamInfo(_Strict):
     event_end: LocalDateTime | None = None
     emergency_info: str = ""
     show_handler_names: bool = False
+    daily_post: list[str] = Field(default_factory=list)
+
+    @field_validator("daily_post")
+    @classmethod
+    def _clock_times(cls, value: list[str]) -> list[str]:
+        """Each entry is a local clock time, "HH:MM", for the daily check-in post."""
+        for item in value:
+            try:
+                time.fromisoformat(item)
+            except ValueError:
+                raise ValueError(f"{item!r} is not a time like \"09:00\"") from None
+        return value
 
     @field_validator("timezone")
     @classmethod

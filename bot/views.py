@@ -18,7 +18,7 @@ from bot.domain import (
     Report,
 )
 from bot.richtext import Rich, bold, lines, rich
-from bot.team import Team
+from bot.team import Duty, Team
 
 ROLE_WORDS = {
     "target": "It happened to them",
@@ -154,7 +154,7 @@ def acknowledged_page(case: Case, team: Team) -> Rich:
     return rich(bold(case.code), f" · acknowledged by {team.member_name(case.handler)} at {when}.")
 
 
-def summary_text(cases: list[Case], team: Team, now: datetime) -> Rich:
+def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
     """Counts by state and severity, waiting cases and who is on duty: nothing else."""
     open_cases = [c for c in cases if c.is_open]
     by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
@@ -162,7 +162,6 @@ def summary_text(cases: list[Case], team: Team, now: datetime) -> Rich:
     waiting = sorted(
         (c for c in open_cases if c.state == CaseState.NEW), key=lambda c: c.created_at
     )
-    duty = team.on_duty(now)
     parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
     if not open_cases:
         parts.append("No open cases.")

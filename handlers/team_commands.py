@@ -5,6 +5,7 @@ Everything here may be seen by the whole team channel, so it is built only from 
 
 from __future__ import annotations
 
+from bot import rota
 from bot.richtext import bold, lines, rich
 from bot.views import clock_time, summary_text
 from handlers.context import Request
@@ -12,12 +13,13 @@ from handlers.context import Request
 
 async def summary(req: Request) -> None:
     all_cases = await req.uow.tx.list_cases()
-    await req.reply(summary_text(all_cases, req.uow.team, req.uow.now))
+    duty = await rota.on_duty(req.uow)
+    await req.reply(summary_text(all_cases, req.uow.team, req.uow.now, duty))
 
 
 async def oncall(req: Request) -> None:
     team = req.uow.team
-    duty = team.on_duty(req.uow.now)
+    duty = await rota.on_duty(req.uow)
     upcoming = sorted(
         (s for s in team.config.rota if team.config.to_utc(s.start) > req.uow.now),
         key=lambda s: s.start,

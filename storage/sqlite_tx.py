@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -27,11 +29,11 @@ from bot.domain import (
     Severity,
 )
 from bot.messages import Outbound
-from bot.ports import NewCase, OutboxRow, TimerRow, TokenRecord
+from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
-    " disclosure, excluded, policy, esc_step, esc_round, reporter_key"
+    " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours"
 )
 _OUTBOX_COLUMNS = (
     "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
@@ -217,6 +219,7 @@ class SqliteTx:
             esc_step=row[12],
             esc_round=row[13],
             reporter_key=row[14],
+            checkin_hours=row[15],
         )
 
     async def get_case(self, case_id: int) -> Case | None:
@@ -230,8 +233,8 @@ class SqliteTx:
     async def save_case(self, case: Case) -> None:
         await self._db.execute(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
-            " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?"
-            " WHERE id = ?",
+            " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
+            " checkin_hours = ? WHERE id = ?",
             (
                 case.severity.value,
                 case.state.value,
@@ -242,6 +245,7 @@ class SqliteTx:
                 json.dumps(case.policy),
                 case.esc_step,
                 case.esc_round,
+                case.checkin_hours,
                 case.id,
             ),
         )
@@ -397,13 +401,14 @@ class SqliteTx:
         case_id: int | None,
         payload: dict[str, Any],
         fence: int,
-    ) -> int:
+        key: str | None = None,
+    ) -> int | None:
         cursor = await self._db.execute(
-            "INSERT INTO timers (due_at, kind, case_id, payload, fence) VALUES (?, ?, ?, ?, ?)",
-            (_ts(due_at), kind, case_id, json.dumps(payload), fence),
+            "INSERT OR IGNORE INTO timers (due_at, kind, case_id, payload, fence, key)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (_ts(due_at), kind, case_id, json.dumps(payload), fence, key),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]:
         rows = await self._all(
@@ -452,3 +457,46 @@ class SqliteTx:
             "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"
         )
         return {(row[0], row[1]) for row in rows}
+
+    # -- duty -----------------------------------------------------------------------------
+    async def add_duty_change(
+        self, member_id: str, on_duty: bool, at: datetime, until: datetime | None
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO duty_changes (member_id, on_duty, at, until) VALUES (?, ?, ?, ?)",
+            (member_id, int(on_duty), _ts(at), _ts(until) if until else None),
+        )
+
+    async def duty_changes(self) -> list[DutyChange]:
+        rows = await self._all(
+            "SELECT member_id, on_duty, at, until FROM duty_changes ORDER BY at, id"
+        )
+        return [
+            DutyChange(row[0], bool(row[1]), from_ts(row[2]), from_ts(row[3]) if row[3] else None)
+            for row in rows
+        ]
+
+    async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool:
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO shift_confirmations (shift_key, member_id, at) VALUES (?, ?, ?)",
+            (shift_key, member_id, _ts(at)),
+        )
+        return cursor.rowcount == 1
+
+    async def shift_confirmed(self, shift_key: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM shift_confirmations WHERE shift_key = ?", (shift_key,)
+        )
+        return row is not None
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: one timer's failure undoes only that timer's work."""
+        await self._db.execute("SAVEPOINT fire")
+        try:
+            yield
+        except BaseException:
+            await self._db.execute("ROLLBACK TO fire")
+            await self._db.execute("RELEASE fire")
+            raise
+        await self._db.execute("RELEASE fire")
