@@ -1,7 +1,7 @@
 """The composition root: the one place that knows every part and wires them together.
 
 Adapters get a running :class:`BotApp` and call ``handle`` with inbound events; the app's outbox
-worker delivers through the adapters' messengers.
+worker delivers through the adapters' messengers and its scheduler fires deadlines.
 """
 
 from __future__ import annotations
@@ -10,15 +10,28 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+from bot import checkins, escalation, rota
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
 from bot.messages import Inbound
 from bot.ports import Messenger
+from bot.scheduler import Scheduler, TimerHandler
 from bot.team import Team
 from bot.teamfile import TeamFile
+from bot.unit_of_work import UnitOfWork
 from handlers.dispatch import Dispatcher
 from storage.sqlite import SqliteStore
+
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
+    escalation.PAGE_FAILED: escalation.on_page_failed,
+    escalation.IDLE_TIMER: escalation.on_idle_timer,
+    rota.SHIFT_START: rota.shift_started,
+    rota.SHIFT_CONFIRM: rota.shift_unconfirmed,
+    rota.DAILY_POST: rota.daily_post,
+    checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
+}
 
 
 class BotApp:
@@ -35,25 +48,45 @@ class BotApp:
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
-        self.worker = OutboxWorker(self.store, {m.platform: m for m in messengers}, self.clock)
+        self.worker = OutboxWorker(
+            self.store,
+            {m.platform: m for m in messengers},
+            self.clock,
+            on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+        )
+        self.scheduler = Scheduler(
+            self.store,
+            self.team,
+            self.cipher,
+            self.clock,
+            TIMER_HANDLERS,
+            on_commit=self.worker.wake,
+        )
         self.dispatcher = Dispatcher(
-            self.store, self.team, self.cipher, self.clock, on_commit=self.worker.wake
+            self.store, self.team, self.cipher, self.clock, on_commit=self._committed
         )
         self._tasks: list[asyncio.Task[None]] = []
 
+    def _committed(self) -> None:
+        self.worker.wake()
+        self.scheduler.wake()
+
     async def start(self) -> None:
-        """Open the store, record the team, and start delivering what is pending."""
+        """Open the store, record the team, plan the rota, and start delivering and firing."""
         await self.store.open()
         async with self.store.transaction() as tx:
             await tx.sync_members(self.team.identities())
+            await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 
     async def handle(self, event: Inbound) -> bool:
         return await self.dispatcher.handle(event)
 
     async def flush(self) -> None:
-        """Deliver everything due now (the console waits for this after each line)."""
-        await self.worker.flush()
+        """Fire what is due and deliver what is queued (the console waits for this)."""
+        while await self.scheduler.fire_due() + await self.worker.flush():
+            pass
 
     async def stop(self) -> None:
         for task in self._tasks:

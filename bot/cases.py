@@ -45,7 +45,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
             severity=severity_for(body),
             disclosure=body.disclosure or "pseudonymous",
             excluded=list(body.excluded),
-            policy=escalation.policy_snapshot(uow.team),
+            policy=escalation.policy_snapshot(uow.team.config),
             reporter_key=reporter_key,
             created_at=uow.now,
         )
@@ -54,7 +54,6 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     uow.milestones.append("case_opened")
     await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
     await escalation.start(uow, case, report)
-    await uow.tx.save_case(case)
     return case
 
 
@@ -131,8 +130,9 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
     case.acknowledged_at = uow.now
     case.updated_at = uow.now
     await uow.tx.save_case(case)
-    await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER])
+    await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER, escalation.PAGE_FAILED])
     await uow.audit(case, actor, "acknowledged")
+    await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
     handler_words = "A member of the safety team"
     if uow.team.config.team.show_handler_names:

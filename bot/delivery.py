@@ -76,7 +76,8 @@ class OutboxWorker:
             if due is not None:
                 timeout = max(0.05, (due - self._clock.now()).total_seconds())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
@@ -128,6 +129,15 @@ class OutboxWorker:
         async with self._store.transaction() as tx:
             if error.unreachable:
                 await tx.mark_unreachable(message.address.platform, message.address.chat_id, now)
+                if row.purpose == "page" and row.case_id is not None:
+                    # the chain decides, in its own transaction, whether to move on at once
+                    await tx.add_timer(
+                        now,
+                        "page_failed",
+                        row.case_id,
+                        {"platform": message.address.platform, "chat_id": message.address.chat_id},
+                        -1,
+                    )
             if error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
                 await tx.mark_failed(row.id, error.reason)
             else:

@@ -13,19 +13,21 @@ from typing import Any
 
 from bot import rota
 from bot.conflicts import conflict_reason
-from bot.domain import Case, Report, Severity
+from bot.domain import Case, CaseState, Report, Severity
+from bot.ports import TimerRow
 from bot.richtext import bold, rich
-from bot.team import Team
 from bot.teamfile import Member
 from bot.unit_of_work import Button, UnitOfWork, button
 from bot.views import channel_line, page_text
 
 ESCALATE_TIMER = "escalate"
+PAGE_FAILED = "page_failed"
+IDLE_TIMER = "idle"
 
 
-def policy_snapshot(team: Team) -> dict[str, Any]:
+def policy_snapshot(config: Any) -> dict[str, Any]:
     """The escalation policy as plain data, to be stored with a new case."""
-    policy = team.config.escalation
+    policy = config.escalation
     return {
         "steps": [
             {"notify": list(step.notify), "wait": step.wait.total_seconds()}
@@ -33,6 +35,7 @@ def policy_snapshot(team: Team) -> dict[str, Any]:
         ],
         "repeat": policy.repeat,
         "critical_repeat": policy.critical_repeat.total_seconds(),
+        "idle_reminder": policy.idle_reminder.total_seconds(),
     }
 
 
@@ -53,9 +56,7 @@ def fence(case: Case) -> int:
     return case.esc_round * max(1, len(case.policy["steps"])) + case.esc_step
 
 
-async def resolve_targets(
-    uow: UnitOfWork, targets: list[str]
-) -> tuple[list[Member], list[str]]:
+async def resolve_targets(uow: UnitOfWork, targets: list[str]) -> tuple[list[Member], list[str]]:
     """The members a step names, in order and without repeats, plus notes about fallbacks."""
     team = uow.team
     found: list[Member] = []
@@ -97,19 +98,54 @@ async def page_members(
             continue
         text = page_text(case, report, uow.team, uow.now, notes=notes)
         ids = await uow.send_member(
-            member,
-            text,
-            page_buttons(case),
-            purpose="page",
-            case_id=case.id,
+            member, text, page_buttons(case), purpose="page", case_id=case.id
         )
         if ids:
             paged.append(member)
-            await uow.audit(case, "system", "paged", member=member.id, messages=len(ids))
+            await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
         else:
             skipped.append(f"{member.name} could not be reached.")
             await uow.audit(case, "system", "page_skipped", member=member.id, reason="unreachable")
     return paged, skipped
+
+
+async def _notify_externals(uow: UnitOfWork, case: Case, targets: list[str]) -> int:
+    """Tell external contacts only what they need: a code, how urgent, whom to call."""
+    reached = 0
+    leads = ", ".join(m.name for m in uow.team.with_role("lead")) or "the safety team"
+    for target in targets:
+        if not target.startswith("external:"):
+            continue
+        external = uow.team.config.external_contact(target.removeprefix("external:"))
+        if external is None:
+            continue
+        text = rich(
+            bold(f"{uow.team.name} asks for your help with case {case.code}"),
+            f" ({case.severity.value}). It has not been picked up yet. Please contact {leads}.",
+        )
+        sent = 0
+        for address in uow.team.addresses_for(external):
+            await uow.send(address, text, audience="external", purpose="external", case_id=case.id)
+            sent += 1
+        if sent:
+            reached += 1
+            await uow.audit(case, "system", "external_notified", external=external.id)
+        else:
+            await uow.audit(
+                case, "system", "page_skipped", external=external.id, reason="unreachable"
+            )
+    return reached
+
+
+async def _post_to_channel(uow: UnitOfWork, case: Case) -> bool:
+    duty = await rota.on_duty(uow)
+    names = ", ".join(d.member.name for d in duty) or "nobody on duty: all safety contacts"
+    ids = await uow.send_channel(
+        rich(channel_line(case, uow.team, uow.now), f" · needs a safety contact · {names}"),
+        purpose="channel-alert",
+        case_id=case.id,
+    )
+    return bool(ids)
 
 
 async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str]) -> None:
@@ -121,14 +157,14 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
             return
         step = steps[case.esc_step]
         members, fallback_notes = await resolve_targets(uow, step["notify"])
-        if "channel" in step["notify"]:
-            await uow.send_channel(
-                rich(channel_line(case, uow.team, uow.now), " · needs a safety contact"),
-                purpose="channel-alert",
-                case_id=case.id,
-            )
         paged, skipped = await page_members(uow, case, report, members, notes + fallback_notes)
-        if paged or "channel" in step["notify"]:
+        reached = len(paged) + await _notify_externals(uow, case, step["notify"])
+        if "channel" in step["notify"] and await _post_to_channel(uow, case):
+            reached += 1
+        await uow.audit(
+            case, "system", "step_paged", step=case.esc_step, round=case.esc_round, reached=reached
+        )
+        if reached:
             await uow.tx.add_timer(
                 uow.now + timedelta(seconds=step["wait"]),
                 ESCALATE_TIMER,
@@ -175,19 +211,28 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
 async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
     """Page a new case: the first step, or everyone on duty and every contact when critical."""
     if case.severity == Severity.CRITICAL:
-        await page_critical(uow, case, report)
-        return
-    await page_step(uow, case, report, [])
+        await page_critical(uow, case, report, [])
+    else:
+        await page_step(uow, case, report, [])
+    await uow.tx.save_case(case)
 
 
-async def page_critical(uow: UnitOfWork, case: Case, report: Report) -> None:
+async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list[str]) -> None:
+    """Everyone on duty and every safety contact at once; leads too if none of them is reached,
+    or from the second repeat on. Repeats every ``critical_repeat`` until acknowledged."""
     team = uow.team
     members = [d.member for d in await rota.on_duty(uow)] + team.with_role("safety_contact")
+    if case.esc_round >= 1:
+        members += team.with_role("lead")
     unique = list({m.id: m for m in members}.values())
-    paged, _ = await page_members(uow, case, report, unique, [])
+    paged, skipped = await page_members(uow, case, report, unique, notes)
     if not paged:
         await page_members(
-            uow, case, report, team.with_role("lead"), ["No safety contact could be reached."]
+            uow,
+            case,
+            report,
+            team.with_role("lead"),
+            [*notes, *skipped, "No safety contact could be reached."],
         )
     await uow.tx.add_timer(
         uow.now + timedelta(seconds=case.policy["critical_repeat"]),
@@ -198,6 +243,23 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report) -> None:
     )
 
 
+async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> None:
+    """Someone is in danger now: page as critical at once, whatever the case's state."""
+    report = await uow.tx.get_report(case.report_id)
+    case.severity = Severity.CRITICAL
+    case.updated_at = uow.now
+    await uow.audit(case, actor, "made_critical", reason=why)
+    await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
+    if case.state == CaseState.NEW:
+        await page_critical(uow, case, report, [why])
+    else:
+        handler = uow.team.member(case.handler or "")
+        members = [handler] if handler else []
+        members += [d.member for d in await rota.on_duty(uow)]
+        await page_members(uow, case, report, list({m.id: m for m in members}.values()), [why])
+    await uow.tx.save_case(case)
+
+
 async def escalate_now(
     uow: UnitOfWork, case: Case, report: Report, actor: str, reason: str
 ) -> None:
@@ -206,7 +268,98 @@ async def escalate_now(
     await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
     _advance(case)
     case.updated_at = uow.now
-    await uow.tx.save_case(case)
     note = f"Escalated by {uow.team.member_name(actor.removeprefix('member:'))}"
     await page_step(uow, case, report, [note + (f": {reason}" if reason else ".")])
     await uow.tx.save_case(case)
+
+
+# -- timers ----------------------------------------------------------------------------------
+
+
+async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
+    """The wait of a step ran out. Fenced: acknowledged, or already moved on, means nothing."""
+    case = await uow.tx.get_case(timer.case_id or 0)
+    if case is None or case.state != CaseState.NEW or timer.fence != fence(case):
+        return
+    report = await uow.tx.get_report(case.report_id)
+    await uow.audit(case, "system", "wait_expired", step=case.esc_step, round=case.esc_round)
+    _advance(case)
+    if timer.payload.get("critical"):
+        await page_critical(uow, case, report, ["Still not acknowledged."])
+    else:
+        await page_step(uow, case, report, ["Nobody acknowledged the earlier page."])
+    await uow.tx.save_case(case)
+
+
+async def on_page_failed(uow: UnitOfWork, timer: TimerRow) -> None:
+    """A page bounced (the person blocked the bot): if nobody on this step is left, move on."""
+    case = await uow.tx.get_case(timer.case_id or 0)
+    if case is None or case.state != CaseState.NEW or case.severity == Severity.CRITICAL:
+        return
+    member = uow.team.member_for(str(timer.payload["platform"]), str(timer.payload["chat_id"]))
+    if member is None:
+        return
+    await uow.audit(case, "system", "page_skipped", member=member.id, reason="blocked the bot")
+    current = fence(case)
+    unreachable = await uow.tx.unreachable()
+    for entry in await uow.tx.audit_for(case.id):
+        if entry.kind != "paged" or entry.detail.get("fence") != current:
+            continue
+        paged = uow.team.member(str(entry.detail["member"]))
+        if paged is not None and any(
+            (a.platform, a.chat_id) not in unreachable for a in uow.team.addresses_for(paged)
+        ):
+            return  # someone on this step can still see the page
+    await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
+    report = await uow.tx.get_report(case.report_id)
+    _advance(case)
+    await page_step(uow, case, report, [f"{member.name} could not be reached."])
+    await uow.tx.save_case(case)
+
+
+async def arm_idle(uow: UnitOfWork, case: Case, stage: int = 1) -> None:
+    seconds = case.policy.get("idle_reminder", 7200.0)
+    await uow.tx.add_timer(
+        uow.now + timedelta(seconds=seconds),
+        IDLE_TIMER,
+        case.id,
+        {"stage": stage, "since": case.updated_at.timestamp()},
+        0,
+    )
+
+
+async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
+    """No update for a while: remind the handler, and after another period, their lead."""
+    case = await uow.tx.get_case(timer.case_id or 0)
+    if case is None or not case.is_open or case.handler is None:
+        return
+    if case.updated_at.timestamp() > float(timer.payload["since"]) + 1e-3:
+        await arm_idle(uow, case)  # there was an update: count from it
+        return
+    hours = case.policy.get("idle_reminder", 7200.0) / 3600
+    if timer.payload["stage"] == 1:
+        handler = uow.team.member(case.handler)
+        if handler is not None:
+            await uow.send_member(
+                handler,
+                rich(
+                    bold(case.code),
+                    f" has had no update for {hours:g} h. Is there anything to record or do next?",
+                ),
+                case_id=case.id,
+            )
+        await uow.audit(case, "system", "idle_reminder", to=case.handler)
+        await arm_idle(uow, case, stage=2)
+        return
+    for lead in uow.team.with_role("lead"):
+        if lead.id != case.handler and lead.id not in case.excluded:
+            await uow.send_member(
+                lead,
+                rich(
+                    bold(case.code),
+                    f" has had no update for {2 * hours:g} h"
+                    f" (handler: {uow.team.member_name(case.handler)}).",
+                ),
+                case_id=case.id,
+            )
+    await uow.audit(case, "system", "idle_lead_told")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.messages import Address
-from bot.teamfile import Member, TeamFile
+from bot.teamfile import External, Member, TeamFile
 
 CONSOLE = "console"
 CONSOLE_CHANNEL = "team"
@@ -72,7 +72,7 @@ class Team:
         value = getattr(member, platform, None)
         return [str(value)] if value is not None else []
 
-    def addresses_for(self, member: Member) -> list[Address]:
+    def addresses_for(self, member: Member | External) -> list[Address]:
         """Every private chat where the member can be reached on a running platform."""
         return [
             Address(platform, user_id)

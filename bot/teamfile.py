@@ -166,7 +166,7 @@ class TeamInfo(_Strict):
             try:
                 time.fromisoformat(item)
             except ValueError:
-                raise ValueError(f"{item!r} is not a time like \"09:00\"") from None
+                raise ValueError(f'{item!r} is not a time like "09:00"') from None
         return value
 
     @field_validator("timezone")

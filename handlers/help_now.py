@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import cases
-from bot.domain import CaseState, ReportBody
+from bot.domain import Case, CaseState, ReportBody
 from bot.escalation import page_buttons
 from bot.richtext import bold, lines, rich
 from bot.unit_of_work import UnitOfWork
@@ -28,14 +28,24 @@ async def help_now(req: Request) -> None:
     # Someone asking for help must be findable: the people on duty see who they are.
     body.disclosure = "named"
     case = await cases.open_case(uow, req.event.sender, body)
+    await ask_location(req, case)
+
+
+async def ask_location(req: Request, case: Case) -> None:
+    """Emergency information at once, then: where are you? The next messages answer it."""
+    uow = req.uow
     await uow.tx.save_draft(req.owner, {"flow": "location", "case_id": case.id}, uow.now)
+    findable = (
+        "The people on duty can see your name so they can find you."
+        if case.disclosure == "named"
+        else "It is added to your report for the people on duty."
+    )
     await req.reply(
         lines(
             rich(bold("Everyone on duty has been alerted ("), bold(case.code), bold(").")),
             texts.emergency(uow.team.config.team.emergency_info),
             bold("Where are you right now?"),
-            "A room, a landmark, anything that helps us find you. The people on duty can see"
-            " your name so they can find you.",
+            "A room, a landmark, anything that helps us find you. " + findable,
         )
     )
 

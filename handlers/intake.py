@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import cases, escalation
-from bot.domain import ReportBody
+from bot import cases, checkins, escalation
+from bot.domain import ReportBody, Severity
+from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
 from bot.unit_of_work import Button, button
@@ -461,6 +462,12 @@ async def submit(req: Request, draft: Draft) -> None:
         )
     else:
         parts.append("You will hear back here. /mycases shows where your reports stand.")
-    if case.severity.value == "critical":
-        parts.append(texts.emergency(uow.team.config.team.emergency_info))
     await req.reply(lines(*parts))
+    if case.severity == Severity.CRITICAL:
+        from handlers.help_now import ask_location  # help_now builds on this module
+
+        await ask_location(req, case)
+    elif case.disclosure != "anonymous":
+        await checkins.offer(
+            uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
+        )

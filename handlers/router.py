@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button
-from handlers import casework, help_now, intake, team_commands, texts
+from handlers import casework, help_now, intake, rota_commands, team_commands, texts
 from handlers.context import Request
 
 MENU_BUTTONS = [
@@ -97,6 +97,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await team_commands.summary(req)
     elif name == "/oncall" and req.member is not None:
         await team_commands.oncall(req)
+    elif name == "/shift":
+        await rota_commands.shift(req, args)
     else:
         await req.reply(texts.unknown_command(name))
 
@@ -118,6 +120,10 @@ async def _button(req: Request, token: str) -> None:
         await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
     elif action == "help.now":
         await help_now.help_now(req)
+    elif action.startswith("shift."):
+        await rota_commands.shift_button(req, action, str(record.args["key"]))
+    elif action.startswith("checkin."):
+        await rota_commands.checkin_button(req, action, record.args)
     elif action in ("case.ack", "case.escalate"):
         case = await req.uow.tx.get_case(int(record.args["case"]))
         if case is None:

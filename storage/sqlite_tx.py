@@ -484,9 +484,7 @@ class SqliteTx:
         return cursor.rowcount == 1
 
     async def shift_confirmed(self, shift_key: str) -> bool:
-        row = await self._one(
-            "SELECT 1 FROM shift_confirmations WHERE shift_key = ?", (shift_key,)
-        )
+        row = await self._one("SELECT 1 FROM shift_confirmations WHERE shift_key = ?", (shift_key,))
         return row is not None
 
     @asynccontextmanager

@@ -193,7 +193,14 @@ class Harness:
         await self.press(who, "Done")
         await self.press(who, "Skip")
         await self.press(who, "Send report")
-        return case_code(self.platform.last(who).text)
+        return case_code(self.confirmation(who))
+
+    def confirmation(self, who: str) -> str:
+        """The newest "your report is in" message in ``who``'s chat."""
+        for text in reversed(self.platform.texts(who)):
+            if "Your report is in" in text:
+                return text
+        raise AssertionError(f"no confirmation in {who}'s chat")
 
 
 def case_code(text: str) -> str:

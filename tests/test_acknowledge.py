@@ -42,7 +42,7 @@ async def test_acknowledge_by_button_assigns_tells_reporter_and_updates_posts(
         assert case.state.value == "acknowledged"
         assert case.handler == "alice"
         kinds = [entry.kind for entry in await tx.audit_for(case.id)]
-    assert kinds == ["opened", "paged", "acknowledged"]
+    assert kinds == ["opened", "paged", "step_paged", "acknowledged"]
     await bot.say("sam", "/mycases")
     assert f"{code}: picked up by a safety contact" in bot.last_text("sam")
 

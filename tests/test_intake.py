@@ -22,7 +22,7 @@ async def test_start_explains_who_sees_a_report_and_offers_the_three_choices(bot
 
 async def test_whole_intake_creates_a_case_and_tells_the_reporter_the_code(bot: Harness) -> None:
     code = await bot.file_report(account="He touched my arm twice after I stepped away.")
-    confirmation = bot.last_text("sam")
+    confirmation = bot.confirmation("sam")
     assert f"Your report is in: {code}" in confirmation
     assert "We aim to respond within 5 minutes" in confirmation
     assert all(ch not in code[3:] for ch in "01OI")

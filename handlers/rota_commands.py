@@ -1,0 +1,65 @@
+"""Duty and check-in interactions: /shift, "I'm on duty", and the reporter's check-in buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import checkins, rota
+from bot.richtext import rich
+from handlers import help_now
+from handlers.casework import NOT_FOR_PARTICIPANTS
+from handlers.context import Request
+
+
+async def shift(req: Request, args: list[str]) -> None:
+    member = req.member
+    if member is None or not req.uow.team.is_handler(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    word = args[0].lower() if args else ""
+    on_now = any(d.member.id == member.id for d in await rota.on_duty(req.uow))
+    if word == "on":
+        if on_now:
+            await req.reply(rich("You're already on duty."))
+            return
+        await rota.go_on_duty(req.uow, member)
+        await req.reply(
+            rich("You're on duty now. New reports will page you. Send /shift off when you stop.")
+        )
+    elif word == "off":
+        if not on_now:
+            await req.reply(rich("You're not on duty at the moment."))
+            return
+        nobody_left = await rota.go_off_duty(req.uow, member)
+        await req.reply(
+            rich("You're off duty. Thank you. ")
+            + ("Nobody else is on duty, so the leads have been told." if nobody_left else "")
+        )
+    else:
+        state = "on duty" if on_now else "not on duty"
+        await req.reply(rich(f"You're {state}. Use /shift on or /shift off."))
+
+
+async def shift_button(req: Request, action: str, key: str) -> None:
+    member = req.member
+    if member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    if action == "shift.confirm":
+        await req.reply(await rota.confirm(req.uow, member, key))
+    else:
+        await req.reply(await rota.cover(req.uow, member, key))
+
+
+async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> None:
+    case = await req.uow.tx.get_case(int(args["case"]))
+    if case is None or case.reporter_key != req.owner:
+        await req.reply(rich("That button belongs to an earlier message, so I did nothing."))
+        return
+    if action == "checkin.set":
+        await req.reply(await checkins.choose(req.uow, case, float(args["hours"])))
+    elif action == "checkin.ok":
+        await req.reply(await checkins.answered_ok(req.uow, case))
+    elif action == "checkin.help":
+        await checkins.needs_help(req.uow, case)
+        await help_now.ask_location(req, case)
