@@ -87,26 +87,24 @@ async def page_members(
     uow: UnitOfWork, case: Case, report: Report, members: list[Member], notes: list[str]
 ) -> tuple[list[Member], list[str]]:
     """Page each member who may handle the case; return who was paged and who was skipped why."""
-    paged: list[Member] = []
+    to_page: list[Member] = []
     skipped: list[str] = []
     for member in members:
         reason = conflict_reason(case, report.body, member)
         if reason is None and not uow.team.is_handler(member):
             reason = "not a safety contact or lead"
+        if reason is None and not await uow.reachable(member):
+            reason = "unreachable"
+            skipped.append(f"{member.name} could not be reached.")
         if reason is not None:
             await uow.audit(case, "system", "page_skipped", member=member.id, reason=reason)
-            continue
-        text = page_text(case, report, uow.team, uow.now, notes=notes)
-        ids = await uow.send_member(
-            member, text, page_buttons(case), purpose="page", case_id=case.id
-        )
-        if ids:
-            paged.append(member)
-            await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
         else:
-            skipped.append(f"{member.name} could not be reached.")
-            await uow.audit(case, "system", "page_skipped", member=member.id, reason="unreachable")
-    return paged, skipped
+            to_page.append(member)
+    text = page_text(case, report, uow.team, uow.now, notes=notes + skipped)
+    for member in to_page:
+        await uow.send_member(member, text, page_buttons(case), purpose="page", case_id=case.id)
+        await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
+    return to_page, skipped
 
 
 async def _notify_externals(uow: UnitOfWork, case: Case, targets: list[str]) -> int:
@@ -283,10 +281,11 @@ async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         return
     report = await uow.tx.get_report(case.report_id)
     await uow.audit(case, "system", "wait_expired", step=case.esc_step, round=case.esc_round)
-    _advance(case)
     if timer.payload.get("critical"):
+        case.esc_round += 1
         await page_critical(uow, case, report, ["Still not acknowledged."])
     else:
+        _advance(case)
         await page_step(uow, case, report, ["Nobody acknowledged the earlier page."])
     await uow.tx.save_case(case)
 

@@ -94,11 +94,8 @@ class UnitOfWork:
 
         Returns the outbox ids; an empty list means the member cannot be reached at all.
         """
-        unreachable = await self.tx.unreachable()
         ids: list[int] = []
-        for address in self.team.addresses_for(member):
-            if (address.platform, address.chat_id) in unreachable:
-                continue
+        for address in await self.reachable(member):
             ids.append(
                 await self.send(
                     address,
@@ -110,6 +107,15 @@ class UnitOfWork:
                 )
             )
         return ids
+
+    async def reachable(self, member: Member) -> list[Address]:
+        """The member's addresses on running platforms, less those that refused the bot."""
+        unreachable = await self.tx.unreachable()
+        return [
+            address
+            for address in self.team.addresses_for(member)
+            if (address.platform, address.chat_id) not in unreachable
+        ]
 
     async def send_channel(
         self, text: Rich, *, purpose: str = "channel", case_id: int | None = None

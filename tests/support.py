@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.app import BotApp
 from bot.crypto import generate_key
 from bot.demo import demo_team_text
-from bot.domain import PlatformUser
+from bot.domain import Case, PlatformUser
 from bot.messages import Inbound, Outbound
 from bot.ports import DeliveryError
 from bot.team import CONSOLE, CONSOLE_CHANNEL
@@ -93,12 +93,21 @@ def demo_config(now: datetime = START) -> TeamFile:
 class Harness:
     """Drive the bot as people would: say things, press buttons, read chats."""
 
-    def __init__(self, path: Path, config: TeamFile | None = None, key: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        config: TeamFile | None = None,
+        key: str | None = None,
+        platform: str = CONSOLE,
+    ) -> None:
         self.path = path
         self.key = key or generate_key()
         self.clock = FakeClock()
         self.config = config or demo_config(self.clock.now())
-        self.platform = Recorder()
+        self.platform = Recorder(platform)
+        self.channel_id = CONSOLE_CHANNEL
+        if platform != CONSOLE:
+            self.channel_id = str(getattr(self.config.channels, platform))
         self.app = self._build()
         self._ids = itertools.count(1)
 
@@ -135,8 +144,8 @@ class Harness:
         delivery_id: str | None = None,
     ) -> Inbound:
         return Inbound(
-            sender=PlatformUser(CONSOLE, who, who.title()),
-            chat_id=CONSOLE_CHANNEL if channel else who,
+            sender=PlatformUser(self.platform.platform, who, who.title()),
+            chat_id=self.channel_id if channel else who,
             private=not channel,
             text=text,
             button=button,
@@ -146,6 +155,23 @@ class Harness:
     async def say(self, who: str, text: str, *, channel: bool = False) -> None:
         await self.app.handle(self.event(who, text, channel=channel))
         await self.app.flush()
+
+    async def advance(self, seconds: float) -> None:
+        """Let time pass: fire what came due and deliver what that queued."""
+        self.clock.advance(seconds)
+        await self.app.flush()
+
+    async def audit(self, code: str) -> list[tuple[str, str, dict[str, object]]]:
+        async with self.app.store.transaction() as tx:
+            case = await tx.find_case(code)
+            assert case is not None
+            return [(e.actor, e.kind, e.detail) for e in await tx.audit_for(case.id)]
+
+    async def case(self, code: str) -> Case:
+        async with self.app.store.transaction() as tx:
+            case = await tx.find_case(code)
+        assert case is not None
+        return case
 
     def token(self, who: str, label: str) -> str:
         for shown in reversed(self.platform.chat(who)):

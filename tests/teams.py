@@ -1,0 +1,73 @@
+"""Team files for escalation tests: short waits, a small team, several platforms' ids."""
+
+from __future__ import annotations
+
+from bot.teamfile import TeamFile, parse_team_text
+
+# Times are UTC; the tests' clock starts at 2027-08-11T10:00Z, during Alice's shift.
+CHAIN = """\
+[team]
+name = "Chain test team"
+timezone = "UTC"
+event_start = 2027-08-10T08:00:00
+event_end = 2027-08-14T22:00:00
+emergency_info = "Venue security: 0100 200 300."
+daily_post = ["09:00"]
+
+[channels]
+telegram = -100500
+
+[[members]]
+id = "alice"
+name = "Alice"
+roles = ["safety_contact"]
+telegram = 111
+
+[[members]]
+id = "bob"
+name = "Bob"
+roles = ["safety_contact"]
+telegram = 222
+
+[[members]]
+id = "dora"
+name = "Dora"
+roles = ["safety_contact"]
+# no platform id at all: she can never be paged
+
+[[members]]
+id = "lena"
+name = "Lena"
+roles = ["lead"]
+telegram = 333
+
+[[rota]]
+member = "alice"
+start = 2027-08-11T08:00:00
+end = 2027-08-11T11:00:00
+
+[[rota]]
+member = "bob"
+start = 2027-08-11T11:00:00
+end = 2027-08-11T18:00:00
+
+[escalation]
+steps = [
+  {{ notify = ["on_duty"], wait = "{wait}" }},
+  {{ notify = ["safety_contacts"], wait = "{wait}" }},
+  {{ notify = ["leads", "external:venue"], wait = "{wait}" }},
+]
+repeat = {repeat}
+critical_repeat = "2m"
+idle_reminder = "2h"
+shift_confirm = "10m"
+
+[[external]]
+id = "venue"
+name = "Venue security"
+telegram = 999
+"""
+
+
+def chain_team(wait: str = "5s", repeat: int = 1) -> TeamFile:
+    return parse_team_text(CHAIN.format(wait=wait, repeat=repeat), "chain.toml")
