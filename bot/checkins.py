@@ -63,11 +63,16 @@ async def choose(uow: UnitOfWork, case: Case, hours: float) -> Rich:
     )
 
 
-async def _arm(uow: UnitOfWork, case: Case) -> None:
+async def _arm(uow: UnitOfWork, case: Case, after: datetime | None = None) -> None:
+    """The next check-in, keeping the cadence from ``after``; ones missed while down are
+    skipped, not sent in a burst."""
     end = event_end(uow)
     if case.checkin_hours is None or end is None:
         return
-    due = uow.now + timedelta(hours=case.checkin_hours)
+    step = timedelta(hours=case.checkin_hours)
+    due = (after or uow.now) + step
+    while due <= uow.now:
+        due += step
     if due < end:
         await uow.tx.add_timer(due, CHECKIN_TIMER, case.id, {}, 0)
 
@@ -102,7 +107,7 @@ async def on_checkin_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         case_id=case.id,
     )
     await uow.audit(case, "system", "checkin_sent")
-    await _arm(uow, case)
+    await _arm(uow, case, after=timer.due_at)
 
 
 async def answered_ok(uow: UnitOfWork, case: Case) -> Rich:
