@@ -1,0 +1,171 @@
+"""Crash tests for deadlines: SIGKILL during a wait and while firing, then a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from subprocesses import REPO, REPORT_SCRIPT, fsbot
+
+from bot.crypto import generate_key
+
+BOB_PAGE = "[private chat with bob]\n    A new report needs a safety contact."
+
+
+def team_file(path: Path, wait: str = "3s") -> None:
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    t = lambda d: (now + d).isoformat()  # noqa: E731
+    path.write_text(f"""\
+[team]
+name = "Crash test team"
+timezone = "UTC"
+
+[[members]]
+id = "alice"
+name = "Alice"
+roles = ["safety_contact"]
+
+[[members]]
+id = "bob"
+name = "Bob"
+roles = ["safety_contact"]
+
+[[members]]
+id = "lena"
+name = "Lena"
+roles = ["lead"]
+
+[[rota]]
+member = "alice"
+start = {t(timedelta(hours=-1))}
+end = {t(timedelta(hours=1))}
+
+[escalation]
+steps = [
+  {{ notify = ["on_duty"], wait = "{wait}" }},
+  {{ notify = ["member:bob"], wait = "{wait}" }},
+  {{ notify = ["leads"], wait = "{wait}" }},
+]
+repeat = 0
+""")
+
+
+def environment(tmp_path: Path) -> dict[str, str]:
+    team = tmp_path / "team.toml"
+    if not team.exists():
+        team_file(team)
+    return {
+        "FSB_TEAM_FILE": str(team),
+        "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+        "FSB_ENCRYPTION_KEY": (tmp_path / "key").read_text()
+        if (tmp_path / "key").exists()
+        else _new_key(tmp_path),
+    }
+
+
+def _new_key(tmp_path: Path) -> str:
+    key = generate_key()
+    (tmp_path / "key").write_text(key)
+    return key
+
+
+def start_and_kill_after(tmp_path: Path, marker: str) -> str:
+    """Run the bot on the report script, SIGKILL it once ``marker`` has been printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
+    env.update(environment(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(REPORT_SCRIPT + "wait 60\n")
+    proc.stdin.flush()
+    seen = ""
+    deadline = time.monotonic() + 30
+    while marker not in seen and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen += line
+    assert marker in seen, seen
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    return seen
+
+
+def escalate_deadline(db: Path) -> float:
+    with sqlite3.connect(db) as conn:
+        (due,) = conn.execute(
+            "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
+        ).fetchone()
+    return float(due)
+
+
+def bob_pages(db: Path) -> list[float]:
+    """When each page to Bob was queued (the step's firing time)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
+        ).fetchall()
+        sent = conn.execute("SELECT COUNT(*) FROM outbox WHERE purpose = 'page'").fetchone()[0]
+    assert sent == len(rows)
+    # the payload is encrypted, so tell pages apart by order: Alice's first, then Bob's
+    return [row[0] for row in rows[1:]]
+
+
+def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
+    tmp_path: Path,
+) -> None:
+    first = start_and_kill_after(tmp_path, "[private chat with alice]")
+    assert "[private chat with bob]" not in first
+    db = tmp_path / "bot.db"
+    due = escalate_deadline(db)
+    assert due > time.time(), "the restart must happen before the deadline for this test"
+    second = fsbot("run", stdin="wait 5\n", env=environment(tmp_path))
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count(BOB_PAGE) == 1
+    (queued,) = bob_pages(db)
+    assert 0 <= queued - due < 0.5, f"fired {queued - due:.3f} s after its deadline"
+
+
+def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(tmp_path: Path) -> None:
+    start_and_kill_after(tmp_path, "[private chat with alice]")
+    db = tmp_path / "bot.db"
+    due = escalate_deadline(db)
+    time.sleep(max(0.0, due - time.time()) + 1.0)
+    started = time.time()
+    second = fsbot("run", stdin="wait 1\n", env=environment(tmp_path))
+    assert second.stdout.count(BOB_PAGE) == 1
+    (queued,) = bob_pages(db)
+    assert queued - started < 3.0  # at start-up, not a whole step later
+
+
+def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    first = fsbot("run", stdin=REPORT_SCRIPT + "wait 10\n",
+                  env={**env, "FSB_FAILPOINT": "while_firing"})
+    assert first.returncode == -signal.SIGKILL
+    assert "[private chat with alice]" in first.stdout
+    assert "[private chat with bob]" not in first.stdout
+    db = tmp_path / "bot.db"
+    second = fsbot("run", stdin="wait 1\n", env=env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count(BOB_PAGE) == 1
+    third = fsbot("run", stdin="", env=env)
+    assert "[private chat with bob]" not in third.stdout
+    assert len(bob_pages(db)) == 1
+    with sqlite3.connect(db) as conn:
+        kinds = [row[0] for row in conn.execute("SELECT kind FROM case_events ORDER BY id")]
+    assert kinds.count("wait_expired") == 1
