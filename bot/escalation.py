@@ -197,13 +197,18 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
         " or find someone who can.",
     )
     for lead in uow.team.with_role("lead"):
-        await uow.send_member(
+        if lead.id in case.excluded:
+            continue
+        if await uow.send_member(
             lead,
             text,
             [button("Acknowledge", "case.ack", case=case.id)],
             purpose="page",
             case_id=case.id,
-        )
+        ):
+            await uow.audit(case, "system", "lead_told_exhausted", member=lead.id)
+        else:
+            await uow.audit(case, "system", "page_skipped", member=lead.id, reason="unreachable")
 
 
 async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
@@ -261,13 +266,22 @@ async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> No
 async def escalate_now(
     uow: UnitOfWork, case: Case, report: Report, actor: str, reason: str
 ) -> None:
-    """Move to the next step at once (a person pressed Escalate)."""
+    """Move to the next step at once (a person pressed Escalate).
+
+    A critical case is already paging everyone; escalating it brings the leads in now and keeps
+    it repeating until someone acknowledges.
+    """
     await uow.audit(case, actor, "escalated", reason=reason)
     await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
-    _advance(case)
     case.updated_at = uow.now
     note = f"Escalated by {uow.team.member_name(actor.removeprefix('member:'))}"
-    await page_step(uow, case, report, [note + (f": {reason}" if reason else ".")])
+    note += f": {reason}" if reason else "."
+    if case.severity == Severity.CRITICAL and case.state == CaseState.NEW:
+        case.esc_round += 1
+        await page_critical(uow, case, report, [note])
+    else:
+        _advance(case)
+        await page_step(uow, case, report, [note])
     await uow.tx.save_case(case)
 
 

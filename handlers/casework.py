@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot import cases, escalation
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
-from bot.domain import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, Case
+from bot.domain import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, Case, CaseState
 from bot.richtext import bold, lines, rich
 from bot.teamfile import Member
 from bot.views import age, case_details, reporter_state
@@ -61,8 +61,14 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
     if member is None:
         await req.reply(NOT_FOR_PARTICIPANTS)
         return
-    if not case.is_open:
-        await req.reply(rich(bold(case.code), " is no longer open."))
+    if case.state != CaseState.NEW:
+        who = req.uow.team.member_name(case.handler)
+        await req.reply(
+            rich(
+                bold(case.code),
+                f" was already acknowledged by {who}, so the escalation chain has stopped.",
+            )
+        )
         return
     if not await _may_handle(req, member, case, "escalate"):
         return

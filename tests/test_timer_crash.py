@@ -154,8 +154,9 @@ def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(tmp_path:
 
 def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None:
     env = environment(tmp_path)
-    first = fsbot("run", stdin=REPORT_SCRIPT + "wait 10\n",
-                  env={**env, "FSB_FAILPOINT": "while_firing"})
+    first = fsbot(
+        "run", stdin=REPORT_SCRIPT + "wait 10\n", env={**env, "FSB_FAILPOINT": "while_firing"}
+    )
     assert first.returncode == -signal.SIGKILL
     assert "[private chat with alice]" in first.stdout
     assert "[private chat with bob]" not in first.stdout
