@@ -48,3 +48,12 @@ async def test_help_now_during_a_report_keeps_what_was_already_said(bot: Harness
     page = bot.platform.chat("alice")[0]
     assert "He is waiting outside my room." in page.text
     assert "Sam" in page.text  # the person asking for help can be found
+
+
+async def test_a_report_with_danger_yes_is_critical_and_asks_where_they_are(bot: Harness) -> None:
+    code = await bot.file_report(danger="Yes, I'm in danger")
+    assert "Where are you right now?" in bot.last_text("sam")
+    assert (await bot.case(code)).severity.value == "critical"
+    assert any("Urgent: someone needs help now." in t for t in bot.platform.texts("bob"))
+    await bot.say("sam", "Hotel lobby")
+    assert "Where they are now: Hotel lobby" in bot.platform.chat("alice")[0].text

@@ -170,3 +170,23 @@ def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None
     with sqlite3.connect(db) as conn:
         kinds = [row[0] for row in conn.execute("SELECT kind FROM case_events ORDER BY id")]
     assert kinds.count("wait_expired") == 1
+
+
+def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path) -> None:
+    """Nobody acknowledges: each step pages in order, the chain runs again, then the leads hear
+    it ran out."""
+    team_file(tmp_path / "team.toml", wait="1s")
+    text = (tmp_path / "team.toml").read_text().replace("repeat = 0", "repeat = 1")
+    (tmp_path / "team.toml").write_text(text)
+    result = fsbot("run", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+    order = [
+        line.removeprefix("[private chat with ").removesuffix("]")
+        for line, following in zip(
+            result.stdout.splitlines(), result.stdout.splitlines()[1:], strict=False
+        )
+        if line.startswith("[private chat with ")
+        and ("A new report needs" in following or "has reached nobody" in following)
+    ]
+    assert order == ["alice", "bob", "lena", "alice", "bob", "lena", "lena"]
+    assert "has reached nobody" in result.stdout.split("[private chat with lena]")[-1]
