@@ -9,13 +9,13 @@ two re-sends it once on restart (at least once: a repeated page beats a lost one
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.failpoints import failpoint
+from bot.loop import WakeableLoop
 from bot.messages import Outbound
 from bot.ports import DeliveryError, Messenger, OutboxRow, Store
 from bot.unit_of_work import EDITABLE_PURPOSES
@@ -41,13 +41,13 @@ class OutboxWorker:
         self._store = store
         self._messengers = messengers
         self._clock = clock
-        self._wake = asyncio.Event()
+        self._loop = WakeableLoop(clock)
         self._lock = asyncio.Lock()
         self._on_unreachable = on_unreachable
 
     def wake(self) -> None:
         """New rows were committed: look at the outbox now rather than at the next deadline."""
-        self._wake.set()
+        self._loop.wake()
 
     async def flush(self) -> int:
         """Send everything due now; return how many rows were handled. Safe to call anytime."""
@@ -64,20 +64,11 @@ class OutboxWorker:
 
     async def run(self) -> None:
         """Deliver forever: wake on new rows or at the next retry time."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:  # keep delivering; the row stays pending and is retried
-                log.exception("outbox flush failed")
-            async with self._store.transaction() as tx:
-                due = await tx.next_outbox_due()
-            timeout = None
-            if due is not None:
-                timeout = max(0.05, (due - self._clock.now()).total_seconds())
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._wake.wait()
+        await self._loop.forever(self.flush, self._next_due, "outbox delivery")
+
+    async def _next_due(self) -> datetime | None:
+        async with self._store.transaction() as tx:
+            return await tx.next_outbox_due()
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
@@ -101,6 +92,10 @@ class OutboxWorker:
             ref = await messenger.send(message)
         except DeliveryError as error:
             await self._failed(row, message, error, now)
+            return
+        except Exception as exc:  # an adapter bug must not wedge the outbox: back off, retry
+            log.exception("unexpected error delivering outbox row %s", row.id)
+            await self._failed(row, message, DeliveryError(type(exc).__name__), now)
             return
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES

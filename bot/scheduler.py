@@ -11,13 +11,14 @@ step already passed by hand, does nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
+from bot.loop import WakeableLoop
 from bot.ports import Store, TimerRow
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
@@ -44,13 +45,13 @@ class Scheduler:
         self._clock = clock
         self._handlers = handlers
         self._on_commit = on_commit
-        self._wake = asyncio.Event()
+        self._loop = WakeableLoop(clock)
         self._lock = asyncio.Lock()
         self.fired = 0
 
     def wake(self) -> None:
         """Something committed that may have added or moved a deadline: look again."""
-        self._wake.set()
+        self._loop.wake()
 
     async def fire_due(self) -> int:
         """Fire every timer due now, in order; return how many fired."""
@@ -90,17 +91,8 @@ class Scheduler:
 
     async def run(self) -> None:
         """Fire deadlines as they come due, forever."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.fire_due()
-            except Exception:
-                log.exception("firing timers failed")
-            async with self._store.transaction() as tx:
-                due = await tx.next_timer_due()
-            timeout = None
-            if due is not None:
-                timeout = max(0.0, (due - self._clock.now()).total_seconds())
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._wake.wait()
+        await self._loop.forever(self.fire_due, self._next_due, "firing timers")
+
+    async def _next_due(self) -> datetime | None:
+        async with self._store.transaction() as tx:
+            return await tx.next_timer_due()

@@ -5,29 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from subprocesses import REPORT_SCRIPT, fsbot
+from test_teamfile import THREE_MISTAKES
 
 from bot.teamfile import starter_team_text
-
-THREE_MISTAKES = """\
-[team]
-name = "Test team"
-timezone = "Europe/Vienana"
-
-[[members]]
-id = "alice"
-name = "Alice"
-roles = ["safety_contact"]
-
-[[members]]
-id = "bob"
-name = "Bob"
-roles = ["organiser"]
-
-[[rota]]
-member = "carol"
-start = 2027-08-10T08:00:00
-end = 2027-08-10T14:00:00
-"""
 
 
 def test_demo_files_a_report_and_it_is_acknowledged(tmp_path: Path) -> None:
@@ -52,7 +32,7 @@ def test_check_config_names_every_mistake_with_its_line(tmp_path: Path) -> None:
     err = result.stderr
     assert f"{team}:3: team.timezone:" in err
     assert f"{team}:13: members[1].roles[0]:" in err
-    assert f"{team}:16: rota[0].member:" in err
+    assert f"{team}:26: rota[2].member:" in err
     assert "3 problems" in err
 
 
