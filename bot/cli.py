@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from bot import serve
 from bot.clock import SystemClock
 from bot.crypto import EncryptionKeyError, generate_key
 from bot.demo import demo_team_text
@@ -67,12 +67,18 @@ def demo(database: Path, fresh: bool) -> None:
     if not team_path.exists():
         team_path.write_text(demo_team_text(SystemClock().now()))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    _run_console(database, _load_team(team_path), key_path.read_text().strip())
+    try:
+        serve.run_console(database, _load_team(team_path), key_path.read_text().strip())
+    except EncryptionKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
 def run() -> None:
-    """Run the bot with the team file and the adapters whose credentials are set."""
+    """Run the bot with the team file and the adapters whose credentials are set.
+
+    With no platform credentials it runs on the local console with the real team file.
+    """
     settings = _settings()
     logging.basicConfig(
         level=settings.log_level,
@@ -84,41 +90,24 @@ def run() -> None:
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
             " start without a key. Run `fsbot init` to create one in .env, and keep it safe."
         )
-    if settings.telegram_token is not None or settings.slack_bot_token is not None:
+    if settings.slack_bot_token is not None:
         raise click.ClickException(
-            "Telegram and Slack credentials are set, but this version has only the console"
-            " adapter. Unset them to run on the console."
+            "FSB_SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet."
         )
     try:
         database = settings.sqlite_path
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    _run_console(
-        database, _load_team(settings.team_file), settings.encryption_key.get_secret_value()
-    )
-
-
-def _run_console(database: Path, config: TeamFile, key: str) -> None:
-    from adapters.console.messenger import ConsoleMessenger
-    from adapters.console.session import ConsoleAdapter, stdin_is_terminal
-    from bot.app import BotApp
-
-    async def go() -> None:
-        messenger = ConsoleMessenger(sys.stdout)
-        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
-        await app.start()
-        try:
-            await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
-            await app.flush()
-        finally:
-            await app.stop()
-
+    config = _load_team(settings.team_file)
+    key = settings.encryption_key.get_secret_value()
+    adapters = serve.platform_adapters(settings)
     try:
-        asyncio.run(go())
+        if adapters:
+            serve.run_platforms(database, config, key, adapters)
+        else:
+            serve.run_console(database, config, key)
     except EncryptionKeyError as exc:
         raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()

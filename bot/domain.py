@@ -99,6 +99,7 @@ class ReportBody:
     excluded: list[str] = field(default_factory=list)  # member ids
     outcome: str = ""
     location_now: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # platform file references
     help_now: bool = False
 
     def to_dict(self) -> dict[str, Any]:

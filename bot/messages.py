@@ -41,10 +41,15 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: a label people read and the token the platform carries back."""
+    """A button: a label people read and the token the platform carries back.
+
+    ``link="private_chat"`` makes it a button that opens a private chat with the bot instead
+    (each adapter knows how: a deep link on Telegram, the app's DM on Slack); it has no token.
+    """
 
     label: str
     token: str
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class Outbound:
             "platform": self.address.platform,
             "chat_id": self.address.chat_id,
             "text": self.text.to_json(),
-            "choices": [[c.label, c.token] for c in self.choices],
+            "choices": [[c.label, c.token, c.link] for c in self.choices],
         }
 
     @classmethod
@@ -77,6 +82,6 @@ class Outbound:
         return cls(
             address=Address(data["platform"], data["chat_id"]),
             text=Rich.from_json(data["text"]),
-            choices=[Choice(label, token) for label, token in data["choices"]],
+            choices=[Choice(*choice) for choice in data["choices"]],
             replaces_ref=replaces_ref,
         )

@@ -85,3 +85,74 @@ def lines(*parts: Rich | str) -> Rich:
             result = result + "\n"
         result = result + part
     return result
+
+
+def _split_spans(text: Rich, separator: str) -> list[Rich]:
+    """Cut ``text`` at every ``separator`` (kept at the end of the piece before it)."""
+    pieces: list[Rich] = []
+    current: list[Span] = []
+    for span in text.spans:
+        parts = span.text.split(separator)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            chunk = part if last else part + separator
+            if chunk:
+                current.append(Span(chunk, span.style))
+            if not last:
+                pieces.append(Rich(tuple(current)))
+                current = []
+    if current:
+        pieces.append(Rich(tuple(current)))
+    return pieces
+
+
+def _hard_split(text: Rich, limit: int) -> list[Rich]:
+    pieces: list[Rich] = []
+    current: list[Span] = []
+    size = 0
+    for span in text.spans:
+        rest = span.text
+        while rest:
+            room = limit - size
+            current.append(Span(rest[:room], span.style))
+            size += len(rest[:room])
+            rest = rest[room:]
+            if size >= limit:
+                pieces.append(Rich(tuple(current)))
+                current, size = [], 0
+    if current:
+        pieces.append(Rich(tuple(current)))
+    return pieces
+
+
+def split(text: Rich, limit: int) -> list[Rich]:
+    """Cut long text into pieces of at most ``limit`` characters, at paragraph breaks where
+    possible, then at line breaks, and only as a last resort inside a line. Styles survive."""
+    if len(text.plain) <= limit:
+        return [text]
+    pieces: list[Rich] = []
+    for separator in ("\n\n", "\n", None):
+        units = [text] if separator is None else _split_spans(text, separator)
+        if separator is not None and all(len(u.plain) <= limit for u in units):
+            break
+    else:
+        return _hard_split(text, limit)
+    current = Rich()
+    for unit in units:
+        if current.spans and len(current.plain) + len(unit.plain) > limit:
+            pieces.append(current)
+            current = Rich()
+        current = current + unit
+    if current.spans:
+        pieces.append(current)
+    return [_strip_end(piece) for piece in pieces]
+
+
+def _strip_end(text: Rich) -> Rich:
+    spans = list(text.spans)
+    while spans and not spans[-1].text.strip():
+        spans.pop()
+    if spans:
+        last = spans[-1]
+        spans[-1] = Span(last.text.rstrip("\n"), last.style)
+    return Rich(tuple(spans))

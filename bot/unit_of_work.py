@@ -30,10 +30,16 @@ class Button:
     label: str
     action: str
     args: dict[str, Any]
+    link: str | None = None
 
 
 def button(label: str, action: str, **args: Any) -> Button:
     return Button(label, action, args)
+
+
+def private_chat_button(label: str) -> Button:
+    """A button that opens a private chat with the bot (it carries no action)."""
+    return Button(label, "", {}, link="private_chat")
 
 
 def member_audience(member: Member) -> str:
@@ -61,7 +67,9 @@ class UnitOfWork:
 
     async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:
         return [
-            Choice(b.label, await self.tx.create_token(audience, b.action, b.args, self.now))
+            Choice(b.label, "", b.link)
+            if b.link
+            else Choice(b.label, await self.tx.create_token(audience, b.action, b.args, self.now))
             for b in buttons
         ]
 

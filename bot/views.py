@@ -116,6 +116,9 @@ def case_details(case: Case, report: Report, team: Team, *, show_identity: bool)
         rich(bold("Where: "), where),
         rich(bold("What happened:")),
         *(rich("  ", part) for part in body.account),
+        rich(bold("Attachments: "), f"{len(body.attachments)} kept with the case")
+        if body.attachments
+        else "",
         rich(bold("Who was involved: "), who),
         rich(bold("Witnesses: "), body.witnesses or "not given"),
         rich(bold("Identity: "), reporter),

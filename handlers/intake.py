@@ -431,6 +431,27 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
     await _advance(req, draft)
 
 
+async def on_attachment(req: Request, draft: Draft, reference: str, caption: str) -> None:
+    """A photo, document or voice note: kept (as a reference) with what happened."""
+    if draft.step != "account":
+        await req.reply(
+            rich(
+                "I can keep files only with what happened. For this question,"
+                " please answer with a button or a few words."
+            )
+        )
+        await prompt(req, draft)
+        return
+    draft.body.attachments.append(reference)
+    if caption:
+        draft.body.account.append(caption)
+    await save(req, draft)
+    await req.reply(
+        rich("Got it, the file is kept with your report. Add more, or press Done."),
+        [_b("account", "done", "Done")],
+    )
+
+
 async def _summary_choice(req: Request, draft: Draft, value: str) -> None:
     if value == "cancel":
         await req.uow.tx.delete_draft(req.owner)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
-from bot.unit_of_work import button
+from bot.unit_of_work import button, private_chat_button
 from handlers import casework, help_now, intake, rota_commands, team_commands, texts
 from handlers.context import Request
 
@@ -41,18 +41,26 @@ async def route(req: Request) -> None:
 
 async def _team_channel(req: Request) -> None:
     uow, event = req.uow, req.event
+    command = event.command
+    name = command[0] if command else ""
+    if name == "/id":
+        await _show_ids(req)
+        return
+    if name in ("/report", "/start", "/help"):
+        # Never a report in a group, and nothing more said here about it.
+        await req.reply(
+            rich("Please write to me in a private chat."),
+            [private_chat_button("Open a private chat")],
+        )
+        return
     if not uow.team.is_team_channel(event.sender.platform, event.chat_id):
         return  # a chat we were not set up for: say nothing there
-    command = event.command
     if command is None or req.member is None:
         return  # conversation among the team, or a non-member: not for the bot
-    name = command[0]
     if name == "/summary":
         await team_commands.summary(req)
     elif name == "/oncall":
         await team_commands.oncall(req)
-    elif name in ("/report", "/start"):
-        await req.reply(rich("Reports are only taken in a private chat with me, never here."))
     else:
         await req.reply(
             rich(
@@ -62,6 +70,12 @@ async def _team_channel(req: Request) -> None:
         )
 
 
+async def _show_ids(req: Request) -> None:
+    """For filling in the team file: this chat's id and the sender's own id, nothing else."""
+    event = req.event
+    await req.reply(rich(f"This chat's id: {event.chat_id}\nYour user id: {event.sender.user_id}"))
+
+
 async def _start(req: Request) -> None:
     await req.reply(texts.welcome(req.uow.team.name), MENU_BUTTONS)
     if req.member is not None:
@@ -69,8 +83,12 @@ async def _start(req: Request) -> None:
 
 
 async def _command(req: Request, name: str, args: list[str]) -> None:
-    if name == "/start":
+    if name == "/start" and args[:1] == ["report"]:
+        await intake.begin(req)  # a deep link straight into a report
+    elif name == "/start":
         await _start(req)
+    elif name == "/id":
+        await _show_ids(req)
     elif name == "/help":
         await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
         if req.member is not None:
@@ -144,7 +162,10 @@ async def _text(req: Request) -> None:
             await help_now.on_location(req, state, text)
         return
     if state is not None and state.get("flow") == "report":
-        if text:
-            await intake.on_text(req, intake.Draft.from_dict(state), text)
+        draft = intake.Draft.from_dict(state)
+        if req.event.attachment is not None:
+            await intake.on_attachment(req, draft, req.event.attachment, text)
+        elif text:
+            await intake.on_text(req, draft, text)
         return
     await _start(req)

@@ -148,6 +148,7 @@ async def test_non_members_in_the_channel_are_ignored(bot: Harness) -> None:
 
 async def test_a_report_is_never_taken_in_the_channel(bot: Harness) -> None:
     await bot.say("alice", "/report", channel=True)
-    assert "only taken in a private chat" in bot.last_text("team")
+    assert bot.last_text("team") == "Please write to me in a private chat."
+    assert bot.platform.last("team").message.choices[0].link == "private_chat"
     async with bot.app.store.transaction() as tx:
         assert await tx.load_draft(bot.app.cipher.blind_index("console:alice")) is None

@@ -48,6 +48,9 @@ class ConsoleMessenger:
         if message.choices:
             shown = []
             for choice in message.choices:
+                if choice.link:
+                    shown.append(f"[{choice.label}: write to the bot in your private chat]")
+                    continue
                 self._next_button += 1
                 self.buttons.append(
                     ShownButton(self._next_button, choice.label, choice.token, chat, ref)

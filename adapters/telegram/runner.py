@@ -1,0 +1,198 @@
+"""Running the bot on Telegram: long polling by default, a webhook server when configured.
+
+Nothing is lost: in polling mode an update is confirmed to Telegram (the next ``getUpdates``
+offset) only after the core has committed it, so a crash re-fetches it, and the core's
+de-duplication by ``update_id`` makes the second handling a no-op. In webhook mode Telegram gets
+its 200 only after the commit, for the same reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    Update,
+)
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+
+from adapters.telegram.messenger import TelegramMessenger
+from adapters.telegram.updates import to_inbound
+from bot.app import BotApp
+from bot.team import Team
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+PARTICIPANT_COMMANDS = [
+    ("start", "Start here"),
+    ("report", "Tell the safety team about something"),
+    ("mycases", "Your reports and where they stand"),
+    ("cancel", "Stop what you are doing; nothing is sent"),
+    ("help", "What I can do"),
+]
+MEMBER_COMMANDS = [
+    ("cases", "Open cases"),
+    ("ack", "Take a case: /ack CODE"),
+    ("escalate", "Page the next step: /escalate CODE reason"),
+    ("case", "Show a case: /case CODE"),
+    ("summary", "The state of all cases, redacted"),
+    ("oncall", "Who is on duty"),
+    ("shift", "Go on or off duty: /shift on|off"),
+    ("id", "This chat's id and yours"),
+]
+GROUP_COMMANDS = [
+    ("summary", "The state of all cases, redacted"),
+    ("oncall", "Who is on duty"),
+    ("id", "This chat's id and yours"),
+]
+
+
+def _commands(pairs: list[tuple[str, str]]) -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in pairs]
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        *,
+        webhook_url: str | None = None,
+        webhook_port: int = 8443,
+        webhook_secret: str | None = None,
+        webhook_host: str = "0.0.0.0",
+        poll_timeout: int = 25,
+    ) -> None:
+        self.bot = ExtBot(token=token, base_url=api_url, rate_limiter=AIORateLimiter(max_retries=0))
+        self.messenger = TelegramMessenger(self.bot)
+        self.webhook_url = webhook_url
+        self.webhook_port = webhook_port
+        self.webhook_host = webhook_host
+        self.webhook_secret = webhook_secret or secrets.token_urlsafe(32)
+        self.poll_timeout = poll_timeout
+
+    async def start(self) -> None:
+        """Connect (getMe) so that links to a private chat know the bot's username."""
+        await self.bot.initialize()
+        self.messenger.username = self.bot.username
+
+    async def stop(self) -> None:
+        await self.bot.shutdown()
+
+    async def set_commands(self, team: Team) -> None:
+        """Each person sees only the commands that apply to them."""
+        await self.bot.set_my_commands(
+            _commands(PARTICIPANT_COMMANDS), scope=BotCommandScopeAllPrivateChats()
+        )
+        for member in team.members:
+            if member.telegram is not None:
+                await self.bot.set_my_commands(
+                    _commands(PARTICIPANT_COMMANDS + MEMBER_COMMANDS),
+                    scope=BotCommandScopeChat(member.telegram),
+                )
+        if team.config.channels.telegram is not None:
+            await self.bot.set_my_commands(
+                _commands(GROUP_COMMANDS), scope=BotCommandScopeChat(team.config.channels.telegram)
+            )
+
+    async def process(self, app: BotApp, update: Update) -> None:
+        """Hand one update to the core; answer a button press once it is committed."""
+        event = to_inbound(update)
+        if event is not None:
+            await app.handle(event)
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError as error:  # the press is handled; the spinner just times out
+                log.info("answerCallbackQuery failed: %s", error)
+
+    async def run(self, app: BotApp) -> None:
+        """Receive updates until cancelled."""
+        try:
+            await self.set_commands(app.team)
+        except TelegramError as error:
+            log.warning("setMyCommands failed: %s", error)
+        if self.webhook_url:
+            await self._run_webhook(app)
+        else:
+            await self._run_polling(app)
+
+    async def _run_polling(self, app: BotApp) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                )
+                failures = 0
+            except RetryAfter as error:
+                wait = error.retry_after
+                await asyncio.sleep(
+                    wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                )
+                continue
+            except (NetworkError, TelegramError) as error:
+                failures += 1
+                log.warning("getUpdates failed: %s", error)
+                await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+                continue
+            for update in updates:
+                try:
+                    await self.process(app, update)
+                except Exception:
+                    # A bug, not a platform failure: log it (without content) and move on, so one
+                    # update cannot block every other person's.
+                    log.exception("update %s could not be handled", update.update_id)
+                offset = update.update_id + 1
+
+    def webhook_app(self, app: BotApp) -> web.Application:
+        """The aiohttp application serving Telegram's webhook calls and a health check."""
+        path = urlparse(self.webhook_url or "").path or "/telegram"
+
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+                return web.Response(status=401, text="unauthorized")
+            try:
+                update = Update.de_json(await request.json(), self.bot)
+            except ValueError:
+                return web.Response(status=400, text="bad update")
+            await self.process(app, update)
+            return web.Response(text="ok")
+
+        async def healthz(request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        server = web.Application()
+        server.router.add_post(path, receive)
+        server.router.add_get("/healthz", healthz)
+        return server
+
+    async def _run_webhook(self, app: BotApp) -> None:
+        runner = web.AppRunner(self.webhook_app(app))
+        await runner.setup()
+        site = web.TCPSite(runner, self.webhook_host, self.webhook_port)
+        await site.start()
+        try:
+            await self.bot.set_webhook(
+                self.webhook_url or "",
+                secret_token=self.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()

@@ -1,0 +1,100 @@
+"""Running the bot: on the local console, or on the platforms whose credentials are set.
+
+Part of the composition root: the one place besides ``bot.app`` that knows the adapters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import Protocol
+
+from bot.app import BotApp
+from bot.ports import Messenger
+from bot.settings import Settings
+from bot.teamfile import TeamFile
+
+
+class PlatformAdapter(Protocol):
+    @property
+    def messenger(self) -> Messenger: ...
+
+    async def start(self) -> None: ...
+    async def run(self, app: BotApp) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
+    """One adapter per platform whose credentials are present."""
+    adapters: list[PlatformAdapter] = []
+    if settings.telegram_token is not None:
+        from adapters.telegram.runner import TelegramAdapter
+
+        adapters.append(
+            TelegramAdapter(
+                settings.telegram_token.get_secret_value(),
+                settings.telegram_api_url,
+                webhook_url=settings.telegram_webhook_url,
+                webhook_port=settings.telegram_webhook_port,
+                webhook_secret=settings.telegram_webhook_secret.get_secret_value()
+                if settings.telegram_webhook_secret
+                else None,
+            )
+        )
+    return adapters
+
+
+def run_console(database: Path, config: TeamFile, key: str) -> None:
+    from adapters.console.messenger import ConsoleMessenger
+    from adapters.console.session import ConsoleAdapter, stdin_is_terminal
+
+    async def go() -> None:
+        messenger = ConsoleMessenger(sys.stdout)
+        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
+        await app.start()
+        try:
+            await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
+            await app.flush()
+        finally:
+            await app.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(go())
+
+
+def run_platforms(
+    database: Path, config: TeamFile, key: str, adapters: list[PlatformAdapter]
+) -> None:
+    async def go() -> None:
+        for adapter in adapters:
+            await adapter.start()
+        app = BotApp(
+            database=database,
+            config=config,
+            key=key,
+            messengers=[a.messenger for a in adapters],
+        )
+        await app.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        tasks = [asyncio.create_task(a.run(app)) for a in adapters]
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopper and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            for task in [*tasks, stopper]:
+                task.cancel()
+            await asyncio.gather(*tasks, stopper, return_exceptions=True)
+            await app.stop()
+            for adapter in adapters:
+                await adapter.stop()
+
+    asyncio.run(go())
