@@ -236,3 +236,16 @@ def case_code(text: str) -> str:
     if match is None:
         raise AssertionError(f"no case code in {text!r}")
     return match.group(0)
+
+
+class ShiftedClock:
+    """Real time, moved to START: for tests over real HTTP that still need the fixed rota."""
+
+    def __init__(self, start: datetime = START) -> None:
+        import time
+
+        self._time = time.time
+        self._offset = start.timestamp() - time.time()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._time() + self._offset, UTC)

@@ -8,6 +8,7 @@ makes the person unreachable, network trouble and 5xx are retried with backoff b
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,6 +18,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from adapters.telegram.render import chunks
 from bot.messages import Outbound
 from bot.ports import DeliveryError
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Seconds to wait, whether this PTB version gives an int or a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTB 22 warns that the type will change
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class TelegramMessenger:
@@ -40,9 +49,7 @@ class TelegramMessenger:
         try:
             return await self._send(message)
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise DeliveryError("flood control", retry_after=seconds) from error
+            raise DeliveryError("flood control", retry_after=retry_after_seconds(error)) from error
         except Forbidden as error:
             raise DeliveryError(f"forbidden: {error.message}", unreachable=True) from error
         except BadRequest as error:

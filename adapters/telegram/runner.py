@@ -12,7 +12,6 @@ import asyncio
 import hmac
 import logging
 import secrets
-from datetime import timedelta
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -25,7 +24,7 @@ from telegram import (
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from adapters.telegram.messenger import TelegramMessenger
+from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.updates import to_inbound
 from bot.app import BotApp
 from bot.team import Team
@@ -140,10 +139,7 @@ class TelegramAdapter:
                 )
                 failures = 0
             except RetryAfter as error:
-                wait = error.retry_after
-                await asyncio.sleep(
-                    wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                )
+                await asyncio.sleep(retry_after_seconds(error))
                 continue
             except (NetworkError, TelegramError) as error:
                 failures += 1

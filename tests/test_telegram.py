@@ -1,0 +1,340 @@
+"""The whole bot on Telegram: the real python-telegram-bot over real HTTP against a local fake
+Bot API that checks every call against the official API description."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.telegram_api import FakeTelegram
+from support import ShiftedClock
+from teams import chain_team
+
+from adapters.telegram.runner import TelegramAdapter
+from bot.app import BotApp
+from bot.crypto import generate_key
+
+SAM, ALICE, BOB, LENA = 555, 111, 222, 333
+GROUP = -100500
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+        assert server.violations == []
+        assert server.rate_limited == 0
+
+
+@asynccontextmanager
+async def running_bot(
+    path: Path, fake: FakeTelegram, **options: Any
+) -> AsyncIterator[tuple[BotApp, TelegramAdapter]]:
+    adapter = TelegramAdapter("123:ABC", fake.base_url, poll_timeout=1, **options)
+    await adapter.start()
+    app = BotApp(
+        database=path,
+        config=chain_team(wait="5m"),
+        key=options.pop("key", None) or KEY,
+        messengers=[adapter.messenger],
+        clock=ShiftedClock(),
+    )
+    await app.start()
+    task = asyncio.create_task(adapter.run(app))
+    try:
+        yield app, adapter
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await app.stop()
+        await adapter.stop()
+
+
+KEY = generate_key()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[BotApp]:
+    async with running_bot(tmp_path / "tg.db", fake) as (app, _):
+        yield app
+
+
+def texts(fake: FakeTelegram, chat: int) -> list[str]:
+    return [m["text"] for m in fake.messages(chat)]
+
+
+async def said(fake: FakeTelegram, chat: int, fragment: str, count: int = 1) -> dict[str, Any]:
+    """Wait until a message containing ``fragment`` is in the chat; return the newest one."""
+    await fake.wait_for(
+        lambda: sum(fragment in t for t in texts(fake, chat)) >= count,
+        timeout=10,
+    )
+    return [m for m in fake.messages(chat) if fragment in m["text"]][-1]
+
+
+async def press(
+    fake: FakeTelegram, user: int, label: str, chat: int | None = None
+) -> dict[str, Any]:
+    chat = chat or user
+    for message in reversed(fake.messages(chat)):
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if button["text"] == label and "callback_data" in button:
+                    return fake.push_callback(
+                        user, message["message_id"], button["callback_data"], chat_id=chat
+                    )
+    raise AssertionError(f"no button {label!r} in chat {chat}: {texts(fake, chat)}")
+
+
+async def step(fake: FakeTelegram, user: int, action: str, expect: str) -> dict[str, Any]:
+    """Do one thing (press a label with "> ", else write text) and wait for the answer."""
+    before = len(fake.messages(user))
+    if action.startswith("> "):
+        update = await press(fake, user, action[2:])
+    else:
+        update = fake.push_message(user, action)
+    await fake.wait_for(
+        lambda: (
+            any(expect in t for t in texts(fake, user)[before:])
+            or any(expect in m["text"] for m in fake.messages(user) if m.get("edit_count"))
+        ),
+        timeout=10,
+    )
+    return update
+
+
+async def file_report(
+    fake: FakeTelegram,
+    user: int = SAM,
+    *,
+    account: str = "Someone kept following me after I said no.",
+    when: str = "> Earlier today",
+    who: str = "A tall person in a red jacket",
+    witnesses: str = "> No one",
+    outcome: str = "> Skip",
+    sent: list[dict[str, Any]] | None = None,
+) -> str:
+    await step(fake, user, "/start", "Only the safety team reads a report")
+    await step(fake, user, "> Report something", "are you in danger")
+    await step(fake, user, "> No", "Which of these fits best")
+    await step(fake, user, "> It happened to me", "In your own words")
+    await step(fake, user, account, "Add more if you like")
+    await step(fake, user, "> Done", "When did it happen")
+    await step(fake, user, when, "Where did it happen")
+    await step(fake, user, "> At the event venue", "Who was involved")
+    await step(fake, user, who, "connected to the event")
+    await step(fake, user, "> A participant", "anyone else see")
+    await step(fake, user, witnesses, "How identifiable")
+    await step(fake, user, "> Pseudonymous", "How may the safety team contact you")
+    await step(fake, user, "> Message me here", "anyone on the safety team")
+    await step(fake, user, "> Done", "outcome")
+    await step(fake, user, outcome, "Here is your report")
+    update = await step(fake, user, "> Send report", "Your report is in")
+    if sent is not None:
+        sent.append(update)
+    confirmation = next(t for t in texts(fake, user) if "Your report is in" in t)
+    import re
+
+    match = re.search(r"FS-[A-Z2-9]{4}", confirmation)
+    assert match is not None
+    return match.group(0)
+
+
+async def test_report_page_acknowledge_and_summary_end_to_end(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    code = await file_report(fake, account="He cornered me by the lifts. SECRET-ACCOUNT-77")
+    page = await said(fake, ALICE, code)
+    assert "SECRET-ACCOUNT-77" in page["text"]
+    labels = [b["text"] for row in page["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["Acknowledge", "Escalate"]
+    await press(fake, ALICE, "Acknowledge")
+    await said(fake, SAM, "has picked up your report")
+    await fake.wait_for(lambda: fake.messages(ALICE)[0].get("edit_count", 0) >= 1)
+    edited = fake.messages(ALICE)[0]
+    assert "acknowledged by Alice" in edited["text"]
+    assert not (edited.get("reply_markup") or {}).get("inline_keyboard")
+    channel_post = fake.messages(GROUP)[0]
+    assert code in channel_post["text"] and "acknowledged by Alice" in channel_post["text"]
+    assert channel_post.get("edit_count", 0) >= 1  # edited, not re-sent
+    assert len([m for m in fake.messages(GROUP) if code in m["text"]]) == 1
+    fake.push_message(LENA, "/summary", chat_id=GROUP, chat_type="supergroup")
+    summary = await said(fake, GROUP, "summary at")
+    assert "Open cases: 1 (1 acknowledged)" in summary["text"]
+    for message in fake.messages(GROUP):
+        assert "SECRET-ACCOUNT-77" not in message["text"]
+    assert fake.calls_to("answerCallbackQuery")
+
+
+async def test_a_report_started_in_the_group_is_sent_to_a_private_chat(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    fake.push_message(SAM, "/report", chat_id=GROUP, chat_type="supergroup")
+    reply = await said(fake, GROUP, "private chat")
+    assert reply["text"] == "Please write to me in a private chat."
+    (button,) = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert button["url"] == "https://t.me/fsb_test_bot?start=report"
+    fake.push_message(SAM, "/start report")  # the deep link opens the intake directly
+    await said(fake, SAM, "are you in danger")
+
+
+async def test_markup_in_every_free_text_field_is_shown_literally(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    code = await file_report(
+        fake,
+        account="<b>bold</b> & <script>alert(1)</script> &amp; <a href='x'>link</a>",
+        when="<i>yesterday</i>",
+        who="<tg-spoiler>someone</tg-spoiler>",
+        witnesses="A & B <u>",
+        outcome="<code>stop</code>",
+    )
+    page = await said(fake, ALICE, code)
+    # what Alice sees is exactly what the reporter typed, markup and all
+    shown = page["text"]
+    assert "<b>bold</b> & <script>alert(1)</script> &amp; <a href='x'>link</a>" in shown
+    assert "<i>yesterday</i>" in shown
+    assert "<tg-spoiler>someone</tg-spoiler>" in shown
+    assert "A & B <u>" in shown
+    assert "<code>stop</code>" in shown
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in page["raw_text"]
+    assert not [e for e in page.get("entities") or [] if e["type"] in ("spoiler", "text_link")]
+
+
+async def test_rate_limit_and_server_error_then_success(bot: BotApp, fake: FakeTelegram) -> None:
+    fake.fail_next("sendMessage", 429, retry_after=1, chat_id=ALICE)
+    fake.fail_next("sendMessage", 500, chat_id=ALICE)
+    code = await file_report(fake)
+    page = await said(fake, ALICE, code)
+    assert "A new report needs a safety contact." in page["text"]
+    assert len([m for m in fake.messages(ALICE) if code in m["text"]]) == 1
+
+
+async def test_a_contact_who_blocked_the_bot_moves_the_chain_on(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    fake.block(ALICE)
+    code = await file_report(fake)
+    page = await said(fake, BOB, code)  # at once, not after the 5 minute wait
+    assert "Alice could not be reached." in page["text"]
+
+
+async def test_the_same_update_delivered_twice_is_handled_once(
+    tmp_path: Path, bot: BotApp, fake: FakeTelegram
+) -> None:
+    sent: list[dict[str, Any]] = []
+    code = await file_report(fake, sent=sent)
+    fake.redeliver(sent[0])
+    fake.push_message(SAM, "/mycases")
+    await said(fake, SAM, "Your reports")
+    with sqlite3.connect(tmp_path / "tg.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
+    assert len([m for m in fake.messages(ALICE) if code in m["text"]]) == 1
+
+
+async def test_a_long_report_is_split_on_paragraph_boundaries_and_edited_whole(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    paragraph = "This went on for a long time and I did not know what to do. " * 33
+    account = "\n\n".join(f"{n}. {paragraph}" for n in range(2))  # about 3700 characters
+    code = await file_report(fake, account=account)
+    await fake.wait_for(lambda: len([m for m in fake.messages(ALICE)]) >= 2)
+    parts = fake.messages(ALICE)
+    assert len(parts) == 2
+    assert all(len(m["text"]) <= 4096 for m in parts)
+    assert code in parts[0]["text"]
+    assert "reply_markup" not in parts[0] or not parts[0]["reply_markup"]
+    assert parts[1]["reply_markup"]["inline_keyboard"]  # the buttons come with the last part
+    await press(fake, ALICE, "Acknowledge")
+    await fake.wait_for(
+        lambda: (
+            len(fake.messages(ALICE)) >= 2 and "acknowledged by" in fake.messages(ALICE)[0]["text"]
+        )
+    )
+    assert not any("A new report needs" in m["text"] for m in fake.messages(ALICE))
+
+
+async def test_commands_are_scoped_to_who_may_use_them(bot: BotApp, fake: FakeTelegram) -> None:
+    await fake.wait_for(lambda: len(fake.calls_to("setMyCommands")) >= 4)
+    scopes = {str(k): [c["command"] for c in v] for k, v in fake.commands.items()}
+    private = next(v for k, v in scopes.items() if "all_private_chats" in k)
+    assert "report" in private and "ack" not in private
+    alice = next(v for k, v in scopes.items() if str(ALICE) in k)
+    assert "ack" in alice and "report" in alice
+    group = next(v for k, v in scopes.items() if str(GROUP) in k)
+    assert "summary" in group and "report" not in group
+
+
+async def test_id_tells_the_chat_and_user_ids(bot: BotApp, fake: FakeTelegram) -> None:
+    fake.push_message(777, "/id", chat_id=-100999, chat_type="supergroup")
+    reply = await said(fake, -100999, "Your user id")
+    assert "This chat's id: -100999" in reply["text"]
+    assert "Your user id: 777" in reply["text"]
+
+
+async def test_a_shared_location_answers_where_are_you(bot: BotApp, fake: FakeTelegram) -> None:
+    await step(fake, SAM, "/start", "Only the safety team reads a report")
+    await step(fake, SAM, "> I need help now", "Where are you right now?")
+    fake.push_location(SAM, 48.2082, 16.3738)
+    await said(fake, SAM, "passed on")
+    await fake.wait_for(
+        lambda: any(
+            "Shared location: 48.20820, 16.37380" in m["text"] for m in fake.messages(ALICE)
+        ),
+    )
+
+
+async def test_webhook_rejects_a_wrong_secret_and_serves_health(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = {
+        "webhook_url": "https://bot.example.org/telegram-hook",
+        "webhook_port": port,
+        "webhook_secret": "right-secret",
+        "webhook_host": "127.0.0.1",
+    }
+    async with running_bot(tmp_path / "wh.db", fake, **options):
+        await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")))
+        params = fake.calls_to("setWebhook")[0]
+        assert params["secret_token"] == "right-secret"
+        url = f"http://127.0.0.1:{port}/telegram-hook"
+        update = {
+            "update_id": 9001,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/report",
+                "chat": {"id": SAM, "type": "private"},
+                "from": {"id": SAM, "is_bot": False, "first_name": "Sam"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+            },
+        }
+        status, _ = await fake.webhook_post(url, update, secret_token="wrong")
+        assert status == 401
+        status, _ = await fake.webhook_post(url, update, secret_token=None)
+        assert status == 401
+        await asyncio.sleep(0.3)
+        assert fake.messages(SAM) == []
+        with sqlite3.connect(tmp_path / "wh.db") as conn:
+            assert conn.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0
+            assert conn.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
+        status, _ = await fake.webhook_post(url, update, secret_token="right-secret")
+        assert status == 200
+        await said(fake, SAM, "are you in danger")
+        import aiohttp
+
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert response.status == 200

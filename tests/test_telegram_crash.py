@@ -1,0 +1,99 @@
+"""``fsbot run`` on Telegram as a real process, killed with SIGKILL right after a report commits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fakes.telegram_api import FakeTelegram
+from subprocesses import REPO
+from test_telegram import ALICE, SAM, file_report, texts
+
+from bot.crypto import generate_key
+
+
+def team_file(path: Path) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    path.write_text(f"""\
+[team]
+name = "Telegram crash team"
+timezone = "UTC"
+
+[channels]
+telegram = -100500
+
+[[members]]
+id = "alice"
+name = "Alice"
+roles = ["safety_contact"]
+telegram = {ALICE}
+
+[[members]]
+id = "lena"
+name = "Lena"
+roles = ["lead"]
+telegram = 333
+
+[[rota]]
+member = "alice"
+start = {(now - timedelta(hours=1)).isoformat()}
+end = {(now + timedelta(hours=1)).isoformat()}
+""")
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path) -> None:
+    team_file(tmp_path / "team.toml")
+    async with FakeTelegram() as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
+        env.update(
+            FSB_TEAM_FILE=str(tmp_path / "team.toml"),
+            FSB_DATABASE=f"sqlite:///{tmp_path / 'bot.db'}",
+            FSB_ENCRYPTION_KEY=generate_key(),
+            FSB_TELEGRAM_TOKEN="123:ABC",
+            FSB_TELEGRAM_API_URL=fake.base_url,
+        )
+        first = await start_bot({**env, "FSB_FAILPOINT": "after_commit:case_opened"})
+        report = asyncio.create_task(file_report(fake))
+        await asyncio.wait_for(first.wait(), 60)
+        assert first.returncode == -signal.SIGKILL
+        report.cancel()
+        assert not any("Your report is in" in t for t in texts(fake, SAM))
+        assert texts(fake, ALICE) == []
+
+        second = await start_bot(env)
+        try:
+            await fake.wait_for(lambda: texts(fake, ALICE), timeout=30)
+            await fake.wait_for(
+                lambda: any("Your report is in" in t for t in texts(fake, SAM)), timeout=10
+            )
+            await asyncio.sleep(1.5)  # time for any duplicate to show up
+        finally:
+            second.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(second.wait(), 20)
+        assert second.returncode == 0, (await second.stderr.read()).decode()  # type: ignore[union-attr]
+        with sqlite3.connect(tmp_path / "bot.db") as conn:
+            codes = [row[0] for row in conn.execute("SELECT code FROM cases")]
+        assert len(codes) == 1
+        pages = [t for t in texts(fake, ALICE) if "A new report needs a safety contact." in t]
+        assert len(pages) == 1 and codes[0] in pages[0]
+        assert sum("Your report is in" in t for t in texts(fake, SAM)) == 1
+        assert fake.violations == []
