@@ -27,6 +27,8 @@ class Inbound:
     button: str | None = None  # the opaque action token carried by a pressed button
     attachment: str | None = None  # a platform file reference
     delivery_id: str | None = None  # the platform's id, for de-duplicating retries
+    form: dict[str, Any] | None = None  # a whole report submitted as a form (Slack's modal)
+    home: bool = False  # the person opened the app's home view (Slack's App Home)
 
     @property
     def command(self) -> tuple[str, list[str]] | None:

@@ -466,10 +466,15 @@ async def _summary_choice(req: Request, draft: Draft, value: str) -> None:
 
 
 async def submit(req: Request, draft: Draft) -> None:
+    """Send the drafted report: the draft goes, the case comes, in one transaction."""
+    await req.uow.tx.delete_draft(req.owner)
+    await file_report(req, draft.body)
+
+
+async def file_report(req: Request, body: ReportBody) -> None:
     """Create the case. The confirmation goes out only after this transaction commits."""
     uow = req.uow
-    case = await cases.open_case(uow, req.event.sender, draft.body)
-    await uow.tx.delete_draft(req.owner)
+    case = await cases.open_case(uow, req.event.sender, body)
     wait = expected_response(escalation.first_wait(case))
     parts: list[Rich | str] = [
         rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),

@@ -10,7 +10,16 @@ from __future__ import annotations
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button, private_chat_button
-from handlers import casework, help_now, intake, rota_commands, team_commands, texts
+from handlers import (
+    casework,
+    help_now,
+    home,
+    intake,
+    report_form,
+    rota_commands,
+    team_commands,
+    texts,
+)
 from handlers.context import Request
 
 MENU_BUTTONS = [
@@ -28,6 +37,12 @@ async def route(req: Request) -> None:
         return
     if not event.private:
         await _team_channel(req)
+        return
+    if event.home:
+        await home.show(req)
+        return
+    if event.form is not None:
+        await report_form.submit(req, event.form)
         return
     if event.button is not None:
         await _button(req, event.button)

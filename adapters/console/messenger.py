@@ -49,7 +49,7 @@ class ConsoleMessenger:
             shown = []
             for choice in message.choices:
                 if choice.link:
-                    shown.append(f"[{choice.label}: write to the bot in your private chat]")
+                    shown.append(f"[{choice.label}: type /report in a private chat]")
                     continue
                 self._next_button += 1
                 self.buttons.append(
