@@ -90,17 +90,16 @@ def run() -> None:
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
             " start without a key. Run `fsbot init` to create one in .env, and keep it safe."
         )
-    if settings.slack_bot_token is not None:
-        raise click.ClickException(
-            "FSB_SLACK_BOT_TOKEN is set, but this version has no Slack adapter yet."
-        )
     try:
         database = settings.sqlite_path
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value()
-    adapters = serve.platform_adapters(settings)
+    try:
+        adapters = serve.platform_adapters(settings)
+    except serve.ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         if adapters:
             serve.run_platforms(database, config, key, adapters)

@@ -44,7 +44,36 @@ def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
                 else None,
             )
         )
+    if settings.slack_bot_token is not None:
+        from adapters.slack.runner import SlackAdapter
+
+        app_token = (
+            settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+        )
+        secret = (
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
+        )
+        if app_token is None and secret is None:
+            raise ConfigError(
+                "Slack in HTTP mode needs FSB_SLACK_SIGNING_SECRET to check that requests come"
+                " from Slack (or set FSB_SLACK_APP_TOKEN for Socket Mode)."
+            )
+        adapters.append(
+            SlackAdapter(
+                settings.slack_bot_token.get_secret_value(),
+                signing_secret=secret,
+                app_token=app_token,
+                api_url=settings.slack_api_url,
+                port=settings.slack_port,
+            )
+        )
     return adapters
+
+
+class ConfigError(ValueError):
+    """Settings that cannot work together; the message says what to set."""
 
 
 def run_console(database: Path, config: TeamFile, key: str) -> None:

@@ -1,0 +1,79 @@
+"""Delivering core messages through the Slack Web API (slack_sdk's AsyncWebClient).
+
+A message's reference is ``channel:ts`` (``chat.update`` needs both). The home view is published
+with ``views.publish``. Slack's refusals become :class:`DeliveryError`: 429 waits ``Retry-After``,
+a person who cannot be messaged is unreachable (escalation moves past them), network trouble is
+retried with backoff by the outbox.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import blocks, fallback
+from bot.messages import Outbound
+from bot.ports import DeliveryError
+
+HOME_PREFIX = "home:"
+UNREACHABLE = frozenset(
+    {
+        "cannot_dm_bot",
+        "user_not_found",
+        "users_not_found",
+        "channel_not_found",
+        "user_disabled",
+        "account_inactive",
+        "not_in_channel",
+        "is_archived",
+        "messages_tab_disabled",
+    }
+)
+
+
+class SlackMessenger:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def send(self, message: Outbound) -> str:
+        try:
+            return await self._send(message)
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = str(error.response.get("error", ""))
+            if status == 429 or code == "ratelimited":
+                retry = float(error.response.headers.get("Retry-After", 1))
+                raise DeliveryError("rate limited", retry_after=retry) from error
+            if code in UNREACHABLE:
+                raise DeliveryError(code, unreachable=True) from error
+            if status >= 500:
+                raise DeliveryError(f"slack {status}") from error
+            raise DeliveryError(code or f"slack {status}", permanent=True) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError(f"network: {type(error).__name__}") from error
+
+    async def _send(self, message: Outbound) -> str:
+        chat = message.address.chat_id
+        if chat.startswith(HOME_PREFIX):
+            await self._client.views_publish(
+                user_id=chat.removeprefix(HOME_PREFIX),
+                view={"type": "home", "blocks": blocks(message)},
+            )
+            return chat
+        if message.replaces_ref:
+            channel, ts = message.replaces_ref.split(":", 1)
+            await self._client.chat_update(
+                channel=channel, ts=ts, text=fallback(message), blocks=blocks(message)
+            )
+            return message.replaces_ref
+        response = await self._client.chat_postMessage(
+            channel=chat,
+            text=fallback(message),
+            blocks=blocks(message),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return f"{response['channel']}:{response['ts']}"

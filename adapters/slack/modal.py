@@ -1,0 +1,84 @@
+"""The report form as a Slack modal, built from the core's form fields (same choices, same
+checks), and read back from a ``view_submission``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.report_form import MAX_FIELD, Field
+
+CALLBACK_ID = "fsb_report"
+ACTION = "value"
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": label[:75]}, "value": value}
+
+
+def _element(field: Field) -> dict[str, Any]:
+    if field.kind == "choice":
+        return {
+            "type": "static_select",
+            "action_id": ACTION,
+            "placeholder": {"type": "plain_text", "text": "Choose"},
+            "options": [_option(v, label) for v, label in field.options],
+        }
+    if field.kind == "multi_choice":
+        return {
+            "type": "checkboxes",
+            "action_id": ACTION,
+            "options": [_option(v, label) for v, label in field.options],
+        }
+    return {
+        "type": "plain_text_input",
+        "action_id": ACTION,
+        "multiline": field.multiline,
+        "max_length": MAX_FIELD,
+    }
+
+
+def report_view(fields: list[Field], team_name: str) -> dict[str, Any]:
+    inputs = [
+        {
+            "type": "input",
+            "block_id": field.name,
+            "optional": field.optional,
+            "label": {"type": "plain_text", "text": field.label[:2000]},
+            "element": _element(field),
+        }
+        for field in fields
+        if field.kind != "multi_choice" or field.options
+    ]
+    intro = {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "Only the safety team reads a report. The team channel only ever sees a case"
+            " code. Nothing is sent until you press Send report.",
+        },
+    }
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": "Report something"},
+        "submit": {"type": "plain_text", "text": "Send report"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [intro, *inputs],
+        "private_metadata": team_name[:100],
+    }
+
+
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    """The submitted answers by field name, in the shapes the core's form expects."""
+    values: dict[str, Any] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        state = actions.get(ACTION, {})
+        kind = state.get("type")
+        if kind in ("static_select", "radio_buttons"):
+            selected = state.get("selected_option")
+            values[block_id] = selected["value"] if selected else None
+        elif kind == "checkboxes":
+            values[block_id] = [o["value"] for o in state.get("selected_options") or []]
+        else:
+            values[block_id] = state.get("value")
+    return values

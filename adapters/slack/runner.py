@@ -1,0 +1,202 @@
+"""Running the bot on Slack with slack-bolt's async app: Socket Mode when an app token is set,
+otherwise HTTP mode (events and interactivity POSTed to ``/slack/events``, signature-checked).
+
+Every listener finishes the bot's work (committed) before it acknowledges, so an event Slack has
+been told we got is never lost; that work takes milliseconds, well inside Slack's 3 seconds.
+Slack's retries carry the same ``event_id``, which the core de-duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.messenger import HOME_PREFIX, SlackMessenger
+from adapters.slack.modal import CALLBACK_ID, form_values, report_view
+from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
+from bot.app import BotApp
+from bot.domain import PlatformUser
+from bot.messages import Inbound
+from handlers import report_form
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EVENTS_PATH = "/slack/events"
+IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
+
+
+def _person(user_id: str) -> PlatformUser:
+    return PlatformUser(PLATFORM, user_id, f"<@{user_id}>")
+
+
+class SlackAdapter:
+    def __init__(
+        self,
+        bot_token: str,
+        *,
+        signing_secret: str | None = None,
+        app_token: str | None = None,
+        api_url: str = "https://slack.com/api/",
+        port: int = 3000,
+        host: str = "0.0.0.0",  # Slack must reach the endpoint
+    ) -> None:
+        self.client = AsyncWebClient(token=bot_token, base_url=api_url)
+        self.app_token = app_token
+        self.port = port
+        self.host = host
+        self.bolt = AsyncApp(
+            token=bot_token,
+            client=self.client,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=app_token is None,
+            process_before_response=True,
+        )
+        self.messenger = SlackMessenger(self.client)
+        self._registered = False
+
+    async def start(self) -> None:
+        await self.client.auth_test()
+
+    async def stop(self) -> None:
+        return None
+
+    # -- listeners ----------------------------------------------------------------------------
+    def register(self, app: BotApp) -> None:
+        if self._registered:
+            return
+        self._registered = True
+        bolt = self.bolt
+
+        @bolt.event("message")
+        async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+            if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+                return
+            user = str(event.get("user", ""))
+            await app.handle(
+                Inbound(
+                    sender=_person(user),
+                    chat_id=user,
+                    private=True,
+                    text=str(event.get("text") or ""),
+                    attachment=_file(event),
+                    delivery_id=str(body.get("event_id") or "") or None,
+                )
+            )
+
+        @bolt.event("app_home_opened")
+        async def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+            if event.get("tab", "home") != "home":
+                return
+            user = str(event["user"])
+            await app.handle(
+                Inbound(sender=_person(user), chat_id=HOME_PREFIX + user, private=True, home=True)
+            )
+
+        @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
+        async def pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+            user = str(body["user"]["id"])
+            await app.handle(
+                Inbound(
+                    sender=_person(user),
+                    chat_id=user,
+                    private=True,
+                    button=str(action.get("value", "")),
+                )
+            )
+            await ack()
+
+        @bolt.action(OPEN_DM_ACTION)
+        async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
+            user = str(body["user"]["id"])
+            await app.handle(
+                Inbound(sender=_person(user), chat_id=user, private=True, text="/start")
+            )
+            await ack()
+
+        @bolt.action(REPORT_FORM_ACTION)
+        async def report_button(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()
+            await self._open_form(app, str(body["trigger_id"]))
+
+        @bolt.command("/safety")
+        async def safety(ack: AsyncAck, command: dict[str, Any]) -> None:
+            await self._slash(app, ack, command)
+
+        @bolt.view(CALLBACK_ID)
+        async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+            form = form_values(view)
+            problems = report_form.problems(app.team, form)
+            if problems:
+                await ack(response_action="errors", errors=problems)
+                return
+            user = str(body["user"]["id"])
+            await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
+            await ack()
+
+    async def _open_form(self, app: BotApp, trigger_id: str) -> None:
+        view = report_view(report_form.fields(app.team), app.team.name)
+        await self.client.views_open(trigger_id=trigger_id, view=view)
+
+    async def _slash(self, app: BotApp, ack: AsyncAck, command: dict[str, Any]) -> None:
+        """``/safety <words>``: the same words as the chat commands."""
+        words = str(command.get("text") or "").strip()
+        sub = words.split(" ", 1)[0].lower() if words else "help"
+        user, channel = str(command["user_id"]), str(command.get("channel_id", ""))
+        if sub == "report":
+            await ack()
+            await self._open_form(app, str(command["trigger_id"]))
+            return
+        text = "/" + (words if words else "help")
+        in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
+        await app.handle(
+            Inbound(
+                sender=_person(user),
+                chat_id=channel if in_channel else user,
+                private=not in_channel,
+                text=text,
+            )
+        )
+        await ack() if in_channel else await ack("I've answered you in a direct message.")
+
+    # -- running ------------------------------------------------------------------------------
+    def web_app(self, app: BotApp) -> web.Application:
+        self.register(app)
+        server = self.bolt.web_app(path=EVENTS_PATH, port=self.port)
+
+        async def healthz(request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        server.router.add_get("/healthz", healthz)
+        return server
+
+    async def run(self, app: BotApp) -> None:
+        self.register(app)
+        if self.app_token:
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(self.bolt, self.app_token, web_client=self.client)
+            try:
+                await handler.connect_async()  # type: ignore[no-untyped-call]
+                await asyncio.Event().wait()
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            return
+        runner = web.AppRunner(self.web_app(app))
+        await runner.setup()
+        await web.TCPSite(runner, self.host, self.port).start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+
+def _file(event: dict[str, Any]) -> str | None:
+    files = event.get("files") or []
+    return f"slack:file:{files[0]['id']}" if files else None
