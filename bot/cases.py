@@ -164,5 +164,5 @@ async def update_posts(uow: UnitOfWork, case: Case) -> None:
     """Bring every page and channel post of a case up to date, without re-sending them."""
     for row in await uow.tx.outbox_for_case(case.id, ["page"]):
         await uow.edit(row.id, acknowledged_page(case, uow.team))
-    for row in await uow.tx.outbox_for_case(case.id, ["channel"]):
+    for row in await uow.tx.outbox_for_case(case.id, ["channel", "channel-alert"]):
         await uow.edit(row.id, channel_line(case, uow.team, uow.now))

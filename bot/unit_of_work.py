@@ -20,7 +20,7 @@ from bot.team import Team
 from bot.teamfile import Member
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
-EDITABLE_PURPOSES = frozenset({"page", "channel"})
+EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,23 @@ async def test_idle_case_reminds_its_handler_then_its_lead(chain: Harness) -> No
     assert not any("no update" in t for t in chain.platform.texts("333"))
     await chain.advance(2 * 3600)
     assert f"{code} has had no update for 4 h (handler: Alice)" in chain.platform.last("333").text
+
+
+async def test_a_channel_step_names_who_is_on_duty_and_is_updated_on_ack(tmp_path: Path) -> None:
+    from teams import CHAIN
+
+    from bot.teamfile import parse_team_text
+
+    text = CHAIN.format(wait="5s", repeat=0).replace(
+        'notify = ["on_duty"]', 'notify = ["channel", "on_duty"]'
+    )
+    bot = Harness(tmp_path / "c.db", config=parse_team_text(text, "c.toml"), platform="telegram")
+    await bot.start()
+    code = await bot.file_report()
+    alert = next(s for s in bot.platform.chat(bot.channel_id) if "needs a safety contact" in s.text)
+    assert alert.text.endswith("needs a safety contact · Alice")
+    assert "following" not in alert.text
+    await bot.press("111", "Acknowledge")
+    assert alert.edits == 1
+    assert alert.text == f"{code} · medium · acknowledged by Alice after less than a minute"
+    await bot.stop()
