@@ -71,3 +71,51 @@ telegram = 999
 
 def chain_team(wait: str = "5s", repeat: int = 1) -> TeamFile:
     return parse_team_text(CHAIN.format(wait=wait, repeat=repeat), "chain.toml")
+
+
+SLACK = """\
+[team]
+name = "Slack test team"
+timezone = "UTC"
+event_start = 2027-08-10T08:00:00
+event_end = 2027-08-14T22:00:00
+emergency_info = "Venue security: 0100 200 300."
+
+[channels]
+slack = "C0TEAM01"
+telegram = -100500
+
+[[members]]
+id = "alice"
+name = "Alice"
+roles = ["safety_contact"]
+{alice}
+
+[[members]]
+id = "bob"
+name = "Bob"
+roles = ["safety_contact"]
+slack = "U0BOB"
+
+[[members]]
+id = "lena"
+name = "Lena"
+roles = ["lead"]
+slack = "U0LENA"
+
+[[rota]]
+member = "alice"
+start = 2027-08-11T08:00:00
+end = 2027-08-11T18:00:00
+
+[escalation]
+steps = [
+  {{ notify = ["on_duty"], wait = "5m" }},
+  {{ notify = ["safety_contacts"], wait = "5m" }},
+]
+"""
+
+
+def slack_team(alice: str = 'slack = "U0ALICE"') -> TeamFile:
+    """Alice, on duty, is on Slack by default; ``alice="telegram = 111"`` puts her on Telegram."""
+    return parse_team_text(SLACK.format(alice=alice), "slack.toml")

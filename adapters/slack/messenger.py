@@ -9,6 +9,7 @@ retried with backoff by the outbox.
 from __future__ import annotations
 
 import aiohttp
+from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -35,8 +36,18 @@ UNREACHABLE = frozenset(
 class SlackMessenger:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, per_channel: float = 1.0, burst: int = 3) -> None:
+        """``per_channel`` messages a second to one conversation after a ``burst``: Slack's
+        stated limit for chat.postMessage, kept here so that Slack never has to say 429."""
         self._client = client
+        self._per_channel = per_channel
+        self._burst = burst
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    def _limiter(self, channel: str) -> AsyncLimiter:
+        if channel not in self._limiters:
+            self._limiters[channel] = AsyncLimiter(self._burst, self._burst / self._per_channel)
+        return self._limiters[channel]
 
     async def send(self, message: Outbound) -> str:
         try:
@@ -69,11 +80,12 @@ class SlackMessenger:
                 channel=channel, ts=ts, text=fallback(message), blocks=blocks(message)
             )
             return message.replaces_ref
-        response = await self._client.chat_postMessage(
-            channel=chat,
-            text=fallback(message),
-            blocks=blocks(message),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        async with self._limiter(chat):
+            response = await self._client.chat_postMessage(
+                channel=chat,
+                text=fallback(message),
+                blocks=blocks(message),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         return f"{response['channel']}:{response['ts']}"

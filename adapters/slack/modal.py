@@ -8,7 +8,6 @@ from typing import Any
 from handlers.report_form import MAX_FIELD, Field
 
 CALLBACK_ID = "fsb_report"
-ACTION = "value"
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -19,19 +18,19 @@ def _element(field: Field) -> dict[str, Any]:
     if field.kind == "choice":
         return {
             "type": "static_select",
-            "action_id": ACTION,
+            "action_id": field.name,
             "placeholder": {"type": "plain_text", "text": "Choose"},
             "options": [_option(v, label) for v, label in field.options],
         }
     if field.kind == "multi_choice":
         return {
             "type": "checkboxes",
-            "action_id": ACTION,
+            "action_id": field.name,
             "options": [_option(v, label) for v, label in field.options],
         }
     return {
         "type": "plain_text_input",
-        "action_id": ACTION,
+        "action_id": field.name,
         "multiline": field.multiline,
         "max_length": MAX_FIELD,
     }
@@ -72,7 +71,7 @@ def form_values(view: dict[str, Any]) -> dict[str, Any]:
     """The submitted answers by field name, in the shapes the core's form expects."""
     values: dict[str, Any] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
-        state = actions.get(ACTION, {})
+        state = actions.get(block_id, {})
         kind = state.get("type")
         if kind in ("static_select", "radio_buttons"):
             selected = state.get("selected_option")

@@ -46,19 +46,19 @@ class SlackAdapter:
         api_url: str = "https://slack.com/api/",
         port: int = 3000,
         host: str = "0.0.0.0",  # Slack must reach the endpoint
+        per_channel: float = 1.0,
     ) -> None:
         self.client = AsyncWebClient(token=bot_token, base_url=api_url)
         self.app_token = app_token
         self.port = port
         self.host = host
         self.bolt = AsyncApp(
-            token=bot_token,
             client=self.client,
             signing_secret=signing_secret or "",
             request_verification_enabled=app_token is None,
             process_before_response=True,
         )
-        self.messenger = SlackMessenger(self.client)
+        self.messenger = SlackMessenger(self.client, per_channel=per_channel)
         self._registered = False
 
     async def start(self) -> None:
