@@ -183,7 +183,7 @@ async def test_report_in_a_dm_page_acknowledge_and_summary(bot: SlackBot, fake: 
     assert not [b for b in updated["blocks"] if b["type"] == "actions"]
     post = fake.messages(CHANNEL)[0]
     assert "acknowledged by Alice" in fake.visible_text(post) and post["edit_count"] >= 1
-    status, body = await fake.send_command(
+    status, _ = await fake.send_command(
         bot.url, SECRET, text="summary", user_id=LENA, channel_id=CHANNEL
     )
     assert status == 200
