@@ -287,6 +287,13 @@ async def test_app_home_shows_reports_and_a_report_button(bot: SlackBot, fake: F
     home = fake.visible_text(fake.home(SAM) or {})
     assert code in home and "received, waiting for a safety contact" in home
     assert "Report something" in home
+    trigger = fake.new_trigger_id()
+    home_view = fake.home(SAM) or {}
+    press = fake.view_action(SAM, home_view["id"], "fsb_report_form", trigger_id=trigger)
+    status, _ = await fake.send_interaction(bot.url, SECRET, press)
+    assert status == 200
+    await fake.wait_for(lambda: trigger in fake.modals)
+    assert fake.modals[trigger]["title"]["text"] == "Report something"
     await bot.press(ALICE, "Acknowledge")
     await fake.send_event(bot.url, SECRET, fake.app_home_opened(ALICE))
     await fake.wait_for(lambda: fake.home(ALICE) is not None)
