@@ -16,7 +16,7 @@ from bot.conflicts import conflict_reason
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
 from bot.richtext import bold, rich
-from bot.teamfile import Member
+from bot.teamfile import Member, TeamFile
 from bot.unit_of_work import Button, UnitOfWork, button
 from bot.views import channel_line, page_text
 
@@ -25,7 +25,7 @@ PAGE_FAILED = "page_failed"
 IDLE_TIMER = "idle"
 
 
-def policy_snapshot(config: Any) -> dict[str, Any]:
+def policy_snapshot(config: TeamFile) -> dict[str, Any]:
     """The escalation policy as plain data, to be stored with a new case."""
     policy = config.escalation
     return {

@@ -388,3 +388,61 @@ async def test_socket_mode_receives_events_and_presses_and_acks_them(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await app.stop()
+
+
+async def test_fsbot_run_serves_slack_in_http_mode(tmp_path: Path, fake: FakeSlack) -> None:
+    import os
+    import sys
+
+    from subprocesses import REPO
+    from teams import SLACK
+
+    (tmp_path / "team.toml").write_text(SLACK.format(alice='slack = "U0ALICE"'))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
+    env.update(
+        FSB_TEAM_FILE=str(tmp_path / "team.toml"),
+        FSB_DATABASE=f"sqlite:///{tmp_path / 'run.db'}",
+        FSB_ENCRYPTION_KEY=generate_key(),
+        FSB_SLACK_BOT_TOKEN="xoxb-test-token",
+        FSB_SLACK_API_URL=fake.api_url,
+        FSB_SLACK_PORT=str(port),
+    )
+    refused = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await refused.communicate()
+    assert refused.returncode != 0 and b"FSB_SLACK_SIGNING_SECRET" in err
+    env["FSB_SLACK_SIGNING_SECRET"] = SECRET
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/slack/events"
+        for _ in range(100):  # until the server listens
+            try:
+                status, _ = await fake.send_event(url, SECRET, fake.dm_event(SAM, "/start"))
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        assert status == 200
+        await fake.wait_for(lambda: fake.messages(SAM), timeout=10)
+        assert "Only the safety team reads a report" in fake.visible_text(fake.messages(SAM)[0])
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 20)
+    assert proc.returncode == 0

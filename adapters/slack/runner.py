@@ -33,7 +33,7 @@ IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: red
 
 
 def _person(user_id: str) -> PlatformUser:
-    return PlatformUser(PLATFORM, user_id, f"<@{user_id}>")
+    return PlatformUser(PLATFORM, user_id, "")
 
 
 class SlackAdapter:
