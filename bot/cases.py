@@ -17,7 +17,7 @@ from bot.ports import NewCase
 from bot.richtext import Rich, bold, rich
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
-from bot.views import acknowledged_page, case_details, channel_line
+from bot.views import acknowledged_page, case_details, channel_line, reporter_state
 
 
 def severity_for(body: ReportBody) -> Severity:
@@ -115,6 +115,16 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
                 "Others are being paged; nothing else is needed from you."
             ),
         )
+    if case.state != CaseState.NEW and case.handler is None and case.is_open:
+        # its handler recused: the first contact who acknowledges takes it over
+        case.handler = member.id
+        case.updated_at = uow.now
+        await uow.tx.save_case(case)
+        await uow.audit(case, actor, "took_over")
+        await update_channel_posts(uow, case)
+        return AckResult(
+            AckOutcome.ACKNOWLEDGED, case, rich(bold(f"You're handling {case.code} now."))
+        )
     if case.state != CaseState.NEW:
         who = "you" if case.handler == member.id else uow.team.member_name(case.handler)
         when = ""
@@ -164,5 +174,52 @@ async def update_posts(uow: UnitOfWork, case: Case) -> None:
     """Bring every page and channel post of a case up to date, without re-sending them."""
     for row in await uow.tx.outbox_for_case(case.id, ["page"]):
         await uow.edit(row.id, acknowledged_page(case, uow.team))
+    await update_channel_posts(uow, case)
+
+
+async def update_channel_posts(uow: UnitOfWork, case: Case) -> None:
+    """The redacted channel line follows the case's state."""
     for row in await uow.tx.outbox_for_case(case.id, ["channel", "channel-alert"]):
         await uow.edit(row.id, channel_line(case, uow.team, uow.now))
+
+
+# Which state may follow which; "reopened" always needs a note.
+NEXT_STATES: dict[CaseState, frozenset[CaseState]] = {
+    CaseState.ACKNOWLEDGED: frozenset(
+        {CaseState.INVESTIGATING, CaseState.ACTION_TAKEN, CaseState.RESOLVED}
+    ),
+    CaseState.INVESTIGATING: frozenset({CaseState.ACTION_TAKEN, CaseState.RESOLVED}),
+    CaseState.ACTION_TAKEN: frozenset({CaseState.INVESTIGATING, CaseState.RESOLVED}),
+    CaseState.REOPENED: frozenset(
+        {CaseState.INVESTIGATING, CaseState.ACTION_TAKEN, CaseState.RESOLVED}
+    ),
+    CaseState.RESOLVED: frozenset({CaseState.CLOSED, CaseState.REOPENED}),
+    CaseState.CLOSED: frozenset({CaseState.REOPENED}),
+}
+
+
+async def change_state(
+    uow: UnitOfWork, case: Case, new: CaseState, actor: Member, **detail: str
+) -> str | None:
+    """Move a case on; returns why not, or ``None`` when done. The reporter hears it in plain
+    words and the channel line follows."""
+    if new not in NEXT_STATES.get(case.state, frozenset()):
+        if case.state == CaseState.NEW:
+            return f"{case.code} has not been acknowledged yet: /ack {case.code} first."
+        return f"{case.code} is {case.state.value}; it cannot become {new.value} from there."
+    old = case.state
+    case.state = new
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
+    await uow.audit(
+        case, f"member:{actor.id}", "state_changed", old=old.value, new=new.value, **detail
+    )
+    await update_channel_posts(uow, case)
+    report = await uow.tx.get_report(case.report_id)
+    await tell_reporter(
+        uow,
+        case,
+        report,
+        rich("Your report ", bold(case.code), f" is now: {reporter_state(case)}."),
+    )
+    return None

@@ -30,6 +30,8 @@ def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
     """Why ``member`` may not handle ``case``, or ``None`` when they may."""
     if member.id in case.excluded:
         return "excluded by the reporter"
+    if member.id in case.recused:
+        return "recused"
     if named_in(body, member):
         return "named in the report"
     return None

@@ -137,6 +137,7 @@ class Case:
     esc_round: int
     reporter_key: str | None
     checkin_hours: float | None = None  # the reporter's opt-in check-ins, if any
+    recused: list[str] = field(default_factory=list)  # member ids who stepped aside
 
     @property
     def is_open(self) -> bool:

@@ -157,6 +157,10 @@ class TeamInfo(_Strict):
     emergency_info: str = ""
     show_handler_names: bool = False
     daily_post: list[str] = Field(default_factory=list)
+    aftercare_note: str = (
+        "Thank you for handling this. Cases like this can weigh on you: take a break, talk it"
+        " through with your lead or a debrief partner, and don't carry it alone."
+    )
 
     @field_validator("daily_post")
     @classmethod

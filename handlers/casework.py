@@ -9,8 +9,15 @@ from __future__ import annotations
 from bot import cases, escalation
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
-from bot.domain import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, Case, CaseState
-from bot.richtext import bold, lines, rich
+from bot.domain import (
+    OPEN_STATES,
+    SEVERITY_ORDER,
+    STATE_FOR_TEAM,
+    AuditEntry,
+    Case,
+    CaseState,
+)
+from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
 from bot.views import age, case_details, reporter_state
 from handlers.context import Request
@@ -18,7 +25,7 @@ from handlers.context import Request
 NOT_FOR_PARTICIPANTS = rich("That is for the safety team. /help shows what I can do for you.")
 
 
-async def _case_by_code(req: Request, args: list[str], usage: str) -> Case | None:
+async def case_by_code(req: Request, args: list[str], usage: str) -> Case | None:
     if not args:
         await req.reply(rich("Please add the case code, for example: ", usage))
         return None
@@ -29,7 +36,7 @@ async def _case_by_code(req: Request, args: list[str], usage: str) -> Case | Non
     return case
 
 
-async def _may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
+async def may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
     """Refuse (and record) a member who may not work on this case."""
     report = await req.uow.tx.get_report(case.report_id)
     reason = conflict_reason(case, report.body, member)
@@ -51,7 +58,7 @@ async def ack(req: Request, case: Case) -> None:
 
 
 async def ack_command(req: Request, args: list[str]) -> None:
-    case = await _case_by_code(req, args, "/ack FS-7K3Q")
+    case = await case_by_code(req, args, "/ack FS-7K3Q")
     if case is not None:
         await ack(req, case)
 
@@ -70,7 +77,7 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
             )
         )
         return
-    if not await _may_handle(req, member, case, "escalate"):
+    if not await may_handle(req, member, case, "escalate"):
         return
     report = await req.uow.tx.get_report(case.report_id)
     await escalation.escalate_now(req.uow, case, report, f"member:{member.id}", reason)
@@ -78,7 +85,7 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
 
 
 async def escalate_command(req: Request, args: list[str]) -> None:
-    case = await _case_by_code(req, args, "/escalate FS-7K3Q reason")
+    case = await case_by_code(req, args, "/escalate FS-7K3Q reason")
     if case is not None:
         await escalate(req, case, " ".join(args[1:]))
 
@@ -88,13 +95,36 @@ async def show_case(req: Request, args: list[str]) -> None:
     if member is None:
         await req.reply(NOT_FOR_PARTICIPANTS)
         return
-    case = await _case_by_code(req, args, "/case FS-7K3Q")
-    if case is None or not await _may_handle(req, member, case, "open"):
+    case = await case_by_code(req, args, "/case FS-7K3Q")
+    if case is None or not await may_handle(req, member, case, "open"):
         return
     report = await req.uow.tx.get_report(case.report_id)
     await req.uow.audit(case, f"member:{member.id}", "viewed")
     show_identity = case.disclosure == "named" and case.handler == member.id
-    await req.reply(case_details(case, report, req.uow.team, show_identity=show_identity))
+    trail = await req.uow.tx.audit_for(case.id)
+    await req.reply(
+        lines(
+            case_details(case, report, req.uow.team, show_identity=show_identity),
+            bold("Timeline:"),
+            *(timeline_line(req, entry) for entry in trail),
+        )
+    )
+
+
+def timeline_line(req: Request, entry: AuditEntry) -> Rich:
+    """One audit entry as a handler reads it; notes and messages show their text."""
+    team = req.uow.team
+    who = entry.actor
+    if who.startswith("member:"):
+        who = team.member_name(who.removeprefix("member:"))
+    when = team.local(entry.at).strftime("%a %H:%M")
+    line = rich(f"  {when} · {entry.kind.replace('_', ' ')} · {who}")
+    text = entry.detail.get("text")
+    if isinstance(text, str):
+        line += rich(": ", text)
+    elif "member" in entry.detail:
+        line += f" ({team.member_name(str(entry.detail['member']))})"
+    return line
 
 
 async def list_cases(req: Request) -> None:

@@ -11,6 +11,7 @@ from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button, private_chat_button
 from handlers import (
+    case_commands,
     casework,
     help_now,
     home,
@@ -21,6 +22,17 @@ from handlers import (
     texts,
 )
 from handlers.context import Request
+
+CASE_COMMANDS = {
+    "/note": case_commands.note,
+    "/status": case_commands.status,
+    "/severity": case_commands.severity,
+    "/resolve": case_commands.resolve,
+    "/close": case_commands.close,
+    "/reopen": case_commands.reopen,
+    "/recuse": case_commands.recuse,
+    "/reply": case_commands.reply,
+}
 
 MENU_BUTTONS = [
     button("Report something", "menu.report"),
@@ -132,6 +144,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await team_commands.oncall(req)
     elif name == "/shift":
         await rota_commands.shift(req, args)
+    elif name in CASE_COMMANDS:
+        await CASE_COMMANDS[name](req, args)
     else:
         await req.reply(texts.unknown_command(name))
 

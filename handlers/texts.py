@@ -35,6 +35,12 @@ MEMBER_HELP = lines(
     "/cases: open cases",
     "/summary: the state of all cases, redacted",
     "/oncall: who is on duty now",
+    "/shift on | off: go on or off duty",
+    "/note CODE text: record a note on a case",
+    "/status CODE investigating | action_taken, /severity CODE level",
+    "/resolve CODE OUTCOME note, /close CODE, /reopen CODE note",
+    "/reply CODE text: message the reporter through the bot",
+    "/recuse CODE: step aside from a case",
 )
 
 PARTICIPANT_HELP = lines(

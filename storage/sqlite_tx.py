@@ -33,7 +33,7 @@ from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
-    " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours"
+    " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours, recused"
 )
 _OUTBOX_COLUMNS = (
     "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
@@ -220,6 +220,7 @@ class SqliteTx:
             esc_round=row[13],
             reporter_key=row[14],
             checkin_hours=row[15],
+            recused=json.loads(row[16]),
         )
 
     async def get_case(self, case_id: int) -> Case | None:
@@ -234,7 +235,7 @@ class SqliteTx:
         await self._db.execute(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
             " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
-            " checkin_hours = ? WHERE id = ?",
+            " checkin_hours = ?, recused = ? WHERE id = ?",
             (
                 case.severity.value,
                 case.state.value,
@@ -246,6 +247,7 @@ class SqliteTx:
                 case.esc_step,
                 case.esc_round,
                 case.checkin_hours,
+                json.dumps(case.recused),
                 case.id,
             ),
         )

@@ -1,0 +1,185 @@
+"""Working a case after it was taken: notes, state, severity, outcome, recusal, talking to the
+reporter. Only the case's handler or a lead may change it, and never someone conflicted; every
+refusal and every change is written to the audit trail."""
+
+from __future__ import annotations
+
+from bot import cases
+from bot.domain import Case, CaseState, Severity
+from bot.richtext import bold, rich
+from bot.teamfile import Member
+from handlers.casework import NOT_FOR_PARTICIPANTS, case_by_code, may_handle
+from handlers.context import Request
+
+OUTCOMES = (
+    "not_a_violation",
+    "out_of_scope",
+    "no_action",
+    "warning",
+    "no_contact_agreement",
+    "removed_from_event",
+    "event_ban",
+    "referred",
+)
+MAX_NOTE = 3000
+
+
+async def _working(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
+    """The member and the case, when this member may change this case."""
+    member = req.member
+    if member is None or not req.uow.team.is_handler(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return None
+    case = await case_by_code(req, args, usage)
+    if case is None or not await may_handle(req, member, case, "change"):
+        return None
+    if case.state == CaseState.NEW:
+        await req.reply(
+            rich(bold(case.code), f" has not been acknowledged yet: /ack {case.code} first.")
+        )
+        return None
+    if case.handler != member.id and "lead" not in member.roles:
+        await req.uow.audit(case, f"member:{member.id}", "change_refused", reason="not handler")
+        handler = req.uow.team.member_name(case.handler) if case.handler else "nobody now"
+        await req.reply(
+            rich(bold(case.code), f" is handled by {handler}; only they or a lead can change it.")
+        )
+        return None
+    return member, case
+
+
+async def note(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/note FS-7K3Q what you want to record")
+    if found is None:
+        return
+    member, case = found
+    text = " ".join(args[1:]).strip()
+    if not text or len(text) > MAX_NOTE:
+        await req.reply(rich(f"Please add the note after the code (up to {MAX_NOTE} characters)."))
+        return
+    case.updated_at = req.uow.now
+    await req.uow.tx.save_case(case)
+    await req.uow.audit(case, f"member:{member.id}", "note", text=text)
+    await req.reply(rich("Noted on ", bold(case.code), "."))
+
+
+async def status(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/status FS-7K3Q investigating")
+    if found is None:
+        return
+    member, case = found
+    wanted = args[1].lower() if len(args) > 1 else ""
+    if wanted not in ("investigating", "action_taken"):
+        await req.reply(rich("Use /status CODE investigating or /status CODE action_taken."))
+        return
+    await _change(req, member, case, CaseState(wanted))
+
+
+async def severity(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/severity FS-7K3Q high")
+    if found is None:
+        return
+    member, case = found
+    wanted = args[1].lower() if len(args) > 1 else ""
+    if wanted not in {s.value for s in Severity}:
+        await req.reply(rich("Use /severity CODE low|medium|high|critical."))
+        return
+    old = case.severity
+    case.severity = Severity(wanted)
+    case.updated_at = req.uow.now
+    await req.uow.tx.save_case(case)
+    await req.uow.audit(case, f"member:{member.id}", "severity_changed", old=old.value, new=wanted)
+    await cases.update_channel_posts(req.uow, case)
+    await req.reply(rich(bold(case.code), f" is now {wanted}."))
+
+
+async def resolve(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/resolve FS-7K3Q warning what was done")
+    if found is None:
+        return
+    member, case = found
+    outcome = args[1].lower() if len(args) > 1 else ""
+    if outcome not in OUTCOMES:
+        await req.reply(rich("Use /resolve CODE OUTCOME note, with one of: " + ", ".join(OUTCOMES)))
+        return
+    if await _change(
+        req, member, case, CaseState.RESOLVED, outcome=outcome, note=" ".join(args[2:])
+    ):
+        await req.reply(rich(req.uow.team.config.team.aftercare_note))
+
+
+async def close(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/close FS-7K3Q")
+    if found is not None:
+        await _change(req, *found, CaseState.CLOSED)
+
+
+async def reopen(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/reopen FS-7K3Q why it is reopened")
+    if found is None:
+        return
+    text = " ".join(args[1:]).strip()
+    if not text:
+        await req.reply(rich("Reopening needs a note: /reopen CODE why."))
+        return
+    await _change(req, *found, CaseState.REOPENED, note=text)
+
+
+async def _change(req: Request, member: Member, case: Case, new: CaseState, **detail: str) -> bool:
+    why_not = await cases.change_state(req.uow, case, new, member, **detail)
+    if why_not is not None:
+        await req.reply(rich(why_not))
+        return False
+    await req.reply(rich(bold(case.code), f" is now {new.value.replace('_', ' ')}."))
+    return True
+
+
+async def recuse(req: Request, args: list[str]) -> None:
+    member = req.member
+    if member is None or not req.uow.team.is_handler(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return
+    case = await case_by_code(req, args, "/recuse FS-7K3Q")
+    if case is None:
+        return
+    if member.id not in case.recused:
+        case.recused.append(member.id)
+    if case.handler == member.id:
+        case.handler = None  # a lead takes it from here
+        for lead in req.uow.team.with_role("lead"):
+            if lead.id != member.id and lead.id not in case.excluded + case.recused:
+                await req.uow.send_member(
+                    lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
+                )
+    await req.uow.tx.save_case(case)
+    await req.uow.audit(case, f"member:{member.id}", "recused")
+    await req.reply(
+        rich(
+            "You have stepped aside from ",
+            bold(case.code),
+            ". You will not be paged for it and it leaves your lists.",
+        )
+    )
+
+
+async def reply(req: Request, args: list[str]) -> None:
+    found = await _working(req, args, "/reply FS-7K3Q your message")
+    if found is None:
+        return
+    member, case = found
+    text = " ".join(args[1:]).strip()
+    if not text:
+        await req.reply(rich("Please add the message after the code."))
+        return
+    report = await req.uow.tx.get_report(case.report_id)
+    if case.disclosure == "anonymous" or report.reporter is None:
+        await req.reply(rich(bold(case.code), " was reported anonymously: no reply is possible."))
+        return
+    await cases.tell_reporter(
+        req.uow,
+        case,
+        report,
+        rich("A message from the safety team about ", bold(case.code), ":\n", text),
+    )
+    await req.uow.audit(case, f"member:{member.id}", "replied", text=text)
+    await req.reply(rich("Sent to the reporter of ", bold(case.code), " through the bot."))

@@ -1,0 +1,99 @@
+"""Working a case after it was taken: notes, state, outcome, recusal, replies to the reporter."""
+
+from __future__ import annotations
+
+from support import Harness
+
+SECRET_NOTE = "NOTE-ZQ-4471"
+
+
+async def _taken(bot: Harness, disclosure: str = "Pseudonymous") -> str:
+    code = await bot.file_report(disclosure=disclosure)
+    await bot.press("alice", "Acknowledge")
+    return code
+
+
+async def test_notes_go_into_the_timeline_encrypted(bot: Harness) -> None:
+    code = await _taken(bot)
+    await bot.say("alice", f"/note {code} Spoke to venue security. {SECRET_NOTE}")
+    assert bot.last_text("alice") == f"Noted on {code}."
+    await bot.say("lena", f"/case {code}")
+    shown = bot.last_text("lena")
+    assert "Timeline:" in shown
+    assert f"note · Alice Example: Spoke to venue security. {SECRET_NOTE}" in shown
+    assert "viewed · Lena Lead" in shown  # each look is recorded
+    await bot.stop()
+    for suffix in ("", "-wal"):
+        path = bot.path.parent / (bot.path.name + suffix)
+        if path.exists():
+            assert SECRET_NOTE.encode() not in path.read_bytes()
+
+
+async def test_state_changes_tell_the_reporter_and_update_the_channel(bot: Harness) -> None:
+    code = await _taken(bot)
+    await bot.say("alice", f"/status {code} investigating")
+    assert bot.last_text("alice") == f"{code} is now investigating."
+    assert f"Your report {code} is now: being looked into." in bot.last_text("sam")
+    assert bot.platform.chat("team")[0].text.startswith(f"{code} · medium · investigating")
+    await bot.say("alice", f"/severity {code} high")
+    assert bot.platform.chat("team")[0].text.startswith(f"{code} · high · investigating")
+    await bot.say("alice", f"/resolve {code} warning Spoke to them; they apologised.")
+    texts = bot.platform.texts("alice")
+    assert f"{code} is now resolved." in texts[-2]
+    assert "Thank you for handling this" in texts[-1]
+    assert "is now: resolved" in bot.last_text("sam")
+    await bot.say("alice", f"/close {code}")
+    assert (await bot.case(code)).state.value == "closed"
+    await bot.say("alice", f"/reopen {code}")
+    assert "Reopening needs a note" in bot.last_text("alice")
+    await bot.say("alice", f"/reopen {code} They came back.")
+    assert (await bot.case(code)).state.value == "reopened"
+
+
+async def test_bad_transitions_and_the_wrong_person_are_refused(bot: Harness) -> None:
+    code = await bot.file_report()
+    await bot.say("alice", f"/status {code} investigating")
+    assert f"/ack {code} first" in bot.last_text("alice")
+    await bot.press("alice", "Acknowledge")
+    await bot.say("bob", f"/status {code} investigating")
+    assert "is handled by Alice Example; only they or a lead can change it" in bot.last_text("bob")
+    await bot.say("alice", f"/close {code}")
+    assert "cannot become closed" in bot.last_text("alice")
+    await bot.say("alice", f"/resolve {code} sorted")
+    assert "Use /resolve CODE OUTCOME" in bot.last_text("alice")
+    await bot.say("sam", f"/note {code} hello")
+    assert "That is for the safety team" in bot.last_text("sam")
+    kinds = [kind for _, kind, _ in await bot.audit(code)]
+    assert "change_refused" in kinds
+
+
+async def test_recusal_removes_a_member_from_the_case(bot: Harness) -> None:
+    code = await _taken(bot)
+    await bot.say("alice", f"/recuse {code}")
+    assert "stepped aside" in bot.last_text("alice")
+    assert f"{code}: Alice Example recused; it needs a handler." in bot.last_text("lena")
+    await bot.say("alice", f"/case {code}")
+    assert "can't open" in bot.last_text("alice")
+    await bot.say("alice", "/cases")
+    assert code not in bot.last_text("alice")
+    refused = [d for _, kind, d in await bot.audit(code) if kind == "open_refused"]
+    assert refused == [{"reason": "recused"}]
+    await bot.say("lena", f"/ack {code}")
+    assert f"You're handling {code} now." in bot.last_text("lena")
+    await bot.say("lena", f"/status {code} investigating")
+    assert (await bot.case(code)).handler == "lena"
+
+
+async def test_reply_reaches_pseudonymous_and_named_reporters_but_not_anonymous_ones(
+    bot: Harness,
+) -> None:
+    code = await _taken(bot)
+    await bot.say("alice", f"/reply {code} Could you tell me which room it was?")
+    assert "Could you tell me which room it was?" in bot.last_text("sam")
+    assert "Sent to the reporter" in bot.last_text("alice")
+    assert "sam" not in bot.last_text("alice").lower()  # the handler never learns who
+    anonymous = await bot.file_report("kim", disclosure="Anonymous")
+    await bot.press("alice", "Acknowledge")
+    await bot.say("alice", f"/reply {anonymous} Hello?")
+    assert "no reply is possible" in bot.last_text("alice")
+    assert not any("Hello?" in t for t in bot.platform.texts("kim"))
