@@ -29,13 +29,14 @@ def test_the_form_offers_the_same_choices_as_the_conversation(bot: Harness) -> N
     for step in ("danger", "role", "where", "affiliation", "disclosure"):
         assert by_name[step].options == intake.BY_NAME[step].options
     assert [label for _, label in by_name["excluded"].options] == [
-        "Alice Example", "Bob Builder", "Lena Lead",
+        "Alice Example",
+        "Bob Builder",
+        "Lena Lead",
     ]
 
 
 def test_problems_name_each_field_that_would_be_refused(bot: Harness) -> None:
-    bad = {**GOOD, "account": "", "danger": "maybe", "excluded": ["mallory"],
-           "when": "x" * 3001}
+    bad = {**GOOD, "account": "", "danger": "maybe", "excluded": ["mallory"], "when": "x" * 3001}
     assert report_form.problems(bot.app.team, bad) == {
         "danger": "Please choose one of the options.",
         "account": "Please answer this one.",
