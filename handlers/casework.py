@@ -20,6 +20,7 @@ from bot.domain import (
 from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
 from bot.views import age, case_details, reporter_state
+from handlers import additions
 from handlers.context import Request
 
 NOT_FOR_PARTICIPANTS = rich("That is for the safety team. /help shows what I can do for you.")
@@ -168,5 +169,6 @@ async def my_cases(req: Request) -> None:
         lines(
             bold("Your reports"),
             *(rich(bold(c.code), f": {reporter_state(c)}") for c in found),
-        )
+        ),
+        [additions.add_button(c) for c in found if c.is_open],
     )

@@ -11,6 +11,7 @@ from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button, private_chat_button
 from handlers import (
+    additions,
     case_commands,
     casework,
     help_now,
@@ -169,6 +170,10 @@ async def _button(req: Request, token: str) -> None:
         await help_now.help_now(req)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
+    elif action == "report.add":
+        await additions.begin(req, int(record.args["case"]))
+    elif action == "report.add_done":
+        await additions.done(req)
     elif action.startswith("checkin."):
         await rota_commands.checkin_button(req, action, record.args)
     elif action in ("case.ack", "case.escalate"):
@@ -189,6 +194,10 @@ async def _text(req: Request) -> None:
     if state is not None and state.get("flow") == "location":
         if text:
             await help_now.on_location(req, state, text)
+        return
+    if state is not None and state.get("flow") == additions.FLOW:
+        if text:
+            await additions.on_text(req, state, text)
         return
     if state is not None and state.get("flow") == "report":
         draft = intake.Draft.from_dict(state)

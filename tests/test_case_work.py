@@ -97,3 +97,25 @@ async def test_reply_reaches_pseudonymous_and_named_reporters_but_not_anonymous_
     await bot.say("alice", f"/reply {anonymous} Hello?")
     assert "no reply is possible" in bot.last_text("alice")
     assert not any("Hello?" in t for t in bot.platform.texts("kim"))
+
+
+async def test_a_reporter_can_add_to_an_open_report_and_the_handler_gets_it(
+    bot: Harness,
+) -> None:
+    code = await _taken(bot)
+    await bot.say("sam", "/mycases")
+    await bot.press("sam", f"Add to my report {code}")
+    await bot.say("sam", "I remembered: it was also on Tuesday.")
+    assert f"Added to {code}." in bot.last_text("sam")
+    assert f"{code} · the reporter added:\nI remembered: it was also on Tuesday." in (
+        bot.last_text("alice")
+    )
+    await bot.press("sam", "Done")
+    await bot.say("sam", "hello again")
+    assert "Only the safety team reads a report" in bot.last_text("sam")  # not added
+    async with bot.app.store.transaction() as tx:
+        case = await tx.find_case(code)
+        assert case is not None
+        report = await tx.get_report(case.report_id)
+    assert report.body.account[-1] == "I remembered: it was also on Tuesday."
+    assert "hello again" not in report.body.account

@@ -1,0 +1,64 @@
+""" "Add to my report": what a reporter writes later goes into their open case and reaches its
+handler, without their identity ever being shown to a handler who may not see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import Case
+from bot.richtext import bold, rich
+from bot.unit_of_work import button
+from handlers.context import Request
+
+FLOW = "add"
+
+
+def add_button(case: Case) -> Any:
+    return button(f"Add to my report {case.code}", "report.add", case=case.id)
+
+
+async def begin(req: Request, case_id: int) -> None:
+    case = await req.uow.tx.get_case(case_id)
+    if case is None or case.reporter_key != req.owner or not case.is_open:
+        await req.reply(
+            rich("That report is closed, so nothing can be added to it. /report starts a new one.")
+        )
+        return
+    await req.uow.tx.save_draft(req.owner, {"flow": FLOW, "case_id": case.id}, req.uow.now)
+    await req.reply(
+        rich(
+            "Write what you want to add to ",
+            bold(case.code),
+            ". Each message goes to the safety team. Press Done when you have finished.",
+        ),
+        [button("Done", "report.add_done")],
+    )
+
+
+async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
+    uow = req.uow
+    case = await uow.tx.get_case(int(state["case_id"]))
+    if case is None or case.reporter_key != req.owner or not case.is_open:
+        await uow.tx.delete_draft(req.owner)
+        await req.reply(rich("That report is closed now, so nothing was added."))
+        return
+    report = await uow.tx.get_report(case.report_id)
+    report.body.account.append(text)
+    await uow.tx.save_report_body(case.report_id, report.body)
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
+    await uow.audit(case, "reporter", "reporter_added")
+    handler = uow.team.member(case.handler or "")
+    if handler is not None:
+        await uow.send_member(
+            handler, rich(bold(case.code), " · the reporter added:\n", text), case_id=case.id
+        )
+    await req.reply(
+        rich("Added to ", bold(case.code), ". Anything else? Or press Done."),
+        [button("Done", "report.add_done")],
+    )
+
+
+async def done(req: Request) -> None:
+    await req.uow.tx.delete_draft(req.owner)
+    await req.reply(rich("Thank you. You can add more at any time from /mycases."))
