@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from bot import escalation
-from bot.conflicts import conflict_reason
+from bot.conflicts import conflict_reason, named_in
 from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
@@ -39,13 +39,16 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     reporter_key = None if anonymous else uow.person_key(reporter)
     report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
     report.id = await uow.tx.add_report(report, reporter_key)
+    policy = escalation.policy_snapshot(uow.team.config)
+    if any(named_in(body, member) for member in uow.team.members):
+        policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(
             report_id=report.id,
             severity=severity_for(body),
             disclosure=body.disclosure or "pseudonymous",
             excluded=list(body.excluded),
-            policy=escalation.policy_snapshot(uow.team.config),
+            policy=policy,
             reporter_key=reporter_key,
             created_at=uow.now,
         )

@@ -26,6 +26,11 @@ def named_in(body: ReportBody, member: Member) -> bool:
     return any(_mentions(text, phrase) for phrase in [member.name, member.id, *member.usernames])
 
 
+def with_leads(case: Case) -> bool:
+    """A case about someone on the team: only the leads (and the external contact) handle it."""
+    return case.policy.get("route") == "above_team"
+
+
 def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
     """Why ``member`` may not handle ``case``, or ``None`` when they may."""
     if member.id in case.excluded:
@@ -34,4 +39,6 @@ def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
         return "recused"
     if named_in(body, member):
         return "named in the report"
+    if with_leads(case) and "lead" not in member.roles:
+        return "for the leads only: the report is about someone on the team"
     return None

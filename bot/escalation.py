@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import rota
-from bot.conflicts import conflict_reason
+from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
 from bot.richtext import bold, rich
@@ -37,6 +37,16 @@ def policy_snapshot(config: TeamFile) -> dict[str, Any]:
         "critical_repeat": policy.critical_repeat.total_seconds(),
         "idle_reminder": policy.idle_reminder.total_seconds(),
     }
+
+
+def above_team_policy(config: TeamFile, policy: dict[str, Any]) -> dict[str, Any]:
+    """The report names someone on the team: it goes above them, to the leads (who are not
+    named) and the external contact for this, and to nobody else on the team."""
+    targets = ["leads"]
+    if config.escalation.above_team:
+        targets.append(f"external:{config.escalation.above_team}")
+    wait = policy["steps"][0]["wait"] if policy["steps"] else 300.0
+    return {**policy, "route": "above_team", "steps": [{"notify": targets, "wait": wait}]}
 
 
 def page_buttons(case: Case) -> list[Button]:
@@ -213,6 +223,12 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
 
 async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
     """Page a new case: the first step, or everyone on duty and every contact when critical."""
+    if with_leads(case):
+        for member in uow.team.members:
+            if named_in(report.body, member):
+                await uow.audit(
+                    case, "system", "page_skipped", member=member.id, reason="named in the report"
+                )
     if case.severity == Severity.CRITICAL:
         await page_critical(uow, case, report, [])
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot.conflicts import with_leads
 from bot.domain import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
@@ -129,7 +130,9 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
     end = datetime.fromtimestamp(float(timer.payload["end"]), uow.now.tzinfo)
     if member is None or uow.now >= end:
         return
-    open_cases = [c for c in await _open_cases(uow) if member.id not in c.excluded]
+    open_cases = [
+        c for c in await _open_cases(uow) if member.id not in c.excluded and not with_leads(c)
+    ]
     needing = [c for c in open_cases if c.state in (CaseState.NEW, CaseState.REOPENED)]
     others = [c for c in open_cases if c not in needing]
     await uow.send_member(
@@ -231,7 +234,7 @@ async def daily_text(uow: UnitOfWork) -> Rich:
         f" {s.level})"
         for s in sorted(shifts, key=lambda s: s.start)
     )
-    open_cases = await _open_cases(uow)
+    open_cases = [c for c in await _open_cases(uow) if not with_leads(c)]
     counts: dict[str, int] = {}
     for case in open_cases:
         counts[STATE_FOR_TEAM[case.state]] = counts.get(STATE_FOR_TEAM[case.state], 0) + 1

@@ -263,6 +263,8 @@ class Escalation(_Strict):
     critical_repeat: Duration = timedelta(minutes=2)
     idle_reminder: Duration = timedelta(hours=2)
     shift_confirm: Duration = timedelta(minutes=10)
+    # The external contact (an [[external]] id) who hears of a case about someone on the team.
+    above_team: str | None = None
 
 
 class External(_Strict):
@@ -406,6 +408,15 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
             )
         else:
             external_index[external_id] = i
+
+    above = _get(_get(data, "escalation"), "above_team")
+    if isinstance(above, str) and above not in external_index:
+        fail(
+            "unknown_external",
+            ("escalation", "above_team"),
+            f"unknown external contact {above!r}; add it as an [[external]] entry",
+            above,
+        )
 
     valid_roles = set(get_args(Role))
     for i, shift in enumerate(_items(_get(data, "rota"))):

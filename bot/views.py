@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from bot.conflicts import with_leads
 from bot.domain import (
     SEVERITY_ORDER,
     STATE_FOR_REPORTER,
@@ -68,7 +69,12 @@ def clock_time(team: Team, moment: datetime) -> str:
 
 
 def channel_line(case: Case, team: Team, now: datetime) -> Rich:
-    """The redacted one-liner for the team channel: code, severity, state, age, handler."""
+    """The redacted one-liner for the team channel: code, severity, state, age, handler.
+
+    A case about someone on the team shows nothing but that it is with the leads: that person
+    may be reading the channel."""
+    if with_leads(case):
+        return rich("A case is with the leads.")
     state = STATE_FOR_TEAM[case.state]
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
     if case.handler and case.state != CaseState.NEW:
@@ -159,7 +165,8 @@ def acknowledged_page(case: Case, team: Team) -> Rich:
 
 def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
     """Counts by state and severity, waiting cases and who is on duty: nothing else."""
-    open_cases = [c for c in cases if c.is_open]
+    with_the_leads = sum(1 for c in cases if c.is_open and with_leads(c))
+    open_cases = [c for c in cases if c.is_open and not with_leads(c)]
     by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
     by_severity = Counter(c.severity for c in open_cases)
     waiting = sorted(
@@ -178,6 +185,8 @@ def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty])
             "By severity: "
             + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
         )
+    if with_the_leads:
+        parts.append(f"With the leads: {with_the_leads}")
     if waiting:
         parts.append(bold("Awaiting acknowledgement:"))
         parts += [

@@ -61,6 +61,7 @@ repeat = {repeat}
 critical_repeat = "2m"
 idle_reminder = "2h"
 shift_confirm = "10m"
+above_team = "venue"
 
 [[external]]
 id = "venue"

@@ -1,0 +1,79 @@
+"""A report about someone on the team goes above them (story 4): the leads who are not named
+and the external contact; the rest of the team, and the reported person, see nothing of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import Harness
+
+from bot.teamfile import parse_team_text
+
+TEAM = """\
+[team]
+name = "Story four team"
+timezone = "UTC"
+event_start = 2027-08-10T08:00:00
+event_end = 2027-08-14T22:00:00
+
+[[members]]
+id = "alice"
+name = "Alice Example"
+roles = ["safety_contact"]
+
+[[members]]
+id = "bob"
+name = "Bob Builder"
+roles = ["safety_contact"]
+
+[[members]]
+id = "bram"
+name = "Bram Board"
+roles = ["organizer"]
+position = "board"
+usernames = ["BramB"]
+
+[[members]]
+id = "lena"
+name = "Lena Lead"
+roles = ["lead"]
+
+[[rota]]
+member = "alice"
+start = 2027-08-11T08:00:00
+end = 2027-08-11T18:00:00
+
+[escalation]
+above_team = "emergency"
+
+[[external]]
+id = "emergency"
+name = "Foundation emergency team"
+"""
+
+
+async def test_a_report_about_a_board_member_goes_to_the_leads_and_the_external_contact(
+    tmp_path: Path,
+) -> None:
+    bot = Harness(tmp_path / "s4.db", config=parse_team_text(TEAM, "s4.toml"))
+    await bot.start()
+    code = await bot.file_report(
+        account="Repeated unwanted attention and standing far too close.",
+        who_text="BramB, a board member of the affiliate",
+    )
+    assert any(code in t for t in bot.platform.texts("lena"))
+    external = " ".join(bot.platform.texts("emergency"))
+    assert code in external and "unwanted attention" not in external
+    for member in ("alice", "bob", "bram"):
+        assert bot.platform.chat(member) == [], member
+    assert bot.platform.texts("team") == ["A case is with the leads."]
+    await bot.say("alice", f"/case {code}")
+    assert "can't open" in bot.last_text("alice")
+    await bot.say("bram", f"/case {code}")
+    assert "unwanted attention" not in " ".join(bot.platform.texts("bram"))
+    await bot.say("bram", "/summary", channel=True)
+    summary = bot.last_text("team")
+    assert code not in summary and "With the leads: 1" in summary
+    await bot.press("lena", "Acknowledge")
+    assert bot.platform.chat("team")[0].text == "A case is with the leads."
+    await bot.stop()
