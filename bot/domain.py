@@ -138,6 +138,7 @@ class Case:
     reporter_key: str | None
     checkin_hours: float | None = None  # the reporter's opt-in check-ins, if any
     recused: list[str] = field(default_factory=list)  # member ids who stepped aside
+    second_person: str | None = None  # the second member on the case (two-person rule)
 
     @property
     def is_open(self) -> bool:

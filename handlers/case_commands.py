@@ -5,6 +5,7 @@ refusal and every change is written to the audit trail."""
 from __future__ import annotations
 
 from bot import cases
+from bot.conflicts import conflict_reason
 from bot.domain import Case, CaseState, Severity
 from bot.richtext import bold, rich
 from bot.teamfile import Member
@@ -183,3 +184,72 @@ async def reply(req: Request, args: list[str]) -> None:
     )
     await req.uow.audit(case, f"member:{member.id}", "replied", text=text)
     await req.reply(rich("Sent to the reporter of ", bold(case.code), " through the bot."))
+
+
+PARTIES = ("reporter", "reported", "witness")
+
+
+async def second(req: Request, args: list[str]) -> None:
+    """Name the second team member on the case; contact with a reported person needs two."""
+    found = await _working(req, args, "/second FS-7K3Q bob")
+    if found is None:
+        return
+    member, case = found
+    other = req.uow.team.member(args[1].lower()) if len(args) > 1 else None
+    if other is None or other.id == case.handler:
+        await req.reply(rich("Name another team member by their id: /second CODE member."))
+        return
+    report = await req.uow.tx.get_report(case.report_id)
+    reason = conflict_reason(case, report.body, other)
+    if reason is not None and "leads only" not in reason:
+        await req.uow.audit(
+            case, f"member:{member.id}", "second_refused", member=other.id, reason=reason
+        )
+        await req.reply(rich(f"{other.name} can't be on this case (conflict of interest)."))
+        return
+    case.second_person = other.id
+    case.updated_at = req.uow.now
+    await req.uow.tx.save_case(case)
+    await req.uow.audit(case, f"member:{member.id}", "second_assigned", member=other.id)
+    await req.uow.send_member(
+        other,
+        rich(
+            f"{member.name} asked you to be the second person on ",
+            bold(case.code),
+            ". /case shows it.",
+        ),
+        case_id=case.id,
+    )
+    await req.reply(rich(f"{other.name} is the second person on ", bold(case.code), "."))
+
+
+async def statement(req: Request, args: list[str]) -> None:
+    """Record a statement from one side, with who took it and who was present."""
+    found = await _working(req, args, "/statement FS-7K3Q reporter|reported|witness text")
+    if found is None:
+        return
+    member, case = found
+    party = args[1].lower() if len(args) > 1 else ""
+    text = " ".join(args[2:]).strip()
+    if party not in PARTIES or not text or len(text) > MAX_NOTE:
+        await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
+        return
+    present = [p for p in (case.handler, case.second_person) if p]
+    if party == "reported" and len(present) < 2:
+        await req.uow.audit(
+            case, f"member:{member.id}", "statement_refused", reason="two people needed"
+        )
+        await req.reply(
+            rich(
+                "A statement from a reported person needs two named people on the case."
+                f" Add the second with /second {case.code} MEMBER first."
+            )
+        )
+        return
+    names = ", ".join(req.uow.team.member_name(p) for p in present)
+    case.updated_at = req.uow.now
+    await req.uow.tx.save_case(case)
+    await req.uow.audit(case, f"member:{member.id}", f"statement_{party}", text=text, present=names)
+    await req.reply(
+        rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
+    )

@@ -144,20 +144,27 @@ async def list_cases(req: Request) -> None:
         return
     visible.sort(key=lambda c: (SEVERITY_ORDER.index(c.severity), c.created_at))
     now = req.uow.now
-    await req.reply(
-        lines(
-            bold("Open cases"),
-            *(
-                rich(
-                    bold(c.code),
-                    f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]}"
-                    f" · {age(c.created_at, now)}"
-                    + (f" · {req.uow.team.member_name(c.handler)}" if c.handler else ""),
-                )
-                for c in visible
-            ),
+
+    def line(c: Case) -> Rich:
+        handler = f" · {req.uow.team.member_name(c.handler)}" if c.handler else ""
+        return rich(
+            "  ",
+            bold(c.code),
+            f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]} · {age(c.created_at, now)}"
+            + handler,
         )
-    )
+
+    groups = [
+        ("Yours", [c for c in visible if c.handler == member.id]),
+        ("Waiting for someone", [c for c in visible if c.handler is None]),
+        ("Others", [c for c in visible if c.handler not in (None, member.id)]),
+    ]
+    parts: list[Rich | str] = [bold("Open cases")]
+    for title, group in groups:
+        if group:
+            parts.append(bold(f"{title}:"))
+            parts += [line(c) for c in group]
+    await req.reply(lines(*parts))
 
 
 async def my_cases(req: Request) -> None:

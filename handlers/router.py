@@ -33,6 +33,8 @@ CASE_COMMANDS = {
     "/reopen": case_commands.reopen,
     "/recuse": case_commands.recuse,
     "/reply": case_commands.reply,
+    "/second": case_commands.second,
+    "/statement": case_commands.statement,
 }
 
 MENU_BUTTONS = [

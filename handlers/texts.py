@@ -41,6 +41,7 @@ MEMBER_HELP = lines(
     "/resolve CODE OUTCOME note, /close CODE, /reopen CODE note",
     "/reply CODE text: message the reporter through the bot",
     "/recuse CODE: step aside from a case",
+    "/second CODE member, /statement CODE reporter|reported|witness text",
 )
 
 PARTICIPANT_HELP = lines(

@@ -33,7 +33,8 @@ from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
-    " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours, recused"
+    " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours, recused,"
+    " second_person"
 )
 _OUTBOX_COLUMNS = (
     "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
@@ -221,6 +222,7 @@ class SqliteTx:
             reporter_key=row[14],
             checkin_hours=row[15],
             recused=json.loads(row[16]),
+            second_person=row[17],
         )
 
     async def get_case(self, case_id: int) -> Case | None:
@@ -235,7 +237,7 @@ class SqliteTx:
         await self._db.execute(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
             " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
-            " checkin_hours = ?, recused = ? WHERE id = ?",
+            " checkin_hours = ?, recused = ?, second_person = ? WHERE id = ?",
             (
                 case.severity.value,
                 case.state.value,
@@ -248,6 +250,7 @@ class SqliteTx:
                 case.esc_round,
                 case.checkin_hours,
                 json.dumps(case.recused),
+                case.second_person,
                 case.id,
             ),
         )

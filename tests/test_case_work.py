@@ -119,3 +119,31 @@ async def test_a_reporter_can_add_to_an_open_report_and_the_handler_gets_it(
         report = await tx.get_report(case.report_id)
     assert report.body.account[-1] == "I remembered: it was also on Tuesday."
     assert "hello again" not in report.body.account
+
+
+async def test_cases_lists_mine_waiting_and_others(bot: Harness) -> None:
+    mine = await _taken(bot)
+    waiting = await bot.file_report("kim")
+    await bot.say("alice", "/cases")
+    text = bot.last_text("alice")
+    assert text.index("Yours:") < text.index(mine) < text.index("Waiting for someone:")
+    assert text.index("Waiting for someone:") < text.index(waiting)
+    await bot.say("bob", "/cases")
+    assert "Others:" in bot.last_text("bob") and "Yours:" not in bot.last_text("bob")
+
+
+async def test_a_reported_persons_statement_needs_two_named_people(bot: Harness) -> None:
+    code = await _taken(bot)
+    await bot.say("alice", f"/statement {code} reported They say it was a misunderstanding.")
+    assert "needs two named people" in bot.last_text("alice")
+    assert "statement_refused" in [kind for _, kind, _ in await bot.audit(code)]
+    await bot.say("alice", f"/statement {code} reporter It happened twice on Monday.")
+    assert "present: Alice Example." in bot.last_text("alice")
+    await bot.say("alice", f"/second {code} bob")
+    assert "asked you to be the second person" in bot.last_text("bob")
+    await bot.say("alice", f"/statement {code} reported They say it was a misunderstanding.")
+    assert "present: Alice Example, Bob Builder." in bot.last_text("alice")
+    await bot.say("alice", f"/case {code}")
+    shown = bot.last_text("alice")
+    assert "statement reported · Alice Example: They say it was a misunderstanding." in shown
+    assert "statement reporter · Alice Example: It happened twice on Monday." in shown
