@@ -55,8 +55,9 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     )
     await uow.audit(case, "reporter", "opened", severity=case.severity.value)
     uow.milestones.append("case_opened")
-    await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
+    # The page goes first: it is the message someone is waiting for.
     await escalation.start(uow, case, report)
+    await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
     return case
 
 
