@@ -23,6 +23,7 @@ from bot.unit_of_work import EDITABLE_PURPOSES
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=5)
+BATCH = 5
 MAX_ATTEMPTS = 50
 
 
@@ -55,7 +56,8 @@ class OutboxWorker:
         async with self._lock:
             while True:
                 async with self._store.transaction() as tx:
-                    rows = await tx.due_outbox(self._clock.now())
+                    # A few at a time, so a page written meanwhile goes before older posts.
+                    rows = await tx.due_outbox(self._clock.now(), limit=BATCH)
                 if not rows:
                     return handled
                 for row in rows:

@@ -348,7 +348,11 @@ class SqliteTx:
     async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
         rows = await self._all(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
-            " AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            " AND next_attempt_at <= ? ORDER BY"
+            # Pages first: a throttled team channel (20 a minute on Telegram) must never hold
+            # up the page someone is waiting for. Within a kind, the order they were written.
+            " CASE WHEN purpose IN ('page', 'external') THEN 0"
+            " WHEN purpose LIKE 'channel%' THEN 2 ELSE 1 END, id LIMIT ?",
             (_ts(now), limit),
         )
         return [self._outbox(row) for row in rows]

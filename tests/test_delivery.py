@@ -72,3 +72,34 @@ async def test_private_messages_are_purged_from_the_outbox_once_sent(bot: Harnes
             assert row.message is not None  # kept: it will be edited on acknowledgement
         else:
             assert row.message is None
+
+
+async def test_a_page_goes_before_team_channel_posts_waiting_in_the_outbox(bot: Harness) -> None:
+    bot.platform.fail_for["team"] = DeliveryError("429 Too Many Requests", retry_after=10)
+    for reporter in ("sam", "kim", "ola"):
+        await bot.file_report(reporter)
+    del bot.platform.fail_for["team"]
+    await bot.say("pat", "/report")
+    for label in ("No", "It happened to me"):
+        await bot.press("pat", label)
+    await bot.say("pat", "It happened.")
+    for label in (
+        "Done",
+        "Just now",
+        "Online",
+        "I don't know who",
+        "Not known",
+        "No one",
+        "Pseudonymous",
+        "Message me here",
+        "Done",
+        "Skip",
+    ):
+        await bot.press("pat", label)
+    bot.clock.advance(10)  # the three held-back channel posts are due again, right now
+    before = len(bot.platform.sends)
+    await bot.app.handle(bot.event("pat", button=bot.token("pat", "Send report")))
+    await bot.app.flush()
+    order = [m.address.chat_id for m in bot.platform.sends[before:]]
+    assert order[0] == "alice"  # the page, ahead of every channel post
+    assert order[-4:] == ["team"] * 4
