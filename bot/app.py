@@ -85,8 +85,10 @@ class BotApp:
 
     async def flush(self) -> None:
         """Fire what is due and deliver what is queued (the console waits for this)."""
-        while await self.scheduler.fire_due() + await self.worker.flush():
-            pass
+        # Firing can queue messages, and a bounced page can add a timer due now: go until quiet.
+        busy = True
+        while busy:
+            busy = await self.scheduler.fire_due() + await self.worker.flush() > 0
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def fsb_env(values: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any FSB_ setting, plus ``values``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
+    clean.update(values or {})
+    return clean
+
+
+async def start_run(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``python -m bot run`` in the background (for tests that serve it a fake platform)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 def fsbot(
@@ -18,15 +41,13 @@ def fsbot(
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot ARGS`` with a clean FSB_ environment plus ``env``."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
-    clean.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=cwd or REPO,
-        env=clean,
+        env=fsb_env(env),
         timeout=timeout,
     )
 

@@ -391,46 +391,26 @@ async def test_socket_mode_receives_events_and_presses_and_acks_them(
 
 
 async def test_fsbot_run_serves_slack_in_http_mode(tmp_path: Path, fake: FakeSlack) -> None:
-    import os
-    import sys
-
-    from subprocesses import REPO
+    from subprocesses import fsb_env, start_run
     from teams import SLACK
 
     (tmp_path / "team.toml").write_text(SLACK.format(alice='slack = "U0ALICE"'))
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
-    env.update(
-        FSB_TEAM_FILE=str(tmp_path / "team.toml"),
-        FSB_DATABASE=f"sqlite:///{tmp_path / 'run.db'}",
-        FSB_ENCRYPTION_KEY=generate_key(),
-        FSB_SLACK_BOT_TOKEN="xoxb-test-token",
-        FSB_SLACK_API_URL=fake.api_url,
-        FSB_SLACK_PORT=str(port),
+    env = fsb_env(
+        {
+            "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
+            "FSB_DATABASE": f"sqlite:///{tmp_path / 'run.db'}",
+            "FSB_ENCRYPTION_KEY": generate_key(),
+            "FSB_SLACK_BOT_TOKEN": "xoxb-test-token",
+            "FSB_SLACK_API_URL": fake.api_url,
+            "FSB_SLACK_PORT": str(port),
+        }
     )
-    refused = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=REPO,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    refused = await start_run(env)
     _, err = await refused.communicate()
     assert refused.returncode != 0 and b"FSB_SLACK_SIGNING_SECRET" in err
     env["FSB_SLACK_SIGNING_SECRET"] = SECRET
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=REPO,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await start_run(env)
     try:
         url = f"http://127.0.0.1:{port}/slack/events"
         for _ in range(100):  # until the server listens

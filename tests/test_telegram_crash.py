@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fakes.telegram_api import FakeTelegram
-from subprocesses import REPO
+from subprocesses import fsb_env, start_run
 from test_telegram import ALICE, SAM, file_report, texts
 
 from bot.crypto import generate_key
@@ -46,32 +44,19 @@ end = {(now + timedelta(hours=1)).isoformat()}
 """)
 
 
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=REPO,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path) -> None:
     team_file(tmp_path / "team.toml")
     async with FakeTelegram() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
-        env.update(
-            FSB_TEAM_FILE=str(tmp_path / "team.toml"),
-            FSB_DATABASE=f"sqlite:///{tmp_path / 'bot.db'}",
-            FSB_ENCRYPTION_KEY=generate_key(),
-            FSB_TELEGRAM_TOKEN="123:ABC",
-            FSB_TELEGRAM_API_URL=fake.base_url,
+        env = fsb_env(
+            {
+                "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
+                "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+                "FSB_ENCRYPTION_KEY": generate_key(),
+                "FSB_TELEGRAM_TOKEN": "123:ABC",
+                "FSB_TELEGRAM_API_URL": fake.base_url,
+            }
         )
-        first = await start_bot({**env, "FSB_FAILPOINT": "after_commit:case_opened"})
+        first = await start_run({**env, "FSB_FAILPOINT": "after_commit:case_opened"})
         report = asyncio.create_task(file_report(fake))
         await asyncio.wait_for(first.wait(), 60)
         assert first.returncode == -signal.SIGKILL
@@ -79,7 +64,7 @@ async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path)
         assert not any("Your report is in" in t for t in texts(fake, SAM))
         assert texts(fake, ALICE) == []
 
-        second = await start_bot(env)
+        second = await start_run(env)
         try:
             await fake.wait_for(lambda: texts(fake, ALICE), timeout=30)
             await fake.wait_for(

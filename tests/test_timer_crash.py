@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -11,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from subprocesses import REPO, REPORT_SCRIPT, fsbot
+from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
 from bot.crypto import generate_key
 
@@ -77,8 +76,7 @@ def _new_key(tmp_path: Path) -> str:
 
 def start_and_kill_after(tmp_path: Path, marker: str) -> str:
     """Run the bot on the report script, SIGKILL it once ``marker`` has been printed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
-    env.update(environment(tmp_path))
+    env = fsb_env(environment(tmp_path))
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         stdin=subprocess.PIPE,

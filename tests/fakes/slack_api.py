@@ -38,7 +38,6 @@ import asyncio
 import copy
 import hashlib
 import hmac
-import inspect
 import itertools
 import json
 import math
@@ -55,6 +54,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import WSMsgType, web
+
+from fakes.common import Waiting
 
 # The official API description lives in shared/specs beside the repository (DESIGN.md).
 _DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "slack-web-api.json"
@@ -564,7 +565,7 @@ def sign(signing_secret: str, timestamp: str, body: str) -> str:
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-class FakeSlack:
+class FakeSlack(Waiting):
     """Slack's Web API, Events API delivery and Socket Mode server on 127.0.0.1.
 
     Attributes tests read:
@@ -1255,26 +1256,6 @@ class FakeSlack:
                 parts.append(_text_of(element.get("text")))
         return "\n".join(p for p in parts if p)
 
-    async def wait_for(
-        self, predicate: Callable[[], Any], timeout: float = 5.0, *, what: str | None = None
-    ) -> Any:
-        """Poll ``predicate`` (sync or async) every 20 ms until truthy; return its value."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            result = predicate()
-            if inspect.isawaitable(result):
-                result = await result
-            if result:
-                return result
-            if loop.time() >= deadline:
-                recent = [name for name, _ in self.calls[-10:]]
-                raise AssertionError(
-                    f"timed out after {timeout}s waiting for {what or _describe(predicate)}; "
-                    f"last calls: {recent}; violations: {self.violations}; errors: {self.errors}"
-                )
-            await asyncio.sleep(0.02)
-
     # ---------------------------------------------------------------- building payloads
 
     def new_trigger_id(self) -> str:
@@ -1861,10 +1842,3 @@ class FakeSlack:
         Slack host fails); slack_sdk reconnects with a new URL."""
         for socket in list(self._sockets):
             await socket.ws.close(code=aiohttp.WSCloseCode.INTERNAL_ERROR)
-
-
-def _describe(predicate: Callable[[], Any]) -> str:
-    try:
-        return inspect.getsource(predicate).strip()
-    except (OSError, TypeError):
-        return repr(predicate)

@@ -42,6 +42,8 @@ from typing import Any, Literal
 import aiohttp
 from aiohttp import web
 
+from fakes.common import Waiting
+
 # The official API description lives in shared/specs beside the repository (DESIGN.md).
 _DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "telegram-bot-api.json"
 SPEC_PATH = Path(os.environ.get("FSB_TELEGRAM_SPEC", str(_DEFAULT_SPEC)))
@@ -524,7 +526,7 @@ def _update_kind(update: JSON) -> str:
     return next(key for key in update if key != "update_id")
 
 
-class FakeTelegram:
+class FakeTelegram(Waiting):
     """A Telegram Bot API server on 127.0.0.1 with inspection and fault-injection helpers.
 
     Attributes tests read:
@@ -1574,30 +1576,3 @@ class FakeTelegram:
                     if button.get("text") == label and "callback_data" in button:
                         return str(button["callback_data"])
         raise LookupError(f"no button {label!r} in chat {chat_id}; buttons there: {labels}")
-
-    async def wait_for(
-        self, predicate: Callable[[], Any], timeout: float = 5.0, *, what: str | None = None
-    ) -> Any:
-        """Poll ``predicate`` (sync or async) every 20 ms until truthy; return its value."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            result = predicate()
-            if inspect.isawaitable(result):
-                result = await result
-            if result:
-                return result
-            if loop.time() >= deadline:
-                recent = [name for name, _ in self.calls[-10:]]
-                raise AssertionError(
-                    f"timed out after {timeout}s waiting for {what or _describe(predicate)}; "
-                    f"last calls: {recent}; violations: {self.violations}; errors: {self.errors}"
-                )
-            await asyncio.sleep(0.02)
-
-
-def _describe(predicate: Callable[[], Any]) -> str:
-    try:
-        return inspect.getsource(predicate).strip()
-    except (OSError, TypeError):
-        return repr(predicate)
