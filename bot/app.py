@@ -15,7 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
 from bot.messages import Inbound
-from bot.ports import Messenger
+from bot.ports import Files, Messenger
 from bot.scheduler import Scheduler, TimerHandler
 from bot.team import Team
 from bot.teamfile import TeamFile
@@ -63,7 +63,13 @@ class BotApp:
             on_commit=self.worker.wake,
         )
         self.dispatcher = Dispatcher(
-            self.store, self.team, self.cipher, self.clock, on_commit=self._committed
+            self.store,
+            self.team,
+            self.cipher,
+            self.clock,
+            on_commit=self._committed,
+            # a platform's messenger that can also read files people send (see bot.ports.Files)
+            files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import escalation
+from bot import escalation, people
 from bot.conflicts import conflict_reason, named_in
 from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
@@ -54,6 +54,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
         )
     )
     await uow.audit(case, "reporter", "opened", severity=case.severity.value)
+    await people.index_case(uow, case, body)
     uow.milestones.append("case_opened")
     # The page goes first: it is the message someone is waiting for.
     await escalation.start(uow, case, report)
@@ -162,7 +163,13 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         ),
     )
 
-    details = case_details(case, report, uow.team, show_identity=case.disclosure == "named")
+    details = case_details(
+        case,
+        report,
+        uow.team,
+        show_identity=case.disclosure == "named",
+        history=await people.case_history(uow, case, report.body, member),
+    )
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,

@@ -152,3 +152,32 @@ class AuditEntry:
     actor: str  # "member:alice", "reporter", "system"
     kind: str
     detail: dict[str, Any]
+
+
+@dataclass
+class Person:
+    """An entry of the people-of-concern register (safety contacts and leads only).
+
+    Stored encrypted as a whole; found through blind indexes of its normalised identifiers.
+    """
+
+    id: int
+    name: str
+    identifiers: list[str]
+    created_at: datetime
+    created_by: str  # member id
+    flag: str | None = None  # watch | banned
+    flag_until: datetime | None = None  # the flag ends by itself at this moment
+    note: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)  # {at, by, what}
+    case_ids: list[int] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return f"P-{self.id}"
+
+    def flag_at(self, now: datetime) -> str | None:
+        """The flag in force at ``now``, if any."""
+        if self.flag is None or (self.flag_until is not None and now >= self.flag_until):
+            return None
+        return self.flag

@@ -11,9 +11,9 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from bot.domain import AuditEntry, Case, CaseState, Report, ReportBody, Severity
+from bot.domain import AuditEntry, Case, CaseState, Person, Report, ReportBody, Severity
 from bot.messages import Outbound
 
 
@@ -157,6 +157,26 @@ class Tx(Protocol):
     async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool: ...
     async def shift_confirmed(self, shift_key: str) -> bool: ...
 
+    # the people-of-concern register; keys are normalised identifiers (bot.identifiers),
+    # which the store keeps only as blind indexes
+    async def add_person(self, person: Person, keys: set[str]) -> int: ...
+    async def save_person(self, person: Person, now: datetime) -> None: ...
+    async def get_person(self, person_id: int) -> Person | None: ...
+    async def list_people(self) -> list[Person]: ...
+    async def link_person(self, person_id: int, case_id: int, now: datetime) -> bool: ...
+    async def people_for_case(self, case_id: int) -> list[int]: ...
+    async def people_matching(self, keys: set[str]) -> list[int]:
+        """Register entries with any of these keys."""
+        ...
+
+    async def add_case_keys(self, case_id: int, ids: set[str], grams: set[str]) -> None:
+        """What a case's reported-person text names: identifiers found in it, and its grams."""
+        ...
+
+    async def cases_matching(self, ids: set[str], grams: set[str]) -> list[int]:
+        """Cases whose text contains one of ``ids`` or names an identifier among ``grams``."""
+        ...
+
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction inside this one."""
         ...
@@ -172,6 +192,22 @@ class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """One short write transaction; commits on success, rolls back on error."""
         ...
+
+
+@runtime_checkable
+class Files(Protocol):
+    """One platform's way to read a file a person sent (an :attr:`Inbound.attachment`)."""
+
+    platform: str
+
+    async def fetch(self, reference: str, limit: int) -> bytes:
+        """The file's bytes; raises :class:`FileTooLarge` past ``limit`` bytes, ``LookupError``
+        when the platform cannot give it."""
+        ...
+
+
+class FileTooLarge(Exception):
+    """A file is larger than the caller is willing to read."""
 
 
 class DeliveryError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot import people
 from bot.conflicts import with_leads
 from bot.domain import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
 from bot.ports import TimerRow
@@ -146,7 +147,7 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
             *(_case_line(c, uow) for c in needing),
             "Other open cases:" if others else "",
             *(_case_line(c, uow) for c in others),
-            "Watch notes: none.",
+            *await people.watch_lines(uow, member),
             "Please confirm you are on duty.",
         ),
         [button("I'm on duty", "shift.confirm", key=timer.payload["key"])],

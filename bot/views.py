@@ -7,6 +7,7 @@ state, handler, times) and never a Report, so they *cannot* show an account or a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.conflicts import with_leads
@@ -92,8 +93,16 @@ def waited(since: datetime, until: datetime) -> str:
     return "less than a minute" if text == "just now" else text
 
 
-def case_details(case: Case, report: Report, team: Team, *, show_identity: bool) -> Rich:
-    """The full case for a handler who may see it."""
+def case_details(
+    case: Case,
+    report: Report,
+    team: Team,
+    *,
+    show_identity: bool,
+    history: Sequence[Rich] = (),
+) -> Rich:
+    """The full case for a handler who may see it; ``history`` is what is known about the
+    reported person (bot.people.case_history), shown right after who they are."""
     body = report.body
     where = WHERE_WORDS.get(body.where, body.where or "not given")
     if body.where_detail:
@@ -126,6 +135,7 @@ def case_details(case: Case, report: Report, team: Team, *, show_identity: bool)
         if body.attachments
         else "",
         rich(bold("Who was involved: "), who),
+        *history,
         rich(bold("Witnesses: "), body.witnesses or "not given"),
         rich(bold("Identity: "), reporter),
         rich(bold("Contact: "), body.contact or "not given"),

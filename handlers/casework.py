@@ -6,7 +6,7 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation
+from bot import cases, escalation, people
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
 from bot.domain import (
@@ -105,7 +105,13 @@ async def show_case(req: Request, args: list[str]) -> None:
     trail = await req.uow.tx.audit_for(case.id)
     await req.reply(
         lines(
-            case_details(case, report, req.uow.team, show_identity=show_identity),
+            case_details(
+                case,
+                report,
+                req.uow.team,
+                show_identity=show_identity,
+                history=await people.case_history(req.uow, case, report.body, member),
+            ),
             bold("Timeline:"),
             *(timeline_line(req, entry) for entry in trail),
         )

@@ -11,11 +11,20 @@ from bot.teamfile import Member
 from bot.unit_of_work import Button, UnitOfWork, member_audience
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file read before the transaction (only for the few commands that need its bytes)."""
+
+    data: bytes = b""
+    problem: str | None = None  # why it could not be read, in words for the sender
+
+
 @dataclass
 class Request:
     uow: UnitOfWork
     event: Inbound
     member: Member | None  # None for a participant
+    upload: Upload | None = None
 
     @property
     def owner(self) -> str:

@@ -8,20 +8,25 @@ commit, so nobody is told "received" about something not yet stored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
 from bot.messages import Inbound
-from bot.ports import Store
+from bot.ports import Files, FileTooLarge, Store
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
-from handlers.context import Request
+from handlers.context import Request, Upload
+from handlers.people_commands import wants_file
 from handlers.router import route
 
 log = logging.getLogger(__name__)
+
+MAX_FILE = 2 * 1024 * 1024  # bytes of a file a command may read
+FILE_TIMEOUT = 30.0
 
 
 class Dispatcher:
@@ -32,7 +37,9 @@ class Dispatcher:
         cipher: Cipher,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
+        files: Mapping[str, Files] | None = None,
     ) -> None:
+        self.files = dict(files or {})
         self.store = store
         self.team = team
         self.cipher = cipher
@@ -41,6 +48,7 @@ class Dispatcher:
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; False when it was a duplicate delivery and nothing was done."""
+        upload = await self._read_file(event)
         async with self.store.transaction() as tx:
             now = self.clock.now()
             if event.delivery_id is not None and not await tx.claim_delivery(
@@ -50,10 +58,27 @@ class Dispatcher:
                 return False
             uow = UnitOfWork(tx, now, self.team, self.cipher)
             member = self.team.member_for(event.sender.platform, event.sender.user_id)
-            await route(Request(uow, event, member))
+            await route(Request(uow, event, member, upload))
             sent = uow.sent
         for milestone in uow.milestones:
             failpoint(f"after_commit:{milestone}")
         if sent:
             self.on_commit()
         return True
+
+    async def _read_file(self, event: Inbound) -> Upload | None:
+        """A file a command needs (``/screen`` with a CSV), read before the transaction so that a
+        slow download never holds up anyone else's event."""
+        if not wants_file(event, self.team) or event.attachment is None:
+            return None
+        files = self.files.get(event.sender.platform)
+        if files is None:
+            return None
+        try:
+            async with asyncio.timeout(FILE_TIMEOUT):
+                return Upload(await files.fetch(event.attachment, MAX_FILE))
+        except FileTooLarge:
+            return Upload(problem=f"That file is too large; I read up to {MAX_FILE // 1024} KB.")
+        except (LookupError, OSError, TimeoutError) as error:
+            log.info("could not read a file: %s", type(error).__name__)
+            return Upload(problem="I could not read that file. Please try again, or paste it.")

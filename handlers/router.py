@@ -17,6 +17,7 @@ from handlers import (
     help_now,
     home,
     intake,
+    people_commands,
     report_form,
     rota_commands,
     team_commands,
@@ -35,6 +36,8 @@ CASE_COMMANDS = {
     "/reply": case_commands.reply,
     "/second": case_commands.second,
     "/statement": case_commands.statement,
+    "/person": people_commands.person,
+    "/screen": people_commands.screen,
 }
 
 MENU_BUTTONS = [

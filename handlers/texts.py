@@ -42,6 +42,9 @@ MEMBER_HELP = lines(
     "/reply CODE text: message the reporter through the bot",
     "/recuse CODE: step aside from a case",
     "/second CODE member, /statement CODE reporter|reported|witness text",
+    '/person add "NAME" identifiers, /person from CODE, /person flag|unflag|link, /person list:'
+    " the register of people of concern (/person shows how)",
+    "/screen: check a pasted list or a CSV file of registrations against the register",
 )
 
 PARTICIPANT_HELP = lines(

@@ -1,0 +1,231 @@
+"""The people-of-concern register and matching across cases (story 1).
+
+Only safety contacts and leads see any of it. History is kept about *reported people*: a report
+that names someone on the register, or someone another case names, tells its handler so; nothing
+is ever counted about reporters, the reporter is never told, and the team channel hears nothing.
+
+A case's "who" text is reduced at opening to blind indexes (:func:`index_case`): the identifiers
+it names ("id") and every run of a few words ("gram"). Two cases are about the same person when an
+id of one is a gram of the other; a register entry names a case when one of its keys is a gram of
+the case. So matching never decrypts a report. Register entries are few and are decrypted freely.
+
+An entry that names the member looking (their name, id or a username from the team file) is not
+shown to them, like a case that names them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.conflicts import conflict_reason
+from bot.domain import Case, Person, ReportBody
+from bot.identifiers import extract, grams, identifier_key
+from bot.richtext import Rich, bold, rich
+from bot.teamfile import Member
+from bot.unit_of_work import UnitOfWork
+
+FLAGS = ("watch", "banned")
+MAX_NAME = 200
+MAX_NOTE = 1000
+
+
+def keys_of(person: Person) -> set[str]:
+    """The normalised forms an entry is matched by: its name and every identifier."""
+    found = {identifier_key(raw) for raw in [person.name, *person.identifiers]}
+    return {key for key in found if key is not None}
+
+
+def names_member(person: Person, member: Member) -> bool:
+    mine = {identifier_key(raw) for raw in [member.name, member.id, *member.usernames]}
+    return bool(keys_of(person) & {key for key in mine if key is not None})
+
+
+async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
+    """Keep what the report's "who" text names as blind indexes, for matching later."""
+    if body.who.strip():
+        await uow.tx.add_case_keys(case.id, extract(body.who), grams(body.who))
+
+
+def flag_words(person: Person, uow: UnitOfWork) -> str:
+    """``"watch until 2027-08-14"``, ``"banned"``, ``"watch (ended 2027-08-12)"``, ``"no flag"``."""
+    if person.flag is None:
+        return "no flag"
+    if person.flag_until is None:
+        return person.flag
+    last_day = last_day_of(person.flag_until, uow)
+    if person.flag_at(uow.now) is None:
+        return f"{person.flag} (ended {last_day})"
+    return f"{person.flag} until {last_day}"
+
+
+def last_day_of(end: datetime, uow: UnitOfWork) -> date:
+    """The flag's end date as given: it lasts to the end of that day, team time."""
+    return (uow.team.local(end) - timedelta(seconds=1)).date()
+
+
+def end_of_day(day: date, uow: UnitOfWork) -> datetime:
+    return uow.team.config.to_utc(datetime.combine(day + timedelta(days=1), time()))
+
+
+async def visible(uow: UnitOfWork, member: Member) -> list[Person]:
+    """The register as this member may see it."""
+    if not uow.team.is_handler(member):
+        return []
+    return [p for p in await uow.tx.list_people() if not names_member(p, member)]
+
+
+async def get_visible(uow: UnitOfWork, member: Member, person_id: int) -> Person | None:
+    person = await uow.tx.get_person(person_id)
+    if person is None or names_member(person, member) or not uow.team.is_handler(member):
+        return None
+    return person
+
+
+async def codes_for(uow: UnitOfWork, member: Member, case_ids: list[int]) -> list[str]:
+    """The codes of these cases that ``member`` may open, oldest first."""
+    codes: list[str] = []
+    for case_id in sorted(set(case_ids)):
+        case = await uow.tx.get_case(case_id)
+        if case is None:
+            continue
+        report = await uow.tx.get_report(case.report_id)
+        if conflict_reason(case, report.body, member) is None:
+            codes.append(case.code)
+    return codes
+
+
+def _history(person: Person, uow: UnitOfWork, member: Member, what: str) -> None:
+    person.history.append({"at": uow.now.timestamp(), "by": member.id, "what": what})
+
+
+async def similar(uow: UnitOfWork, member: Member, person: Person) -> list[str]:
+    """Codes of other entries sharing a key with this one (a likely duplicate)."""
+    ids = await uow.tx.people_matching(keys_of(person))
+    found = []
+    for other_id in ids:
+        other = await get_visible(uow, member, other_id)
+        if other is not None and other.id != person.id:
+            found.append(other.code)
+    return found
+
+
+async def add(
+    uow: UnitOfWork, member: Member, name: str, identifiers: list[str], what: str = "added"
+) -> Person:
+    person = Person(
+        id=0,
+        name=name[:MAX_NAME],
+        identifiers=[i[:MAX_NAME] for i in identifiers],
+        created_at=uow.now,
+        created_by=member.id,
+    )
+    _history(person, uow, member, what)
+    person.id = await uow.tx.add_person(person, keys_of(person))
+    return person
+
+
+async def link(uow: UnitOfWork, member: Member, person: Person, case: Case) -> bool:
+    """Link an entry to a case (recorded in the case's audit trail); False if already linked."""
+    if not await uow.tx.link_person(person.id, case.id, uow.now):
+        return False
+    person.case_ids.append(case.id)
+    _history(person, uow, member, f"linked to {case.code}")
+    await uow.tx.save_person(person, uow.now)
+    await uow.audit(case, f"member:{member.id}", "register_linked", person=person.code)
+    return True
+
+
+async def set_flag(
+    uow: UnitOfWork,
+    member: Member,
+    person: Person,
+    flag: str | None,
+    until: datetime | None,
+    note: str,
+) -> None:
+    """Flag (or with ``None`` unflag) an entry; each linked case's audit trail records it."""
+    person.flag = flag
+    person.flag_until = until if flag else None
+    person.note = note[:MAX_NOTE] if flag else ""
+    words = f"flagged {flag_words(person, uow)}" if flag else "unflagged"
+    _history(person, uow, member, words)
+    await uow.tx.save_person(person, uow.now)
+    for case_id in person.case_ids:
+        case = await uow.tx.get_case(case_id)
+        if case is not None:
+            await uow.audit(
+                case,
+                f"member:{member.id}",
+                "register_flagged" if flag else "register_unflagged",
+                person=person.code,
+                flag=flag,
+            )
+
+
+# -- matching a case ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matches:
+    other_cases: list[int]
+    people: list[Person]
+
+
+async def matches(uow: UnitOfWork, case: Case, body: ReportBody) -> Matches:
+    """Other cases about the same reported person, and register entries naming them."""
+    case_grams = grams(body.who)
+    other = set(await uow.tx.cases_matching(extract(body.who), case_grams))
+    people_ids = set(await uow.tx.people_matching(case_grams))
+    people_ids.update(await uow.tx.people_for_case(case.id))
+    people: list[Person] = []
+    for person_id in sorted(people_ids):
+        person = await uow.tx.get_person(person_id)
+        if person is None:
+            continue
+        people.append(person)
+        other.update(person.case_ids)
+        other.update(await uow.tx.cases_matching(keys_of(person), set()))
+    other.discard(case.id)
+    return Matches(sorted(other), people)
+
+
+async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> list[Rich]:
+    """What a handler reads about the reported person's history, if anything.
+
+    Only codes the member may open are listed, and only entries that do not name them."""
+    if not uow.team.is_handler(member):
+        return []
+    found = await matches(uow, case, body)
+    shown: list[Rich] = []
+    codes = await codes_for(uow, member, found.other_cases)
+    if codes:
+        cases_word = "case" if len(codes) == 1 else "cases"
+        shown.append(
+            rich(
+                bold("History: "),
+                f"this person appears in {len(codes)} other {cases_word}: {', '.join(codes)}.",
+            )
+        )
+    for person in found.people:
+        if names_member(person, member):
+            continue
+        shown.append(rich(bold("On the register: "), f"{person.code} · {flag_words(person, uow)}."))
+    return shown
+
+
+# -- the shift handoff ---------------------------------------------------------------------------
+
+
+async def watch_lines(uow: UnitOfWork, member: Member) -> list[Rich | str]:
+    """Active watch and banned entries for the member starting a shift."""
+    flagged = [p for p in await visible(uow, member) if p.flag_at(uow.now)]
+    if not flagged:
+        return ["Watch notes: none."]
+    parts: list[Rich | str] = [bold("Watch notes (people of concern, for you only):")]
+    for person in flagged:
+        line = rich("  ", bold(person.code), " ", person.name, f" · {flag_words(person, uow)}")
+        if person.note:
+            line += rich(": ", person.note)
+        parts.append(line)
+    return parts
