@@ -203,7 +203,7 @@ async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Me
         cases_word = "case" if len(codes) == 1 else "cases"
         shown.append(
             rich(
-                bold("History: "),
+                bold("Also reported: "),
                 f"this person appears in {len(codes)} other {cases_word}: {', '.join(codes)}.",
             )
         )

@@ -114,7 +114,7 @@ async def _entry(req: Request, member: Member, word: str | None) -> Person | Non
     number = person_id(word) if word else None
     found = await people.get_visible(req.uow, member, number) if number is not None else None
     if found is None:
-        shown = word or "an entry"
+        shown = f"P-{number}" if number is not None else (word or "an entry")
         await req.reply(rich(f"I can't find {shown} on the register. /person list shows it."))
     return found
 

@@ -6,12 +6,17 @@ presses the newest button with that label in the speaker's chat.
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.messages import Outbound
+from bot.ports import FileTooLarge
 from bot.team import CONSOLE, CONSOLE_CHANNEL
+
+FILE_PREFIX = "console:file:"
 
 
 @dataclass
@@ -72,3 +77,12 @@ class ConsoleMessenger:
             if shown.label.lower() == wanted.lower():
                 return shown
         return None
+
+    async def fetch(self, reference: str, limit: int) -> bytes:
+        """A file sent with ``[file PATH]``: on the console, a file on this machine."""
+        if not reference.startswith(FILE_PREFIX):
+            raise LookupError("not a console file")
+        path = Path(reference.removeprefix(FILE_PREFIX))
+        if path.stat().st_size > limit:
+            raise FileTooLarge(reference)
+        return await asyncio.to_thread(path.read_bytes)

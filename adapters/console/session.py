@@ -8,6 +8,7 @@ One line is one thing a person does::
     @lena #team /summary    lena writes in the team channel
     switch alice            make alice the speaker
     wait 3                  let 3 seconds pass (for scripts that watch timers)
+    /screen [file list.csv] a line may end with [file PATH]: the local file is sent with it
 
 Lines starting with ``#`` are comments. When standard input is not a terminal the same lines are
 read as a script and echoed, so a whole story can be replayed and read back as a transcript.
@@ -16,11 +17,13 @@ read as a script and echoed, so a whole story can be replayed and read back as a
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
-from adapters.console.messenger import ConsoleMessenger
+from adapters.console.messenger import FILE_PREFIX, ConsoleMessenger
 from bot.app import BotApp
 from bot.domain import PlatformUser
 from bot.messages import Inbound
@@ -29,7 +32,8 @@ from bot.team import CONSOLE, CONSOLE_CHANNEL
 HELP = """\
 Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in
 the team channel; '> Acknowledge' or '> 3' presses a button in the speaker's chat; 'switch alice'
-changes who speaks; 'help' shows this; 'quit' ends. Members in this demo: {members}.
+changes who speaks; a line ending in '[file PATH]' sends that local file with it ('@alice /screen
+[file registrations.csv]'); 'help' shows this; 'quit' ends. Members in this demo: {members}.
 Anyone else is a participant."""
 
 
@@ -41,6 +45,10 @@ class Line:
     channel: bool
     text: str
     press: str | None
+    attachment: str | None = None  # a local file's path, from a trailing "[file PATH]"
+
+
+_FILE = re.compile(r"\s*\[file\s+(?P<path>[^\]]+)\]\s*$")
 
 
 def parse(line: str, current: str) -> Line | str | None:
@@ -63,6 +71,10 @@ def parse(line: str, current: str) -> Line | str | None:
         stripped = stripped.removeprefix("#team").strip()
     if stripped.startswith(">"):
         return Line(speaker, channel, "", stripped[1:].strip())
+    attached = _FILE.search(stripped)
+    if attached:
+        path = attached.group("path").strip()
+        return Line(speaker, channel, stripped[: attached.start()].strip(), None, path)
     return Line(speaker, channel, stripped, None)
 
 
@@ -132,6 +144,13 @@ class ConsoleAdapter:
                 self.say(f"(there is no button '{parsed.press}' in {parsed.speaker}'s chat)")
                 return True
             token = shown.token
+        attachment = None
+        if parsed.attachment is not None:
+            path = Path(parsed.attachment).expanduser()
+            if not path.is_file():
+                self.say(f"(there is no file {parsed.attachment})")
+                return True
+            attachment = FILE_PREFIX + str(path.resolve())
         await self.app.handle(
             Inbound(
                 sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
@@ -139,6 +158,7 @@ class ConsoleAdapter:
                 private=not parsed.channel,
                 text=parsed.text,
                 button=token,
+                attachment=attachment,
             )
         )
         return True

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from adapters.telegram.render import chunks
 from bot.messages import Outbound
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, FileTooLarge
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -96,3 +96,20 @@ class TelegramMessenger:
         except BadRequest as error:
             if "message is not modified" not in error.message.lower():
                 raise
+
+    async def fetch(self, reference: str, limit: int) -> bytes:
+        """A file a person sent (``telegram:<kind>:<file_id>``): getFile, then its download."""
+        platform, _, rest = reference.partition(":")
+        file_id = rest.partition(":")[2]
+        if platform != self.platform or not file_id:
+            raise LookupError("not a Telegram file")
+        try:
+            file = await self._bot.get_file(file_id)
+            if file.file_size is not None and file.file_size > limit:
+                raise FileTooLarge(reference)
+            data = await file.download_as_bytearray()
+        except TelegramError as error:
+            raise LookupError(f"telegram: {error}") from error
+        if len(data) > limit:
+            raise FileTooLarge(reference)
+        return bytes(data)

@@ -58,6 +58,13 @@ GROUP_COMMANDS = [
 ]
 
 
+def file_url(api_url: str) -> str:
+    """Where files are downloaded from, beside the API: ``.../bot`` becomes ``.../file/bot``."""
+    if api_url.rstrip("/").endswith("/bot"):
+        return api_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return "https://api.telegram.org/file/bot"
+
+
 def _commands(pairs: list[tuple[str, str]]) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in pairs]
 
@@ -74,7 +81,12 @@ class TelegramAdapter:
         webhook_host: str = "0.0.0.0",
         poll_timeout: int = 25,
     ) -> None:
-        self.bot = ExtBot(token=token, base_url=api_url, rate_limiter=AIORateLimiter(max_retries=0))
+        self.bot = ExtBot(
+            token=token,
+            base_url=api_url,
+            base_file_url=file_url(api_url),
+            rate_limiter=AIORateLimiter(max_retries=0),
+        )
         self.messenger = TelegramMessenger(self.bot)
         self.webhook_url = webhook_url
         self.webhook_port = webhook_port

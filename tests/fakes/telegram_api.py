@@ -584,6 +584,7 @@ class FakeTelegram(Waiting):
         self._callback_ids = itertools.count(1)
         self._callbacks: set[str] = set()
         self._files: dict[str, JSON] = {}
+        self._file_contents: dict[str, bytes] = {}  # file_path -> bytes served for download
         self._file_ids = itertools.count(1)
 
         self._failures: list[_Failure] = []
@@ -756,7 +757,8 @@ class FakeTelegram(Waiting):
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
-        return web.Response(body=f"fake file contents: {path}".encode())
+        content = self._file_contents.get(path, f"fake file contents: {path}".encode())
+        return web.Response(body=content)
 
     # ---------------------------------------------------------------- validation
 
@@ -1472,13 +1474,25 @@ class FakeTelegram(Waiting):
         chat_type: str = "private",
         first_name: str = "Sam",
         username: str | None = None,
+        data: bytes | None = None,
     ) -> JSON:
+        """A document; ``data`` is what downloading it (getFile, then its file_path) returns.
+        A caption that starts with ``/command`` gets its ``bot_command`` caption entity."""
         extension = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
-        document = {**self._new_file("document", extension), "file_name": file_name}
+        size = len(data) if data is not None else 1024
+        document = {**self._new_file("document", extension, size), "file_name": file_name}
         document["mime_type"] = mime_type
+        if data is not None:
+            self._file_contents[self._files[document["file_id"]]["file_path"]] = data
         content: JSON = {"document": document}
         if caption is not None:
             content["caption"] = caption
+            command = re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?", caption)
+            if command:
+                length = _utf16_len(command.group(0))
+                content["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": length}
+                ]
         return self._incoming(user_id, chat_id, chat_type, first_name, username, content)
 
     def push_voice(
