@@ -338,3 +338,22 @@ async def test_webhook_rejects_a_wrong_secret_and_serves_health(
             session.get(f"http://127.0.0.1:{port}/healthz") as response,
         ):
             assert response.status == 200
+
+
+async def test_screen_a_registration_csv_sent_as_a_document(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    await step(fake, ALICE, '/person add "Jo Doe" User:JoD jo@example.org', "Added P-1")
+    await step(fake, ALICE, "/person flag P-1 banned until 2027-08-14", "is flagged banned")
+    csv_bytes = (
+        "Name;Wiki username;E-mail\nAnn Example;AnnE;ann@example.org\nJ. Doe;JoD;jd@example.net\n"
+    ).encode("utf-8-sig")
+    # a participant's /screen file is never downloaded
+    fake.push_document(SAM, "list.csv", mime_type="text/csv", caption="/screen", data=csv_bytes)
+    await said(fake, SAM, "That is for the safety team")
+    assert not any(method == "getFile" for method, _ in fake.calls)
+    fake.push_document(LENA, "list.csv", mime_type="text/csv", caption="/screen", data=csv_bytes)
+    answer = (await said(fake, LENA, "Screening:"))["text"]
+    assert "2 registrations checked against 1 flagged person. 1 match:" in answer
+    assert "line 3 (Wiki username JoD): banned until 2027-08-14, no case you can open" in answer
+    assert [method for method, _ in fake.calls].count("getFile") == 1

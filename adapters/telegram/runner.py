@@ -49,6 +49,8 @@ MEMBER_COMMANDS = [
     ("summary", "The state of all cases, redacted"),
     ("oncall", "Who is on duty"),
     ("shift", "Go on or off duty: /shift on|off"),
+    ("person", "People of concern: /person list, /person add"),
+    ("screen", "Check registrations: /screen and a list or CSV"),
     ("id", "This chat's id and yours"),
 ]
 GROUP_COMMANDS = [
