@@ -152,3 +152,21 @@ class AuditEntry:
     actor: str  # "member:alice", "reporter", "system"
     kind: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something a team member must do for a case by a time (``/task``)."""
+
+    id: int
+    case_id: int
+    owner: str  # member id
+    created_by: str  # member id
+    due_at: datetime
+    text: str
+    done_at: datetime | None = None
+    done_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None

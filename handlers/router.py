@@ -19,6 +19,7 @@ from handlers import (
     intake,
     report_form,
     rota_commands,
+    task_commands,
     team_commands,
     texts,
 )
@@ -35,6 +36,7 @@ CASE_COMMANDS = {
     "/reply": case_commands.reply,
     "/second": case_commands.second,
     "/statement": case_commands.statement,
+    "/task": task_commands.task,
 }
 
 MENU_BUTTONS = [
@@ -172,6 +174,8 @@ async def _button(req: Request, token: str) -> None:
         await help_now.help_now(req)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
+    elif action == "task.done":
+        await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
         await additions.begin(req, int(record.args["case"]))
     elif action == "report.add_done":

@@ -42,6 +42,7 @@ MEMBER_HELP = lines(
     "/reply CODE text: message the reporter through the bot",
     "/recuse CODE: step aside from a case",
     "/second CODE member, /statement CODE reporter|reported|witness text",
+    "/task CODE member 18:00 text: a task with an owner and a due time; /task done N",
 )
 
 PARTICIPANT_HELP = lines(
