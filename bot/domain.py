@@ -101,6 +101,10 @@ class ReportBody:
     location_now: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # platform file references
     help_now: bool = False
+    # Who filed it: "" (the reporter themselves), "in_person" (a member, on the person's behalf)
+    # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
+    source: str = ""
+    taken_by: str = ""  # member id
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

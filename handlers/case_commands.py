@@ -173,6 +173,18 @@ async def reply(req: Request, args: list[str]) -> None:
         await req.reply(rich("Please add the message after the code."))
         return
     report = await req.uow.tx.get_report(case.report_id)
+    taken_by = req.uow.team.member_name(report.body.taken_by)
+    if report.body.source == "in_person":
+        await req.reply(
+            rich(
+                bold(case.code),
+                f" was taken in person by {taken_by}: reach the person through them.",
+            )
+        )
+        return
+    if report.body.source == "team":
+        await req.reply(rich(bold(case.code), " was opened by the team: there is no reporter."))
+        return
     if case.disclosure == "anonymous" or report.reporter is None:
         await req.reply(rich(bold(case.code), " was reported anonymously: no reply is possible."))
         return

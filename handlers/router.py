@@ -125,6 +125,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
         if req.member is not None:
             await req.reply(texts.MEMBER_HELP)
+    elif name == "/report" and args[:1] == ["for"]:
+        await intake.begin(req, "in_person")
     elif name == "/report":
         await intake.begin(req)
     elif name == "/cancel":
@@ -139,6 +141,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await casework.ack_command(req, args)
     elif name == "/escalate":
         await casework.escalate_command(req, args)
+    elif name == "/case" and args[:1] == ["new"]:
+        await intake.begin(req, "team")
     elif name == "/case":
         await casework.show_case(req, args)
     elif name == "/cases":

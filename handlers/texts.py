@@ -43,6 +43,8 @@ MEMBER_HELP = lines(
     "/recuse CODE: step aside from a case",
     "/second CODE member, /statement CODE reporter|reported|witness text",
     "/task CODE member 18:00 text: a task with an owner and a due time; /task done N",
+    "/report for: file a report for someone who told you in person",
+    "/case new: open a case that no participant reported",
 )
 
 PARTICIPANT_HELP = lines(
@@ -62,6 +64,7 @@ TOO_LONG = rich(
     "That message is too long for me to take in one piece. Could you send it in a few shorter"
     " messages? Nothing was changed."
 )
+FOR_THE_TEAM = rich("That is for the safety team. /report starts a report of your own.")
 STALE_BUTTON = rich("That button belongs to an earlier message, so I did nothing with it.")
 NOT_YOUR_BUTTON = rich("That button isn't for you, so I did nothing with it.")
 
