@@ -14,6 +14,7 @@ from handlers import (
     additions,
     case_commands,
     casework,
+    handoff,
     help_now,
     home,
     intake,
@@ -37,6 +38,7 @@ CASE_COMMANDS = {
     "/second": case_commands.second,
     "/statement": case_commands.statement,
     "/task": task_commands.task,
+    "/handoff": handoff.handoff,
 }
 
 MENU_BUTTONS = [
@@ -178,6 +180,12 @@ async def _button(req: Request, token: str) -> None:
         await help_now.help_now(req)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
+    elif action == "handoff.toggle":
+        await handoff.toggle(req, record.args)
+    elif action == "handoff.send":
+        await handoff.send(req, record.args)
+    elif action == "handoff.cancel":
+        await req.reply(rich("Handoff cancelled; nothing was sent."))
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":

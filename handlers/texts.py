@@ -43,6 +43,7 @@ MEMBER_HELP = lines(
     "/recuse CODE: step aside from a case",
     "/second CODE member, /statement CODE reporter|reported|witness text",
     "/task CODE member 18:00 text: a task with an owner and a due time; /task done N",
+    "/handoff CODE CONTACT what is needed: send an external contact only what you tick",
     "/report for: file a report for someone who told you in person",
     "/case new: open a case that no participant reported",
 )
