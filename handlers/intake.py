@@ -514,8 +514,11 @@ async def file_report(req: Request, body: ReportBody) -> None:
             " to the report. Keep the code if you want to refer to it."
         )
     else:
-        parts.append("You will hear back here. /mycases shows where your reports stand.")
-    await req.reply(lines(*parts))
+        parts.append(
+            "You will hear back here. /mycases shows where your reports stand, and replying to"
+            " this message adds to your report."
+        )
+    await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
     if case.severity == Severity.CRITICAL:
         from handlers.help_now import ask_location  # help_now builds on this module
 

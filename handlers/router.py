@@ -224,4 +224,8 @@ async def _text(req: Request) -> None:
         elif text:
             await intake.on_text(req, draft, text)
         return
+    replied = await additions.replied_case(req)
+    if replied is not None and text:
+        await additions.on_reply(req, replied, text)
+        return
     await _start(req)
