@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import cases, checkins, escalation
+from bot.conflicts import with_leads
 from bot.domain import Case, ReportBody, Severity
 from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
@@ -505,7 +506,7 @@ async def file_report(req: Request, body: ReportBody) -> None:
     wait = expected_response(escalation.first_wait(case))
     parts: list[Rich | str] = [
         rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
-        "What happens next: the safety contact on duty has been alerted and will pick it up."
+        f"What happens next: {_alerted(case)} been alerted and will pick it up."
         f" We aim to respond within {wait}.",
     ]
     if case.disclosure == "anonymous":
@@ -529,6 +530,12 @@ async def file_report(req: Request, body: ReportBody) -> None:
         )
 
 
+def _alerted(case: Case) -> str:
+    """Who was alerted, in the words a reporter reads: a case about someone on the team goes to
+    the leads, so "the contact on duty" would not be true."""
+    return "the team's leads have" if with_leads(case) else "the safety contact on duty has"
+
+
 async def _filed_by_member(req: Request, case: Case, body: ReportBody) -> None:
     """A report taken in person, or a case the team opened: the member hears the code."""
     if body.source == "in_person":
@@ -548,7 +555,7 @@ async def _filed_by_member(req: Request, case: Case, body: ReportBody) -> None:
     await req.reply(
         rich(
             bold(f"Case {case.code} is open."),
-            " The safety contact on duty has been alerted. /case ",
+            f" {_alerted(case).capitalize()} been alerted. /case ",
             case.code,
             " shows it.",
         )

@@ -194,6 +194,7 @@ async def test_story_4_a_report_about_a_board_member_after_the_event(story: Stor
     seen_before = len(story.messages())
     await story.run(report_script("sam", BOARD, "BramB", affiliation="Board or staff"))
     code = story.code("sam")
+    assert "the team's leads have been alerted" in story.chat("sam")[-1]
     after = story.messages()[seen_before:]
 
     # It routes above him: the leads who are not conflicted and the external safety team.
