@@ -247,16 +247,9 @@ async def statement(req: Request, args: list[str]) -> None:
         await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
         return
     present = [p for p in (case.handler, case.second_person) if p]
-    if party == "reported" and len(present) < 2:
-        await req.uow.audit(
-            case, f"member:{member.id}", "statement_refused", reason="two people needed"
-        )
-        await req.reply(
-            rich(
-                "A statement from a reported person needs two named people on the case."
-                f" Add the second with /second {case.code} MEMBER first."
-            )
-        )
+    if party == "reported" and not await two_people(
+        req, member, case, "statement", "A statement from a reported person"
+    ):
         return
     names = ", ".join(req.uow.team.member_name(p) for p in present)
     case.updated_at = req.uow.now
@@ -265,3 +258,20 @@ async def statement(req: Request, args: list[str]) -> None:
     await req.reply(
         rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
     )
+
+
+async def two_people(req: Request, member: Member, case: Case, action: str, what: str) -> bool:
+    """Contact with a reported person needs two named people on the case: refuse (and record
+    the refusal) until there are."""
+    if case.handler and case.second_person:
+        return True
+    await req.uow.audit(
+        case, f"member:{member.id}", f"{action}_refused", reason="two people needed"
+    )
+    await req.reply(
+        rich(
+            f"{what} needs two named people on the case."
+            f" Add the second with /second {case.code} MEMBER first; nothing was done."
+        )
+    )
+    return False

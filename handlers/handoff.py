@@ -18,7 +18,7 @@ from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import External
 from bot.unit_of_work import Button, button
 from bot.views import WHERE_WORDS
-from handlers.case_commands import working_case
+from handlers.case_commands import two_people, working_case
 from handlers.context import Request
 
 USAGE = "/handoff FS-7K3Q venue what you need from them"
@@ -152,16 +152,9 @@ async def send(req: Request, args: dict[str, Any]) -> None:
         await req.reply(rich("This handoff was already sent; nothing was sent again."))
         return
     chosen = [f for f in args["fields"] if f in _available(case, report) or f == SPEAK]
-    if SPEAK in chosen and not (case.handler and case.second_person):
-        await req.uow.audit(
-            case, f"member:{member.id}", "handoff_refused", reason="two people needed"
-        )
-        await req.reply(
-            rich(
-                "Asking someone to speak to the reported person needs two named people on the"
-                f" case. Add the second with /second {case.code} MEMBER first; nothing was sent."
-            )
-        )
+    if SPEAK in chosen and not await two_people(
+        req, member, case, "handoff", "Asking someone to speak to the reported person"
+    ):
         return
     text = packet(case, report, req.uow.team.name, str(args["need"]), chosen)
     for address in req.uow.team.addresses_for(contact):

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from support import Harness
-from teams import story_team
 
 ACCOUNT = "He keeps inviting me to hang out after I said no, always when I'm alone."
 WHO = "Tall man with a lanyard of the conference next door"
-
-
-@pytest.fixture
-async def team_bot(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "fsbot.db", config=story_team())
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def _taken(bot: Harness, disclosure: str = "Named") -> str:

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from support import Harness, case_code
-from teams import story_team
-
-
-@pytest.fixture
-async def team_bot(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "fsbot.db", config=story_team())
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def _in_person(bot: Harness) -> str:
