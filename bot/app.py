@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from bot import checkins, escalation, rota
+from bot import checkins, escalation, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -31,6 +31,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     rota.SHIFT_CONFIRM: rota.shift_unconfirmed,
     rota.DAILY_POST: rota.daily_post,
     checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
+    tasks.TASK_TIMER: tasks.on_task_timer,
 }
 
 

@@ -28,19 +28,29 @@ def severity_for(body: ReportBody) -> Severity:
     return Severity.MEDIUM
 
 
+POWER_AFFILIATIONS = frozenset({"organizer", "board_staff"})
+
+
+def about_power(body: ReportBody) -> bool:
+    """The reporter says the person holds a team role or a position of power (board or staff):
+    such a case goes above them even when the name matches nobody in the team file."""
+    return body.affiliation in POWER_AFFILIATIONS
+
+
 async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -> Case:
     """Store the report and its case, page the first step and post the redacted channel line.
 
     An anonymous reporter's identity is not stored at all: nobody, not even the bot, can link the
-    case back to them afterwards.
+    case back to them afterwards. Nor is the member's who filed a report for someone else (taken
+    in person) or opened a case nobody reported: they are not the reporter.
     """
-    anonymous = body.disclosure == "anonymous"
-    stored_reporter = None if anonymous else reporter
-    reporter_key = None if anonymous else uow.person_key(reporter)
+    unlinked = body.disclosure == "anonymous" or body.source in ("in_person", "team")
+    stored_reporter = None if unlinked else reporter
+    reporter_key = None if unlinked else uow.person_key(reporter)
     report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
     report.id = await uow.tx.add_report(report, reporter_key)
     policy = escalation.policy_snapshot(uow.team.config)
-    if any(named_in(body, member) for member in uow.team.members):
+    if about_power(body) or any(named_in(body, member) for member in uow.team.members):
         policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(
@@ -53,7 +63,8 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
             created_at=uow.now,
         )
     )
-    await uow.audit(case, "reporter", "opened", severity=case.severity.value)
+    opener = f"member:{body.taken_by}" if body.taken_by else "reporter"
+    await uow.audit(case, opener, "opened", severity=case.severity.value, source=body.source)
     await people.index_case(uow, case, body)
     uow.milestones.append("case_opened")
     # The page goes first: it is the message someone is waiting for.

@@ -101,6 +101,10 @@ class ReportBody:
     location_now: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # platform file references
     help_now: bool = False
+    # Who filed it: "" (the reporter themselves), "in_person" (a member, on the person's behalf)
+    # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
+    source: str = ""
+    taken_by: str = ""  # member id
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -152,6 +156,24 @@ class AuditEntry:
     actor: str  # "member:alice", "reporter", "system"
     kind: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something a team member must do for a case by a time (``/task``)."""
+
+    id: int
+    case_id: int
+    owner: str  # member id
+    created_by: str  # member id
+    due_at: datetime
+    text: str
+    done_at: datetime | None = None
+    done_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
 
 
 @dataclass

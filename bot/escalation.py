@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot import rota
+from bot import rota, tasks
 from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
-from bot.richtext import bold, rich
+from bot.richtext import bold, lines, rich
 from bot.teamfile import Member, TeamFile
 from bot.unit_of_work import Button, UnitOfWork, button
 from bot.views import channel_line, page_text
@@ -369,14 +369,14 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     if timer.payload["stage"] == 1:
         handler = uow.team.member(case.handler)
         if handler is not None:
-            await uow.send_member(
-                handler,
-                rich(
-                    bold(case.code),
-                    f" has had no update for {hours:g} h. Is there anything to record or do next?",
-                ),
-                case_id=case.id,
+            text = rich(
+                bold(case.code),
+                f" has had no update for {hours:g} h. Is there anything to record or do next?",
             )
+            open_tasks = await tasks.open_task_lines(uow, case)
+            if open_tasks:
+                text = lines(text, "Open tasks:", *open_tasks)
+            await uow.send_member(handler, text, case_id=case.id)
         await uow.audit(case, "system", "idle_reminder", to=case.handler)
         await arm_idle(uow, case, stage=2)
         return

@@ -29,6 +29,7 @@ class Inbound:
     delivery_id: str | None = None  # the platform's id, for de-duplicating retries
     form: dict[str, Any] | None = None  # a whole report submitted as a form (Slack's modal)
     home: bool = False  # the person opened the app's home view (Slack's App Home)
+    reply_to: str | None = None  # the platform ref of our message this one replies to
 
     @property
     def command(self) -> tuple[str, list[str]] | None:

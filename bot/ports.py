@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from bot.domain import AuditEntry, Case, CaseState, Person, Report, ReportBody, Severity
+from bot.domain import (
+    AuditEntry,
+    Case,
+    CaseState,
+    Person,
+    Report,
+    ReportBody,
+    Severity,
+    Task,
+)
 from bot.messages import Outbound
 
 
@@ -156,6 +165,16 @@ class Tx(Protocol):
     async def duty_changes(self) -> list[DutyChange]: ...
     async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool: ...
     async def shift_confirmed(self, shift_key: str) -> bool: ...
+
+    # tasks on a case
+    async def add_task(
+        self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime
+    ) -> int: ...
+    async def get_task(self, task_id: int) -> Task | None: ...
+    async def tasks_for_case(self, case_id: int) -> list[Task]: ...
+    async def finish_task(self, task_id: int, member_id: str, now: datetime) -> bool:
+        """Mark a task done; False if it already was."""
+        ...
 
     # the people-of-concern register; keys are normalised identifiers (bot.identifiers),
     # which the store keeps only as blind indexes

@@ -262,6 +262,7 @@ class Escalation(_Strict):
     repeat: int = Field(default=2, ge=0)
     critical_repeat: Duration = timedelta(minutes=2)
     idle_reminder: Duration = timedelta(hours=2)
+    task_reminder: Duration = timedelta(hours=1)
     shift_confirm: Duration = timedelta(minutes=10)
     # The external contact (an [[external]] id) who hears of a case about someone on the team.
     above_team: str | None = None

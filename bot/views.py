@@ -110,7 +110,14 @@ def case_details(
     who = body.who or "not given"
     if body.affiliation:
         who = f"{who} ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
-    if show_identity and report.reporter is not None:
+    if body.source == "team":
+        reporter = f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+    elif body.source == "in_person":
+        reporter = (
+            f"taken in person by {team.member_name(body.taken_by)}, "
+            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        )
+    elif show_identity and report.reporter is not None:
         reporter = f"{report.reporter.display_name or report.reporter.user_id}"
         reporter += f" on {report.reporter.platform} (id {report.reporter.user_id})"
     elif case.disclosure == "anonymous":

@@ -3,6 +3,7 @@ handler, without their identity ever being shown to a handler who may not see it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.domain import Case
@@ -36,12 +37,42 @@ async def begin(req: Request, case_id: int) -> None:
 
 
 async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
-    uow = req.uow
-    case = await uow.tx.get_case(int(state["case_id"]))
+    case = await req.uow.tx.get_case(int(state["case_id"]))
     if case is None or case.reporter_key != req.owner or not case.is_open:
-        await uow.tx.delete_draft(req.owner)
+        await req.uow.tx.delete_draft(req.owner)
         await req.reply(rich("That report is closed now, so nothing was added."))
         return
+    await add_text(req, case, text)
+
+
+async def replied_case(req: Request) -> Case | None:
+    """The reporter's own case whose message they answered with the platform's reply, if any.
+
+    A sent message's ref is one or more message ids, each perhaps after its channel
+    (``"12,13"`` on Telegram, ``"D0SAM:1723.5"`` on Slack); any one of the ids matches."""
+    ref = req.event.reply_to
+    if ref is None or req.member is not None:
+        return None
+    for case in await req.uow.tx.cases_for_reporter(req.owner):
+        for row in await req.uow.tx.outbox_for_case(case.id, ["reply", "reporter"]):
+            if row.sent_ref is not None and ref in re.split("[,:]", row.sent_ref):
+                return case
+    return None
+
+
+async def on_reply(req: Request, case: Case, text: str) -> None:
+    """A reply to one of the bot's messages about a case: added, if the case is still open."""
+    if not case.is_open:
+        await req.reply(
+            rich(bold(case.code), " is closed, so nothing was added. /report starts a new one.")
+        )
+        return
+    await add_text(req, case, text)
+
+
+async def add_text(req: Request, case: Case, text: str) -> None:
+    """Add the reporter's words to the account and forward them to the handler."""
+    uow = req.uow
     report = await uow.tx.get_report(case.report_id)
     report.body.account.append(text)
     await uow.tx.save_report_body(case.report_id, report.body)

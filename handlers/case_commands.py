@@ -25,7 +25,7 @@ OUTCOMES = (
 MAX_NOTE = 3000
 
 
-async def _working(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
+async def working_case(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
     """The member and the case, when this member may change this case."""
     member = req.member
     if member is None or not req.uow.team.is_handler(member):
@@ -50,7 +50,7 @@ async def _working(req: Request, args: list[str], usage: str) -> tuple[Member, C
 
 
 async def note(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/note FS-7K3Q what you want to record")
+    found = await working_case(req, args, "/note FS-7K3Q what you want to record")
     if found is None:
         return
     member, case = found
@@ -65,7 +65,7 @@ async def note(req: Request, args: list[str]) -> None:
 
 
 async def status(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/status FS-7K3Q investigating")
+    found = await working_case(req, args, "/status FS-7K3Q investigating")
     if found is None:
         return
     member, case = found
@@ -77,7 +77,7 @@ async def status(req: Request, args: list[str]) -> None:
 
 
 async def severity(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/severity FS-7K3Q high")
+    found = await working_case(req, args, "/severity FS-7K3Q high")
     if found is None:
         return
     member, case = found
@@ -95,7 +95,7 @@ async def severity(req: Request, args: list[str]) -> None:
 
 
 async def resolve(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/resolve FS-7K3Q warning what was done")
+    found = await working_case(req, args, "/resolve FS-7K3Q warning what was done")
     if found is None:
         return
     member, case = found
@@ -110,13 +110,13 @@ async def resolve(req: Request, args: list[str]) -> None:
 
 
 async def close(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/close FS-7K3Q")
+    found = await working_case(req, args, "/close FS-7K3Q")
     if found is not None:
         await _change(req, *found, CaseState.CLOSED)
 
 
 async def reopen(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/reopen FS-7K3Q why it is reopened")
+    found = await working_case(req, args, "/reopen FS-7K3Q why it is reopened")
     if found is None:
         return
     text = " ".join(args[1:]).strip()
@@ -164,7 +164,7 @@ async def recuse(req: Request, args: list[str]) -> None:
 
 
 async def reply(req: Request, args: list[str]) -> None:
-    found = await _working(req, args, "/reply FS-7K3Q your message")
+    found = await working_case(req, args, "/reply FS-7K3Q your message")
     if found is None:
         return
     member, case = found
@@ -173,6 +173,18 @@ async def reply(req: Request, args: list[str]) -> None:
         await req.reply(rich("Please add the message after the code."))
         return
     report = await req.uow.tx.get_report(case.report_id)
+    taken_by = req.uow.team.member_name(report.body.taken_by)
+    if report.body.source == "in_person":
+        await req.reply(
+            rich(
+                bold(case.code),
+                f" was taken in person by {taken_by}: reach the person through them.",
+            )
+        )
+        return
+    if report.body.source == "team":
+        await req.reply(rich(bold(case.code), " was opened by the team: there is no reporter."))
+        return
     if case.disclosure == "anonymous" or report.reporter is None:
         await req.reply(rich(bold(case.code), " was reported anonymously: no reply is possible."))
         return
@@ -191,7 +203,7 @@ PARTIES = ("reporter", "reported", "witness")
 
 async def second(req: Request, args: list[str]) -> None:
     """Name the second team member on the case; contact with a reported person needs two."""
-    found = await _working(req, args, "/second FS-7K3Q bob")
+    found = await working_case(req, args, "/second FS-7K3Q bob")
     if found is None:
         return
     member, case = found
@@ -225,7 +237,7 @@ async def second(req: Request, args: list[str]) -> None:
 
 async def statement(req: Request, args: list[str]) -> None:
     """Record a statement from one side, with who took it and who was present."""
-    found = await _working(req, args, "/statement FS-7K3Q reporter|reported|witness text")
+    found = await working_case(req, args, "/statement FS-7K3Q reporter|reported|witness text")
     if found is None:
         return
     member, case = found
@@ -235,16 +247,9 @@ async def statement(req: Request, args: list[str]) -> None:
         await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
         return
     present = [p for p in (case.handler, case.second_person) if p]
-    if party == "reported" and len(present) < 2:
-        await req.uow.audit(
-            case, f"member:{member.id}", "statement_refused", reason="two people needed"
-        )
-        await req.reply(
-            rich(
-                "A statement from a reported person needs two named people on the case."
-                f" Add the second with /second {case.code} MEMBER first."
-            )
-        )
+    if party == "reported" and not await two_people(
+        req, member, case, "statement", "A statement from a reported person"
+    ):
         return
     names = ", ".join(req.uow.team.member_name(p) for p in present)
     case.updated_at = req.uow.now
@@ -253,3 +258,20 @@ async def statement(req: Request, args: list[str]) -> None:
     await req.reply(
         rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
     )
+
+
+async def two_people(req: Request, member: Member, case: Case, action: str, what: str) -> bool:
+    """Contact with a reported person needs two named people on the case: refuse (and record
+    the refusal) until there are."""
+    if case.handler and case.second_person:
+        return True
+    await req.uow.audit(
+        case, f"member:{member.id}", f"{action}_refused", reason="two people needed"
+    )
+    await req.reply(
+        rich(
+            f"{what} needs two named people on the case."
+            f" Add the second with /second {case.code} MEMBER first; nothing was done."
+        )
+    )
+    return False

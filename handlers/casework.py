@@ -6,7 +6,7 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation, people
+from bot import cases, escalation, people, tasks
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
 from bot.domain import (
@@ -103,6 +103,7 @@ async def show_case(req: Request, args: list[str]) -> None:
     await req.uow.audit(case, f"member:{member.id}", "viewed")
     show_identity = case.disclosure == "named" and case.handler == member.id
     trail = await req.uow.tx.audit_for(case.id)
+    case_tasks = await req.uow.tx.tasks_for_case(case.id)
     await req.reply(
         lines(
             case_details(
@@ -112,6 +113,8 @@ async def show_case(req: Request, args: list[str]) -> None:
                 show_identity=show_identity,
                 history=await people.case_history(req.uow, case, report.body, member),
             ),
+            bold("Tasks:") if case_tasks else "",
+            *(tasks.task_line(t, req.uow.team, req.uow.now) for t in case_tasks),
             bold("Timeline:"),
             *(timeline_line(req, entry) for entry in trail),
         )

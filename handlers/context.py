@@ -37,12 +37,16 @@ class Request:
             return member_audience(self.member)
         return self.uow.reporter_audience(self.event.sender)
 
-    async def reply(self, text: Rich, buttons: Sequence[Button] = ()) -> None:
-        """Answer in the chat the event came from; buttons are bound to this person."""
+    async def reply(
+        self, text: Rich, buttons: Sequence[Button] = (), *, case_id: int | None = None
+    ) -> None:
+        """Answer in the chat the event came from; buttons are bound to this person. A reply
+        about a case names it, so that answering that message later finds the case."""
         await self.uow.send(
             Address(self.event.sender.platform, self.event.chat_id),
             text,
             buttons,
             audience=self.audience,
             purpose="reply",
+            case_id=case_id,
         )

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import cases, checkins, escalation
-from bot.domain import ReportBody, Severity
+from bot.conflicts import with_leads
+from bot.domain import Case, ReportBody, Severity
 from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
@@ -82,7 +83,11 @@ def _where_text(body: ReportBody, text: str) -> None:
 
 
 def _contact_choice(body: ReportBody, value: str) -> None:
-    body.contact = {"here": "Message me here", "none": "Please don't contact me"}[value]
+    body.contact = {
+        "here": "Message me here",
+        "none": "Please don't contact me",
+        "through": "Through the team member who took the report",
+    }[value]
 
 
 def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
@@ -213,19 +218,30 @@ STEPS: list[Step] = [
 BY_NAME = {step.name: step for step in STEPS}
 
 
+# A case the team opens itself has no reporter to ask about their role, identity or contact.
+NOT_FOR_TEAM_CASES = frozenset({"role", "disclosure", "contact"})
+
+
+def asked(name: str, body: ReportBody) -> bool:
+    """Whether this question applies to this report."""
+    if name == "contact" and body.disclosure == "anonymous":
+        return False
+    return not (body.source == "team" and name in NOT_FOR_TEAM_CASES)
+
+
 def next_step(draft: Draft) -> str:
     order = [step.name for step in STEPS]
     index = order.index(draft.step) + 1 if draft.step in order else len(order)
     while index < len(order):
-        name = order[index]
-        if name == "contact" and draft.body.disclosure == "anonymous":
-            index += 1
-            continue
-        return name
+        if asked(order[index], draft.body):
+            return order[index]
+        index += 1
     return "summary"
 
 
 def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
+    if step.name == "contact" and body.source == "in_person":
+        return [("through", "Through me"), ("none", "They don't want contact")]
     if step.name == "exclude":
         people = [
             (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
@@ -288,11 +304,7 @@ async def prompt(req: Request, draft: Draft) -> None:
         await req.reply(
             rich("What would you like to change?"),
             [
-                *(
-                    _b("edit", s.name, s.title)
-                    for s in STEPS
-                    if not (s.name == "contact" and draft.body.disclosure == "anonymous")
-                ),
+                *(_b("edit", s.name, s.title) for s in STEPS if asked(s.name, draft.body)),
                 _b("edit", "summary", "Back to the summary"),
             ],
         )
@@ -318,15 +330,28 @@ async def load(req: Request) -> Draft | None:
 # -- entry points ---------------------------------------------------------------------------
 
 
-async def begin(req: Request) -> None:
+INTRO = {
+    "": "Thank you for reaching out. I'll ask a few questions, one at a time. You can go back at"
+    " any step, and /cancel stops without sending anything.",
+    "in_person": "You are filing a report for someone who told you in person. Answer as they told"
+    " you, in their words where you can; the case will say it was taken in person by you."
+    " /cancel stops without sending anything.",
+    "team": "You are opening a case that no participant reported (for example from a noticeboard"
+    " discussion). Answer with what the team knows; the case will say you opened it."
+    " /cancel stops without sending anything.",
+}
+
+
+async def begin(req: Request, source: str = "") -> None:
+    """Start a report: a person's own, or one a team member files (``in_person`` or ``team``)."""
     draft = Draft()
+    if source:
+        if req.member is None:
+            await req.reply(texts.FOR_THE_TEAM)
+            return
+        draft.body.source, draft.body.taken_by = source, req.member.id
     await save(req, draft)
-    await req.reply(
-        rich(
-            "Thank you for reaching out. I'll ask a few questions, one at a time. You can go"
-            " back at any step, and /cancel stops without sending anything."
-        )
-    )
+    await req.reply(rich(INTRO[source]))
     await prompt(req, draft)
 
 
@@ -475,10 +500,13 @@ async def file_report(req: Request, body: ReportBody) -> None:
     """Create the case. The confirmation goes out only after this transaction commits."""
     uow = req.uow
     case = await cases.open_case(uow, req.event.sender, body)
+    if body.source:
+        await _filed_by_member(req, case, body)
+        return
     wait = expected_response(escalation.first_wait(case))
     parts: list[Rich | str] = [
         rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
-        "What happens next: the safety contact on duty has been alerted and will pick it up."
+        f"What happens next: {_alerted(case)} been alerted and will pick it up."
         f" We aim to respond within {wait}.",
     ]
     if case.disclosure == "anonymous":
@@ -487,8 +515,11 @@ async def file_report(req: Request, body: ReportBody) -> None:
             " to the report. Keep the code if you want to refer to it."
         )
     else:
-        parts.append("You will hear back here. /mycases shows where your reports stand.")
-    await req.reply(lines(*parts))
+        parts.append(
+            "You will hear back here. /mycases shows where your reports stand, and replying to"
+            " this message adds to your report."
+        )
+    await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
     if case.severity == Severity.CRITICAL:
         from handlers.help_now import ask_location  # help_now builds on this module
 
@@ -497,3 +528,35 @@ async def file_report(req: Request, body: ReportBody) -> None:
         await checkins.offer(
             uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
         )
+
+
+def _alerted(case: Case) -> str:
+    """Who was alerted, in the words a reporter reads: a case about someone on the team goes to
+    the leads, so "the contact on duty" would not be true."""
+    return "the team's leads have" if with_leads(case) else "the safety contact on duty has"
+
+
+async def _filed_by_member(req: Request, case: Case, body: ReportBody) -> None:
+    """A report taken in person, or a case the team opened: the member hears the code."""
+    if body.source == "in_person":
+        await req.reply(
+            lines(
+                rich(bold("The report is in: "), bold(case.code), "."),
+                "It is marked as taken in person by you, and the safety contact on duty has been"
+                " alerted. You can give the person this code, so they can refer to it with anyone"
+                " on the team.",
+            )
+        )
+        if case.severity == Severity.CRITICAL:
+            from handlers.help_now import ask_location  # help_now builds on this module
+
+            await ask_location(req, case)
+        return
+    await req.reply(
+        rich(
+            bold(f"Case {case.code} is open."),
+            f" {_alerted(case).capitalize()} been alerted. /case ",
+            case.code,
+            " shows it.",
+        )
+    )

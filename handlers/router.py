@@ -14,12 +14,14 @@ from handlers import (
     additions,
     case_commands,
     casework,
+    handoff,
     help_now,
     home,
     intake,
     people_commands,
     report_form,
     rota_commands,
+    task_commands,
     team_commands,
     texts,
 )
@@ -36,6 +38,8 @@ CASE_COMMANDS = {
     "/reply": case_commands.reply,
     "/second": case_commands.second,
     "/statement": case_commands.statement,
+    "/task": task_commands.task,
+    "/handoff": handoff.handoff,
     "/person": people_commands.person,
     "/screen": people_commands.screen,
 }
@@ -126,6 +130,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
         if req.member is not None:
             await req.reply(texts.MEMBER_HELP)
+    elif name == "/report" and args[:1] == ["for"]:
+        await intake.begin(req, "in_person")
     elif name == "/report":
         await intake.begin(req)
     elif name == "/cancel":
@@ -140,6 +146,8 @@ async def _command(req: Request, name: str, args: list[str]) -> None:
         await casework.ack_command(req, args)
     elif name == "/escalate":
         await casework.escalate_command(req, args)
+    elif name == "/case" and args[:1] == ["new"]:
+        await intake.begin(req, "team")
     elif name == "/case":
         await casework.show_case(req, args)
     elif name == "/cases":
@@ -175,6 +183,14 @@ async def _button(req: Request, token: str) -> None:
         await help_now.help_now(req)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
+    elif action == "handoff.toggle":
+        await handoff.toggle(req, record.args)
+    elif action == "handoff.send":
+        await handoff.send(req, record.args)
+    elif action == "handoff.cancel":
+        await req.reply(rich("Handoff cancelled; nothing was sent."))
+    elif action == "task.done":
+        await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
         await additions.begin(req, int(record.args["case"]))
     elif action == "report.add_done":
@@ -210,5 +226,9 @@ async def _text(req: Request) -> None:
             await intake.on_attachment(req, draft, req.event.attachment, text)
         elif text:
             await intake.on_text(req, draft, text)
+        return
+    replied = await additions.replied_case(req)
+    if replied is not None and text:
+        await additions.on_reply(req, replied, text)
         return
     await _start(req)

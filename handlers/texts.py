@@ -42,6 +42,10 @@ MEMBER_HELP = lines(
     "/reply CODE text: message the reporter through the bot",
     "/recuse CODE: step aside from a case",
     "/second CODE member, /statement CODE reporter|reported|witness text",
+    "/task CODE member 18:00 text: a task with an owner and a due time; /task done N",
+    "/handoff CODE CONTACT what is needed: send an external contact only what you tick",
+    "/report for: file a report for someone who told you in person",
+    "/case new: open a case that no participant reported",
     '/person add "NAME" identifiers, /person from CODE, /person flag|unflag|link, /person list:'
     " the register of people of concern (/person shows how)",
     "/screen: check a pasted list or a CSV file of registrations against the register",
@@ -64,6 +68,7 @@ TOO_LONG = rich(
     "That message is too long for me to take in one piece. Could you send it in a few shorter"
     " messages? Nothing was changed."
 )
+FOR_THE_TEAM = rich("That is for the safety team. /report starts a report of your own.")
 STALE_BUTTON = rich("That button belongs to an earlier message, so I did nothing with it.")
 NOT_YOUR_BUTTON = rich("That button isn't for you, so I did nothing with it.")
 

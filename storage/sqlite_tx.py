@@ -28,6 +28,7 @@ from bot.domain import (
     Report,
     ReportBody,
     Severity,
+    Task,
 )
 from bot.messages import Outbound
 from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
@@ -496,6 +497,50 @@ class SqliteTx:
     async def shift_confirmed(self, shift_key: str) -> bool:
         row = await self._one("SELECT 1 FROM shift_confirmations WHERE shift_key = ?", (shift_key,))
         return row is not None
+
+    # -- tasks --------------------------------------------------------------------------------
+    async def add_task(
+        self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime
+    ) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO tasks (case_id, owner, created_by, created_at, due_at, text_enc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (case_id, owner, created_by, _ts(now), _ts(due_at), self._cipher.encrypt(text, "task")),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _task(self, row: Any) -> Task:
+        return Task(
+            id=row[0],
+            case_id=row[1],
+            owner=row[2],
+            created_by=row[3],
+            due_at=from_ts(row[4]),
+            text=self._cipher.decrypt(row[5], "task"),
+            done_at=from_ts(row[6]) if row[6] is not None else None,
+            done_by=row[7],
+        )
+
+    _TASK_COLUMNS = "id, case_id, owner, created_by, due_at, text_enc, done_at, done_by"
+
+    async def get_task(self, task_id: int) -> Task | None:
+        row = await self._one(f"SELECT {self._TASK_COLUMNS} FROM tasks WHERE id = ?", (task_id,))
+        return self._task(row) if row else None
+
+    async def tasks_for_case(self, case_id: int) -> list[Task]:
+        rows = await self._all(
+            f"SELECT {self._TASK_COLUMNS} FROM tasks WHERE case_id = ? ORDER BY due_at, id",
+            (case_id,),
+        )
+        return [self._task(row) for row in rows]
+
+    async def finish_task(self, task_id: int, member_id: str, now: datetime) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE tasks SET done_at = ?, done_by = ? WHERE id = ? AND done_at IS NULL",
+            (_ts(now), member_id, task_id),
+        )
+        return cursor.rowcount == 1
 
     # -- the people-of-concern register -----------------------------------------------------
     # Keys arrive normalised (bot.identifiers) and are stored only as blind indexes.

@@ -120,3 +120,82 @@ steps = [
 def slack_team(alice: str = 'slack = "U0ALICE"') -> TeamFile:
     """Alice, on duty, is on Slack by default; ``alice="telegram = 111"`` puts her on Telegram."""
     return parse_team_text(SLACK.format(alice=alice), "slack.toml")
+
+
+# The seed stories' team, on the console: an organizer, two leads, a board member on the team, and
+# the external contacts the stories hand cases to. The tests' clock starts at 2027-08-11T10:00Z.
+STORIES = """\
+[team]
+name = "Story team"
+timezone = "UTC"
+event_start = 2027-08-10T08:00:00
+event_end = 2027-08-14T22:00:00
+emergency_info = "Venue security: 0100 200 300."
+aftercare_note = "Thank you for handling this. Take a break and debrief with your lead."
+
+[[members]]
+id = "alice"
+name = "Alice Example"
+roles = ["safety_contact"]
+
+[[members]]
+id = "bob"
+name = "Bob Builder"
+roles = ["safety_contact"]
+
+[[members]]
+id = "carol"
+name = "Carol Organizer"
+roles = ["organizer"]
+
+[[members]]
+id = "lena"
+name = "Lena Lead"
+roles = ["lead"]
+
+[[members]]
+id = "mira"
+name = "Mira Lead"
+roles = ["lead", "safety_contact"]
+
+[[members]]
+id = "bram"
+name = "Bram Board"
+roles = ["organizer"]
+position = "board"
+usernames = ["BramB"]
+
+[[rota]]
+member = "alice"
+start = 2027-08-11T08:00:00
+end = 2027-08-11T18:00:00
+
+[[rota]]
+member = "bob"
+start = 2027-08-11T18:00:00
+end = 2027-08-12T08:00:00
+
+[escalation]
+steps = [
+  { notify = ["on_duty"], wait = "5m" },
+  { notify = ["safety_contacts"], wait = "5m" },
+  { notify = ["leads", "external:foundation"], wait = "10m" },
+]
+above_team = "foundation"
+
+[[external]]
+id = "foundation"
+name = "Foundation safety team"
+
+[[external]]
+id = "nextdoor"
+name = "Organizers of the event next door"
+
+[[external]]
+id = "venue"
+name = "Venue security"
+"""
+
+
+def story_team() -> TeamFile:
+    return parse_team_text(STORIES, "stories.toml")

@@ -147,3 +147,24 @@ async def test_a_reported_persons_statement_needs_two_named_people(bot: Harness)
     shown = bot.last_text("alice")
     assert "statement reported · Alice Example: They say it was a misunderstanding." in shown
     assert "statement reporter · Alice Example: It happened twice on Monday." in shown
+
+
+async def test_a_reply_to_a_closed_case_message_adds_nothing(bot: Harness) -> None:
+    import dataclasses
+
+    code = await _taken(bot)
+    picked = next(s for s in bot.platform.chat("sam") if "picked up your report" in s.text)
+    await bot.say("alice", f"/resolve {code} no_action Talked it through.")
+    await bot.say("alice", f"/close {code}")
+    event = dataclasses.replace(bot.event("sam", "One more thing"), reply_to=picked.ref)
+    await bot.app.handle(event)
+    await bot.app.flush()
+    assert (
+        bot.last_text("sam") == f"{code} is closed, so nothing was added. /report starts a new one."
+    )
+    assert "reporter_added" not in [k for _, k, _ in await bot.audit(code)]
+    # someone else replying to a message ref of sam's chat reaches no case at all
+    other = dataclasses.replace(bot.event("kim", "hello"), reply_to=picked.ref)
+    await bot.app.handle(other)
+    await bot.app.flush()
+    assert "Hi, this is the" in bot.platform.texts("kim")[0]

@@ -38,7 +38,7 @@ level = "primary"
 
 
 @pytest.fixture
-async def team_bot(tmp_path: Path) -> AsyncIterator[Harness]:
+async def people_bot(tmp_path: Path) -> AsyncIterator[Harness]:
     """The demo team plus an organizer (not a handler) and a shift on the next day."""
     text = demo_team_text(START) + ORGANIZER + NEXT_DAY_SHIFT
     harness = Harness(tmp_path / "fsbot.db", config=parse_team_text(text, "team.toml"))
@@ -145,9 +145,9 @@ async def test_adding_a_cases_reported_person_is_one_command(bot: Harness) -> No
 
 
 async def test_organizers_and_participants_are_refused_and_nothing_changes(
-    team_bot: Harness,
+    people_bot: Harness,
 ) -> None:
-    bot = team_bot
+    bot = people_bot
     code = await _taken(bot, "User:Jo_Doe")
     for who in ("otto", "sam"):
         for command in (
@@ -312,9 +312,9 @@ def test_the_console_reads_a_trailing_file() -> None:
 
 
 async def test_watch_notes_reach_each_shift_handoff_while_the_flag_lasts(
-    team_bot: Harness,
+    people_bot: Harness,
 ) -> None:
-    bot = team_bot
+    bot = people_bot
     await bot.say("lena", '/person add "Jo Doe" User:JoD')
     await bot.say("lena", "/person flag P-1 watch until 2027-08-11 Keep an eye on the stairs")
     await bot.say("lena", '/person add "Max Power"')
@@ -331,10 +331,10 @@ async def test_watch_notes_reach_each_shift_handoff_while_the_flag_lasts(
     assert "Flag: watch (ended 2027-08-11)" in bot.last_text("lena")
 
 
-async def test_no_watch_notes_without_flags(team_bot: Harness) -> None:
-    await team_bot.say("lena", '/person add "Jo Doe" User:JoD')
-    await team_bot.advance(10 * 3600)
-    handoff = next(t for t in team_bot.platform.texts("bob") if "Your shift starts now" in t)
+async def test_no_watch_notes_without_flags(people_bot: Harness) -> None:
+    await people_bot.say("lena", '/person add "Jo Doe" User:JoD')
+    await people_bot.advance(10 * 3600)
+    handoff = next(t for t in people_bot.platform.texts("bob") if "Your shift starts now" in t)
     assert "Watch notes: none." in handoff and "Jo Doe" not in handoff
 
 

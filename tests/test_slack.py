@@ -426,3 +426,17 @@ async def test_fsbot_run_serves_slack_in_http_mode(tmp_path: Path, fake: FakeSla
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 20)
     assert proc.returncode == 0
+
+
+async def test_replying_in_the_thread_of_a_case_message_adds_to_the_report(
+    bot: SlackBot, fake: FakeSlack
+) -> None:
+    code = await bot.file_report()
+    await bot.press(ALICE, "Acknowledge")
+    picked = await bot.said(SAM, "has picked up your report")
+    event = fake.dm_event(SAM, "He is back at the coffee stand.", thread_ts=picked["ts"])
+    status, _ = await fake.send_event(bot.url, SECRET, event)
+    assert status == 200
+    forwarded = await bot.said(ALICE, "the reporter added")
+    assert code in fake.visible_text(forwarded)
+    assert "He is back at the coffee stand." in fake.visible_text(forwarded)

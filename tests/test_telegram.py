@@ -340,6 +340,21 @@ async def test_webhook_rejects_a_wrong_secret_and_serves_health(
             assert response.status == 200
 
 
+async def test_replying_to_a_case_message_adds_to_the_report(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    code = await file_report(fake)
+    await press(fake, ALICE, "Acknowledge")
+    picked = await said(fake, SAM, "has picked up your report")
+    fake.push_message(SAM, "He is <b>here</b> again.", reply_to_message_id=picked["message_id"])
+    forwarded = await said(fake, ALICE, "the reporter added")
+    assert code in forwarded["text"] and "He is <b>here</b> again." in forwarded["text"]
+    confirmation = next(m for m in fake.messages(SAM) if "Your report is in" in m["text"])
+    fake.push_message(SAM, "And a second thing.", reply_to_message_id=confirmation["message_id"])
+    await said(fake, ALICE, "And a second thing.")
+    await said(fake, SAM, f"Added to {code}", count=2)
+
+
 async def test_screen_a_registration_csv_sent_as_a_document(
     bot: BotApp, fake: FakeTelegram
 ) -> None:

@@ -36,9 +36,11 @@ UNREACHABLE = frozenset(
 class SlackMessenger:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, *, per_channel: float = 1.0, burst: int = 3) -> None:
+    def __init__(self, client: AsyncWebClient, *, per_channel: float = 1.0, burst: int = 2) -> None:
         """``per_channel`` messages a second to one conversation after a ``burst``: Slack's
-        stated limit for chat.postMessage, kept here so that Slack never has to say 429."""
+        stated limit for chat.postMessage, kept here so that Slack never has to say 429. The burst
+        is one below Slack's so that a message delayed on the way (a busy machine, the network)
+        and the next one arriving together still fit."""
         self._client = client
         self._per_channel = per_channel
         self._burst = burst

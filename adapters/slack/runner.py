@@ -32,6 +32,14 @@ EVENTS_PATH = "/slack/events"
 IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
 
 
+def _thread(event: dict[str, Any]) -> str | None:
+    """A reply in a thread answers the message that started it: its ``ts``."""
+    thread = event.get("thread_ts")
+    if not thread or thread == event.get("ts"):
+        return None
+    return str(thread)
+
+
 def _person(user_id: str) -> PlatformUser:
     return PlatformUser(PLATFORM, user_id, "")
 
@@ -87,6 +95,7 @@ class SlackAdapter:
                     text=str(event.get("text") or ""),
                     attachment=_file(event),
                     delivery_id=str(body.get("event_id") or "") or None,
+                    reply_to=_thread(event),
                 )
             )
 

@@ -56,6 +56,7 @@ def to_inbound(update: Update) -> Inbound | None:
         text=_text(message),
         attachment=_attachment(message),
         delivery_id=delivery,
+        reply_to=str(message.reply_to_message.message_id) if message.reply_to_message else None,
     )
 
 
