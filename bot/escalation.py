@@ -15,7 +15,7 @@ from bot import rota, tasks
 from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
-from bot.richtext import bold, lines, rich
+from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member, TeamFile
 from bot.unit_of_work import Button, UnitOfWork, button
 from bot.views import channel_line, page_text
@@ -117,20 +117,22 @@ async def page_members(
     return to_page, skipped
 
 
-async def _notify_externals(uow: UnitOfWork, case: Case, targets: list[str]) -> int:
+async def _notify_externals(
+    uow: UnitOfWork, case: Case, targets: list[str], text: Rich | None = None
+) -> int:
     """Tell external contacts only what they need: a code, how urgent, whom to call."""
     reached = 0
     leads = ", ".join(m.name for m in uow.team.with_role("lead")) or "the safety team"
+    text = text or rich(
+        bold(f"{uow.team.name} asks for your help with case {case.code}"),
+        f" ({case.severity.value}). It has not been picked up yet. Please contact {leads}.",
+    )
     for target in targets:
         if not target.startswith("external:"):
             continue
         external = uow.team.config.external_contact(target.removeprefix("external:"))
         if external is None:
             continue
-        text = rich(
-            bold(f"{uow.team.name} asks for your help with case {case.code}"),
-            f" ({case.severity.value}). It has not been picked up yet. Please contact {leads}.",
-        )
         sent = 0
         for address in uow.team.addresses_for(external):
             await uow.send(address, text, audience="external", purpose="external", case_id=case.id)
@@ -392,3 +394,22 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
                 case_id=case.id,
             )
     await uow.audit(case, "system", "idle_lead_told")
+
+
+async def severe_risk(uow: UnitOfWork, case: Case, assessor: Member) -> list[str]:
+    """A handler's risk assessment made a taken case critical: the external contacts in its
+    chain (the foundation's emergency team, say) hear of it and whom to call. Their names."""
+    targets = sorted({t for step in case.policy["steps"] for t in step["notify"]})
+    text = rich(
+        bold(f"{uow.team.name}: case {case.code} is assessed as critical (severe risk)."),
+        f" It is handled by {uow.team.member_name(case.handler)}; please contact"
+        f" {assessor.name} or them.",
+    )
+    await _notify_externals(uow, case, targets, text)
+    names = [
+        contact.name
+        for t in targets
+        if t.startswith("external:")
+        and (contact := uow.team.config.external_contact(t.removeprefix("external:")))
+    ]
+    return names

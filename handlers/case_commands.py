@@ -4,7 +4,7 @@ refusal and every change is written to the audit trail."""
 
 from __future__ import annotations
 
-from bot import cases
+from bot import cases, escalation
 from bot.conflicts import conflict_reason
 from bot.domain import Case, CaseState, Severity
 from bot.richtext import bold, rich
@@ -91,7 +91,11 @@ async def severity(req: Request, args: list[str]) -> None:
     await req.uow.tx.save_case(case)
     await req.uow.audit(case, f"member:{member.id}", "severity_changed", old=old.value, new=wanted)
     await cases.update_channel_posts(req.uow, case)
-    await req.reply(rich(bold(case.code), f" is now {wanted}."))
+    told = ""
+    if case.severity == Severity.CRITICAL and old != Severity.CRITICAL:
+        names = await escalation.severe_risk(req.uow, case, member)
+        told = f" Told: {', '.join(names)}." if names else ""
+    await req.reply(rich(bold(case.code), f" is now {wanted}.{told}"))
 
 
 async def resolve(req: Request, args: list[str]) -> None:

@@ -97,6 +97,13 @@ async def test_story_1_a_known_name_on_the_registration_list(story: Story, tmp_p
     assert f"line 3 (Username JoD): watch until 2027-08-14, cases {code}" in answer
     assert "Ann" not in answer and "Noticeboard" not in answer
 
+    # The risk is assessed as severe: the foundation's safety team hears of it and whom to call.
+    await story.run(f"@alice /severity {code} critical")
+    assert story.last("alice") == f"{code} is now critical. Told: Foundation safety team."
+    (alert,) = story.chat("foundation")
+    assert f"case {code} is assessed as critical" in alert and "Alice Example" in alert
+    assert "JoD" not in alert and "noticeboard" not in alert.lower()
+
     # Two named people on any contact with the reported person.
     await story.run(f"@alice /statement {code} reported JoD says the thread is about someone else.")
     assert "needs two named people" in story.last("alice")
