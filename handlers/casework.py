@@ -6,7 +6,7 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation
+from bot import cases, escalation, retention
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
 from bot.domain import (
@@ -99,6 +99,14 @@ async def show_case(req: Request, args: list[str]) -> None:
     case = await case_by_code(req, args, "/case FS-7K3Q")
     if case is None or not await may_handle(req, member, case, "open"):
         return
+    if case.purged_at is not None:
+        await req.reply(
+            lines(
+                retention.purged_line(case, req.uow.team),
+                *retention.retention_lines(case, req.uow.team),
+            )
+        )
+        return
     report = await req.uow.tx.get_report(case.report_id)
     await req.uow.audit(case, f"member:{member.id}", "viewed")
     show_identity = case.disclosure == "named" and case.handler == member.id
@@ -106,6 +114,7 @@ async def show_case(req: Request, args: list[str]) -> None:
     await req.reply(
         lines(
             case_details(case, report, req.uow.team, show_identity=show_identity),
+            *retention.retention_lines(case, req.uow.team),
             bold("Timeline:"),
             *(timeline_line(req, entry) for entry in trail),
         )
