@@ -188,11 +188,11 @@ def purge(dry_run: bool) -> None:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
     except EncryptionKeyError as exc:
         raise click.ClickException(str(exc)) from exc
-    cases = "1 case" if count == 1 else f"{count} cases"
+    cases = "1 case past its" if count == 1 else f"{count} cases past their"
     if dry_run:
-        click.echo(f"{cases} past their review date; nothing purged (--dry-run).")
+        click.echo(f"{cases} review date; nothing purged (--dry-run).")
     else:
-        click.echo(f"Purged {cases} past their review date.")
+        click.echo(f"Purged {cases} review date.")
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])

@@ -227,6 +227,9 @@ def write_png(report: Transparency, path: Path) -> None:
     weekly.legend()
     names = [outcome_words(o) for o in report.outcomes] + ["still open"]
     counts = [*report.outcomes.values(), report.still_open]
+    if report.no_outcome:
+        names.append("closed, no outcome recorded")
+        counts.append(report.no_outcome)
     outcomes.barh(names, counts)
     outcomes.invert_yaxis()
     outcomes.set_xlabel("cases")
