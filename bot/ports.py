@@ -159,8 +159,8 @@ class Tx(Protocol):
 
     # retention: closed cases past their review date lose everything private
     async def cases_due_for_purge(self, now: datetime) -> list[int]: ...
-    async def purge_case(self, case_id: int, now: datetime) -> None:
-        """Erase the account, identities and notes of a case; keep its counts and times."""
+    async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
+        """Erase the account, identities and notes of these cases; keep counts and times."""
         ...
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:

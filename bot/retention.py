@@ -78,8 +78,8 @@ async def purge_due(tx: Tx, now: datetime) -> int:
     Only counts go to the log: which cases were purged is in their own audit trail.
     """
     due = await tx.cases_due_for_purge(now)
+    await tx.purge_cases(due, now)
     for case_id in due:
-        await tx.purge_case(case_id, now)
         await tx.add_audit(AuditEntry(case_id, now, "system", "purged", {}))
     if due:
         log.info("purged %d case(s) past their review date", len(due))
@@ -103,6 +103,14 @@ async def plan(uow: UnitOfWork) -> None:
 
 
 async def on_purge_timer(uow: UnitOfWork, timer: TimerRow) -> None:
-    """The daily purge: erase what is due, then arm tomorrow's."""
-    await purge_due(uow.tx, uow.now)
+    """The daily purge: arm tomorrow's, then erase what is due.
+
+    Tomorrow's is armed first and the purge runs in its own savepoint, so a purge that fails
+    is undone whole and tried again the next day instead of stopping the daily purge for good.
+    """
     await plan(uow)
+    try:
+        async with uow.tx.savepoint():
+            await purge_due(uow.tx, uow.now)
+    except Exception:
+        log.exception("the daily purge failed; it runs again tomorrow")

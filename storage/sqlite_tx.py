@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.clock import from_ts
 from bot.codes import new_case_code, new_token
-from bot.crypto import Cipher
+from bot.crypto import Cipher, EncryptionKeyError
 from bot.domain import (
     AuditEntry,
     Case,
@@ -54,7 +54,7 @@ class SqliteTx:
     def __init__(self, db: aiosqlite.Connection, cipher: Cipher) -> None:
         self._db = db
         self._cipher = cipher
-        # Set by purge_case: the store then checkpoints after commit, so the erased bytes leave
+        # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
         # the WAL file too (see SqliteStore.transaction).
         self.purged = False
 
@@ -519,14 +519,35 @@ class SqliteTx:
         )
         return [row[0] for row in rows]
 
-    async def purge_case(self, case_id: int, now: datetime) -> None:
-        """Erase what is private about a case and keep its counts (see bot/retention.py).
+    async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
+        """Erase what is private about these cases and keep their counts (bot/retention.py).
 
         Blanked: the report body (an encrypted empty body, so every reader still works), the
         reporter's identity and blind index, member ids on the case, audit actors and details
-        (kind and time stay; a state change keeps its old and new state), outbox payloads, and
-        the case's action tokens. Kept: code, severity, state, outcome and every timestamp.
+        (kind and time stay; a state change keeps its old and new state and the outcome),
+        outbox payloads, and the cases' action tokens. Kept: code, severity, state, outcome and
+        every timestamp.
         """
+        wanted = set(case_ids)
+        for case_id in case_ids:
+            await self._purge_case(case_id, now)
+        # Tokens name their case only inside their encrypted arguments: one pass for all cases.
+        for token, args_enc in await self._all("SELECT token, args_enc FROM action_tokens"):
+            args = self._readable(args_enc, "token")
+            if args.get("case") in wanted:
+                await self._db.execute("DELETE FROM action_tokens WHERE token = ?", (token,))
+        self.purged = self.purged or bool(wanted)
+
+    def _readable(self, value: str, context: str) -> dict[str, Any]:
+        """A stored dict, or {} if it cannot be read (another key): erasing must not stop at
+        a value nobody can read anyway."""
+        try:
+            found = self._cipher.decrypt_json(value, context)
+        except (EncryptionKeyError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    async def _purge_case(self, case_id: int, now: datetime) -> None:
         row = await self._one("SELECT report_id FROM cases WHERE id = ?", (case_id,))
         if row is None:
             return
@@ -543,7 +564,7 @@ class SqliteTx:
         for event_id, actor, detail_enc in await self._all(
             "SELECT id, actor, detail_enc FROM case_events WHERE case_id = ?", (case_id,)
         ):
-            detail = self._cipher.decrypt_json(detail_enc, "audit")
+            detail = self._readable(detail_enc, "audit")
             kept = {k: v for k, v in detail.items() if k in _PURGE_KEEPS_DETAIL}
             await self._db.execute(
                 "UPDATE case_events SET actor = ?, detail_enc = ? WHERE id = ?",
@@ -554,15 +575,10 @@ class SqliteTx:
             " THEN 'failed' ELSE status END WHERE case_id = ?",
             (case_id,),
         )
-        for token, args_enc in await self._all("SELECT token, args_enc FROM action_tokens"):
-            args = self._cipher.decrypt_json(args_enc, "token")
-            if isinstance(args, dict) and args.get("case") == case_id:
-                await self._db.execute("DELETE FROM action_tokens WHERE token = ?", (token,))
         await self._db.execute(
             "UPDATE timers SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'",
             (case_id,),
         )
-        self.purged = True
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

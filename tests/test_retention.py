@@ -9,7 +9,7 @@ from pathlib import Path
 from subprocesses import fsbot
 from support import START, Harness, demo_config
 
-from bot.crypto import generate_key
+from bot.crypto import Cipher, generate_key
 from bot.demo import demo_team_text
 from bot.domain import OUTCOMES
 from bot.teamfile import Retention, TeamFileError, parse_team_text
@@ -57,6 +57,18 @@ def _private_values(path: Path, code: str) -> list[bytes]:
             )
         ]
     return [v.encode() for v in values if v is not None]
+
+
+def _tokens_for(path: Path, key: str, code: str) -> int:
+    """How many button tokens still point at this case (their arguments are encrypted)."""
+    cipher = Cipher(key)
+    with sqlite3.connect(path) as db:
+        (case_id,) = db.execute("SELECT id FROM cases WHERE code = ?", (code,)).fetchone()
+        found = [
+            cipher.decrypt_json(r[0], "token")
+            for r in db.execute("SELECT args_enc FROM action_tokens")
+        ]
+    return sum(1 for args in found if args.get("case") == case_id)
 
 
 def _pending_purges(path: Path) -> list[datetime]:
@@ -144,6 +156,7 @@ async def test_daily_purge_erases_the_bytes_from_the_file_and_keeps_the_counts(
     raw = _raw(bot.path)
     assert all(secret in raw for secret in secrets)
     kept_secrets = _private_values(bot.path, kept) + _private_values(bot.path, later)
+    assert _tokens_for(bot.path, bot.key, due) > 0 and _tokens_for(bot.path, bot.key, kept) > 0
 
     # 04:00 on the review day: not yet, the case was closed at 10:00.
     assert before.review_at is not None
@@ -158,6 +171,8 @@ async def test_daily_purge_erases_the_bytes_from_the_file_and_keeps_the_counts(
     raw = _raw(bot.path)  # the bot is still running, its connection open
     assert not any(secret in raw for secret in secrets)
     assert all(secret in raw for secret in kept_secrets)
+    assert _tokens_for(bot.path, bot.key, due) == 0  # its buttons are gone
+    assert _tokens_for(bot.path, bot.key, kept) > 0
     # the counts and times stay
     assert (purged.code, purged.severity, purged.state, purged.outcome) == (
         before.code,
@@ -225,6 +240,12 @@ async def test_fsbot_purge_erases_what_is_due(tmp_path: Path) -> None:
     await bot.stop()
     secrets = _private_values(path, due)
     assert all(secret in _raw(path) for secret in secrets)
+    with sqlite3.connect(path) as db:  # a button written under an older key must not block it
+        db.execute(
+            "INSERT INTO action_tokens (token, created_at, audience, action, args_enc)"
+            " VALUES ('old', 0, 'member:alice', 'case.ack', ?)",
+            (Cipher(generate_key()).encrypt_json({"case": 1}, "token"),),
+        )
     env = {"FSB_DATABASE": f"sqlite:///{path}", "FSB_ENCRYPTION_KEY": bot.key}
 
     dry = fsbot("purge", "--dry-run", env=env, cwd=tmp_path)
@@ -253,3 +274,22 @@ def test_fsbot_purge_needs_the_key_and_an_existing_database(tmp_path: Path) -> N
     assert nothing.returncode != 0
     assert "No database at" in nothing.stderr
     assert not (tmp_path / "nope.db").exists()
+
+
+async def test_a_failed_daily_purge_is_undone_whole_and_runs_again_tomorrow(
+    bot: Harness,
+) -> None:
+    code = await _closed(bot, "warning")
+    with sqlite3.connect(bot.path) as db:  # something breaks the purge half-way
+        db.execute("ALTER TABLE action_tokens RENAME TO tokens_aside")
+    await bot.advance(184 * 24 * 3600)
+    case = await bot.case(code)
+    assert case.purged_at is None and case.handler == "alice"  # nothing half-erased
+    async with bot.app.store.transaction() as tx:
+        assert (await tx.get_report(case.report_id)).body.account == [ACCOUNT]
+    (armed,) = _pending_purges(bot.path)
+    assert armed > bot.clock.now()
+    with sqlite3.connect(bot.path) as db:
+        db.execute("ALTER TABLE tokens_aside RENAME TO action_tokens")
+    await bot.advance((armed - bot.clock.now()).total_seconds())
+    assert (await bot.case(code)).purged_at == armed
