@@ -293,3 +293,17 @@ async def test_a_failed_daily_purge_is_undone_whole_and_runs_again_tomorrow(
         db.execute("ALTER TABLE tokens_aside RENAME TO action_tokens")
     await bot.advance((armed - bot.clock.now()).total_seconds())
     assert (await bot.case(code)).purged_at == armed
+
+
+async def test_a_case_resolved_before_the_upgrade_gets_its_date_from_the_audit_trail(
+    bot: Harness,
+) -> None:
+    code = await bot.file_report()
+    await bot.say("alice", f"/ack {code}")
+    await bot.say("alice", f"/resolve {code} no_action Nothing to do.")
+    with sqlite3.connect(bot.path) as db:  # as migration 0005 leaves an already resolved case
+        db.execute("UPDATE cases SET outcome = NULL WHERE code = ?", (code,))
+    await bot.say("alice", f"/close {code}")
+    case = await bot.case(code)
+    assert case.outcome == "no_action"
+    assert case.review_at == bot.clock.now() + timedelta(days=183)
