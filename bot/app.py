@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from bot import checkins, escalation, rota, tasks
+from bot import checkins, escalation, retention, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -32,6 +32,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     rota.DAILY_POST: rota.daily_post,
     checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
     tasks.TASK_TIMER: tasks.on_task_timer,
+    retention.PURGE_TIMER: retention.on_purge_timer,
 }
 
 
@@ -84,6 +85,7 @@ class BotApp:
         async with self.store.transaction() as tx:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+            await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 

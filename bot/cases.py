@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import escalation, people
+from bot import escalation, people, retention
 from bot.conflicts import conflict_reason, named_in
 from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
@@ -225,6 +225,8 @@ async def change_state(
 ) -> str | None:
     """Move a case on; returns why not, or ``None`` when done. The reporter hears it in plain
     words and the channel line follows."""
+    if case.purged_at is not None:
+        return retention.purged_line(case, uow.team)
     if new not in NEXT_STATES.get(case.state, frozenset()):
         if case.state == CaseState.NEW:
             return f"{case.code} has not been acknowledged yet: /ack {case.code} first."
@@ -232,6 +234,7 @@ async def change_state(
     old = case.state
     case.state = new
     case.updated_at = uow.now
+    await retention.on_state_change(uow, case, new, detail.get("outcome", ""))
     await uow.tx.save_case(case)
     await uow.audit(
         case, f"member:{actor.id}", "state_changed", old=old.value, new=new.value, **detail

@@ -1,16 +1,18 @@
-"""The ``fsbot`` command line (click): demo, run, init and check-config."""
+"""The ``fsbot`` command line (click): demo, run, init, check-config, purge and stats."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from bot import serve
+from bot import housekeeping, serve, stats
 from bot.clock import SystemClock
 from bot.crypto import EncryptionKeyError, generate_key
 from bot.demo import demo_team_text
@@ -156,3 +158,75 @@ def check_config(team_file: Path | None) -> None:
         f"{path}: OK. {len(config.members)} members, {len(config.rota)} shifts,"
         f" {len(config.escalation.steps)} escalation steps."
     )
+
+
+def _existing_database(settings: Settings) -> Path:
+    """The database file, which must exist: these commands must not create an empty one."""
+    try:
+        database = settings.sqlite_path
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not database.exists():
+        raise click.ClickException(f"No database at {database} (FSB_DATABASE).")
+    return database
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only count the cases past their review date.")
+def purge(dry_run: bool) -> None:
+    """Erase the account, identities and notes of closed cases past their review date.
+
+    Their code, severity, outcome and times stay, so `fsbot stats` still counts them. The bot
+    does this itself every day at 04:00; this is for a bot that is no longer running.
+    """
+    settings = _settings()
+    if settings.encryption_key is None:
+        raise click.ClickException("FSB_ENCRYPTION_KEY is not set; purging needs it.")
+    database = _existing_database(settings)
+    key = settings.encryption_key.get_secret_value()
+    try:
+        count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
+    except EncryptionKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    cases = "1 case past its" if count == 1 else f"{count} cases past their"
+    if dry_run:
+        click.echo(f"{cases} review date; nothing purged (--dry-run).")
+    else:
+        click.echo(f"Purged {cases} review date.")
+
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command("stats")
+@click.option("--from", "first", type=_DAY, required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "last", type=_DAY, required=True, help="Last day (included), YYYY-MM-DD.")
+@click.option(
+    "--png",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the chart [default: fsbot-stats-FROM-TO.png].",
+)
+def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
+    """Print an anonymous transparency report (Markdown) and write a PNG chart beside it.
+
+    Days are read in the team's time zone (FSB_TEAM_FILE). Only counts and durations: no
+    names, codes or accounts, so the report can be shown in public.
+    """
+    settings = _settings()
+    start, end = first.date(), last.date()
+    if end < start:
+        raise click.ClickException("--to must not be before --from.")
+    database = _existing_database(settings)
+    config = _load_team(settings.team_file)
+    # Stats read no private column, so they need no key; a throwaway one opens the store.
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else generate_key()
+    figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+    click.echo(stats.render_markdown(figures))
+    chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
+    stats.write_png(figures, chart)
+    click.echo(f"Chart written to {chart}", err=True)
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()

@@ -40,6 +40,18 @@ class Severity(enum.StrEnum):
     CRITICAL = "critical"
 
 
+# What /resolve may record; the names are not private (they appear in counts and the team file).
+OUTCOMES = (
+    "not_a_violation",
+    "out_of_scope",
+    "no_action",
+    "warning",
+    "no_contact_agreement",
+    "removed_from_event",
+    "event_ban",
+    "referred",
+)
+
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 # How a state reads to a reporter: plain words, no jargon.
@@ -143,6 +155,9 @@ class Case:
     checkin_hours: float | None = None  # the reporter's opt-in check-ins, if any
     recused: list[str] = field(default_factory=list)  # member ids who stepped aside
     second_person: str | None = None  # the second member on the case (two-person rule)
+    outcome: str | None = None  # set by /resolve, cleared on reopen; not private
+    review_at: datetime | None = None  # set on close by outcome; None while open or kept
+    purged_at: datetime | None = None  # private parts erased then; only counts remain
 
     @property
     def is_open(self) -> bool:

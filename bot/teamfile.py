@@ -48,6 +48,7 @@ __all__ = [
     "LocalDateTime",
     "Member",
     "Problem",
+    "Retention",
     "Role",
     "Shift",
     "Step",
@@ -268,6 +269,58 @@ class Escalation(_Strict):
     above_team: str | None = None
 
 
+KEEP = "keep"
+"""In ``[retention]``: no review date, the case is kept until someone decides otherwise."""
+
+
+def _review_after_before(value: Any) -> Any:
+    """A duration, or ``"keep"``; TOML has no null, so "no review date" needs a word."""
+    if isinstance(value, str) and value.strip().lower() == KEEP:
+        return None
+    try:
+        return _duration_before(value)
+    except ValueError as exc:
+        raise ValueError(f'{exc}; or "{KEEP}" for no review date') from None
+
+
+ReviewAfter = Annotated[timedelta | None, BeforeValidator(_review_after_before)]
+"""How long after closing a case its account is kept; ``None`` (``"keep"``): no review date."""
+
+SIX_MONTHS = timedelta(days=183)
+ONE_YEAR = timedelta(days=365)
+
+
+class Retention(_Strict):
+    """The ``[retention]`` table: when a closed case's account, identities and notes are erased.
+
+    One key per outcome of ``/resolve``, so a misspelt outcome is caught like any unknown field.
+    Defaults: six months for outcomes that needed nothing lasting; a year where the team may
+    need the case again at the next edition of the event (a no-contact agreement to uphold, a
+    referral someone may ask back about); removals and bans are kept, since a ban outlives the
+    event and lifting it is a decision for people, not a timer.
+    """
+
+    not_a_violation: ReviewAfter = SIX_MONTHS
+    out_of_scope: ReviewAfter = SIX_MONTHS
+    no_action: ReviewAfter = SIX_MONTHS
+    warning: ReviewAfter = SIX_MONTHS
+    no_contact_agreement: ReviewAfter = ONE_YEAR
+    removed_from_event: ReviewAfter = None
+    event_ban: ReviewAfter = None
+    referred: ReviewAfter = ONE_YEAR
+
+    def review_after(self, outcome: str | None) -> timedelta | None:
+        """How long a case closed with ``outcome`` keeps its account; None: kept.
+
+        An outcome this table does not know (none recorded) is kept: erasing is the one step
+        that cannot be undone, so it never happens by default.
+        """
+        if outcome is None or outcome not in type(self).model_fields:
+            return None
+        value: timedelta | None = getattr(self, outcome)
+        return value
+
+
 class External(_Strict):
     """One ``[[external]]`` entry: someone outside the team a step may notify."""
 
@@ -300,6 +353,7 @@ class TeamFile(_Strict):
     members: list[Member] = Field(min_length=1)
     rota: list[Shift] = Field(default_factory=list)
     escalation: Escalation = Field(default_factory=Escalation)
+    retention: Retention = Field(default_factory=Retention)
     external: list[External] = Field(default_factory=list)
 
     @model_validator(mode="wrap")

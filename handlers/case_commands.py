@@ -4,24 +4,14 @@ refusal and every change is written to the audit trail."""
 
 from __future__ import annotations
 
-from bot import cases, escalation
+from bot import cases, escalation, retention
 from bot.conflicts import conflict_reason
-from bot.domain import Case, CaseState, Severity
+from bot.domain import OUTCOMES, Case, CaseState, Severity
 from bot.richtext import bold, rich
 from bot.teamfile import Member
 from handlers.casework import NOT_FOR_PARTICIPANTS, case_by_code, may_handle
 from handlers.context import Request
 
-OUTCOMES = (
-    "not_a_violation",
-    "out_of_scope",
-    "no_action",
-    "warning",
-    "no_contact_agreement",
-    "removed_from_event",
-    "event_ban",
-    "referred",
-)
 MAX_NOTE = 3000
 
 
@@ -33,6 +23,9 @@ async def working_case(req: Request, args: list[str], usage: str) -> tuple[Membe
         return None
     case = await case_by_code(req, args, usage)
     if case is None or not await may_handle(req, member, case, "change"):
+        return None
+    if case.purged_at is not None:
+        await req.reply(rich(retention.purged_line(case, req.uow.team)))
         return None
     if case.state == CaseState.NEW:
         await req.reply(

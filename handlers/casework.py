@@ -6,7 +6,7 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation, people, tasks
+from bot import cases, escalation, people, retention, tasks
 from bot.codes import normalise_case_code
 from bot.conflicts import conflict_reason
 from bot.domain import (
@@ -99,6 +99,14 @@ async def show_case(req: Request, args: list[str]) -> None:
     case = await case_by_code(req, args, "/case FS-7K3Q")
     if case is None or not await may_handle(req, member, case, "open"):
         return
+    if case.purged_at is not None:
+        await req.reply(
+            lines(
+                retention.purged_line(case, req.uow.team),
+                *retention.retention_lines(case, req.uow.team),
+            )
+        )
+        return
     report = await req.uow.tx.get_report(case.report_id)
     await req.uow.audit(case, f"member:{member.id}", "viewed")
     show_identity = case.disclosure == "named" and case.handler == member.id
@@ -113,6 +121,7 @@ async def show_case(req: Request, args: list[str]) -> None:
                 show_identity=show_identity,
                 history=await people.case_history(req.uow, case, report.body, member),
             ),
+            *retention.retention_lines(case, req.uow.team),
             bold("Tasks:") if case_tasks else "",
             *(tasks.task_line(t, req.uow.team, req.uow.now) for t in case_tasks),
             bold("Timeline:"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.resources
+import logging
 import re
 import time
 from collections.abc import AsyncIterator
@@ -20,6 +21,8 @@ import aiosqlite
 
 from bot.crypto import Cipher
 from storage.sqlite_tx import SqliteTx
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -51,6 +54,9 @@ class SqliteStore:
         await db.execute("PRAGMA synchronous=FULL")
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
+        # Deleted and overwritten content is zeroed, not left in free space: a purge must
+        # leave no trace of the erased bytes in the file (see bot/retention.py).
+        await db.execute("PRAGMA secure_delete=ON")
         self._db = db
         await self._migrate()
 
@@ -93,12 +99,26 @@ class SqliteStore:
         db = self._require()
         async with self._lock:
             await db.execute("BEGIN IMMEDIATE")
+            tx = SqliteTx(db, self._cipher)
             try:
-                yield SqliteTx(db, self._cipher)
+                yield tx
             except BaseException:
                 await db.execute("ROLLBACK")
                 raise
             await db.execute("COMMIT")
+            if tx.purged:
+                await self._truncate_wal()
+
+    async def _truncate_wal(self) -> None:
+        """Copy the WAL into the main file and empty it: older frames of a purged page would
+        otherwise keep the erased bytes in the -wal file until it happened to be overwritten."""
+        async with self._require().execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row[0]:
+            log.warning(
+                "the WAL checkpoint after a purge was blocked by another reader; erased bytes"
+                " may stay in the -wal file until the next purge or a clean shutdown"
+            )
 
     def _require(self) -> aiosqlite.Connection:
         if self._db is None:

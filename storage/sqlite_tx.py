@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.clock import from_ts
 from bot.codes import new_case_code, new_token
-from bot.crypto import Cipher
+from bot.crypto import Cipher, EncryptionKeyError
 from bot.domain import (
     AuditEntry,
     Case,
@@ -36,11 +36,16 @@ from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
     " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours, recused,"
-    " second_person"
+    " second_person, outcome, review_at, purged_at"
 )
 _OUTBOX_COLUMNS = (
     "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
 )
+
+
+# What a purged case's audit entries keep: states, severities and the outcome (names from fixed
+# lists), never anything anyone wrote.
+_PURGE_KEEPS_DETAIL = frozenset({"old", "new", "severity", "outcome"})
 
 
 def _ts(value: datetime) -> float:
@@ -51,6 +56,9 @@ class SqliteTx:
     def __init__(self, db: aiosqlite.Connection, cipher: Cipher) -> None:
         self._db = db
         self._cipher = cipher
+        # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
+        # the WAL file too (see SqliteStore.transaction).
+        self.purged = False
 
     async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         async with self._db.execute(sql, params) as cursor:
@@ -225,6 +233,9 @@ class SqliteTx:
             checkin_hours=row[15],
             recused=json.loads(row[16]),
             second_person=row[17],
+            outcome=row[18],
+            review_at=from_ts(row[19]) if row[19] is not None else None,
+            purged_at=from_ts(row[20]) if row[20] is not None else None,
         )
 
     async def get_case(self, case_id: int) -> Case | None:
@@ -239,7 +250,8 @@ class SqliteTx:
         await self._db.execute(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
             " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
-            " checkin_hours = ?, recused = ?, second_person = ? WHERE id = ?",
+            " checkin_hours = ?, recused = ?, second_person = ?, outcome = ?, review_at = ?"
+            " WHERE id = ?",
             (
                 case.severity.value,
                 case.state.value,
@@ -253,6 +265,8 @@ class SqliteTx:
                 case.checkin_hours,
                 json.dumps(case.recused),
                 case.second_person,
+                case.outcome,
+                _ts(case.review_at) if case.review_at else None,
                 case.id,
             ),
         )
@@ -650,6 +664,86 @@ class SqliteTx:
                 )
                 found.update(row[0] for row in rows)
         return sorted(found)
+
+    # -- retention ----------------------------------------------------------------------------
+    async def cases_due_for_purge(self, now: datetime) -> list[int]:
+        rows = await self._all(
+            "SELECT id FROM cases WHERE state = ? AND review_at IS NOT NULL AND review_at <= ?"
+            " AND purged_at IS NULL ORDER BY review_at, id",
+            (CaseState.CLOSED.value, _ts(now)),
+        )
+        return [row[0] for row in rows]
+
+    async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
+        """Erase what is private about these cases and keep their counts (bot/retention.py).
+
+        Blanked: the report body (an encrypted empty body, so every reader still works), the
+        reporter's identity and blind index, member ids on the case, audit actors and details
+        (kind and time stay; a state change keeps its old and new state and the outcome),
+        outbox payloads, task texts and owners, the cases' action tokens, the keys of the
+        reported person and links from the register. Kept: code, severity, state, outcome and
+        every timestamp.
+        """
+        wanted = set(case_ids)
+        for case_id in case_ids:
+            await self._purge_case(case_id, now)
+        # Tokens name their case only inside their encrypted arguments: one pass for all cases.
+        for token, args_enc in await self._all("SELECT token, args_enc FROM action_tokens"):
+            args = self._readable(args_enc, "token")
+            if args.get("case") in wanted:
+                await self._db.execute("DELETE FROM action_tokens WHERE token = ?", (token,))
+        self.purged = self.purged or bool(wanted)
+
+    def _readable(self, value: str, context: str) -> dict[str, Any]:
+        """A stored dict, or {} if it cannot be read (another key): erasing must not stop at
+        a value nobody can read anyway."""
+        try:
+            found = self._cipher.decrypt_json(value, context)
+        except (EncryptionKeyError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    async def _purge_case(self, case_id: int, now: datetime) -> None:
+        row = await self._one("SELECT report_id FROM cases WHERE id = ?", (case_id,))
+        if row is None:
+            return
+        await self._db.execute(
+            "UPDATE reports SET body_enc = ?, reporter_enc = NULL, reporter_key = NULL"
+            " WHERE id = ?",
+            (self._cipher.encrypt_json(ReportBody().to_dict(), "report"), row[0]),
+        )
+        await self._db.execute(
+            "UPDATE cases SET reporter_key = NULL, handler = NULL, second_person = NULL,"
+            " excluded = '[]', recused = '[]', purged_at = ? WHERE id = ?",
+            (_ts(now), case_id),
+        )
+        for event_id, actor, detail_enc in await self._all(
+            "SELECT id, actor, detail_enc FROM case_events WHERE case_id = ?", (case_id,)
+        ):
+            detail = self._readable(detail_enc, "audit")
+            kept = {k: v for k, v in detail.items() if k in _PURGE_KEEPS_DETAIL}
+            await self._db.execute(
+                "UPDATE case_events SET actor = ?, detail_enc = ? WHERE id = ?",
+                (actor.partition(":")[0], self._cipher.encrypt_json(kept, "audit"), event_id),
+            )
+        await self._db.execute(
+            "UPDATE outbox SET payload_enc = NULL, status = CASE WHEN status = 'pending'"
+            " THEN 'failed' ELSE status END WHERE case_id = ?",
+            (case_id,),
+        )
+        await self._db.execute(
+            "UPDATE timers SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'",
+            (case_id,),
+        )
+        # Tasks say what was done for whom; the keys of the reported person and the register's
+        # link would still tie this case to someone.
+        await self._db.execute(
+            "UPDATE tasks SET text_enc = ?, owner = '', created_by = '', done_by = NULL"
+            " WHERE case_id = ?",
+            (self._cipher.encrypt("", "task"), case_id),
+        )
+        await self._db.execute("DELETE FROM case_keys WHERE case_id = ?", (case_id,))
+        await self._db.execute("DELETE FROM person_cases WHERE case_id = ?", (case_id,))
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
