@@ -21,14 +21,13 @@ import re
 from datetime import date, datetime
 
 from bot import people, screening
-from bot.codes import normalise_case_code
 from bot.domain import Person
 from bot.identifiers import extract, identifier_key
 from bot.messages import Inbound
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
 from bot.teamfile import Member
-from handlers.casework import NOT_FOR_PARTICIPANTS, may_handle
+from handlers.casework import NOT_FOR_PARTICIPANTS, case_by_code, may_handle
 from handlers.context import Request
 
 USAGE = lines(
@@ -144,15 +143,8 @@ async def _add(req: Request, member: Member, text: str) -> None:
 
 
 async def _from_case(req: Request, member: Member, args: list[str]) -> None:
-    if not args:
-        await req.reply(rich("Please add the case code, for example: /person from FS-7K3Q"))
-        return
-    code = normalise_case_code(args[0])
-    case = await req.uow.tx.find_case(code)
-    if case is None:
-        await req.reply(rich("I can't find a case ", bold(code), ". Check the code and try again."))
-        return
-    if not await may_handle(req, member, case, "open"):
+    case = await case_by_code(req, args, "/person from FS-7K3Q")
+    if case is None or not await may_handle(req, member, case, "open"):
         return
     report = await req.uow.tx.get_report(case.report_id)
     who = " ".join(report.body.who.split())
@@ -232,12 +224,8 @@ async def _link(req: Request, member: Member, args: list[str]) -> None:
     if len(args) < 2:
         await req.reply(rich(f"Please add the case code: /person link {person.code} FS-7K3Q"))
         return
-    code = normalise_case_code(args[1])
-    case = await req.uow.tx.find_case(code)
-    if case is None:
-        await req.reply(rich("I can't find a case ", bold(code), ". Check the code and try again."))
-        return
-    if not await may_handle(req, member, case, "open"):
+    case = await case_by_code(req, args[1:], f"/person link {person.code} FS-7K3Q")
+    if case is None or not await may_handle(req, member, case, "open"):
         return
     if not await people.link(req.uow, member, person, case):
         await req.reply(rich(bold(person.code), " is already linked to ", bold(case.code), "."))
