@@ -440,3 +440,22 @@ async def test_replying_in_the_thread_of_a_case_message_adds_to_the_report(
     forwarded = await bot.said(ALICE, "the reporter added")
     assert code in fake.visible_text(forwarded)
     assert "He is back at the coffee stand." in fake.visible_text(forwarded)
+
+
+async def test_screen_a_registration_csv_shared_in_the_dm(bot: SlackBot, fake: FakeSlack) -> None:
+    await bot.step(LENA, '/person add "Jo Doe" User:JoD jo@example.org', "Added P-1")
+    await bot.step(LENA, "/person flag P-1 watch until 2027-08-14", "is flagged watch")
+    csv_file = fake.add_file(
+        "registrations.csv",
+        b"Name,Username,Email\nAnn Example,AnnE,ann@example.org\nJ. Doe,JoD,jd@example.net\n",
+    )
+    # a participant's file is never downloaded
+    await fake.send_event(bot.url, SECRET, fake.dm_event(SAM, "screen", files=[csv_file]))
+    await bot.said(SAM, "That is for the safety team")
+    assert fake.downloads == []
+    await fake.send_event(bot.url, SECRET, fake.dm_event(LENA, "screen", files=[csv_file]))
+    answer = fake.visible_text(await bot.said(LENA, "Screening:"))
+    assert "line 3 (Username JoD): watch until 2027-08-14" in answer
+    assert "Ann" not in answer
+    assert fake.downloads == ["xoxb-test-token"]  # the private URL needs the bot token
+    assert fake.violations == []

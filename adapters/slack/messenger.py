@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import blocks, fallback
 from bot.messages import Outbound
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, FileTooLarge
 
 HOME_PREFIX = "home:"
 UNREACHABLE = frozenset(
@@ -50,6 +50,34 @@ class SlackMessenger:
         if channel not in self._limiters:
             self._limiters[channel] = AsyncLimiter(self._burst, self._burst / self._per_channel)
         return self._limiters[channel]
+
+    async def fetch(self, reference: str, limit: int) -> bytes:
+        """A file a person shared (``slack:file:<id>``): ``files.info`` for its private URL,
+        then the download, which Slack serves only with the bot token."""
+        prefix = "slack:file:"
+        if not reference.startswith(prefix):
+            raise LookupError("not a Slack file")
+        try:
+            info = await self._client.files_info(file=reference.removeprefix(prefix))
+        except SlackApiError as error:
+            raise LookupError(f"slack: {error.response.get('error', '')}") from error
+        file = info.get("file") or {}
+        if int(file.get("size") or 0) > limit:
+            raise FileTooLarge(reference)
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        if not url:
+            raise LookupError("slack: the file has no download address")
+        headers = {"Authorization": f"Bearer {self._client.token}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url, headers=headers, allow_redirects=False) as response,
+        ):
+            if response.status != 200:
+                raise LookupError(f"slack: download answered {response.status}")
+            data = await response.content.read(limit + 1)
+        if len(data) > limit:
+            raise FileTooLarge(reference)
+        return data
 
     async def send(self, message: Outbound) -> str:
         try:

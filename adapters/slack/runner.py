@@ -32,6 +32,15 @@ EVENTS_PATH = "/slack/events"
 IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
 
 
+def _dm_text(event: dict[str, Any]) -> str:
+    """What a DM says. Slack keeps a leading "/" for its own slash commands, and a slash command
+    cannot carry a file, so a file shared with the message ``screen`` is the ``/screen`` command."""
+    text = str(event.get("text") or "")
+    if event.get("files") and text.strip().lower() in ("screen", "safety screen"):
+        return "/screen"
+    return text
+
+
 def _thread(event: dict[str, Any]) -> str | None:
     """A reply in a thread answers the message that started it: its ``ts``."""
     thread = event.get("thread_ts")
@@ -84,7 +93,11 @@ class SlackAdapter:
 
         @bolt.event("message")
         async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-            if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            if (
+                event.get("channel_type") != "im"
+                or event.get("bot_id")
+                or event.get("subtype") not in (None, "file_share")
+            ):
                 return
             user = str(event.get("user", ""))
             await app.handle(
@@ -92,7 +105,7 @@ class SlackAdapter:
                     sender=_person(user),
                     chat_id=user,
                     private=True,
-                    text=str(event.get("text") or ""),
+                    text=_dm_text(event),
                     attachment=_file(event),
                     delivery_id=str(body.get("event_id") or "") or None,
                     reply_to=_thread(event),

@@ -648,6 +648,8 @@ class FakeSlack(Waiting):
         self._tickets: set[str] = set()
         self._sockets: list[_Socket] = []
         self._envelopes: dict[str, SentEnvelope] = {}
+        self._files: dict[str, tuple[JSON, bytes]] = {}  # file id -> (file object, content)
+        self.downloads: list[str | None] = []  # the token each file download carried
 
         self._handlers: dict[str, Callable[[JSON], JSON]] = {
             "api.test": lambda p: {"args": {k: v for k, v in p.items() if k != "token"}},
@@ -658,6 +660,7 @@ class FakeSlack(Waiting):
             "chat.delete": self._delete,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._conversations_open,
+            "files.info": self._files_info,
             "users.info": self._users_info,
             "views.publish": self._views_publish,
             "views.open": self._views_open,
@@ -672,6 +675,7 @@ class FakeSlack(Waiting):
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/respond/{key}", self._handle_response_url)
         app.router.add_get("/link/", self._handle_socket)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._handle_download)
         self._runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
         )
@@ -1265,8 +1269,46 @@ class FakeSlack(Waiting):
         self._triggers[trigger_id] = self.clock()
         return trigger_id
 
+    def add_file(self, name: str, content: bytes) -> JSON:
+        """A file a user uploaded: its file object, as events and ``files.info`` show it. Its
+        ``url_private_download`` serves the bytes to a request with the bot token only."""
+        file_id = f"F{next(self._ids):07d}"
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}/{name}"
+        obj: JSON = {
+            "id": file_id,
+            "name": name,
+            "filetype": name.rpartition(".")[2],
+            "size": len(content),
+            "url_private": url,
+            "url_private_download": url,
+        }
+        self._files[file_id] = (obj, content)
+        return obj
+
+    def _files_info(self, params: JSON) -> JSON:
+        found = self._files.get(str(params.get("file", "")))
+        if found is None:
+            raise ApiError("file_not_found")
+        return {"file": found[0]}
+
+    async def _handle_download(self, request: web.Request) -> web.Response:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+        self.downloads.append(token)
+        found = self._files.get(request.match_info["file_id"])
+        if found is None or token is None or token != self.token_seen:
+            # Slack answers a private file without the right token with its login page.
+            return web.Response(status=302, headers={"Location": "https://slack.com/signin"})
+        return web.Response(body=found[1], content_type="application/octet-stream")
+
     def dm_event(
-        self, user: str, text: str, *, ts: str | None = None, thread_ts: str | None = None
+        self,
+        user: str,
+        text: str,
+        *,
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        files: list[JSON] | None = None,
     ) -> JSON:
         """A ``message.im`` event: ``user`` writes ``text`` to the bot in their DM."""
         ts = ts or self._next_ts()
@@ -1292,6 +1334,9 @@ class FakeSlack(Waiting):
         }
         if thread_ts is not None:
             event["thread_ts"] = thread_ts
+        if files:
+            event["files"] = files
+            event["subtype"] = "file_share"
         return event
 
     def app_home_opened(self, user: str, *, tab: str = "home") -> JSON:
