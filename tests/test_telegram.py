@@ -159,6 +159,8 @@ async def test_report_page_acknowledge_and_summary_end_to_end(
     edited = fake.messages(ALICE)[0]
     assert "acknowledged by Alice" in edited["text"]
     assert not (edited.get("reply_markup") or {}).get("inline_keyboard")
+    # The channel post is edited after the pages (pages go first), so wait for it too.
+    await fake.wait_for(lambda: fake.messages(GROUP)[0].get("edit_count", 0) >= 1)
     channel_post = fake.messages(GROUP)[0]
     assert code in channel_post["text"] and "acknowledged by Alice" in channel_post["text"]
     assert channel_post.get("edit_count", 0) >= 1  # edited, not re-sent
