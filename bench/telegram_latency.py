@@ -15,21 +15,22 @@ limits. Everything runs in this one process and event loop; timestamps are taken
     that HTTP, PTB and the fake impose. Its fake has flood limits off: a bare bot answering back
     to back would otherwise be refused with 429 after about 33 answers.
 (b) Our bot: ``--reports`` reports, each by a different participant. The intake is driven to the
-    summary untimed; then the time from pushing the "Send report" press to the on-duty page (a
-    message to Alice, chat 111, carrying that report's case code) arriving at the fake. Also the
-    same from the moment the fake handed the press out, and a breakdown (press answered, channel
-    post, page) that shows where the time goes. Goal: p50 within 1.5x of the baseline p50.
+    summary untimed; then the time from the fake handing out the "Send report" press (the
+    ``getUpdates`` answer, as in (a)) to the on-duty page (a message to Alice, chat 111, carrying
+    that report's case code) arriving at the fake. The breakdown adds the same from pushing the
+    press into the fake (which also counts waiting for the bot's next long poll), and when the
+    press was answered and the channel post arrived. Goal: p50 within 1.5x of the baseline p50.
 (c) A crowd: ``--crowd`` reporters at once. All are driven to the summary first (concurrently,
     untimed), then all their "Send report" presses are pushed together; wall time from the first
     push to the last page, cases in the SQLite file, pages delivered, flood-limit hits in the fake
     (must be 0), spec violations, and the peak RSS of the process.
 
-Reading (b): the breakdown lines say where the press spent its time. A new case queues, in one
-transaction, a redacted line for the team channel (a group), the page and the reporter's
-confirmation; the outbox worker sends them one at a time, and PTB's ``AIORateLimiter`` holds a send
-to a group to Telegram's 20 messages a minute. "handed out -> channel post" near 3 s with "channel
-post -> page" of a few ms means the page waited behind a throttled channel post. (c) then takes
-about 3 s per report beyond the first 20, and the driving itself is held to 30 messages/s.
+Reading (b) and (c): a new case queues, in one transaction, the page, the reporter's confirmation
+and a redacted line for the team channel (a group). The outbox worker sends pages first and the
+channel post last, so a post that PTB's ``AIORateLimiter`` holds to Telegram's 20 messages a
+minute per group never holds up a page ("handed out -> channel post" is then seconds, after the
+page). In (c) the pages go out at Telegram's 30 messages a second, before the confirmations; the
+crowd's channel posts take 20 a minute and are not waited for.
 
     .venv/bin/python bench/telegram_latency.py [--reports 200] [--crowd 500]
 
@@ -518,16 +519,17 @@ async def main(args: argparse.Namespace) -> int:
 
         log(f"(b) {args.reports} reports one after another")
         ours = await sequential_reports(args.reports, folder / "sequential.db", args.poll)
-        our_p50 = percentile(sorted(ours.push_to_page), 0.5)
+        # Both figures start when the fake hands the update out, as the issue defines them.
+        our_p50 = percentile(sorted(ours.handout_to_page), 0.5)
         ratio = our_p50 / base_p50
-        print(f"(b) our bot, 'Send report' pushed -> page: {describe(ours.push_to_page)}")
+        print(f"(b) our bot, 'Send report' handed out -> page: {describe(ours.handout_to_page)}")
         verdict = "met" if ratio <= GOAL_RATIO else "MISSED"
         print(
             f"    ratio of p50s, ours / baseline: {ratio:.1f}x (goal <= {GOAL_RATIO}x: {verdict})"
         )
         print("    breakdown (p50 / p99):")
         for name, samples in [
-            ("press handed out -> page", ours.handout_to_page),
+            ("press pushed -> page", ours.push_to_page),
             ("pushed -> press handed out", ours.push_to_handout),
             ("handed out -> answerCallbackQuery", ours.handout_to_answered),
             ("handed out -> channel post", ours.handout_to_channel),
