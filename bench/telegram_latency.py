@@ -387,9 +387,9 @@ class Breakdown:
 
 
 def submitted(fake: TimedFake, sub: Submission) -> bool:
-    """The reporter has their code and the page with it reached Alice."""
+    """The reporter has their code and their press its answer, and the page reached Alice."""
     code = fake.confirmations.get(sub.user)
-    if code is None or code not in fake.pages:
+    if code is None or code not in fake.pages or sub.query_id not in fake.answered:
         return False
     sub.code = code
     return True
