@@ -9,7 +9,6 @@ two re-sends it once on restart (at least once: a repeated page beats a lost one
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -26,8 +25,6 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 BATCH = 5
 MAX_ATTEMPTS = 50
-# Sent before anything else (see SqliteTx.due_outbox): someone is waiting for these.
-URGENT_PURPOSES = frozenset({"page", "external"})
 
 
 def backoff(attempts: int) -> timedelta:
@@ -48,8 +45,6 @@ class OutboxWorker:
         self._loop = WakeableLoop(clock)
         self._lock = asyncio.Lock()
         self._on_unreachable = on_unreachable
-        self._urgent_done = asyncio.Event()
-        self._urgent_done.set()
 
     def wake(self) -> None:
         """New rows were committed: look at the outbox now rather than at the next deadline."""
@@ -65,23 +60,9 @@ class OutboxWorker:
                     rows = await tx.due_outbox(self._clock.now(), limit=BATCH)
                 if not rows:
                     return handled
-                try:
-                    for row in rows:
-                        if row.purpose in URGENT_PURPOSES:
-                            self._urgent_done.clear()
-                        else:
-                            self._urgent_done.set()  # urgent rows come first in a batch
-                        await self._deliver(row)
-                        handled += 1
-                finally:
-                    self._urgent_done.set()
-
-    async def urgent_sent(self, timeout: float) -> None:
-        """Wait (at most ``timeout``) until the pages in the batch being sent have gone out."""
-        if not self._urgent_done.is_set():
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._urgent_done.wait()
+                for row in rows:
+                    await self._deliver(row)
+                    handled += 1
 
     async def run(self) -> None:
         """Deliver forever: wake on new rows or at the next retry time."""

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from support import Harness
 
-from bot.app import URGENT_WAIT
-from bot.messages import Outbound
 from bot.ports import DeliveryError
 
 
@@ -107,58 +103,3 @@ async def test_a_page_goes_before_team_channel_posts_waiting_in_the_outbox(bot: 
     order = [m.address.chat_id for m in bot.platform.sends[before:]]
     assert order[0] == "alice"  # the page, ahead of every channel post
     assert order[-4:] == ["team"] * 4
-
-
-async def _to_the_summary(bot: Harness, who: str) -> None:
-    await bot.say(who, "/report")
-    for label in ("No", "It happened to me"):
-        await bot.press(who, label)
-    await bot.say(who, "It happened.")
-    for label in (
-        "Done",
-        "Just now",
-        "Online",
-        "I don't know who",
-        "Not known",
-        "No one",
-        "Pseudonymous",
-        "Message me here",
-        "Done",
-        "Skip",
-    ):
-        await bot.press(who, label)
-
-
-async def test_a_press_is_handled_once_its_page_is_out_so_the_adapter_answers_after_it(
-    bot: Harness,
-) -> None:
-    await _to_the_summary(bot, "pat")
-    assert bot.platform.chat("alice") == []
-    # No flush: the running outbox worker, woken by the commit, sends the page before
-    # handle() returns, so an adapter's own next request (answering the press) comes after it.
-    await bot.app.handle(bot.event("pat", button=bot.token("pat", "Send report")))
-    (page,) = bot.platform.chat("alice")
-    assert "FS-" in page.text
-
-
-async def test_a_page_the_platform_is_slow_to_take_holds_up_the_adapter_only_briefly(
-    bot: Harness,
-) -> None:
-    await _to_the_summary(bot, "pat")
-    release = asyncio.Event()
-    send = bot.platform.send
-
-    async def slow_for_alice(message: Outbound) -> str:
-        if message.address.chat_id == "alice":
-            await release.wait()
-        return await send(message)
-
-    bot.platform.send = slow_for_alice  # type: ignore[method-assign]
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await bot.app.handle(bot.event("pat", button=bot.token("pat", "Send report")))
-    assert loop.time() - started < URGENT_WAIT + 0.5
-    assert bot.platform.chat("alice") == []
-    release.set()
-    await bot.app.flush()
-    assert len(bot.platform.chat("alice")) == 1
