@@ -103,7 +103,12 @@ STEPS: list[Step] = [
     Step(
         "danger",
         "Danger now",
-        lambda team, body: rich("First, are you in danger right now?"),
+        lambda team, body: rich(
+            {
+                "in_person": "First, is the person in danger right now?",
+                "team": "First, is anyone in danger right now?",
+            }.get(body.source, "First, are you in danger right now?")
+        ),
         [("yes", "Yes, I'm in danger"), ("no", "No"), ("not_sure", "Not sure")],
         _set("danger"),
     ),

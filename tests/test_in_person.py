@@ -8,6 +8,7 @@ from support import Harness, case_code
 async def _in_person(bot: Harness) -> str:
     await bot.say("carol", "/report for")
     assert "taken in person by you" in bot.platform.texts("carol")[-2]
+    assert bot.last_text("carol") == "First, is the person in danger right now?"
     await bot.press("carol", "No")
     await bot.press("carol", "It happened to me")
     await bot.say("carol", "On the train a participant shouted at them and grabbed their arm.")
@@ -48,6 +49,7 @@ async def test_a_case_nobody_reported_skips_the_reporter_questions(team_bot: Har
     bot = team_bot
     await bot.say("alice", "/case new")
     assert "no participant reported" in bot.platform.texts("alice")[-2]
+    assert bot.last_text("alice") == "First, is anyone in danger right now?"
     await bot.press("alice", "No")  # danger; the role question is not asked
     assert "In your own words" in bot.last_text("alice")
     await bot.say("alice", "User:JoD is discussed on the admins' noticeboard for harassment.")
