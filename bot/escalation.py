@@ -119,9 +119,10 @@ async def page_members(
 
 async def _notify_externals(
     uow: UnitOfWork, case: Case, targets: list[str], text: Rich | None = None
-) -> int:
-    """Tell external contacts only what they need: a code, how urgent, whom to call."""
-    reached = 0
+) -> list[str]:
+    """Tell external contacts only what they need: a code, how urgent, whom to call. Returns
+    the names of those reached."""
+    reached: list[str] = []
     leads = ", ".join(m.name for m in uow.team.with_role("lead")) or "the safety team"
     text = text or rich(
         bold(f"{uow.team.name} asks for your help with case {case.code}"),
@@ -133,12 +134,8 @@ async def _notify_externals(
         external = uow.team.config.external_contact(target.removeprefix("external:"))
         if external is None:
             continue
-        sent = 0
-        for address in uow.team.addresses_for(external):
-            await uow.send(address, text, audience="external", purpose="external", case_id=case.id)
-            sent += 1
-        if sent:
-            reached += 1
+        if await uow.send_external(external, text, case_id=case.id):
+            reached.append(external.name)
             await uow.audit(case, "system", "external_notified", external=external.id)
         else:
             await uow.audit(
@@ -168,7 +165,7 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
         step = steps[case.esc_step]
         members, fallback_notes = await resolve_targets(uow, step["notify"])
         paged, skipped = await page_members(uow, case, report, members, notes + fallback_notes)
-        reached = len(paged) + await _notify_externals(uow, case, step["notify"])
+        reached = len(paged) + len(await _notify_externals(uow, case, step["notify"]))
         if "channel" in step["notify"] and await _post_to_channel(uow, case):
             reached += 1
         await uow.audit(
@@ -398,18 +395,12 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 
 async def severe_risk(uow: UnitOfWork, case: Case, assessor: Member) -> list[str]:
     """A handler's risk assessment made a taken case critical: the external contacts in its
-    chain (the foundation's emergency team, say) hear of it and whom to call. Their names."""
+    chain (the foundation's emergency team, say) hear of it and whom to call. Returns the names
+    of those reached."""
     targets = sorted({t for step in case.policy["steps"] for t in step["notify"]})
     text = rich(
         bold(f"{uow.team.name}: case {case.code} is assessed as critical (severe risk)."),
         f" It is handled by {uow.team.member_name(case.handler)}; please contact"
         f" {assessor.name} or them.",
     )
-    await _notify_externals(uow, case, targets, text)
-    names = [
-        contact.name
-        for t in targets
-        if t.startswith("external:")
-        and (contact := uow.team.config.external_contact(t.removeprefix("external:")))
-    ]
-    return names
+    return await _notify_externals(uow, case, targets, text)

@@ -40,7 +40,10 @@ def parse_due(text: str, now: datetime, team: Team) -> datetime | None:
     try:
         return now + parse_duration(text)
     except ValueError:
-        pass
+        return _date_and_time(text, now, team)
+
+
+def _date_and_time(text: str, now: datetime, team: Team) -> datetime | None:
     try:
         local = datetime.fromisoformat(text)
     except ValueError:
@@ -50,13 +53,18 @@ def parse_due(text: str, now: datetime, team: Team) -> datetime | None:
     return local.astimezone(now.tzinfo)
 
 
+def when(team: Team, moment: datetime) -> str:
+    """A due time as the team reads it: ``Wed 18:00`` in the team's time zone."""
+    return team.local(moment).strftime("%a %H:%M")
+
+
 def done_button(task: Task) -> Button:
     return button("Mark done", "task.done", task=task.id)
 
 
 def task_line(task: Task, team: Team, now: datetime) -> Rich:
     """One task as the team reads it in /case, reminders and idle reminders."""
-    due = team.local(task.due_at).strftime("%a %H:%M")
+    due = when(team, task.due_at)
     if task.done_at is not None:
         state = f"done by {team.member_name(task.done_by)}"
     elif task.due_at <= now:
@@ -82,7 +90,7 @@ async def add(
             rich(
                 f"{by.name} gave you a task on ",
                 bold(case.code),
-                f", due {uow.team.local(due).strftime('%a %H:%M')}:\n",
+                f", due {when(uow.team, due)}:\n",
                 text,
             ),
             [done_button(task)],

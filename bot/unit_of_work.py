@@ -17,7 +17,7 @@ from bot.messages import Address, Choice, Outbound
 from bot.ports import Tx
 from bot.richtext import Rich
 from bot.team import Team
-from bot.teamfile import Member
+from bot.teamfile import External, Member
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
 EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
@@ -115,6 +115,14 @@ class UnitOfWork:
                 )
             )
         return ids
+
+    async def send_external(self, contact: External, text: Rich, *, case_id: int) -> int:
+        """Message someone outside the team (no buttons: they cannot act in the bot); returns
+        how many of their addresses it went to, 0 when none is on a running platform."""
+        addresses = self.team.addresses_for(contact)
+        for address in addresses:
+            await self.send(address, text, audience="external", purpose="external", case_id=case_id)
+        return len(addresses)
 
     async def reachable(self, member: Member) -> list[Address]:
         """The member's addresses on running platforms, less those that refused the bot."""

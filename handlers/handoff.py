@@ -24,7 +24,7 @@ from handlers.context import Request
 USAGE = "/handoff FS-7K3Q venue what you need from them"
 SPEAK = "speak"  # "please speak to the reported person"
 
-# field -> (button label, how it reads in the packet)
+# field -> its button label, and its heading in the packet
 FIELDS: dict[str, str] = {
     "when": "When",
     "where": "Where",
@@ -157,10 +157,7 @@ async def send(req: Request, args: dict[str, Any]) -> None:
     ):
         return
     text = packet(case, report, req.uow.team.name, str(args["need"]), chosen)
-    for address in req.uow.team.addresses_for(contact):
-        await req.uow.send(
-            address, text, audience=f"external:{contact.id}", purpose="notice", case_id=case.id
-        )
+    await req.uow.send_external(contact, text, case_id=case.id)
     case.updated_at = req.uow.now
     await req.uow.tx.save_case(case)
     await req.uow.audit(

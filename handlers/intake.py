@@ -507,7 +507,20 @@ async def file_report(req: Request, body: ReportBody) -> None:
     case = await cases.open_case(uow, req.event.sender, body)
     if body.source:
         await _filed_by_member(req, case, body)
-        return
+    else:
+        await _tell_reporter(req, case)
+    if case.severity == Severity.CRITICAL and body.source != "team":
+        from handlers.help_now import ask_location  # help_now builds on this module
+
+        await ask_location(req, case)
+    elif not body.source and case.disclosure != "anonymous":
+        await checkins.offer(
+            uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
+        )
+
+
+async def _tell_reporter(req: Request, case: Case) -> None:
+    """The reporter's confirmation: the code, what happens next, how to hear back."""
     wait = expected_response(escalation.first_wait(case))
     parts: list[Rich | str] = [
         rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
@@ -525,14 +538,6 @@ async def file_report(req: Request, body: ReportBody) -> None:
             " this message adds to your report."
         )
     await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
-    if case.severity == Severity.CRITICAL:
-        from handlers.help_now import ask_location  # help_now builds on this module
-
-        await ask_location(req, case)
-    elif case.disclosure != "anonymous":
-        await checkins.offer(
-            uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
-        )
 
 
 def _alerted(case: Case) -> str:
@@ -547,15 +552,11 @@ async def _filed_by_member(req: Request, case: Case, body: ReportBody) -> None:
         await req.reply(
             lines(
                 rich(bold("The report is in: "), bold(case.code), "."),
-                "It is marked as taken in person by you, and the safety contact on duty has been"
-                " alerted. You can give the person this code, so they can refer to it with anyone"
-                " on the team.",
+                f"It is marked as taken in person by you, and {_alerted(case)} been alerted."
+                " You can give the person this code, so they can refer to it with anyone on the"
+                " team.",
             )
         )
-        if case.severity == Severity.CRITICAL:
-            from handlers.help_now import ask_location  # help_now builds on this module
-
-            await ask_location(req, case)
         return
     await req.reply(
         rich(

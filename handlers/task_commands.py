@@ -52,7 +52,7 @@ async def task(req: Request, args: list[str]) -> None:
         rich(
             f"Task {added.id} on ",
             bold(case.code),
-            f" for {owner.name}, due {req.uow.team.local(due).strftime('%a %H:%M')}."
+            f" for {owner.name}, due {tasks.when(req.uow.team, due)}."
             " They are reminded then and until it is marked done.",
         )
     )
