@@ -11,7 +11,7 @@ counts and times, so ``fsbot stats`` still counts it. The same :func:`purge_due`
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from bot.domain import AuditEntry, Case, CaseState
 from bot.ports import TimerRow, Tx
@@ -86,19 +86,9 @@ async def purge_due(tx: Tx, now: datetime) -> int:
     return len(due)
 
 
-def next_purge(team: Team, after: datetime) -> datetime:
-    """The first :data:`PURGE_AT` in the team's time zone strictly after ``after``."""
-    day = team.local(after).date()
-    for offset in range(3):
-        moment = team.config.to_utc(datetime.combine(day + timedelta(days=offset), PURGE_AT))
-        if moment > after:
-            return moment
-    raise AssertionError("no 04:00 within three days")  # pragma: no cover
-
-
 async def plan(uow: UnitOfWork) -> None:
     """Arm the next daily purge; keyed, so planning twice (every start) arms it once."""
-    at = next_purge(uow.team, uow.now)
+    at = uow.team.next_at(uow.now, PURGE_AT)
     await uow.tx.add_timer(at, PURGE_TIMER, None, {}, 0, key=f"purge:{at.isoformat()}")
 
 

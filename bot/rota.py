@@ -92,22 +92,13 @@ async def plan_daily_posts(uow: UnitOfWork, after: datetime) -> None:
     config = uow.team.config
     end = config.to_utc(config.team.event_end) if config.team.event_end else None
     start = config.to_utc(config.team.event_start) if config.team.event_start else None
-    local_day = uow.team.local(after).date()
     for text in config.team.daily_post:
-        at = time.fromisoformat(text)
-        for offset in range(0, 2):
-            local = datetime.combine(local_day + timedelta(days=offset), at)
-            moment = config.to_utc(local)
-            if moment <= after:
-                continue
-            if start and moment < start:
-                moment = max(moment, start)
-            if end and moment > end:
-                break
-            await uow.tx.add_timer(
-                moment, DAILY_POST, None, {}, 0, key=f"daily:{moment.isoformat()}"
-            )
-            break
+        moment = uow.team.next_at(after, time.fromisoformat(text))
+        if start and moment < start:
+            moment = start
+        if end and moment > end:
+            continue
+        await uow.tx.add_timer(moment, DAILY_POST, None, {}, 0, key=f"daily:{moment.isoformat()}")
 
 
 # -- firing ----------------------------------------------------------------------------------

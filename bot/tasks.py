@@ -8,7 +8,7 @@ every later reminder are rows in the timers table, so a restart never drops one.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from bot.domain import Case, Task
 from bot.durations import parse_duration
@@ -32,11 +32,7 @@ def parse_due(text: str, now: datetime, team: Team) -> datetime | None:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
             return None
-        local_now = team.local(now)
-        due = datetime.combine(local_now.date(), time(hour, minute), tzinfo=local_now.tzinfo)
-        if due <= local_now:
-            due += timedelta(days=1)
-        return due.astimezone(now.tzinfo)
+        return team.next_at(now, time(hour, minute)).astimezone(now.tzinfo)
     try:
         return now + parse_duration(text)
     except ValueError:

@@ -8,7 +8,7 @@ is called ``team``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.messages import Address
@@ -133,3 +133,13 @@ class Team:
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.config.tz)
+
+    def next_at(self, after: datetime, at: time) -> datetime:
+        """The first moment strictly after ``after`` when the team's clock shows ``at`` (in UTC):
+        daily posts, the daily purge and tasks due "at 18:00" all mean the team's wall clock."""
+        day = self.local(after).date()
+        for offset in range(3):  # a DST change can skip a day's wall time, never two
+            moment = self.config.to_utc(datetime.combine(day + timedelta(days=offset), at))
+            if moment > after:
+                return moment
+        raise AssertionError(f"no {at} within three days")  # pragma: no cover

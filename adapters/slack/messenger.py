@@ -18,6 +18,7 @@ from bot.messages import Outbound
 from bot.ports import DeliveryError, FileTooLarge
 
 HOME_PREFIX = "home:"
+FILE_PREFIX = "slack:file:"  # how a shared file is referred to in an Inbound
 UNREACHABLE = frozenset(
     {
         "cannot_dm_bot",
@@ -54,11 +55,10 @@ class SlackMessenger:
     async def fetch(self, reference: str, limit: int) -> bytes:
         """A file a person shared (``slack:file:<id>``): ``files.info`` for its private URL,
         then the download, which Slack serves only with the bot token."""
-        prefix = "slack:file:"
-        if not reference.startswith(prefix):
+        if not reference.startswith(FILE_PREFIX):
             raise LookupError("not a Slack file")
         try:
-            info = await self._client.files_info(file=reference.removeprefix(prefix))
+            info = await self._client.files_info(file=reference.removeprefix(FILE_PREFIX))
         except SlackApiError as error:
             raise LookupError(f"slack: {error.response.get('error', '')}") from error
         file = info.get("file") or {}

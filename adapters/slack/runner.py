@@ -17,7 +17,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.messenger import HOME_PREFIX, SlackMessenger
+from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.app import BotApp
@@ -221,4 +221,4 @@ class SlackAdapter:
 
 def _file(event: dict[str, Any]) -> str | None:
     files = event.get("files") or []
-    return f"slack:file:{files[0]['id']}" if files else None
+    return f"{FILE_PREFIX}{files[0]['id']}" if files else None
