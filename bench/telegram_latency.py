@@ -251,7 +251,7 @@ class TimedFake(FakeTelegram):
 # --------------------------------------------------------------------------------------------
 
 
-async def baseline(count: int, warmup: int = 5) -> list[float]:
+async def baseline(count: int, pause: float, warmup: int = 5) -> list[float]:
     """Handed-out-to-answer latencies of a bare PTB echo bot for ``count`` messages."""
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,6 +272,9 @@ async def baseline(count: int, warmup: int = 5) -> list[float]:
             await application.start()
             try:
                 for n in range(warmup + count):
+                    # The same idle moment as before each report's press in (b): a message to
+                    # an idle bot, not one hard on the heels of the last answer (see (a)).
+                    await asyncio.sleep(pause)
                     before = len(fake.chat_log[user])
                     update = fake.push_message(user, f"message {n}")
                     await fake.until(partial(fake.grown, user, before), 10, "an answer")

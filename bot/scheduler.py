@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
 from bot.loop import WakeableLoop
-from bot.ports import Store, TimerRow
+from bot.ports import OutboxRow, Store, TimerRow
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
 
@@ -37,7 +37,7 @@ class Scheduler:
         cipher: Cipher,
         clock: Clock,
         handlers: dict[str, TimerHandler],
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
     ) -> None:
         self._store = store
         self._team = team
@@ -65,6 +65,7 @@ class Scheduler:
 
     async def _fire_batch(self) -> int:
         sent = False
+        urgent: list[OutboxRow] = []
         async with self._store.transaction() as tx:
             now = self._clock.now()
             timers = await tx.due_timers(now, BATCH)
@@ -77,6 +78,7 @@ class Scheduler:
                             await handler(uow, timer)
                         else:
                             log.error("no handler for timer kind %s", timer.kind)
+                    urgent.extend(uow.urgent.values())  # not those of a timer rolled back
                 except Exception:
                     # Its work is undone; mark it done so one bad timer cannot wedge the rest.
                     log.exception("timer %s (%s) failed", timer.id, timer.kind)
@@ -86,7 +88,7 @@ class Scheduler:
                 failpoint("while_firing")
         self.fired += len(timers)
         if sent:
-            self._on_commit()
+            self._on_commit(urgent)
         return len(timers)
 
     async def run(self) -> None:

@@ -7,20 +7,23 @@ change that caused it. Buttons get their opaque tokens here, bound to their inte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from bot.crypto import Cipher
 from bot.domain import AuditEntry, Case, PlatformUser
 from bot.messages import Address, Choice, Outbound
-from bot.ports import Tx
+from bot.ports import OutboxRow, Tx
 from bot.richtext import Rich
 from bot.team import Team
 from bot.teamfile import External, Member
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
 EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
+# Messages someone is waiting for: sent before any other (see SqliteTx.due_outbox) and, once
+# committed, handed to the outbox worker straight from memory (see OutboxWorker.committed).
+URGENT_PURPOSES = frozenset({"page", "external"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class UnitOfWork:
         self.team = team
         self._cipher = cipher
         self.sent = 0
+        # The urgent rows this unit queued, as they will stand once it commits.
+        self.urgent: dict[int, OutboxRow] = {}
         self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
 
     def person_key(self, person: PlatformUser) -> str:
@@ -66,10 +71,12 @@ class UnitOfWork:
         await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
 
     async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:
+        acting = [b for b in buttons if not b.link]
+        tokens = iter(
+            await self.tx.create_tokens(audience, [(b.action, b.args) for b in acting], self.now)
+        )
         return [
-            Choice(b.label, "", b.link)
-            if b.link
-            else Choice(b.label, await self.tx.create_token(audience, b.action, b.args, self.now))
+            Choice(b.label, "", b.link) if b.link else Choice(b.label, next(tokens))
             for b in buttons
         ]
 
@@ -85,9 +92,13 @@ class UnitOfWork:
     ) -> int:
         choices = await self._choices(audience, buttons)
         self.sent += 1
-        return await self.tx.enqueue(
-            Outbound(address, text, choices), purpose=purpose, case_id=case_id, now=self.now
-        )
+        message = Outbound(address, text, choices)
+        outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
+        if purpose in URGENT_PURPOSES:
+            self.urgent[outbox_id] = OutboxRow(
+                outbox_id, case_id, purpose, message, None, "pending", 0, self.now, None
+            )
+        return outbox_id
 
     async def send_member(
         self,
@@ -156,6 +167,9 @@ class UnitOfWork:
         message = Outbound(original.message.address, text, choices)
         if original.status == "pending":
             await self.tx.replace_pending(outbox_id, message)
+            if outbox_id in self.urgent:
+                row = self.urgent[outbox_id]
+                self.urgent[outbox_id] = replace(row, message=message, revision=row.revision + 1)
         else:
             await self.tx.enqueue(
                 message,

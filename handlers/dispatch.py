@@ -3,20 +3,21 @@
 Each event is handled in one transaction together with its de-duplication record: a platform retry
 or a double tap finds its delivery id already claimed and does nothing, and a crash before commit
 leaves no trace, so the platform's retry is handled as if new. The outbox is woken only after
-commit, so nobody is told "received" about something not yet stored.
+commit, so nobody is told "received" about something not yet stored; it is handed the committed
+pages too, so it need not read back what this transaction has just written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
 from bot.messages import Inbound
-from bot.ports import Files, FileTooLarge, Store
+from bot.ports import Files, FileTooLarge, OutboxRow, Store
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
 from handlers.context import Request, Upload
@@ -36,7 +37,7 @@ class Dispatcher:
         team: Team,
         cipher: Cipher,
         clock: Clock,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
         files: Mapping[str, Files] | None = None,
     ) -> None:
         self.files = dict(files or {})
@@ -63,7 +64,7 @@ class Dispatcher:
         for milestone in uow.milestones:
             failpoint(f"after_commit:{milestone}")
         if sent:
-            self.on_commit()
+            self.on_commit(list(uow.urgent.values()))
         return True
 
     async def _read_file(self, event: Inbound) -> Upload | None:

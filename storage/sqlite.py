@@ -49,7 +49,11 @@ class SqliteStore:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(self.path, isolation_level=None)
+        # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk full,
+        # I/O error) while writes are still queued behind the failing one (see SqliteTx._later),
+        # those open a new implicit transaction that our ROLLBACK undoes, rather than each
+        # committing alone. Transactions themselves are begun explicitly (BEGIN IMMEDIATE).
+        db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=FULL")
         await db.execute("PRAGMA foreign_keys=ON")
@@ -98,14 +102,15 @@ class SqliteStore:
     async def transaction(self) -> AsyncIterator[SqliteTx]:
         db = self._require()
         async with self._lock:
-            await db.execute("BEGIN IMMEDIATE")
             tx = SqliteTx(db, self._cipher)
+            await tx.begin()
             try:
                 yield tx
+                await tx.settle()
             except BaseException:
-                await db.execute("ROLLBACK")
+                await tx.rollback()
                 raise
-            await db.execute("COMMIT")
+            await tx.commit()
             if tx.purged:
                 await self._truncate_wal()
 

@@ -7,9 +7,10 @@ column does not decrypt.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -39,7 +40,8 @@ _CASE_COLUMNS = (
     " second_person, outcome, review_at, purged_at"
 )
 _OUTBOX_COLUMNS = (
-    "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref"
+    "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref,"
+    " revision"
 )
 
 
@@ -59,19 +61,54 @@ class SqliteTx:
         # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
         # the WAL file too (see SqliteStore.transaction).
         self.purged = False
+        self._unreachable: set[tuple[str, str]] | None = None
+        self._writes: list[asyncio.Future[Any]] = []  # see _later
+
+    # -- statements ---------------------------------------------------------------------------
+    # Every statement is a task on aiosqlite's one thread, so they run in the order issued. Each
+    # trip there and back costs 40-100 us, and a report's commit makes dozens, so a write whose
+    # result nobody reads is not waited for (``_later``): the thread runs it while this side
+    # goes on. Its error surfaces at ``settle``, before COMMIT or the end of a savepoint, which
+    # then rolls back as a whole. Reads fetch all rows in one trip (a cursor's execute, fetch
+    # and close would be three).
+    def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._writes.append(asyncio.ensure_future(self._db.execute(sql, params)))
+
+    def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self._writes.append(asyncio.ensure_future(self._db.executemany(sql, rows)))
+
+    async def _now(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        return await asyncio.ensure_future(self._db.execute(sql, params))
 
     async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
-        return row
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
 
     async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await asyncio.ensure_future(self._db.execute_fetchall(sql, params)))
+
+    async def settle(self) -> None:
+        """Wait for the writes not yet waited for; raise the first one's error, if any."""
+        writes, self._writes = self._writes, []
+        for result in await asyncio.gather(*writes, return_exceptions=True):
+            if isinstance(result, BaseException):
+                raise result
+
+    async def begin(self) -> None:
+        await self._now("BEGIN IMMEDIATE")  # waited for: it takes the write lock
+
+    async def commit(self) -> None:
+        await self.settle()
+        await self._now("COMMIT")
+
+    async def rollback(self) -> None:
+        writes, self._writes = self._writes, []
+        await asyncio.gather(*writes, return_exceptions=True)
+        await self._now("ROLLBACK")
 
     # -- deliveries ---------------------------------------------------------------------------
     async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT OR IGNORE INTO deliveries (platform, delivery_id, seen_at) VALUES (?, ?, ?)",
             (platform, delivery_id, _ts(now)),
         )
@@ -79,17 +116,18 @@ class SqliteTx:
 
     # -- members ------------------------------------------------------------------------------
     async def sync_members(self, members: list[dict[str, Any]]) -> None:
-        await self._db.execute("UPDATE members SET active = 0")
-        await self._db.execute("DELETE FROM identities")
+        self._unreachable = None
+        self._later("UPDATE members SET active = 0")
+        self._later("DELETE FROM identities")
         for member in members:
-            await self._db.execute(
+            self._later(
                 "INSERT INTO members (id, name, roles, position, active) VALUES (?, ?, ?, ?, 1)"
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, roles = excluded.roles,"
                 " position = excluded.position, active = 1",
                 (member["id"], member["name"], json.dumps(member["roles"]), member["position"]),
             )
             for platform, user_id in member["identities"]:
-                await self._db.execute(
+                self._later(
                     "INSERT OR REPLACE INTO identities (platform, user_id, member_id)"
                     " VALUES (?, ?, ?)",
                     (platform, user_id, member["id"]),
@@ -104,7 +142,7 @@ class SqliteTx:
         return data
 
     async def save_draft(self, owner: str, data: dict[str, Any], now: datetime) -> None:
-        await self._db.execute(
+        self._later(
             "INSERT INTO drafts (owner_key, updated_at, state_enc) VALUES (?, ?, ?)"
             " ON CONFLICT(owner_key) DO UPDATE SET updated_at = excluded.updated_at,"
             " state_enc = excluded.state_enc",
@@ -112,19 +150,23 @@ class SqliteTx:
         )
 
     async def delete_draft(self, owner: str) -> None:
-        await self._db.execute("DELETE FROM drafts WHERE owner_key = ?", (owner,))
+        self._later("DELETE FROM drafts WHERE owner_key = ?", (owner,))
 
     # -- tokens -------------------------------------------------------------------------------
-    async def create_token(
-        self, audience: str, action: str, args: dict[str, Any], now: datetime
-    ) -> str:
-        token = new_token()
-        await self._db.execute(
-            "INSERT INTO action_tokens (token, created_at, audience, action, args_enc)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (token, _ts(now), audience, action, self._cipher.encrypt_json(args, "token")),
-        )
-        return token
+    async def create_tokens(
+        self, audience: str, actions: list[tuple[str, dict[str, Any]]], now: datetime
+    ) -> list[str]:
+        tokens = [new_token() for _ in actions]
+        if actions:  # one statement for a message's buttons, not one each
+            self._later_many(
+                "INSERT INTO action_tokens (token, created_at, audience, action, args_enc)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (token, _ts(now), audience, action, self._cipher.encrypt_json(args, "token"))
+                    for token, (action, args) in zip(tokens, actions, strict=True)
+                ],
+            )
+        return tokens
 
     async def get_token(self, token: str) -> TokenRecord | None:
         row = await self._one(
@@ -150,7 +192,7 @@ class SqliteTx:
                 [report.reporter.platform, report.reporter.user_id, report.reporter.display_name],
                 "reporter",
             )
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT INTO reports (created_at, reporter_key, reporter_enc, body_enc)"
             " VALUES (?, ?, ?, ?)",
             (
@@ -178,7 +220,7 @@ class SqliteTx:
         return Report(id=row[0], created_at=from_ts(row[1]), body=body, reporter=reporter)
 
     async def save_report_body(self, report_id: int, body: ReportBody) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE reports SET body_enc = ? WHERE id = ?",
             (self._cipher.encrypt_json(body.to_dict(), "report"), report_id),
         )
@@ -188,7 +230,7 @@ class SqliteTx:
         for _ in range(50):
             code = new_case_code()
             try:
-                cursor = await self._db.execute(
+                cursor = await self._now(
                     "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
                     " disclosure, excluded, policy, reporter_key)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -247,7 +289,7 @@ class SqliteTx:
         return self._case(row) if row else None
 
     async def save_case(self, case: Case) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
             " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
             " checkin_hours = ?, recused = ?, second_person = ?, outcome = ?, review_at = ?"
@@ -291,7 +333,7 @@ class SqliteTx:
 
     # -- audit --------------------------------------------------------------------------------
     async def add_audit(self, entry: AuditEntry) -> None:
-        await self._db.execute(
+        self._later(
             "INSERT INTO case_events (case_id, at, actor, kind, detail_enc) VALUES (?, ?, ?, ?, ?)",
             (
                 entry.case_id,
@@ -329,7 +371,7 @@ class SqliteTx:
         now: datetime,
         replaces: int | None = None,
     ) -> int:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT INTO outbox (created_at, case_id, purpose, platform, replaces, payload_enc,"
             " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -359,6 +401,7 @@ class SqliteTx:
             attempts=row[6],
             next_attempt_at=from_ts(row[7]),
             sent_ref=row[8],
+            revision=row[9],
         )
 
     async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
@@ -387,28 +430,36 @@ class SqliteTx:
         return [self._outbox(row) for row in rows]
 
     async def replace_pending(self, outbox_id: int, message: Outbound) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET payload_enc = ? WHERE id = ? AND status = 'pending'",
+        self._later(
+            "UPDATE outbox SET payload_enc = ?, revision = revision + 1"
+            " WHERE id = ? AND status = 'pending'",
             (self._cipher.encrypt_json(message.to_json(), "outbox"), outbox_id),
         )
 
-    async def mark_sent(self, outbox_id: int, ref: str, now: datetime, purge: bool) -> None:
-        purge_sql = ", payload_enc = NULL" if purge else ""
-        await self._db.execute(
+    async def mark_sent(
+        self, outbox_id: int, ref: str, now: datetime, purge: bool, revision: int
+    ) -> Outbound | None:
+        row = await self._one("SELECT revision, payload_enc FROM outbox WHERE id = ?", (outbox_id,))
+        newer = None
+        if row is not None and row[0] != revision and row[1] is not None:
+            newer = Outbound.from_json(self._cipher.decrypt_json(row[1], "outbox"))
+        purge_sql = ", payload_enc = NULL" if purge and newer is None else ""
+        self._later(
             f"UPDATE outbox SET status = 'sent', sent_ref = ?, sent_at = ?,"
             f" attempts = attempts + 1{purge_sql} WHERE id = ?",
             (ref, _ts(now), outbox_id),
         )
+        return newer
 
     async def mark_retry(self, outbox_id: int, at: datetime, error: str) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
             " WHERE id = ?",
             (_ts(at), error[:200], outbox_id),
         )
 
     async def mark_failed(self, outbox_id: int, error: str) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
             " WHERE id = ?",
             (error[:200], outbox_id),
@@ -428,7 +479,7 @@ class SqliteTx:
         fence: int,
         key: str | None = None,
     ) -> int | None:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT OR IGNORE INTO timers (due_at, kind, case_id, payload, fence, key)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (_ts(due_at), kind, case_id, json.dumps(payload), fence, key),
@@ -454,13 +505,13 @@ class SqliteTx:
         ]
 
     async def complete_timer(self, timer_id: int, now: datetime) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE timers SET status = 'done', done_at = ? WHERE id = ?", (_ts(now), timer_id)
         )
 
     async def cancel_timers(self, case_id: int, kinds: list[str]) -> None:
         marks = ",".join("?" for _ in kinds)
-        await self._db.execute(
+        self._later(
             f"UPDATE timers SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'"
             f" AND kind IN ({marks})",
             (case_id, *kinds),
@@ -472,22 +523,27 @@ class SqliteTx:
 
     # -- reachability -------------------------------------------------------------------------
     async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None:
-        await self._db.execute(
+        self._unreachable = None
+        self._later(
             "UPDATE identities SET unreachable_since = ? WHERE platform = ? AND user_id = ?",
             (_ts(now), platform, chat_id),
         )
 
     async def unreachable(self) -> set[tuple[str, str]]:
-        rows = await self._all(
-            "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"
-        )
-        return {(row[0], row[1]) for row in rows}
+        # Asked once per message to a member; kept for the transaction (the writes above and
+        # sync_members forget it), since paging a chain asks it again and again.
+        if self._unreachable is None:
+            rows = await self._all(
+                "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"
+            )
+            self._unreachable = {(row[0], row[1]) for row in rows}
+        return set(self._unreachable)
 
     # -- duty -----------------------------------------------------------------------------
     async def add_duty_change(
         self, member_id: str, on_duty: bool, at: datetime, until: datetime | None
     ) -> None:
-        await self._db.execute(
+        self._later(
             "INSERT INTO duty_changes (member_id, on_duty, at, until) VALUES (?, ?, ?, ?)",
             (member_id, int(on_duty), _ts(at), _ts(until) if until else None),
         )
@@ -502,7 +558,7 @@ class SqliteTx:
         ]
 
     async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT OR IGNORE INTO shift_confirmations (shift_key, member_id, at) VALUES (?, ?, ?)",
             (shift_key, member_id, _ts(at)),
         )
@@ -516,7 +572,7 @@ class SqliteTx:
     async def add_task(
         self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime
     ) -> int:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT INTO tasks (case_id, owner, created_by, created_at, due_at, text_enc)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, owner, created_by, _ts(now), _ts(due_at), self._cipher.encrypt(text, "task")),
@@ -550,7 +606,7 @@ class SqliteTx:
         return [self._task(row) for row in rows]
 
     async def finish_task(self, task_id: int, member_id: str, now: datetime) -> bool:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "UPDATE tasks SET done_at = ?, done_by = ? WHERE id = ? AND done_at IS NULL",
             (_ts(now), member_id, task_id),
         )
@@ -574,19 +630,19 @@ class SqliteTx:
         return self._cipher.encrypt_json(entry, "person")
 
     async def add_person(self, person: Person, keys: set[str]) -> int:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT INTO people (created_at, updated_at, entry_enc) VALUES (?, ?, ?)",
             (_ts(person.created_at), _ts(person.created_at), self._person_entry(person)),
         )
         assert cursor.lastrowid is not None
-        await self._db.executemany(
+        self._later_many(
             "INSERT OR IGNORE INTO person_keys (person_id, key) VALUES (?, ?)",
             [(cursor.lastrowid, key) for key in self._blind(keys)],
         )
         return cursor.lastrowid
 
     async def save_person(self, person: Person, now: datetime) -> None:
-        await self._db.execute(
+        self._later(
             "UPDATE people SET updated_at = ?, entry_enc = ? WHERE id = ?",
             (_ts(now), self._person_entry(person), person.id),
         )
@@ -621,7 +677,7 @@ class SqliteTx:
         return [await self._person(row) for row in rows]
 
     async def link_person(self, person_id: int, case_id: int, now: datetime) -> bool:
-        cursor = await self._db.execute(
+        cursor = await self._now(
             "INSERT OR IGNORE INTO person_cases (person_id, case_id, linked_at) VALUES (?, ?, ?)",
             (person_id, case_id, _ts(now)),
         )
@@ -645,7 +701,7 @@ class SqliteTx:
         return [row[0] for row in rows]
 
     async def add_case_keys(self, case_id: int, ids: set[str], grams: set[str]) -> None:
-        await self._db.executemany(
+        self._later_many(
             "INSERT OR IGNORE INTO case_keys (case_id, kind, key) VALUES (?, ?, ?)",
             [(case_id, "id", key) for key in self._blind(ids)]
             + [(case_id, "gram", key) for key in self._blind(grams)],
@@ -691,7 +747,7 @@ class SqliteTx:
         for token, args_enc in await self._all("SELECT token, args_enc FROM action_tokens"):
             args = self._readable(args_enc, "token")
             if args.get("case") in wanted:
-                await self._db.execute("DELETE FROM action_tokens WHERE token = ?", (token,))
+                self._later("DELETE FROM action_tokens WHERE token = ?", (token,))
         self.purged = self.purged or bool(wanted)
 
     def _readable(self, value: str, context: str) -> dict[str, Any]:
@@ -707,12 +763,12 @@ class SqliteTx:
         row = await self._one("SELECT report_id FROM cases WHERE id = ?", (case_id,))
         if row is None:
             return
-        await self._db.execute(
+        self._later(
             "UPDATE reports SET body_enc = ?, reporter_enc = NULL, reporter_key = NULL"
             " WHERE id = ?",
             (self._cipher.encrypt_json(ReportBody().to_dict(), "report"), row[0]),
         )
-        await self._db.execute(
+        self._later(
             "UPDATE cases SET reporter_key = NULL, handler = NULL, second_person = NULL,"
             " excluded = '[]', recused = '[]', purged_at = ? WHERE id = ?",
             (_ts(now), case_id),
@@ -722,37 +778,40 @@ class SqliteTx:
         ):
             detail = self._readable(detail_enc, "audit")
             kept = {k: v for k, v in detail.items() if k in _PURGE_KEEPS_DETAIL}
-            await self._db.execute(
+            self._later(
                 "UPDATE case_events SET actor = ?, detail_enc = ? WHERE id = ?",
                 (actor.partition(":")[0], self._cipher.encrypt_json(kept, "audit"), event_id),
             )
-        await self._db.execute(
+        self._later(
             "UPDATE outbox SET payload_enc = NULL, status = CASE WHEN status = 'pending'"
             " THEN 'failed' ELSE status END WHERE case_id = ?",
             (case_id,),
         )
-        await self._db.execute(
+        self._later(
             "UPDATE timers SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'",
             (case_id,),
         )
         # Tasks say what was done for whom; the keys of the reported person and the register's
         # link would still tie this case to someone.
-        await self._db.execute(
+        self._later(
             "UPDATE tasks SET text_enc = ?, owner = '', created_by = '', done_by = NULL"
             " WHERE case_id = ?",
             (self._cipher.encrypt("", "task"), case_id),
         )
-        await self._db.execute("DELETE FROM case_keys WHERE case_id = ?", (case_id,))
-        await self._db.execute("DELETE FROM person_cases WHERE case_id = ?", (case_id,))
+        self._later("DELETE FROM case_keys WHERE case_id = ?", (case_id,))
+        self._later("DELETE FROM person_cases WHERE case_id = ?", (case_id,))
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """A nested transaction: one timer's failure undoes only that timer's work."""
-        await self._db.execute("SAVEPOINT fire")
+        self._later("SAVEPOINT fire")
         try:
             yield
+            await self.settle()
         except BaseException:
-            await self._db.execute("ROLLBACK TO fire")
-            await self._db.execute("RELEASE fire")
+            writes, self._writes = self._writes, []
+            await asyncio.gather(*writes, return_exceptions=True)
+            await self._now("ROLLBACK TO fire")
+            await self._now("RELEASE fire")
             raise
-        await self._db.execute("RELEASE fire")
+        self._later("RELEASE fire")

@@ -6,6 +6,7 @@ our storage): it keeps every message as a person would see it, edits applied in 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -52,18 +53,26 @@ class Shown:
 
 @dataclass
 class Recorder:
-    """A platform that shows messages; ``fail_next`` makes it refuse deliveries."""
+    """A platform that shows messages. ``fail_for`` makes it refuse deliveries to a chat;
+    ``hold_for`` keeps a send to a chat on its way until the test sets the event."""
 
     platform: str = CONSOLE
     shown: list[Shown] = field(default_factory=list)
     sends: list[Outbound] = field(default_factory=list)
     fail_for: dict[str, DeliveryError] = field(default_factory=dict)
+    hold_for: dict[str, asyncio.Event] = field(default_factory=dict)
+    held: list[Outbound] = field(default_factory=list)  # sends waiting on hold_for
     _refs: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(self, message: Outbound) -> str:
         error = self.fail_for.get(message.address.chat_id)
         if error is not None:
             raise error
+        gate = self.hold_for.get(message.address.chat_id)
+        if gate is not None:
+            self.held.append(message)
+            await gate.wait()
+            self.held.remove(message)
         self.sends.append(message)
         if message.replaces_ref is not None:
             for shown in self.shown:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from support import Harness
+import asyncio
+
+from support import Harness, case_code
 
 from bot.ports import DeliveryError
 
@@ -42,6 +44,27 @@ async def test_acknowledged_before_the_page_went_out_sends_the_updated_page_once
     (page,) = bot.platform.chat("alice")
     assert page.edits == 0
     assert page.text == f"{code} · acknowledged by Bob Builder at 10:00."
+
+
+async def test_acknowledged_while_the_page_is_on_its_way_the_page_is_edited_after(
+    bot: Harness,
+) -> None:
+    # The page has left (the platform has not answered yet) when Bob takes the case: the change
+    # to the page must not be lost because the row still looked pending when Bob's ack wrote it.
+    gate = asyncio.Event()
+    bot.platform.hold_for["alice"] = gate
+    filing = asyncio.create_task(bot.file_report())
+    while not bot.platform.held:
+        await asyncio.sleep(0.001)
+    code = case_code(bot.platform.held[0].text.plain)
+    assert await bot.app.handle(bot.event("bob", f"/ack {code}"))
+    gate.set()
+    await filing
+    await bot.app.flush()
+    (page,) = [s for s in bot.platform.chat("alice") if code in s.text]
+    assert page.text == f"{code} · acknowledged by Bob Builder at 10:00."
+    assert page.labels == []
+    assert page.edits == 1
 
 
 async def test_a_contact_who_blocked_the_bot_is_skipped_for_later_cases(bot: Harness) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.crypto import Cipher, EncryptionKeyError, generate_key
+from bot.domain import AuditEntry
 from storage.sqlite import SqliteStore, migrations
 
 NOW = datetime(2027, 8, 11, 10, 0, tzinfo=UTC)
@@ -52,6 +53,40 @@ async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> Non
             raise RuntimeError("handler crashed")
     async with store.transaction() as tx:
         assert await tx.load_draft("owner") is None
+    await store.close()
+
+
+async def test_a_write_not_waited_for_that_fails_undoes_the_whole_transaction(
+    tmp_path: Path,
+) -> None:
+    # Writes whose result nobody reads are queued without waiting (SqliteTx._later): one that
+    # fails must still fail the transaction, and the writes around it must not stay.
+    store = SqliteStore(tmp_path / "w.db", Cipher(generate_key()))
+    await store.open()
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.transaction() as tx:
+            await tx.save_draft("before", {"step": "danger"}, NOW)
+            await tx.add_audit(AuditEntry(999, NOW, "system", "opened", {}))  # no case 999
+            await tx.save_draft("after", {"step": "danger"}, NOW)
+            assert await tx.load_draft("after") == {"step": "danger"}  # in order, so far
+    async with store.transaction() as tx:
+        assert await tx.load_draft("before") is None
+        assert await tx.load_draft("after") is None
+    await store.close()
+
+
+async def test_a_failing_write_in_a_savepoint_undoes_only_the_savepoint(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.db", Cipher(generate_key()))
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.save_draft("kept", {"step": "danger"}, NOW)
+        with pytest.raises(sqlite3.IntegrityError):
+            async with tx.savepoint():
+                await tx.save_draft("undone", {"step": "danger"}, NOW)
+                await tx.add_audit(AuditEntry(999, NOW, "system", "opened", {}))
+    async with store.transaction() as tx:
+        assert await tx.load_draft("kept") == {"step": "danger"}
+        assert await tx.load_draft("undone") is None
     await store.close()
 
 
