@@ -51,12 +51,14 @@ class BotApp:
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
+        by_platform = {m.platform: m for m in messengers}
         self.worker = OutboxWorker(
             self.store,
-            {m.platform: m for m in messengers},
+            by_platform,
             self.clock,
             on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
         )
+        self.channel_worker = OutboxWorker(self.store, by_platform, self.clock, channel=True)
         self.scheduler = Scheduler(
             self.store,
             self.team,
@@ -77,12 +79,13 @@ class BotApp:
         self._tasks: list[asyncio.Task[None]] = []
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
-        # The worker first: what was just committed may be a page someone is waiting for.
-        self.worker.committed(urgent)
+        self._committed_by_timer(urgent)
         self.scheduler.wake()
 
     def _committed_by_timer(self, urgent: Sequence[OutboxRow]) -> None:
+        # The direct lane first: what was just committed may be a page someone is waiting for.
         self.worker.committed(urgent)
+        self.channel_worker.wake()
 
     async def start(self) -> None:
         """Open the store, record the team, plan the rota, and start delivering and firing."""
@@ -92,6 +95,7 @@ class BotApp:
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 
     async def handle(self, event: Inbound) -> bool:
@@ -110,7 +114,8 @@ class BotApp:
         # Firing can queue messages, and a bounced page can add a timer due now: go until quiet.
         busy = True
         while busy:
-            busy = await self.scheduler.fire_due() + await self.worker.flush() > 0
+            fired = await self.scheduler.fire_due()
+            busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
 
     async def stop(self) -> None:
         for task in self._tasks:

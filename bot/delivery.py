@@ -1,9 +1,14 @@
-"""The outbox worker: the only code that talks to platforms to send.
+"""The outbox workers: the only code that talks to platforms to send.
 
-Rows are committed before this sees them, so a crash before sending loses nothing: the next start
-sends what is pending. A row is marked sent right after the platform accepts it; a death between the
-two re-sends it once on restart (at least once: a repeated page beats a lost one). Rate limits wait
-``retry_after``; other failures back off; a person who blocked the bot is marked unreachable.
+Rows are committed before a worker sees them, so a crash before sending loses nothing: the next
+start sends what is pending. A row is marked sent right after the platform accepts it; a death
+between the two re-sends it once on restart (at least once: a repeated page beats a lost one).
+Rate limits wait ``retry_after``; other failures back off; a person who blocked the bot is marked
+unreachable.
+
+There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
+post held back by its platform's limit (Telegram allows a group 20 messages a minute) then holds
+up other channel posts only, never a page.
 """
 
 from __future__ import annotations
@@ -38,7 +43,10 @@ class OutboxWorker:
         messengers: dict[str, Messenger],
         clock: Clock,
         on_unreachable: Callable[[str, str], None] | None = None,
+        *,
+        channel: bool = False,
     ) -> None:
+        self._channel = channel  # this lane sends the team-channel posts (and only those)
         self._store = store
         self._messengers = messengers
         self._clock = clock
@@ -88,7 +96,7 @@ class OutboxWorker:
             while True:
                 async with self._store.transaction() as tx:
                     # A few at a time, so a page written meanwhile goes before older posts.
-                    rows = await tx.due_outbox(self._clock.now(), limit=BATCH)
+                    rows = await tx.due_outbox(self._clock.now(), BATCH, self._channel)
                 if not rows:
                     return handled
                 for row in rows:
@@ -106,7 +114,7 @@ class OutboxWorker:
 
     async def _next_due(self) -> datetime | None:
         async with self._store.transaction() as tx:
-            return await tx.next_outbox_due()
+            return await tx.next_outbox_due(self._channel)
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()

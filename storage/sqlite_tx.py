@@ -404,15 +404,13 @@ class SqliteTx:
             revision=row[9],
         )
 
-    async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
+    async def due_outbox(self, now: datetime, limit: int, channel: bool) -> list[OutboxRow]:
         rows = await self._all(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
-            " AND next_attempt_at <= ? ORDER BY"
-            # Pages first: a throttled team channel (20 a minute on Telegram) must never hold
-            # up the page someone is waiting for. Within a kind, the order they were written.
-            " CASE WHEN purpose IN ('page', 'external') THEN 0"
-            " WHEN purpose LIKE 'channel%' THEN 2 ELSE 1 END, id LIMIT ?",
-            (_ts(now), limit),
+            " AND next_attempt_at <= ? AND (purpose LIKE 'channel%') = ?"
+            # Pages first; within a kind, the order they were written.
+            " ORDER BY CASE WHEN purpose IN ('page', 'external') THEN 0 ELSE 1 END, id LIMIT ?",
+            (_ts(now), int(channel), limit),
         )
         return [self._outbox(row) for row in rows]
 
@@ -465,8 +463,12 @@ class SqliteTx:
             (error[:200], outbox_id),
         )
 
-    async def next_outbox_due(self) -> datetime | None:
-        row = await self._one("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+    async def next_outbox_due(self, channel: bool) -> datetime | None:
+        row = await self._one(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
+            " AND (purpose LIKE 'channel%') = ?",
+            (int(channel),),
+        )
         return from_ts(row[0]) if row and row[0] is not None else None
 
     # -- timers -------------------------------------------------------------------------------

@@ -83,6 +83,28 @@ async def test_escalate_pages_the_next_step_at_once_and_records_who_and_why(
     assert pages(chain, "333", code) == 1
 
 
+async def test_a_team_channel_post_held_back_by_its_rate_limit_does_not_hold_up_a_page(
+    chain: Harness,
+) -> None:
+    taken = await chain.file_report("sam")
+    code = await chain.file_report("kim")
+    gate = asyncio.Event()  # the channel's post stays on its way, as when its limit is reached
+    chain.platform.hold_for[chain.channel_id] = gate
+    await chain.app.handle(chain.event("111", f"/ack {taken}"))  # edits the channel post
+    async with asyncio.timeout(5):
+        while not chain.platform.held:
+            await asyncio.sleep(0.001)
+    await chain.app.handle(chain.event("111", f"/escalate {code} I know them"))
+    async with asyncio.timeout(2):
+        while pages(chain, "222", code) == 0:
+            await asyncio.sleep(0.001)
+    assert chain.platform.held  # the page went while the channel post was still held
+    gate.set()
+    await chain.app.flush()
+    (post,) = [s for s in chain.platform.chat(chain.channel_id) if taken in s.text]
+    assert "awaiting acknowledgement" not in post.text and post.edits == 1
+
+
 async def test_pages_are_edited_on_acknowledgement_with_who_and_when(chain: Harness) -> None:
     code = await chain.file_report()
     await chain.advance(5)
