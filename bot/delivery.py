@@ -32,6 +32,10 @@ BATCH = 5
 MAX_ATTEMPTS = 50
 
 
+def _conversation(message: Outbound) -> tuple[str, str]:
+    return (message.address.platform, message.address.chat_id)
+
+
 def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
 
@@ -54,6 +58,8 @@ class OutboxWorker:
         self._lock = asyncio.Lock()
         self._on_unreachable = on_unreachable
         self._urgent: set[asyncio.Task[None]] = set()  # sends from memory (see committed)
+        # Conversations whose platform asked us to wait (DeliveryError.paced), and until when.
+        self._paced: dict[tuple[str, str], datetime] = {}
 
     def wake(self) -> None:
         """New rows were committed: look at the outbox now rather than at the next deadline."""
@@ -133,6 +139,13 @@ class OutboxWorker:
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, now + timedelta(minutes=1), "platform not running")
             return
+        paced_until = self._paced.get(_conversation(message))
+        if paced_until is not None and paced_until > now:
+            # A message before this one in the same conversation is waiting for its turn:
+            # this one waits too, so the person reads them in the order they were written.
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, paced_until, "paced", counted=False)
+            return
         failpoint("before_send")
         try:
             ref = await messenger.send(message)
@@ -176,6 +189,13 @@ class OutboxWorker:
     async def _failed(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
+        if error.paced:  # not a failure: its conversation's turn comes again shortly
+            until = now + timedelta(seconds=error.retry_after or 1.0)
+            self._paced = {key: at for key, at in self._paced.items() if at > now}
+            self._paced[_conversation(message)] = until
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, until, error.reason, counted=False)
+            return
         log.warning("delivery of outbox row %s failed: %s", row.id, error.reason)
         async with self._store.transaction() as tx:
             if error.unreachable:

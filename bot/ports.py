@@ -141,7 +141,12 @@ class Tx(Protocol):
         """Record a send of ``revision``; the row's newer text if it was rewritten meanwhile."""
         ...
 
-    async def mark_retry(self, outbox_id: int, at: datetime, error: str) -> None: ...
+    async def mark_retry(
+        self, outbox_id: int, at: datetime, error: str, *, counted: bool = True
+    ) -> None:
+        """Try again at ``at``; ``counted=False`` when it was not a failure (see DeliveryError)."""
+        ...
+
     async def mark_failed(self, outbox_id: int, error: str) -> None: ...
     async def next_outbox_due(self, channel: bool) -> datetime | None: ...
 
@@ -249,6 +254,9 @@ class DeliveryError(Exception):
 
     ``retry_after`` set: try again then (rate limit). ``permanent``: never retry; ``unreachable``:
     the person cannot be messaged at all (blocked the bot), so escalation must move past them.
+    ``paced``: nothing went wrong, the conversation has had its share for now (the adapter keeps
+    the platform's pace); try again after ``retry_after`` without counting an attempt, and send
+    other conversations' messages meanwhile instead of waiting.
     """
 
     def __init__(
@@ -258,12 +266,14 @@ class DeliveryError(Exception):
         retry_after: float | None = None,
         permanent: bool = False,
         unreachable: bool = False,
+        paced: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.permanent = permanent or unreachable
         self.unreachable = unreachable
+        self.paced = paced
 
 
 class Messenger(Protocol):

@@ -449,11 +449,13 @@ class SqliteTx:
         )
         return newer
 
-    async def mark_retry(self, outbox_id: int, at: datetime, error: str) -> None:
+    async def mark_retry(
+        self, outbox_id: int, at: datetime, error: str, *, counted: bool = True
+    ) -> None:
         self._later(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            "UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ?"
             " WHERE id = ?",
-            (_ts(at), error[:200], outbox_id),
+            (int(counted), _ts(at), error[:200], outbox_id),
         )
 
     async def mark_failed(self, outbox_id: int, error: str) -> None:

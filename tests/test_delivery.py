@@ -6,6 +6,7 @@ import asyncio
 
 from support import Harness, case_code
 
+from bot.delivery import MAX_ATTEMPTS
 from bot.ports import DeliveryError
 
 
@@ -65,6 +66,20 @@ async def test_acknowledged_while_the_page_is_on_its_way_the_page_is_edited_afte
     assert page.text == f"{code} · acknowledged by Bob Builder at 10:00."
     assert page.labels == []
     assert page.edits == 1
+
+
+async def test_a_message_waiting_for_its_conversations_turn_is_never_given_up(
+    bot: Harness,
+) -> None:
+    # Keeping a platform's pace is not a failure: waiting more turns than failed attempts are
+    # allowed (MAX_ATTEMPTS) must not make the page count as undeliverable.
+    bot.platform.fail_for["alice"] = DeliveryError("paced", retry_after=1, paced=True)
+    code = await bot.file_report()
+    for _ in range(MAX_ATTEMPTS + 10):
+        await bot.advance(1)
+    del bot.platform.fail_for["alice"]
+    await bot.advance(1)
+    assert any(code in s.text and s.labels for s in bot.platform.chat("alice"))
 
 
 async def test_a_contact_who_blocked_the_bot_is_skipped_for_later_cases(bot: Harness) -> None:

@@ -339,6 +339,29 @@ async def test_slack_rate_limit_is_respected(tmp_path: Path) -> None:
         assert strict.violations == []
 
 
+async def test_one_conversation_at_slacks_pace_does_not_hold_up_another(tmp_path: Path) -> None:
+    """A conversation that has had its share waits its turn; others' messages go meanwhile."""
+    async with (
+        FakeSlack() as strict,
+        slack_bot(tmp_path / "pace.db", strict, per_channel=1.0) as bot,
+    ):
+        loop = asyncio.get_running_loop()
+        for _ in range(3):
+            status, _ = await bot.write(ALICE, "/help")  # two answers each: six, at one a second
+            assert status == 200
+        asked = loop.time()
+        status, _ = await bot.write(BOB, "/help")
+        assert status == 200
+        await strict.wait_for(lambda: len(strict.messages(BOB)) == 2, timeout=15)
+        assert loop.time() - asked < 1.0  # not behind Alice's queue (that takes 2 s or more)
+        assert len(strict.messages(ALICE)) < 6
+        await strict.wait_for(lambda: len(strict.messages(ALICE)) == 6, timeout=15)
+        texts = [strict.visible_text(m) for m in strict.messages(ALICE)]
+        assert texts[0::2] == [texts[0]] * 3 and texts[1::2] == [texts[1]] * 3  # in order
+        assert strict.rate_limited == 0
+        assert strict.violations == []
+
+
 async def test_socket_mode_receives_events_and_presses_and_acks_them(
     tmp_path: Path, fake: FakeSlack
 ) -> None:

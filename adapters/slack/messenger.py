@@ -110,7 +110,12 @@ class SlackMessenger:
                 channel=channel, ts=ts, text=fallback(message), blocks=blocks(message)
             )
             return message.replaces_ref
-        async with self._limiter(chat):
+        limiter = self._limiter(chat)
+        if not limiter.has_capacity():
+            # Waiting here would hold up every other conversation's messages (a page among
+            # them) behind this one's pace: hand the row back to the outbox for a moment.
+            raise DeliveryError("paced", retry_after=1 / self._per_channel, paced=True)
+        async with limiter:
             response = await self._client.chat_postMessage(
                 channel=chat,
                 text=fallback(message),
