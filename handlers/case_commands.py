@@ -9,7 +9,7 @@ from bot.conflicts import conflict_reason
 from bot.domain import OUTCOMES, Case, CaseState, Severity
 from bot.richtext import bold, rich
 from bot.teamfile import Member
-from handlers.casework import NOT_FOR_PARTICIPANTS, case_by_code, may_handle
+from handlers.casework import case_by_code, handler_or_refuse, may_handle
 from handlers.context import Request
 
 MAX_NOTE = 3000
@@ -17,9 +17,8 @@ MAX_NOTE = 3000
 
 async def working_case(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
     """The member and the case, when this member may change this case."""
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+    member = await handler_or_refuse(req)
+    if member is None:
         return None
     case = await case_by_code(req, args, usage)
     if case is None or not await may_handle(req, member, case, "change"):
@@ -133,9 +132,8 @@ async def _change(req: Request, member: Member, case: Case, new: CaseState, **de
 
 
 async def recuse(req: Request, args: list[str]) -> None:
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+    member = await handler_or_refuse(req)
+    if member is None:
         return
     case = await case_by_code(req, args, "/recuse FS-7K3Q")
     if case is None:

@@ -37,6 +37,16 @@ async def case_by_code(req: Request, args: list[str], usage: str) -> Case | None
     return case
 
 
+async def handler_or_refuse(req: Request) -> Member | None:
+    """The member asking, when they work cases (a safety contact or a lead); anyone else is
+    told this is for the safety team, and gets ``None``."""
+    member = req.member
+    if member is None or not req.uow.team.is_handler(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return None
+    return member
+
+
 async def may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
     """Refuse (and record) a member who may not work on this case."""
     report = await req.uow.tx.get_report(case.report_id)
@@ -147,9 +157,8 @@ def timeline_line(req: Request, entry: AuditEntry) -> Rich:
 
 
 async def list_cases(req: Request) -> None:
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+    member = await handler_or_refuse(req)
+    if member is None:
         return
     open_cases = await req.uow.tx.list_cases(list(OPEN_STATES))
     visible = []

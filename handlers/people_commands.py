@@ -27,7 +27,7 @@ from bot.messages import Inbound
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
 from bot.teamfile import Member
-from handlers.casework import NOT_FOR_PARTICIPANTS, case_by_code, may_handle
+from handlers.casework import case_by_code, handler_or_refuse, may_handle
 from handlers.context import Request
 
 USAGE = lines(
@@ -78,17 +78,9 @@ def person_id(word: str) -> int | None:
     return int(match.group(1) or match.group(2))
 
 
-def _handler(req: Request) -> Member | None:
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        return None
-    return member
-
-
 async def person(req: Request, args: list[str]) -> None:
-    member = _handler(req)
+    member = await handler_or_refuse(req)
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
         return
     rest = _after_command(req.event.text)
     word, _, tail = rest.partition(" ")
@@ -310,9 +302,8 @@ def wants_file(event: Inbound, team: Team) -> bool:
 
 
 async def screen(req: Request, args: list[str]) -> None:
-    member = _handler(req)
+    member = await handler_or_refuse(req)
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
         return
     text = _after_command(req.event.text)
     if req.event.attachment is not None:

@@ -7,14 +7,13 @@ from typing import Any
 from bot import checkins, rota
 from bot.richtext import rich
 from handlers import help_now
-from handlers.casework import NOT_FOR_PARTICIPANTS
+from handlers.casework import NOT_FOR_PARTICIPANTS, handler_or_refuse
 from handlers.context import Request
 
 
 async def shift(req: Request, args: list[str]) -> None:
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+    member = await handler_or_refuse(req)
+    if member is None:
         return
     word = args[0].lower() if args else ""
     on_now = any(d.member.id == member.id for d in await rota.on_duty(req.uow))

@@ -98,13 +98,17 @@ class SqliteTx:
         await self._now("BEGIN IMMEDIATE")  # waited for: it takes the write lock
 
     async def commit(self) -> None:
-        await self.settle()
+        """COMMIT, once ``settle`` has seen every queued write through (SqliteStore.transaction)."""
         await self._now("COMMIT")
 
     async def rollback(self) -> None:
+        await self._let_writes_finish()
+        await self._now("ROLLBACK")
+
+    async def _let_writes_finish(self) -> None:
+        """Before rolling back: the queued writes run first, whatever their outcome."""
         writes, self._writes = self._writes, []
         await asyncio.gather(*writes, return_exceptions=True)
-        await self._now("ROLLBACK")
 
     # -- deliveries ---------------------------------------------------------------------------
     async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
@@ -813,8 +817,7 @@ class SqliteTx:
             yield
             await self.settle()
         except BaseException:
-            writes, self._writes = self._writes, []
-            await asyncio.gather(*writes, return_exceptions=True)
+            await self._let_writes_finish()
             await self._now("ROLLBACK TO fire")
             await self._now("RELEASE fire")
             raise
