@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fakes.telegram_api import FakeTelegram
-from support import ShiftedClock
+from support import ShiftedClock, case_code
 from teams import chain_team
 
 from adapters.telegram.runner import TelegramAdapter
@@ -137,12 +137,7 @@ async def file_report(
     update = await step(fake, user, "> Send report", "Your report is in")
     if sent is not None:
         sent.append(update)
-    confirmation = next(t for t in texts(fake, user) if "Your report is in" in t)
-    import re
-
-    match = re.search(r"FS-[A-Z2-9]{4}", confirmation)
-    assert match is not None
-    return match.group(0)
+    return case_code(next(t for t in texts(fake, user) if "Your report is in" in t))
 
 
 async def test_report_page_acknowledge_and_summary_end_to_end(
@@ -277,6 +272,50 @@ async def test_id_tells_the_chat_and_user_ids(bot: BotApp, fake: FakeTelegram) -
     reply = await said(fake, -100999, "Your user id")
     assert "This chat's id: -100999" in reply["text"]
     assert "Your user id: 777" in reply["text"]
+
+
+async def test_photos_documents_and_voice_notes_are_kept_with_the_case_as_file_ids(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    await step(fake, SAM, "/start", "Only the safety team reads a report")
+    await step(fake, SAM, "> Report something", "are you in danger")
+    await step(fake, SAM, "> No", "Which of these fits best")
+    await step(fake, SAM, "> It happened to me", "In your own words")
+    kept = "the file is kept with your report"
+    photo = fake.push_photo(SAM, caption="The note he left on my bag")
+    await said(fake, SAM, kept)
+    document = fake.push_document(SAM, "messages.pdf")
+    await said(fake, SAM, kept, count=2)
+    voice = fake.push_voice(SAM)
+    await said(fake, SAM, kept, count=3)
+    await step(fake, SAM, "> Done", "When did it happen")
+    fake.push_photo(SAM)  # not where a file belongs: refused kindly, nothing kept
+    await said(fake, SAM, "I can keep files only with what happened")
+    for action, expect in [
+        ("> Earlier today", "Where did it happen"),
+        ("> At the event venue", "Who was involved"),
+        ("A tall person in a red jacket", "connected to the event"),
+        ("> A participant", "anyone else see"),
+        ("> No one", "How identifiable"),
+        ("> Pseudonymous", "How may the safety team contact you"),
+        ("> Message me here", "anyone on the safety team"),
+        ("> Done", "outcome"),
+        ("> Skip", "Here is your report"),
+        ("> Send report", "Your report is in"),
+    ]:
+        await step(fake, SAM, action, expect)
+    page = await said(fake, ALICE, "Attachments: 3 kept with the case")
+    assert "The note he left on my bag" in page["text"]
+    code = case_code(page["text"])
+    async with bot.store.transaction() as tx:
+        case = await tx.find_case(code)
+        assert case is not None
+        report = await tx.get_report(case.report_id)
+    assert report.body.attachments == [
+        f"telegram:photo:{photo['message']['photo'][-1]['file_id']}",  # the largest size
+        f"telegram:document:{document['message']['document']['file_id']}",
+        f"telegram:voice:{voice['message']['voice']['file_id']}",
+    ]
 
 
 async def test_a_shared_location_answers_where_are_you(bot: BotApp, fake: FakeTelegram) -> None:
