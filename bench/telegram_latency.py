@@ -2,8 +2,9 @@
 
 A participant pressing "Send report" must reach the safety contact on duty quickly, so this
 measures the real bot end to end over real HTTP: the real python-telegram-bot (with its
-``AIORateLimiter``), the real ``TelegramAdapter`` long-poll loop, the real ``BotApp`` (SQLite in WAL
-with ``synchronous=FULL``, outbox worker, scheduler) against ``tests/fakes/telegram_api.py``, a
+``AIORateLimiter``), the real ``TelegramAdapter`` long-poll loop, the real ``BotApp`` (SQLite in
+WAL, its log synced before anything is acknowledged, outbox worker, scheduler) against
+``tests/fakes/telegram_api.py``, a
 local fake of the Bot API that checks every request against the spec and applies Telegram's flood
 limits. Everything runs in this one process and event loop; timestamps are taken inside the fake
 (``time.perf_counter``), so polling granularity in the driver never shows up in a figure.

@@ -2,11 +2,12 @@
 
 Every escalation step, repeat and check-in is a row in the ``timers`` table, fired by
 ``bot.scheduler.Scheduler``. A page that goes out late is a safety problem, so this measures the
-real thing end to end: a real SQLite file (WAL, synchronous=FULL), the real SystemClock and the
-real ``Scheduler.run`` loop. It arms ``--count`` deadlines spread uniformly at random over
-``--spread`` seconds (starting ``--lead`` seconds from now, so the inserts themselves are not
-counted), lets them fire through a handler that records lateness (wall time at firing minus
-``due_at``), and prints the lateness p50 / p99 / max, duplicates, misses and peak memory.
+real thing end to end: a real SQLite file (WAL, synced before acknowledging), the real
+SystemClock and the real ``Scheduler.run`` loop. It arms ``--count`` deadlines spread uniformly
+at random over ``--spread`` seconds (starting ``--lead`` seconds from now, so the inserts
+themselves are not counted), lets them fire through a handler that records lateness (wall time
+at firing minus ``due_at``), and prints the lateness p50 / p99 / max, duplicates, misses and peak
+memory.
 
 Goal: p99 lateness under 50 ms. Exit status is 1 only if a timer fired twice or never.
 

@@ -99,14 +99,18 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 
     async def handle(self, event: Inbound) -> bool:
-        """Handle one inbound event; return once the pages it committed are out (20 ms at most).
+        """Handle one event; return once what it changed is on disk and its pages are out.
 
-        The adapter's own next steps (answering a button press, asking for the next update) are
-        requests too. Run alongside the page's, they made it arrive about a millisecond later;
-        a person pressing a button does not notice their spinner stopping that much later.
+        The adapter acknowledges the event to its platform after this returns (the next
+        ``getUpdates`` offset, a webhook's answer, Slack's ack), so a platform only forgets an
+        event once a power cut could not take it away; until then it delivers it again, and the
+        delivery record makes that harmless. The pages go first (their case is committed): the
+        sync waits for them, 20 ms at most, since a sync or the adapter's own next requests run
+        alongside a page's made it arrive about a millisecond later.
         """
         handled = await self.dispatcher.handle(event)
         await self.worker.urgent_sent(0.02)
+        await self.store.durable()
         return handled
 
     async def flush(self) -> None:

@@ -4,7 +4,8 @@ Rows are committed before a worker sees them, so a crash before sending loses no
 start sends what is pending. A row is marked sent right after the platform accepts it; a death
 between the two re-sends it once on restart (at least once: a repeated page beats a lost one).
 Rate limits wait ``retry_after``; other failures back off; a person who blocked the bot is marked
-unreachable.
+unreachable. Pages do not wait for the disk to sync (see storage/sqlite.py); every other message
+does, so nobody is told "received" about something a power cut could still take away.
 
 There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
 post held back by its platform's limit (Telegram allows a group 20 messages a minute) then holds
@@ -23,7 +24,7 @@ from bot.failpoints import failpoint
 from bot.loop import WakeableLoop
 from bot.messages import Outbound
 from bot.ports import DeliveryError, Messenger, OutboxRow, Store
-from bot.unit_of_work import EDITABLE_PURPOSES
+from bot.unit_of_work import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,10 @@ class OutboxWorker:
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, paced_until, "paced", counted=False)
             return
+        if row.purpose not in URGENT_PURPOSES:
+            # A page leaves as soon as its case is committed; anything else, a reporter's
+            # "your report is in" above all, only once what it speaks of is safe on disk.
+            await self._store.durable()
         failpoint("before_send")
         try:
             ref = await messenger.send(message)

@@ -8,6 +8,7 @@ hands them plain values. ``Messenger`` is one platform's way to deliver an :clas
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,8 +83,9 @@ class Tx(Protocol):
     """Everything the core may read or change, inside one transaction."""
 
     # de-duplication of platform deliveries
-    async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
-        """True the first time a delivery is seen; False for a retry or a double tap."""
+    def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> Awaitable[bool]:
+        """Claim a delivery without waiting; the answer, awaited later, is True the first time
+        it is seen and False for a retry or a double tap."""
         ...
 
     # team members, kept for history (the team file is the source of truth)
@@ -159,7 +161,7 @@ class Tx(Protocol):
         payload: dict[str, Any],
         fence: int,
         key: str | None = None,
-    ) -> int | None:
+    ) -> None:
         """Add a deadline; with a ``key``, only if no timer with that key exists yet."""
         ...
 
@@ -229,7 +231,19 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
-        """One short write transaction; commits on success, rolls back on error."""
+        """One short write transaction; commits on success, rolls back on error.
+
+        A commit survives the process dying at once; it survives a power cut only once
+        :meth:`durable` has returned.
+        """
+        ...
+
+    async def durable(self) -> None:
+        """Return once every transaction committed so far would survive a power cut.
+
+        Anything that tells the outside world "we have it" (a reply, the platform's delivery
+        acknowledgement) waits for this; a page may leave before it (see bot/app.py).
+        """
         ...
 
 

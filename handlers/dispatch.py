@@ -1,7 +1,7 @@
 """The front door for every inbound event, whatever adapter it came from.
 
 Each event is handled in one transaction together with its de-duplication record: a platform retry
-or a double tap finds its delivery id already claimed and does nothing, and a crash before commit
+or a double tap finds its delivery id already claimed and changes nothing, and a crash before commit
 leaves no trace, so the platform's retry is handled as if new. The outbox is woken only after
 commit, so nobody is told "received" about something not yet stored; it is handed the committed
 pages too, so it need not read back what this transaction has just written.
@@ -30,6 +30,10 @@ MAX_FILE = 2 * 1024 * 1024  # bytes of a file a command may read
 FILE_TIMEOUT = 30.0
 
 
+class _Duplicate(Exception):
+    """A delivery handled before: its transaction is rolled back."""
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -50,17 +54,25 @@ class Dispatcher:
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; False when it was a duplicate delivery and nothing was done."""
         upload = await self._read_file(event)
-        async with self.store.transaction() as tx:
-            now = self.clock.now()
-            if event.delivery_id is not None and not await tx.claim_delivery(
-                event.sender.platform, event.delivery_id, now
-            ):
-                log.info("duplicate delivery ignored")
-                return False
-            uow = UnitOfWork(tx, now, self.team, self.cipher)
-            member = self.team.member_for(event.sender.platform, event.sender.user_id)
-            await route(Request(uow, event, member, upload))
-            sent = uow.sent
+        try:
+            async with self.store.transaction() as tx:
+                now = self.clock.now()
+                # Claimed without waiting: the answer comes back with the handler's first read.
+                # A duplicate's handler runs for nothing, and is rolled back unseen.
+                claim = None
+                if event.delivery_id is not None:
+                    claim = tx.claim_delivery(event.sender.platform, event.delivery_id, now)
+                uow = UnitOfWork(tx, now, self.team, self.cipher)
+                member = self.team.member_for(event.sender.platform, event.sender.user_id)
+                try:
+                    await route(Request(uow, event, member, upload))
+                finally:  # a duplicate's own error, if any, is as moot as its work
+                    if claim is not None and not await claim:
+                        raise _Duplicate
+                sent = uow.sent
+        except _Duplicate:
+            log.info("duplicate delivery ignored")
+            return False
         for milestone in uow.milestones:
             failpoint(f"after_commit:{milestone}")
         if sent:

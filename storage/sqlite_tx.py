@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,15 +55,39 @@ def _ts(value: datetime) -> float:
     return value.timestamp()
 
 
+async def _inserted(write: Awaitable[aiosqlite.Cursor]) -> bool:
+    """Whether a queued ``INSERT OR IGNORE`` inserted its row."""
+    return (await write).rowcount == 1
+
+
+@dataclass
+class Remembered:
+    """Small tables read on nearly every page and written rarely, kept between transactions.
+
+    Paging asks who refused the bot and who is on duty; reading them each time cost a trip to
+    the database thread apiece. Only the bot's own process writes them (the command line does
+    not), so a write here forgets the value, to be read afresh; so does any rollback, since a
+    value read after an uncommitted write would hold that write.
+    """
+
+    unreachable: frozenset[tuple[str, str]] | None = None
+    duty: tuple[DutyChange, ...] | None = None
+
+    def forget(self) -> None:
+        self.unreachable = None
+        self.duty = None
+
+
 class SqliteTx:
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher) -> None:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, remembered: Remembered) -> None:
         self._db = db
         self._cipher = cipher
+        self._remembered = remembered
         # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
         # the WAL file too (see SqliteStore.transaction).
         self.purged = False
-        self._unreachable: set[tuple[str, str]] | None = None
         self._writes: list[asyncio.Future[Any]] = []  # see _later
+        self._next_outbox_id: int | None = None  # see enqueue
 
     # -- statements ---------------------------------------------------------------------------
     # Every statement is a task on aiosqlite's one thread, so they run in the order issued. Each
@@ -94,8 +119,10 @@ class SqliteTx:
             if isinstance(result, BaseException):
                 raise result
 
-    async def begin(self) -> None:
-        await self._now("BEGIN IMMEDIATE")  # waited for: it takes the write lock
+    def begin(self) -> None:
+        """Queued like a write: should it fail (another process holding the file past the busy
+        timeout), what follows fails too, and ``settle`` rolls the whole back."""
+        self._later("BEGIN IMMEDIATE")
 
     async def commit(self) -> None:
         """COMMIT, once ``settle`` has seen every queued write through (SqliteStore.transaction)."""
@@ -111,16 +138,20 @@ class SqliteTx:
         await asyncio.gather(*writes, return_exceptions=True)
 
     # -- deliveries ---------------------------------------------------------------------------
-    async def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> bool:
-        cursor = await self._now(
-            "INSERT OR IGNORE INTO deliveries (platform, delivery_id, seen_at) VALUES (?, ?, ?)",
-            (platform, delivery_id, _ts(now)),
+    def claim_delivery(self, platform: str, delivery_id: str, now: datetime) -> Awaitable[bool]:
+        write = asyncio.ensure_future(
+            self._db.execute(
+                "INSERT OR IGNORE INTO deliveries (platform, delivery_id, seen_at)"
+                " VALUES (?, ?, ?)",
+                (platform, delivery_id, _ts(now)),
+            )
         )
-        return cursor.rowcount == 1
+        self._writes.append(write)
+        return asyncio.ensure_future(_inserted(write))
 
     # -- members ------------------------------------------------------------------------------
     async def sync_members(self, members: list[dict[str, Any]]) -> None:
-        self._unreachable = None
+        self._remembered.unreachable = None
         self._later("UPDATE members SET active = 0")
         self._later("DELETE FROM identities")
         for member in members:
@@ -254,9 +285,32 @@ class SqliteTx:
             except sqlite3.IntegrityError:
                 continue  # code already taken: draw again
             assert cursor.lastrowid is not None
-            case = await self.get_case(cursor.lastrowid)
-            assert case is not None
-            return case
+            # As get_case would read it back, without the trip there and back.
+            return self._case(
+                (
+                    cursor.lastrowid,
+                    code,
+                    new.report_id,
+                    new.severity.value,
+                    CaseState.NEW.value,
+                    _ts(new.created_at),
+                    _ts(new.created_at),
+                    None,
+                    None,
+                    new.disclosure,
+                    json.dumps(new.excluded),
+                    json.dumps(new.policy),
+                    0,
+                    0,
+                    new.reporter_key,
+                    None,
+                    "[]",
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            )
         raise RuntimeError("could not draw a free case code")
 
     def _case(self, row: Any) -> Case:
@@ -375,10 +429,19 @@ class SqliteTx:
         now: datetime,
         replaces: int | None = None,
     ) -> int:
-        cursor = await self._now(
-            "INSERT INTO outbox (created_at, case_id, purpose, platform, replaces, payload_enc,"
-            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        # The id is drawn here, as SQLite would draw it (one past the largest), so the insert
+        # need not be waited for: this transaction holds the write lock, nobody else inserts.
+        if self._next_outbox_id is None:
+            row = await self._one("SELECT COALESCE(MAX(id), 0) FROM outbox")
+            assert row is not None
+            self._next_outbox_id = int(row[0]) + 1
+        outbox_id = self._next_outbox_id
+        self._next_outbox_id += 1
+        self._later(
+            "INSERT INTO outbox (id, created_at, case_id, purpose, platform, replaces,"
+            " payload_enc, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                outbox_id,
                 _ts(now),
                 case_id,
                 purpose,
@@ -388,8 +451,7 @@ class SqliteTx:
                 _ts(now),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return outbox_id
 
     def _outbox(self, row: Any) -> OutboxRow:
         message = None
@@ -486,13 +548,12 @@ class SqliteTx:
         payload: dict[str, Any],
         fence: int,
         key: str | None = None,
-    ) -> int | None:
-        cursor = await self._now(
+    ) -> None:
+        self._later(
             "INSERT OR IGNORE INTO timers (due_at, kind, case_id, payload, fence, key)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (_ts(due_at), kind, case_id, json.dumps(payload), fence, key),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]:
         rows = await self._all(
@@ -531,39 +592,42 @@ class SqliteTx:
 
     # -- reachability -------------------------------------------------------------------------
     async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None:
-        self._unreachable = None
+        self._remembered.unreachable = None
         self._later(
             "UPDATE identities SET unreachable_since = ? WHERE platform = ? AND user_id = ?",
             (_ts(now), platform, chat_id),
         )
 
     async def unreachable(self) -> set[tuple[str, str]]:
-        # Asked once per message to a member; kept for the transaction (the writes above and
-        # sync_members forget it), since paging a chain asks it again and again.
-        if self._unreachable is None:
+        if self._remembered.unreachable is None:
             rows = await self._all(
                 "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"
             )
-            self._unreachable = {(row[0], row[1]) for row in rows}
-        return set(self._unreachable)
+            self._remembered.unreachable = frozenset((row[0], row[1]) for row in rows)
+        return set(self._remembered.unreachable)
 
     # -- duty -----------------------------------------------------------------------------
     async def add_duty_change(
         self, member_id: str, on_duty: bool, at: datetime, until: datetime | None
     ) -> None:
+        self._remembered.duty = None
         self._later(
             "INSERT INTO duty_changes (member_id, on_duty, at, until) VALUES (?, ?, ?, ?)",
             (member_id, int(on_duty), _ts(at), _ts(until) if until else None),
         )
 
     async def duty_changes(self) -> list[DutyChange]:
-        rows = await self._all(
-            "SELECT member_id, on_duty, at, until FROM duty_changes ORDER BY at, id"
-        )
-        return [
-            DutyChange(row[0], bool(row[1]), from_ts(row[2]), from_ts(row[3]) if row[3] else None)
-            for row in rows
-        ]
+        if self._remembered.duty is None:
+            rows = await self._all(
+                "SELECT member_id, on_duty, at, until FROM duty_changes ORDER BY at, id"
+            )
+            self._remembered.duty = tuple(
+                DutyChange(
+                    row[0], bool(row[1]), from_ts(row[2]), from_ts(row[3]) if row[3] else None
+                )
+                for row in rows
+            )
+        return list(self._remembered.duty)
 
     async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool:
         cursor = await self._now(
@@ -817,6 +881,7 @@ class SqliteTx:
             yield
             await self.settle()
         except BaseException:
+            self._remembered.forget()
             await self._let_writes_finish()
             await self._now("ROLLBACK TO fire")
             await self._now("RELEASE fire")

@@ -208,8 +208,10 @@ class Harness:
         who_text: str = "A tall person in a red jacket",
         disclosure: str = "Pseudonymous",
         exclude: tuple[str, ...] = (),
+        send: bool = True,
     ) -> str:
-        """Go through the whole intake and send; return the case code."""
+        """Go through the whole intake and send; return the case code (with ``send=False``,
+        stop at the summary, before "Send report", and return "")."""
         await self.say(who, "/report")
         await self.press(who, danger)
         await self.press(who, "It happened to me")
@@ -227,6 +229,8 @@ class Harness:
             await self.press(who, name)
         await self.press(who, "Done")
         await self.press(who, "Skip")
+        if not send:
+            return ""
         await self.press(who, "Send report")
         return case_code(self.confirmation(who))
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from pathlib import Path
 
+import pytest
 from support import Harness, case_code
 
 from bot.delivery import MAX_ATTEMPTS
 from bot.ports import DeliveryError
+from storage import sqlite as sqlite_module
 
 
 async def test_a_rate_limited_page_waits_retry_after_then_goes_out(bot: Harness) -> None:
@@ -145,3 +149,33 @@ async def test_a_page_goes_first_while_held_back_channel_posts_go_in_their_own_l
     direct = [chat for chat in order if chat != "team"]
     assert direct[0] == "alice" and set(direct[1:]) == {"pat"}
     assert order.count("team") == 4
+
+
+async def test_the_page_leaves_at_once_and_the_reporter_hears_back_once_the_disk_has_it(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk is slow to confirm (its sync is held): the contact is paged meanwhile, but
+    # nobody is told "received", and the platform's update is not let go, before it confirms.
+    await bot.file_report("sam", send=False)
+    disk = threading.Event()
+    real = sqlite_module._fsync
+
+    def slow_disk(path: Path) -> None:
+        disk.wait(10)
+        real(path)
+
+    monkeypatch.setattr(sqlite_module, "_fsync", slow_disk)
+    pressing = asyncio.create_task(
+        bot.app.handle(bot.event("sam", button=bot.token("sam", "Send report")))
+    )
+    async with asyncio.timeout(5):
+        while not any("Acknowledge" in s.labels for s in bot.platform.chat("alice")):
+            await asyncio.sleep(0.005)
+    await asyncio.sleep(0.1)  # time enough for a confirmation to go out, were it allowed to
+    assert not any("Your report is in" in text for text in bot.platform.texts("sam"))
+    assert not pressing.done()
+    disk.set()
+    assert await pressing
+    await bot.app.flush()
+    code = case_code(bot.confirmation("sam"))
+    assert any(code in s.text and "Acknowledge" in s.labels for s in bot.platform.chat("alice"))

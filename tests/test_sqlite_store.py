@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.crypto import Cipher, EncryptionKeyError, generate_key
 from bot.domain import AuditEntry
+from storage import sqlite as sqlite_module
 from storage.sqlite import SqliteStore, migrations
 
 NOW = datetime(2027, 8, 11, 10, 0, tzinfo=UTC)
@@ -127,11 +129,81 @@ async def test_timers_come_due_in_order_and_complete_once(tmp_path: Path) -> Non
     await store.open()
     later = datetime(2027, 8, 11, 10, 5, tzinfo=UTC)
     async with store.transaction() as tx:
-        second = await tx.add_timer(later, "escalate", None, {}, 1)
-        first = await tx.add_timer(NOW, "escalate", None, {"x": 1}, 0)
+        await tx.add_timer(later, "escalate", None, {"x": 2}, 1)
+        await tx.add_timer(NOW, "escalate", None, {"x": 1}, 0)
         assert await tx.next_timer_due() == NOW
         due = await tx.due_timers(later)
-        assert [t.id for t in due] == [first, second]
-        await tx.complete_timer(first, NOW)
-        assert [t.id for t in await tx.due_timers(later)] == [second]
+        assert [t.payload for t in due] == [{"x": 1}, {"x": 2}]
+        await tx.complete_timer(due[0].id, NOW)
+        assert [t.payload for t in await tx.due_timers(later)] == [{"x": 2}]
+    await store.close()
+
+
+async def test_a_rolled_back_duty_change_is_not_remembered_as_if_it_had_happened(
+    tmp_path: Path,
+) -> None:
+    # Who is on duty is kept between transactions (paging asks it every time); a transaction
+    # that read its own change and then failed must not leave that change behind in memory.
+    store = SqliteStore(tmp_path / "f.db", Cipher(generate_key()))
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.add_duty_change("alice", True, NOW, None)
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.add_duty_change("alice", False, NOW, None)
+            assert [c.on_duty for c in await tx.duty_changes()] == [True, False]
+            raise RuntimeError("handler crashed")
+    async with store.transaction() as tx:
+        assert [c.on_duty for c in await tx.duty_changes()] == [True]
+        await tx.add_duty_change("bob", True, NOW, None)
+    async with store.transaction() as tx:
+        assert [c.member_id for c in await tx.duty_changes()] == ["alice", "bob"]
+    await store.close()
+
+
+async def test_a_rolled_back_refusal_does_not_make_a_contact_unreachable(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "g.db", Cipher(generate_key()))
+    await store.open()
+    member = {"id": "alice", "name": "Alice", "roles": [], "position": None}
+    async with store.transaction() as tx:
+        await tx.sync_members([{**member, "identities": [("telegram", "111")]}])
+        assert await tx.unreachable() == set()
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.mark_unreachable("telegram", "111", NOW)
+            assert await tx.unreachable() == {("telegram", "111")}
+            raise RuntimeError("handler crashed")
+    async with store.transaction() as tx:
+        assert await tx.unreachable() == set()
+        await tx.mark_unreachable("telegram", "111", NOW)
+    async with store.transaction() as tx:
+        assert await tx.unreachable() == {("telegram", "111")}
+    await store.close()
+
+
+async def test_commits_made_together_reach_the_disk_in_one_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    syncs: list[Path] = []
+    real = sqlite_module._fsync
+
+    def counted(path: Path) -> None:
+        syncs.append(path)
+        real(path)
+
+    monkeypatch.setattr(sqlite_module, "_fsync", counted)
+    store = SqliteStore(tmp_path / "h.db", Cipher(generate_key()))
+    await store.open()
+
+    async def report(n: int) -> None:
+        async with store.transaction() as tx:
+            await tx.save_draft(f"owner{n}", {"n": n}, NOW)
+        await store.durable()
+
+    await asyncio.gather(*(report(n) for n in range(20)))
+    assert 1 <= len(syncs) < 20
+    assert syncs[0] == tmp_path / "h.db-wal"
+    before = len(syncs)
+    await store.durable()  # nothing committed since: nothing to sync
+    assert len(syncs) == before
     await store.close()
