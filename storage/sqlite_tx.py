@@ -285,31 +285,24 @@ class SqliteTx:
             except sqlite3.IntegrityError:
                 continue  # code already taken: draw again
             assert cursor.lastrowid is not None
-            # As get_case would read it back, without the trip there and back.
-            return self._case(
-                (
-                    cursor.lastrowid,
-                    code,
-                    new.report_id,
-                    new.severity.value,
-                    CaseState.NEW.value,
-                    _ts(new.created_at),
-                    _ts(new.created_at),
-                    None,
-                    None,
-                    new.disclosure,
-                    json.dumps(new.excluded),
-                    json.dumps(new.policy),
-                    0,
-                    0,
-                    new.reporter_key,
-                    None,
-                    "[]",
-                    None,
-                    None,
-                    None,
-                    None,
-                )
+            # The case as get_case would read it back, without the trip there and back.
+            created = from_ts(_ts(new.created_at))
+            return Case(
+                id=cursor.lastrowid,
+                code=code,
+                report_id=new.report_id,
+                severity=new.severity,
+                state=CaseState.NEW,
+                created_at=created,
+                updated_at=created,
+                handler=None,
+                acknowledged_at=None,
+                disclosure=new.disclosure,
+                excluded=json.loads(json.dumps(new.excluded)),
+                policy=json.loads(json.dumps(new.policy)),
+                esc_step=0,
+                esc_round=0,
+                reporter_key=new.reporter_key,
             )
         raise RuntimeError("could not draw a free case code")
 

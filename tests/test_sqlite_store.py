@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.crypto import Cipher, EncryptionKeyError, generate_key
-from bot.domain import AuditEntry
+from bot.domain import AuditEntry, Report, ReportBody, Severity
+from bot.ports import NewCase
 from storage import sqlite as sqlite_module
 from storage.sqlite import SqliteStore, migrations
 
@@ -206,4 +208,20 @@ async def test_commits_made_together_reach_the_disk_in_one_sync(
     before = len(syncs)
     await store.durable()  # nothing committed since: nothing to sync
     assert len(syncs) == before
+    await store.close()
+
+
+async def test_a_new_case_is_as_it_reads_back(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "i.db", Cipher(generate_key()))
+    await store.open()
+    policy = {"steps": [{"notify": ["duty"], "wait": 300}], "repeat": 2}
+    async with store.transaction() as tx:
+        report_id = await tx.add_report(Report(None, NOW, ReportBody(account=["x"]), None), "k")
+        new = NewCase(report_id, Severity.HIGH, "pseudonymous", ["bob"], policy, "k", NOW)
+        case = await tx.add_case(new)
+        assert case == await tx.get_case(case.id)
+        case.policy["steps"].clear()  # the case's own copy: what was asked for is untouched
+        assert policy["steps"]
+    async with store.transaction() as tx:
+        assert (await tx.find_case(case.code)) == dataclasses.replace(case, policy=new.policy)
     await store.close()

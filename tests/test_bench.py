@@ -1,0 +1,35 @@
+"""The benchmark scripts still run and print their figures (tiny runs; the figures are not
+judged here, only that nothing went wrong: a timer fired twice or never, a 429, a violation)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_timer_benchmark_fires_every_deadline_once() -> None:
+    out = run("timers.py", "--count", "200", "--spread", "1", "--lead", "1", "--grace", "0.2")
+    assert "fired 200 (firings 200)" in out
+    assert "fired twice: 0  never fired: 0" in out
+
+
+def test_the_telegram_benchmark_pages_every_reporter() -> None:
+    out = run("telegram_latency.py", "--reports", "1", "--crowd", "3")
+    assert "ratio of p50s" in out
+    assert "cases created: 3" in out
+    assert "pages delivered: 3" in out
