@@ -75,6 +75,7 @@ from bot.crypto import generate_key
 # The fake Bot API and the team/clock helpers live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fakes.telegram_api import JSON, FakeTelegram
+from intake_steps import intake_steps
 from support import ShiftedClock
 from teams import chain_team
 
@@ -86,25 +87,8 @@ CODE_RE = re.compile(r"FS-[A-Z2-9]{4}")
 GOAL_RATIO = 1.5
 STEP_TIMEOUT = 120.0  # a crowd's intake replies queue behind Telegram's 30 messages/s
 
-# The intake up to the summary, as in tests/test_telegram.py's file_report: "> " presses a button
-# with that label, anything else is written; each waits for a bot message containing the second.
-INTAKE: list[tuple[str, str]] = [
-    ("/start", "Only the safety team reads a report"),
-    ("> Report something", "are you in danger"),
-    ("> No", "Which of these fits best"),
-    ("> It happened to me", "In your own words"),
-    ("Someone kept following me after I said no.", "Add more if you like"),
-    ("> Done", "When did it happen"),
-    ("> Earlier today", "Where did it happen"),
-    ("> At the event venue", "Who was involved"),
-    ("A tall person in a red jacket", "connected to the event"),
-    ("> A participant", "anyone else see"),
-    ("> No one", "How identifiable"),
-    ("> Pseudonymous", "How may the safety team contact you"),
-    ("> Message me here", "anyone on the safety team"),
-    ("> Done", "outcome"),
-    ("> Skip", "Here is your report"),
-]
+# The intake up to the summary, as the Telegram tests drive it (see tests/intake_steps.py).
+INTAKE = intake_steps()
 SEND = "Send report"
 READING_PAUSE = 1.0  # seconds between the summary and "Send report" in (b)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fakes.telegram_api import FakeTelegram
+from intake_steps import ACCOUNT, intake_steps
 from support import ShiftedClock, case_code
 from teams import chain_team
 
@@ -112,28 +113,16 @@ async def file_report(
     fake: FakeTelegram,
     user: int = SAM,
     *,
-    account: str = "Someone kept following me after I said no.",
+    account: str = ACCOUNT,
     when: str = "> Earlier today",
     who: str = "A tall person in a red jacket",
     witnesses: str = "> No one",
     outcome: str = "> Skip",
     sent: list[dict[str, Any]] | None = None,
 ) -> str:
-    await step(fake, user, "/start", "Only the safety team reads a report")
-    await step(fake, user, "> Report something", "are you in danger")
-    await step(fake, user, "> No", "Which of these fits best")
-    await step(fake, user, "> It happened to me", "In your own words")
-    await step(fake, user, account, "Add more if you like")
-    await step(fake, user, "> Done", "When did it happen")
-    await step(fake, user, when, "Where did it happen")
-    await step(fake, user, "> At the event venue", "Who was involved")
-    await step(fake, user, who, "connected to the event")
-    await step(fake, user, "> A participant", "anyone else see")
-    await step(fake, user, witnesses, "How identifiable")
-    await step(fake, user, "> Pseudonymous", "How may the safety team contact you")
-    await step(fake, user, "> Message me here", "anyone on the safety team")
-    await step(fake, user, "> Done", "outcome")
-    await step(fake, user, outcome, "Here is your report")
+    steps = intake_steps(account=account, when=when, who=who, witnesses=witnesses, outcome=outcome)
+    for action, expect in steps:
+        await step(fake, user, action, expect)
     update = await step(fake, user, "> Send report", "Your report is in")
     if sent is not None:
         sent.append(update)
@@ -277,10 +266,11 @@ async def test_id_tells_the_chat_and_user_ids(bot: BotApp, fake: FakeTelegram) -
 async def test_photos_documents_and_voice_notes_are_kept_with_the_case_as_file_ids(
     bot: BotApp, fake: FakeTelegram
 ) -> None:
-    await step(fake, SAM, "/start", "Only the safety team reads a report")
-    await step(fake, SAM, "> Report something", "are you in danger")
-    await step(fake, SAM, "> No", "Which of these fits best")
-    await step(fake, SAM, "> It happened to me", "In your own words")
+    steps = intake_steps()
+    # the account is files here: the steps before it, then those from "When did it happen" on
+    before_account, after_account = steps[:4], steps[6:]
+    for action, expect in before_account:
+        await step(fake, SAM, action, expect)
     kept = "the file is kept with your report"
     photo = fake.push_photo(SAM, caption="The note he left on my bag")
     await said(fake, SAM, kept)
@@ -291,18 +281,7 @@ async def test_photos_documents_and_voice_notes_are_kept_with_the_case_as_file_i
     await step(fake, SAM, "> Done", "When did it happen")
     fake.push_photo(SAM)  # not where a file belongs: refused kindly, nothing kept
     await said(fake, SAM, "I can keep files only with what happened")
-    for action, expect in [
-        ("> Earlier today", "Where did it happen"),
-        ("> At the event venue", "Who was involved"),
-        ("A tall person in a red jacket", "connected to the event"),
-        ("> A participant", "anyone else see"),
-        ("> No one", "How identifiable"),
-        ("> Pseudonymous", "How may the safety team contact you"),
-        ("> Message me here", "anyone on the safety team"),
-        ("> Done", "outcome"),
-        ("> Skip", "Here is your report"),
-        ("> Send report", "Your report is in"),
-    ]:
+    for action, expect in [*after_account, ("> Send report", "Your report is in")]:
         await step(fake, SAM, action, expect)
     page = await said(fake, ALICE, "Attachments: 3 kept with the case")
     assert "The note he left on my bag" in page["text"]
