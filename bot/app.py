@@ -104,9 +104,10 @@ class BotApp:
         The adapter acknowledges the event to its platform after this returns (the next
         ``getUpdates`` offset, a webhook's answer, Slack's ack), so a platform only forgets an
         event once a power cut could not take it away; until then it delivers it again, and the
-        delivery record makes that harmless. The pages go first (their case is committed): the
-        sync waits for them, 20 ms at most, since a sync or the adapter's own next requests run
-        alongside a page's made it arrive about a millisecond later.
+        delivery record makes that harmless. The pages go first (their case is committed), and
+        the sync and the adapter's next requests wait for them, 20 ms at most: the adapter's
+        requests alongside a page's made it arrive about a millisecond later, and a sync shares
+        the same two cores.
         """
         handled = await self.dispatcher.handle(event)
         await self.worker.urgent_sent(0.02)
