@@ -44,8 +44,8 @@ from aiohttp import web
 
 from fakes.common import Waiting
 
-# The official API description lives in shared/specs beside the repository (DESIGN.md).
-_DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "telegram-bot-api.json"
+# The official API description, kept in the repository (tests/specs/README.md says where from).
+_DEFAULT_SPEC = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api.json"
 SPEC_PATH = Path(os.environ.get("FSB_TELEGRAM_SPEC", str(_DEFAULT_SPEC)))
 
 BOT_ID = 4242
