@@ -9,46 +9,24 @@ from __future__ import annotations
 
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
-from bot.unit_of_work import button, private_chat_button
+from bot.unit_of_work import private_chat_button
 from handlers import (
     additions,
-    case_commands,
     casework,
     handoff,
     help_now,
     home,
     intake,
-    people_commands,
     report_form,
     rota_commands,
     task_commands,
-    team_commands,
     texts,
 )
+from handlers.commands import MENU_BUTTONS, channel_command, private_command, show_ids, start
 from handlers.context import Request
 
-CASE_COMMANDS = {
-    "/note": case_commands.note,
-    "/status": case_commands.status,
-    "/severity": case_commands.severity,
-    "/resolve": case_commands.resolve,
-    "/close": case_commands.close,
-    "/reopen": case_commands.reopen,
-    "/recuse": case_commands.recuse,
-    "/reply": case_commands.reply,
-    "/second": case_commands.second,
-    "/statement": case_commands.statement,
-    "/task": task_commands.task,
-    "/handoff": handoff.handoff,
-    "/person": people_commands.person,
-    "/screen": people_commands.screen,
-}
-
-MENU_BUTTONS = [
-    button("Report something", "menu.report"),
-    button("I need help now", "help.now"),
-    button("How my information is handled", "menu.privacy"),
-]
+# Commands a participant might try in a group: the answer is a button to a private chat.
+PRIVATE_ONLY_IN_GROUPS = ("/report", "/start", "/help")
 
 
 async def route(req: Request) -> None:
@@ -71,7 +49,7 @@ async def route(req: Request) -> None:
         return
     command = event.command
     if command is not None:
-        await _command(req, *command)
+        await private_command(req, *command)
         return
     await _text(req)
 
@@ -80,10 +58,10 @@ async def _team_channel(req: Request) -> None:
     uow, event = req.uow, req.event
     command = event.command
     name = command[0] if command else ""
-    if name == "/id":
-        await _show_ids(req)
+    if name == "/id":  # in any group, even one not set up yet: that is how its id is found
+        await show_ids(req, [])
         return
-    if name in ("/report", "/start", "/help"):
+    if name in PRIVATE_ONLY_IN_GROUPS:
         # Never a report in a group, and nothing more said here about it.
         await req.reply(
             rich("Please write to me in a private chat."),
@@ -94,74 +72,7 @@ async def _team_channel(req: Request) -> None:
         return  # a chat we were not set up for: say nothing there
     if command is None or req.member is None:
         return  # conversation among the team, or a non-member: not for the bot
-    if name == "/summary":
-        await team_commands.summary(req)
-    elif name == "/oncall":
-        await team_commands.oncall(req)
-    else:
-        await req.reply(
-            rich(
-                "In this channel I answer /summary and /oncall. Case work happens in"
-                " a private chat with me."
-            )
-        )
-
-
-async def _show_ids(req: Request) -> None:
-    """For filling in the team file: this chat's id and the sender's own id, nothing else."""
-    event = req.event
-    await req.reply(rich(f"This chat's id: {event.chat_id}\nYour user id: {event.sender.user_id}"))
-
-
-async def _start(req: Request) -> None:
-    await req.reply(texts.welcome(req.uow.team.name), MENU_BUTTONS)
-    if req.member is not None:
-        await req.reply(texts.MEMBER_HELP)
-
-
-async def _command(req: Request, name: str, args: list[str]) -> None:
-    if name == "/start" and args[:1] == ["report"]:
-        await intake.begin(req)  # a deep link straight into a report
-    elif name == "/start":
-        await _start(req)
-    elif name == "/id":
-        await _show_ids(req)
-    elif name == "/help":
-        await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
-        if req.member is not None:
-            await req.reply(texts.MEMBER_HELP)
-    elif name == "/report" and args[:1] == ["for"]:
-        await intake.begin(req, "in_person")
-    elif name == "/report":
-        await intake.begin(req)
-    elif name == "/cancel":
-        if await req.uow.tx.load_draft(req.owner) is None:
-            await req.reply(texts.NOTHING_TO_CANCEL)
-        else:
-            await req.uow.tx.delete_draft(req.owner)
-            await req.reply(texts.CANCELLED)
-    elif name == "/mycases":
-        await casework.my_cases(req)
-    elif name == "/ack":
-        await casework.ack_command(req, args)
-    elif name == "/escalate":
-        await casework.escalate_command(req, args)
-    elif name == "/case" and args[:1] == ["new"]:
-        await intake.begin(req, "team")
-    elif name == "/case":
-        await casework.show_case(req, args)
-    elif name == "/cases":
-        await casework.list_cases(req)
-    elif name == "/summary" and req.member is not None:
-        await team_commands.summary(req)
-    elif name == "/oncall" and req.member is not None:
-        await team_commands.oncall(req)
-    elif name == "/shift":
-        await rota_commands.shift(req, args)
-    elif name in CASE_COMMANDS:
-        await CASE_COMMANDS[name](req, args)
-    else:
-        await req.reply(texts.unknown_command(name))
+    await channel_command(req, *command)
 
 
 async def _button(req: Request, token: str) -> None:
@@ -231,4 +142,4 @@ async def _text(req: Request) -> None:
     if replied is not None and text:
         await additions.on_reply(req, replied, text)
         return
-    await _start(req)
+    await start(req)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands import Audience, help_lines
 from bot.richtext import Rich, bold, lines, rich
 
 
@@ -27,35 +28,12 @@ PRIVACY = lines(
     "• Anyone you name in a report never sees it, even if they are on the team.",
 )
 
-MEMBER_HELP = lines(
-    bold("Commands for the safety team"),
-    "/ack CODE: take a case (same as the Acknowledge button)",
-    "/escalate CODE reason: page the next step now",
-    "/case CODE: show a case (recorded in its audit trail)",
-    "/cases: open cases",
-    "/summary: the state of all cases, redacted",
-    "/oncall: who is on duty now",
-    "/shift on | off: go on or off duty",
-    "/note CODE text: record a note on a case",
-    "/status CODE investigating | action_taken, /severity CODE level",
-    "/resolve CODE OUTCOME note, /close CODE, /reopen CODE note",
-    "/reply CODE text: message the reporter through the bot",
-    "/recuse CODE: step aside from a case",
-    "/second CODE member, /statement CODE reporter|reported|witness text",
-    "/task CODE member 18:00 text: a task with an owner and a due time; /task done N",
-    "/handoff CODE CONTACT what is needed: send an external contact only what you tick",
-    "/report for: file a report for someone who told you in person",
-    "/case new: open a case that no participant reported",
-    '/person add "NAME" identifiers, /person from CODE, /person flag|unflag|link, /person list:'
-    " the register of people of concern (/person shows how)",
-    "/screen: check a pasted list or a CSV file of registrations against the register",
-)
+# /help's words come from the one declaration of the commands (bot/commands.py).
+MEMBER_HELP = lines(bold("Commands for the safety team"), *help_lines(Audience.MEMBER))
 
 PARTICIPANT_HELP = lines(
     bold("What I can do"),
-    "/report: tell the safety team about something, step by step",
-    "/mycases: see your reports and where they stand",
-    "/cancel: stop what you are doing; nothing is sent",
+    *help_lines(Audience.PARTICIPANT),
     'If you are in danger right now, press "I need help now" and everyone on duty is alerted.',
 )
 
@@ -71,6 +49,16 @@ TOO_LONG = rich(
 FOR_THE_TEAM = rich("That is for the safety team. /report starts a report of your own.")
 STALE_BUTTON = rich("That button belongs to an earlier message, so I did nothing with it.")
 NOT_YOUR_BUTTON = rich("That button isn't for you, so I did nothing with it.")
+
+
+def channel_commands(names: list[str]) -> Rich:
+    """What a member hears for any other command in the team channel."""
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    return rich(f"In this channel I answer {listed}. Case work happens in a private chat with me.")
+
+
+def ids(chat_id: str, user_id: str) -> Rich:
+    return rich(f"This chat's id: {chat_id}\nYour user id: {user_id}")
 
 
 def unknown_command(name: str) -> Rich:

@@ -578,3 +578,18 @@ async def test_raw_http_is_checked_too(fake: FakeSlack) -> None:
             assert (await response.json())["error"] == "invalid_arguments"
     assert len(fake.violations) == 2
     assert "blocks: not valid JSON" in fake.violations[1]
+
+
+async def test_a_call_needing_a_scope_the_app_was_not_granted_is_refused() -> None:
+    async with FakeSlack(scopes=["chat:write"]) as fake:
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url)
+        posted = await client.chat_postMessage(channel="C1", text="allowed")
+        assert posted.headers["x-oauth-scopes"] == "chat:write"
+        await client.views_publish(user_id="U1", view={"type": "home", "blocks": []})  # no scope
+        shared = fake.add_file("list.csv", b"name\nAlex\n")
+        with pytest.raises(SlackApiError) as refused:
+            await client.files_info(file=shared["id"])
+        assert refused.value.response["error"] == "missing_scope"
+        assert fake.violations == [
+            "files.info: missing_scope: needs files:read, which the app was not granted"
+        ]

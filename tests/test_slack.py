@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fakes.slack_api import FakeSlack
+from slack_manifest import bot_scopes
 from support import ShiftedClock
 from teams import slack_team
 
@@ -25,6 +26,7 @@ from bot.teamfile import TeamFile
 SECRET = "test-signing-secret"
 SAM, ALICE, BOB, LENA = "U0SAM", "U0ALICE", "U0BOB", "U0LENA"
 CHANNEL = "C0TEAM01"
+GRANTED = bot_scopes()  # the bot has exactly what the app manifest asks for
 
 
 def free_port() -> int:
@@ -40,7 +42,7 @@ FAST = 50.0
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(post_rate=FAST) as server:
+    async with FakeSlack(post_rate=FAST, scopes=GRANTED) as server:
         yield server
         assert server.violations == []
         assert server.rate_limited == 0
@@ -327,7 +329,10 @@ async def test_a_report_on_slack_pages_an_on_duty_contact_on_telegram(
 
 async def test_slack_rate_limit_is_respected(tmp_path: Path) -> None:
     """Slack's own limit (a short burst, then one message a second to a conversation)."""
-    async with FakeSlack() as strict, slack_bot(tmp_path / "rl.db", strict, per_channel=1.0) as bot:
+    async with (
+        FakeSlack(scopes=GRANTED) as strict,
+        slack_bot(tmp_path / "rl.db", strict, per_channel=1.0) as bot,
+    ):
         loop = asyncio.get_running_loop()
         started = loop.time()
         for _ in range(3):
@@ -342,7 +347,7 @@ async def test_slack_rate_limit_is_respected(tmp_path: Path) -> None:
 async def test_one_conversation_at_slacks_pace_does_not_hold_up_another(tmp_path: Path) -> None:
     """A conversation that has had its share waits its turn; others' messages go meanwhile."""
     async with (
-        FakeSlack() as strict,
+        FakeSlack(scopes=GRANTED) as strict,
         slack_bot(tmp_path / "pace.db", strict, per_channel=1.0) as bot,
     ):
         loop = asyncio.get_running_loop()

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from aiohttp import web
 from telegram import (
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     Update,
@@ -26,45 +27,15 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.updates import to_inbound
+from bot import commands
 from bot.app import BotApp
+from bot.commands import Audience
 from bot.team import Team
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-PARTICIPANT_COMMANDS = [
-    ("start", "Start here"),
-    ("report", "Tell the safety team about something"),
-    ("mycases", "Your reports and where they stand"),
-    ("cancel", "Stop what you are doing; nothing is sent"),
-    ("help", "What I can do"),
-]
-MEMBER_COMMANDS = [
-    ("cases", "Open cases"),
-    ("ack", "Take a case: /ack CODE"),
-    ("escalate", "Page the next step: /escalate CODE reason"),
-    ("case", "Show a case: /case CODE"),
-    ("summary", "The state of all cases, redacted"),
-    ("oncall", "Who is on duty"),
-    ("shift", "Go on or off duty: /shift on|off"),
-    ("note", "Record a note: /note CODE text"),
-    ("task", "A task with an owner and due time: /task CODE member 18:00 text"),
-    ("statement", "Record a statement: /statement CODE reporter|reported|witness text"),
-    ("second", "The second person on a case: /second CODE member"),
-    ("reply", "Message the reporter through the bot: /reply CODE text"),
-    ("handoff", "Hand to an outside contact: /handoff CODE CONTACT what is needed"),
-    ("resolve", "Resolve: /resolve CODE OUTCOME note"),
-    ("person", "People of concern: /person list, /person add"),
-    ("screen", "Check registrations: /screen and a list or CSV"),
-    ("id", "This chat's id and yours"),
-]
-GROUP_COMMANDS = [
-    ("summary", "The state of all cases, redacted"),
-    ("oncall", "Who is on duty"),
-    ("id", "This chat's id and yours"),
-]
 
 
 def file_url(api_url: str) -> str:
@@ -74,8 +45,27 @@ def file_url(api_url: str) -> str:
     return "https://api.telegram.org/file/bot"
 
 
-def _commands(pairs: list[tuple[str, str]]) -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in pairs]
+def _menu(*audiences: Audience) -> list[BotCommand]:
+    """A command menu made from the one declaration of the commands (bot/commands.py)."""
+    return [BotCommand(name, text) for name, text in commands.menu(*audiences)]
+
+
+def menus(team: Team) -> list[tuple[str, BotCommandScope, list[BotCommand]]]:
+    """Every ``setMyCommands`` call to make, as (where, in words for the log; scope; menu):
+    participants' in every private chat, each member's in their own, the team channel's."""
+    calls: list[tuple[str, BotCommandScope, list[BotCommand]]] = [
+        ("private chats", BotCommandScopeAllPrivateChats(), _menu(Audience.PARTICIPANT))
+    ]
+    members = _menu(Audience.PARTICIPANT, Audience.MEMBER)
+    calls += [
+        ("a member's chat", BotCommandScopeChat(member.telegram), members)
+        for member in team.members
+        if member.telegram is not None
+    ]
+    channel = team.config.channels.telegram
+    if channel is not None:
+        calls.append(("the team channel", BotCommandScopeChat(channel), _menu(Audience.CHANNEL)))
+    return calls
 
 
 class TelegramAdapter:
@@ -111,21 +101,18 @@ class TelegramAdapter:
     async def stop(self) -> None:
         await self.bot.shutdown()
 
-    async def set_commands(self, team: Team) -> None:
-        """Each person sees only the commands that apply to them."""
-        await self.bot.set_my_commands(
-            _commands(PARTICIPANT_COMMANDS), scope=BotCommandScopeAllPrivateChats()
-        )
-        for member in team.members:
-            if member.telegram is not None:
-                await self.bot.set_my_commands(
-                    _commands(PARTICIPANT_COMMANDS + MEMBER_COMMANDS),
-                    scope=BotCommandScopeChat(member.telegram),
-                )
-        if team.config.channels.telegram is not None:
-            await self.bot.set_my_commands(
-                _commands(GROUP_COMMANDS), scope=BotCommandScopeChat(team.config.channels.telegram)
-            )
+    async def set_commands(self, team: Team) -> int:
+        """Each person sees only the commands offered to them (see :func:`menus`). A refused
+        call (a member who never started the bot gets "chat not found") is logged and the others
+        are still made; returns how many were refused."""
+        refused = 0
+        for where, scope, menu in menus(team):
+            try:
+                await self.bot.set_my_commands(menu, scope=scope)
+            except TelegramError as error:
+                refused += 1
+                log.warning("setMyCommands for %s failed: %s", where, error)
+        return refused
 
     async def process(self, app: BotApp, update: Update) -> None:
         """Hand one update to the core; answer a button press once it is committed."""
@@ -140,10 +127,7 @@ class TelegramAdapter:
 
     async def run(self, app: BotApp) -> None:
         """Receive updates until cancelled."""
-        try:
-            await self.set_commands(app.team)
-        except TelegramError as error:
-            log.warning("setMyCommands failed: %s", error)
+        await self.set_commands(app.team)
         if self.webhook_url:
             await self._run_webhook(app)
         else:

@@ -46,7 +46,7 @@ import re
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,12 @@ EXTRA_METHODS: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
 }
+# Their scopes, which the description cannot say (apps.connections.open takes the app-level token).
+EXTRA_SCOPES: dict[str, frozenset[str]] = {
+    "files.getUploadURLExternal": frozenset({"files:write"}),
+    "files.completeUploadExternal": frozenset({"files:write"}),
+}
+_REQUIRES_SCOPE = re.compile(r"Requires scope: `([^`]+)`")
 # Parameters whose value is JSON (a JSON string in form data, an object in a JSON body).
 JSON_PARAMS = {"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "files"}
 # The parameter naming the conversation or user a call is about (for fail_next(channel=...)).
@@ -171,18 +177,24 @@ JSON = dict[str, Any]
 
 
 class WebApiSpec:
-    """The Web API description: which methods exist and which parameters each requires."""
+    """The Web API description: which methods exist, which parameters each requires, and which
+    bot token scopes it needs (its ``token`` parameter says "Requires scope: `files:read`")."""
 
     def __init__(self, path: Path = SPEC_PATH) -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
         self.version: str = data.get("info", {}).get("version", "?")
         self.methods: dict[str, dict[str, JSON]] = {}
+        self.scopes: dict[str, frozenset[str]] = dict(EXTRA_SCOPES)
         for route, operations in data["paths"].items():
             params: dict[str, JSON] = {}
+            needed: set[str] = set()
             for operation in operations.values():
                 for param in operation.get("parameters", []):
                     params[param["name"]] = param
+                    if param["name"] == "token":
+                        needed.update(_REQUIRES_SCOPE.findall(param.get("description", "")))
             self.methods[route.lstrip("/")] = params
+            self.scopes[route.lstrip("/")] = frozenset(needed - {"none"})
         self.added: list[str] = []  # allowed by name, newer than the description
         for name, required in EXTRA_METHODS.items():
             if name not in self.methods:
@@ -194,6 +206,10 @@ class WebApiSpec:
 
     def knows(self, method: str) -> bool:
         return method in self.methods
+
+    def scopes_for(self, method: str) -> frozenset[str]:
+        """The bot token scopes ``method`` needs (none for a method the description lacks)."""
+        return self.scopes.get(method, frozenset())
 
     def required(self, method: str) -> list[str]:
         """Required parameters, without ``token`` (slack_sdk sends it in the header)."""
@@ -599,8 +615,11 @@ class FakeSlack(Waiting):
         dm_channel_ids: bool = False,
         ack_deadline: float = ACK_DEADLINE,
         clock: Callable[[], float] = time.monotonic,
+        scopes: Iterable[str] | None = None,
     ) -> None:
-        """``post_burst``/``post_rate``: chat.postMessage per channel may burst ``post_burst``
+        """``scopes``: the bot token's scopes (the app manifest's); a call that needs another is
+        answered ``missing_scope``, as Slack does, and is a violation. ``None`` grants every
+        scope. ``post_burst``/``post_rate``: chat.postMessage per channel may burst ``post_burst``
         and then go on at ``post_rate`` per second (a token bucket). ``dm_channel_ids``: answer
         chat.postMessage to a user id with the IM channel id (``DU1``), as Slack does, instead of
         echoing the user id."""
@@ -611,6 +630,7 @@ class FakeSlack(Waiting):
         self.dm_channel_ids = dm_channel_ids
         self.ack_deadline = ack_deadline
         self.clock = clock
+        self.scopes = None if scopes is None else frozenset(scopes)
 
         self.violations: list[str] = []
         self.errors: list[tuple[str, str]] = []
@@ -764,6 +784,13 @@ class FakeSlack(Waiting):
             return self._violation(method, "not_allowed_token_type", [f"needs {need}"])
         if unreadable:
             return self._violation(method, "invalid_arguments", unreadable)
+        lacking = self._lacking_scopes(method)
+        if lacking:
+            return self._violation(
+                method,
+                "missing_scope",
+                [f"needs {', '.join(sorted(lacking))}, which the app was not granted"],
+            )
         missing = [name for name in self.spec.required(method) if params.get(name) in (None, "")]
         if missing:
             return self._violation(
@@ -799,7 +826,13 @@ class FakeSlack(Waiting):
             self.violations.append(f"{method}: the fake could not handle this call: {exc!r}")
             self.errors.append((method, "fatal_error"))
             return self._respond_error(ApiError("fatal_error", status=500))
-        return web.json_response({"ok": True, **result}, headers={"X-OAuth-Scopes": BOT_SCOPES})
+        granted = BOT_SCOPES if self.scopes is None else ",".join(sorted(self.scopes))
+        return web.json_response({"ok": True, **result}, headers={"X-OAuth-Scopes": granted})
+
+    def _lacking_scopes(self, method: str) -> frozenset[str]:
+        if self.scopes is None or method == "apps.connections.open":
+            return frozenset()
+        return self.spec.scopes_for(method) - self.scopes
 
     def _violation(self, method: str, error: str, details: list[str]) -> web.Response:
         for detail in details:
@@ -1296,6 +1329,9 @@ class FakeSlack(Waiting):
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
         self.downloads.append(token)
         found = self._files.get(request.match_info["file_id"])
+        if self.scopes is not None and "files:read" not in self.scopes:
+            self.violations.append("file download: needs files:read, which was not granted")
+            found = None
         if found is None or token is None or token != self.token_seen:
             # Slack answers a private file without the right token with its login page.
             return web.Response(status=302, headers={"Location": "https://slack.com/signin"})

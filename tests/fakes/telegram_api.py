@@ -513,6 +513,14 @@ def _chat_key(value: Any) -> ChatKey:
         return text
 
 
+def _scope_chat(params: JSON) -> ChatKey | None:
+    """The chat a command-menu call (``setMyCommands`` and friends) is scoped to, if any."""
+    scope = params.get("scope")
+    if isinstance(scope, dict) and "chat_id" in scope:
+        return _chat_key(scope["chat_id"])
+    return None
+
+
 def _normalise_markup(markup: Any) -> JSON | None:
     """An empty inline keyboard is the same as none, as far as the chat shows."""
     if not isinstance(markup, dict) or not markup:
@@ -705,7 +713,8 @@ class FakeTelegram(Waiting):
             return self._error(method, ApiError(400, problems[0][0]))
 
         chat = _chat_key(params["chat_id"]) if "chat_id" in params else None
-        injected = self._take_failure(method, chat)
+        # fail_next(chat_id=...) also reaches a menu call scoped to that chat
+        injected = self._take_failure(method, chat if chat is not None else _scope_chat(params))
         if injected is not None:
             self.injected.append((method, injected.status, injected.description))
             return self._respond_error(injected)
@@ -919,7 +928,8 @@ class FakeTelegram(Waiting):
     ) -> None:
         """Answer the next ``times`` calls of ``method`` ("*" = any) with an error.
 
-        With ``chat_id`` only calls to that chat are affected. A 429 always carries
+        With ``chat_id`` only calls to that chat are affected (a ``setMyCommands`` whose scope
+        names that chat among them). A 429 always carries
         ``parameters.retry_after`` (default 1), as Telegram's do.
         """
         if status == 429 and retry_after is None:

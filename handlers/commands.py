@@ -1,0 +1,160 @@
+"""The handler of each chat command declared in ``bot/commands.py``, by where it is typed.
+
+:data:`PRIVATE` answers commands in a private chat (offered to participants or members),
+:data:`CHANNEL` those in the team channel. ``tests/test_commands.py`` checks that every declared
+command has a handler here and that nothing here is undeclared, so the menus and /help always
+offer exactly what is routed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.commands import Audience, offered_to
+from bot.unit_of_work import button
+from handlers import (
+    case_commands,
+    casework,
+    handoff,
+    intake,
+    people_commands,
+    rota_commands,
+    task_commands,
+    team_commands,
+    texts,
+)
+from handlers.context import Request
+
+Handler = Callable[[Request, list[str]], Awaitable[None]]
+
+MENU_BUTTONS = [
+    button("Report something", "menu.report"),
+    button("I need help now", "help.now"),
+    button("How my information is handled", "menu.privacy"),
+]
+
+
+def _without_args(handler: Callable[[Request], Awaitable[None]]) -> Handler:
+    async def run(req: Request, args: list[str]) -> None:
+        await handler(req)
+
+    return run
+
+
+def _members_only(handler: Callable[[Request], Awaitable[None]]) -> Handler:
+    """For anyone else the command does not exist (as before: it is offered to members only)."""
+
+    async def run(req: Request, args: list[str]) -> None:
+        if req.member is None:
+            name = req.event.command[0] if req.event.command else ""
+            await req.reply(texts.unknown_command(name))
+        else:
+            await handler(req)
+
+    return run
+
+
+async def start(req: Request) -> None:
+    """The welcome, with the menu buttons; a member also gets their commands."""
+    await req.reply(texts.welcome(req.uow.team.name), MENU_BUTTONS)
+    if req.member is not None:
+        await req.reply(texts.MEMBER_HELP)
+
+
+async def show_ids(req: Request, args: list[str]) -> None:
+    """For filling in the team file: this chat's id and the sender's own id, nothing else."""
+    event = req.event
+    await req.reply(texts.ids(event.chat_id, event.sender.user_id))
+
+
+async def _start(req: Request, args: list[str]) -> None:
+    if args[:1] == ["report"]:
+        await intake.begin(req)  # a deep link straight into a report
+    else:
+        await start(req)
+
+
+async def _help(req: Request, args: list[str]) -> None:
+    await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
+    if req.member is not None:
+        await req.reply(texts.MEMBER_HELP)
+
+
+async def _report(req: Request, args: list[str]) -> None:
+    if args[:1] == ["for"]:
+        await intake.begin(req, "in_person")
+    else:
+        await intake.begin(req)
+
+
+async def _cancel(req: Request, args: list[str]) -> None:
+    if await req.uow.tx.load_draft(req.owner) is None:
+        await req.reply(texts.NOTHING_TO_CANCEL)
+    else:
+        await req.uow.tx.delete_draft(req.owner)
+        await req.reply(texts.CANCELLED)
+
+
+async def _case(req: Request, args: list[str]) -> None:
+    if args[:1] == ["new"]:
+        await intake.begin(req, "team")
+    else:
+        await casework.show_case(req, args)
+
+
+PRIVATE: dict[str, Handler] = {
+    "/start": _start,
+    "/report": _report,
+    "/mycases": _without_args(casework.my_cases),
+    "/cancel": _cancel,
+    "/help": _help,
+    "/ack": casework.ack_command,
+    "/escalate": casework.escalate_command,
+    "/case": _case,
+    "/cases": _without_args(casework.list_cases),
+    "/summary": _members_only(team_commands.summary),
+    "/oncall": _members_only(team_commands.oncall),
+    "/shift": rota_commands.shift,
+    "/note": case_commands.note,
+    "/status": case_commands.status,
+    "/severity": case_commands.severity,
+    "/resolve": case_commands.resolve,
+    "/close": case_commands.close,
+    "/reopen": case_commands.reopen,
+    "/reply": case_commands.reply,
+    "/recuse": case_commands.recuse,
+    "/second": case_commands.second,
+    "/statement": case_commands.statement,
+    "/task": task_commands.task,
+    "/handoff": handoff.handoff,
+    "/person": people_commands.person,
+    "/screen": people_commands.screen,
+    "/id": show_ids,
+}
+
+# The team channel: members only (the router checks), redacted answers only.
+CHANNEL: dict[str, Handler] = {
+    "/summary": _without_args(team_commands.summary),
+    "/oncall": _without_args(team_commands.oncall),
+    "/id": show_ids,
+}
+
+CHANNEL_TEXT = texts.channel_commands([c.slash for c in offered_to(Audience.CHANNEL)])
+
+
+async def private_command(req: Request, name: str, args: list[str]) -> None:
+    """A command in a private chat; an unknown one gets a pointer to /help."""
+    handler = PRIVATE.get(name)
+    if handler is None:
+        await req.reply(texts.unknown_command(name))
+    else:
+        await handler(req, args)
+
+
+async def channel_command(req: Request, name: str, args: list[str]) -> None:
+    """A member's command in the team channel; anything else gets what the channel answers."""
+    handler = CHANNEL.get(name)
+    if handler is None:
+        await req.reply(CHANNEL_TEXT)
+    else:
+        await handler(req, args)
