@@ -217,7 +217,8 @@ class TimedFake(FakeTelegram):
     async def until(
         self, predicate: Callable[[], T | None], timeout: float, what: str = "a condition"
     ) -> T:
-        """Wait for ``predicate`` to be truthy, re-checking whenever a bot message arrives."""
+        """Wait for ``predicate`` to be truthy, re-checking whenever a bot message arrives (and
+        every 50 ms, for conditions no message announces, such as the first poll)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -232,7 +233,7 @@ class TimedFake(FakeTelegram):
                 )
             changed = self._changed
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
+                await asyncio.wait_for(changed.wait(), min(remaining, 0.05))
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,7 +300,8 @@ async def running_bot(fake: TimedFake, database: Path, poll_timeout: int) -> Asy
     await app.start()
     task = asyncio.create_task(adapter.run(app))
     try:
-        await fake.until(lambda: len(fake.calls_to("setMyCommands")) >= 4, 10, "setMyCommands")
+        # ready once it polls: every menu has been set (however many the team needs) by then
+        await fake.until(lambda: bool(fake.calls_to("getUpdates")), 10, "the first getUpdates")
         yield app
     finally:
         task.cancel()

@@ -68,6 +68,7 @@ class Command:
 
     @property
     def audiences(self) -> frozenset[Audience]:
+        """Everyone it is offered to, over all its usages."""
         return frozenset(usage.audience for usage in self.usages)
 
     @property

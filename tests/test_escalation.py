@@ -95,7 +95,7 @@ async def test_a_team_channel_post_held_back_by_its_rate_limit_does_not_hold_up_
         while not chain.platform.held:
             await asyncio.sleep(0.001)
     await chain.app.handle(chain.event("111", f"/escalate {code} I know them"))
-    async with asyncio.timeout(2):
+    async with asyncio.timeout(10):  # held behind the post, it would never come
         while pages(chain, "222", code) == 0:
             await asyncio.sleep(0.001)
     assert chain.platform.held  # the page went while the channel post was still held

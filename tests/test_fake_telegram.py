@@ -144,10 +144,10 @@ def test_html_that_telegram_accepts_parses_to_text_and_entities() -> None:
 async def test_get_updates_long_polls_and_honours_offset(fake: FakeTelegram, bot: Bot) -> None:
     started = time.monotonic()
     poll = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.1)
+    await fake.wait_for(lambda: fake.calls_to("getUpdates"))  # the poll is waiting
     pushed = fake.push_message(5, "/start hello", first_name="Robin")
-    (update,) = await asyncio.wait_for(poll, 2)
-    assert time.monotonic() - started < 2  # answered when the update came, not at the timeout
+    (update,) = await asyncio.wait_for(poll, 5)
+    assert time.monotonic() - started < 5  # answered when the update came, not at the timeout
     assert update.update_id == pushed["update_id"]
     assert update.message is not None and update.message.text == "/start hello"
     assert filters.COMMAND.check_update(update)

@@ -10,9 +10,12 @@ from slack_manifest import (
     bot_scopes,
     called_methods,
     listened_events,
+    manifest,
     method_scopes,
     slash_commands,
 )
+
+from bot.commands import COMMANDS
 
 
 def needed_scopes() -> dict[str, set[str]]:
@@ -61,3 +64,12 @@ def test_the_subscribed_events_are_the_ones_the_adapter_listens_to() -> None:
     assert subscribed == listened_events()
     # direct messages only: never the team's channel conversations
     assert {e for e in bot_events() if e.startswith("message.")} == {"message.im"}
+
+
+def test_the_slash_command_offers_only_declared_commands() -> None:
+    declared = {c.name for c in COMMANDS}
+    (safety,) = [c for c in manifest()["features"]["slash_commands"] if c["command"] == "/safety"]
+    listed = safety["description"].split(":", 1)[1]
+    words = {w.strip() for w in listed.split(",")}
+    words |= {part.split()[0] for part in safety["usage_hint"].split(" | ")}
+    assert words <= declared, words - declared
