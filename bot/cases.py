@@ -133,7 +133,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
             case,
             rich("Only safety contacts and leads can take a case."),
         )
-    if case.alert_at is not None and case.is_open and case.state != CaseState.NEW:
+    if case.awaiting_ack and case.state != CaseState.NEW:
         return await _acknowledge_alert(uow, case, report, member)
     if case.state != CaseState.NEW and case.handler is None and case.is_open:
         # its handler recused: the first contact who acknowledges takes it over
@@ -249,9 +249,8 @@ async def _acknowledge_alert(
         case,
         report,
         rich(
-            f"{_handler_words(uow, member)} has your call for help on ",
-            bold(case.code),
-            " and is on it. Stay where you are if it is safe.",
+            f"{_handler_words(uow, member)} has your call for help and is on it."
+            " Stay where you are if it is safe.",
         ),
     )
     handler = uow.team.member(case.handler or "")
@@ -314,6 +313,8 @@ async def change_state(
     old = case.state
     case.state = new
     case.updated_at = uow.now
+    if not case.is_open:
+        case.alert_at = None  # nothing is paged for a resolved case
     await retention.on_state_change(uow, case, new, detail.get("outcome", ""))
     await uow.tx.save_case(case)
     await uow.audit(

@@ -168,8 +168,9 @@ class Case:
 
     @property
     def awaiting_ack(self) -> bool:
-        """Pages for it are out and nobody has acknowledged them: a new case, or a new alert."""
-        return self.state == CaseState.NEW or self.alert_at is not None
+        """Pages for it are out and nobody has acknowledged them: a new case, or a new alert on
+        an open one."""
+        return self.state == CaseState.NEW or (self.alert_at is not None and self.is_open)
 
 
 @dataclass(frozen=True)

@@ -74,10 +74,10 @@ def channel_line(case: Case, team: Team, now: datetime) -> Rich:
     Every case reads alike here, a case about someone on the team too: that person may be reading
     the channel, so nothing may single it out."""
     state = STATE_FOR_TEAM[case.state]
-    if case.alert_at is not None and case.is_open:  # a new alert on a taken case (bot.alerts)
+    if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
         state = "awaiting acknowledgement again"
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
-    if case.handler and case.alert_at is None and case.state != CaseState.NEW:
+    if case.handler and not case.awaiting_ack:
         line += f" by {team.member_name(case.handler)}"
         if case.acknowledged_at:
             line += f" after {waited(case.created_at, case.acknowledged_at)}"

@@ -94,6 +94,10 @@ async def test_story_2_i_need_help_at_a_check_in_pages_everyone_until_the_new_al
         assert any("The reporter asked for help during a check-in." in t for t in pages)
         assert any("Where they are now: Coffee corner on the 2nd floor" in t for t in pages)
     assert since(story, seen, "lena") == []
+    assert any(
+        t.startswith(f"{code} · critical · awaiting acknowledgement again")
+        for t in (since(story, seen, "#team"))
+    )
     # Alice's acknowledgement this morning does not count: it repeats, and the leads join.
     await story.advance(120)
     assert any(URGENT in t and code in t for t in since(story, seen, "lena"))
