@@ -9,15 +9,21 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import escalation, people, retention
-from bot.conflicts import conflict_reason, named_in
+from bot import alerts, escalation, people, retention, rights
+from bot.conflicts import named_in
 from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
 from bot.richtext import Rich, bold, rich
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
-from bot.views import acknowledged_page, case_details, channel_line, reporter_state
+from bot.views import (
+    acknowledged_page,
+    case_details,
+    channel_line,
+    no_such_case,
+    reporter_state,
+)
 
 
 def severity_for(body: ReportBody) -> Severity:
@@ -110,27 +116,25 @@ class AckResult:
 
 
 async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
-    """Take a case: assign it, stop the chain, tell the reporter and update every page."""
+    """Take a case: assign it, stop the chain, tell the reporter and update every page; or, on
+    a taken case with a new alert (bot.alerts), acknowledge that alert.
+
+    A member who may not see the case (bot.rights) gets the answer an unknown code gets."""
     report = await uow.tx.get_report(case.report_id)
     actor = f"member:{member.id}"
-    if not uow.team.is_handler(member):
-        await uow.audit(case, actor, "ack_refused", reason="not a handler")
+    reason = rights.refusal(case, report.body, member)
+    if reason is not None:
+        await uow.audit(case, actor, "ack_refused", reason=reason)
+        return AckResult(AckOutcome.CONFLICTED, case, no_such_case(case.code))
+    if not rights.may_take(member):
+        await uow.audit(case, actor, "ack_refused", reason=rights.NOT_A_HANDLER)
         return AckResult(
             AckOutcome.NOT_A_HANDLER,
             case,
             rich("Only safety contacts and leads can take a case."),
         )
-    reason = conflict_reason(case, report.body, member)
-    if reason is not None:
-        await uow.audit(case, actor, "ack_refused", reason=reason)
-        return AckResult(
-            AckOutcome.CONFLICTED,
-            case,
-            rich(
-                f"You can't take {case.code}: you have a conflict of interest with it. "
-                "Others are being paged; nothing else is needed from you."
-            ),
-        )
+    if case.awaiting_ack and case.state != CaseState.NEW:
+        return await _acknowledge_alert(uow, case, report, member)
     if case.state != CaseState.NEW and case.handler is None and case.is_open:
         # its handler recused: the first contact who acknowledges takes it over
         case.handler = member.id
@@ -160,34 +164,109 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
     await uow.audit(case, actor, "acknowledged")
     await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
-    handler_words = "A member of the safety team"
-    if uow.team.config.team.show_handler_names:
-        handler_words = member.name
-    await tell_reporter(
+    told = await tell_reporter(
         uow,
         case,
         report,
         rich(
-            f"{handler_words} has picked up your report ",
+            f"{_handler_words(uow, member)} has picked up your report ",
             bold(case.code),
             ". They will follow up as you asked. You can write here at any time.",
         ),
     )
+    told_words = await _who_tells_them(uow, case, report, told)
+    return AckResult(
+        AckOutcome.ACKNOWLEDGED,
+        case,
+        rich(
+            bold(f"You're handling {case.code}."),
+            f" {told_words}\n\n" if told_words else "\n\n",
+            await _details_for(uow, case, report, member),
+        ),
+    )
 
-    details = case_details(
+
+def _handler_words(uow: UnitOfWork, member: Member) -> str:
+    """Who took it, as the reporter reads it: a name only if the team file says so."""
+    if uow.team.config.team.show_handler_names:
+        return member.name
+    return "A member of the safety team"
+
+
+async def _details_for(uow: UnitOfWork, case: Case, report: Report, member: Member) -> Rich:
+    return case_details(
         case,
         report,
         uow.team,
         show_identity=case.disclosure == "named",
         history=await people.case_history(uow, case, report.body, member),
     )
+
+
+async def _who_tells_them(uow: UnitOfWork, case: Case, report: Report, told: bool) -> str:
+    """What the handler reads about the reporter hearing of it, true for every kind of report.
+    A report taken in person reaches the person only through the member who took it: they are
+    asked to tell them."""
+    body = report.body
+    if told:
+        return "The reporter has been told that someone picked it up."
+    if body.source == "in_person":
+        taker = uow.team.member(body.taken_by)
+        if taker is not None:
+            await uow.send_member(
+                taker,
+                rich(
+                    "The report you took in person, ",
+                    bold(case.code),
+                    ", has been picked up by the safety team. Please let the person know.",
+                ),
+                case_id=case.id,
+            )
+        name = uow.team.member_name(body.taken_by)
+        return f"{name} took it in person and has been asked to tell the person."
+    if body.source == "team":
+        return ""
+    return "The reporter chose to stay anonymous, so they can't be told."
+
+
+async def _acknowledge_alert(
+    uow: UnitOfWork, case: Case, report: Report, member: Member
+) -> AckResult:
+    """Someone answers a new alert on a taken case: the repeats stop, its pages say who took
+    it, the reporter hears that someone is on it and the handler, if it was someone else."""
+    case.alert_at = None
+    case.updated_at = uow.now
+    if case.handler is None:
+        case.handler = member.id
+    await uow.tx.save_case(case)
+    await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER, escalation.PAGE_FAILED])
+    await uow.audit(case, f"member:{member.id}", alerts.ALERT_ACKNOWLEDGED)
+    for row in await alerts.waiting_pages(uow, case):
+        await uow.edit(row.id, acknowledged_page(case, uow.team, member.id, uow.now))
+    await update_channel_posts(uow, case)
+    told = await tell_reporter(
+        uow,
+        case,
+        report,
+        rich(
+            f"{_handler_words(uow, member)} has your call for help and is on it."
+            " Stay where you are if it is safe.",
+        ),
+    )
+    handler = uow.team.member(case.handler or "")
+    if handler is not None and handler.id != member.id:
+        await uow.send_member(
+            handler,
+            rich(bold(case.code), f" · {member.name} acknowledged the call for help."),
+            case_id=case.id,
+        )
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,
         rich(
-            bold(f"You're handling {case.code}."),
-            " The reporter has been told that someone picked it up.\n\n",
-            details,
+            bold(f"You're answering the call for help on {case.code}."),
+            " The reporter has been told that someone is on it.\n\n" if told else "\n\n",
+            await _details_for(uow, case, report, member),
         ),
     )
 
@@ -234,6 +313,8 @@ async def change_state(
     old = case.state
     case.state = new
     case.updated_at = uow.now
+    if not case.is_open:
+        case.alert_at = None  # nothing is paged for a resolved case
     await retention.on_state_change(uow, case, new, detail.get("outcome", ""))
     await uow.tx.save_case(case)
     await uow.audit(

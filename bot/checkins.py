@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import escalation
+from bot import alerts, cases
 from bot.domain import Case, Report
 from bot.messages import Address
 from bot.ports import TimerRow
@@ -116,6 +116,8 @@ async def answered_ok(uow: UnitOfWork, case: Case) -> Rich:
 
 
 async def needs_help(uow: UnitOfWork, case: Case) -> None:
-    await escalation.make_critical(
+    """ "I need help" at a check-in does what "I need help now" does, on this case (bot.alerts)."""
+    await alerts.make_critical(
         uow, case, "reporter", "The reporter asked for help during a check-in."
     )
+    await cases.update_channel_posts(uow, case)

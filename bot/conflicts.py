@@ -12,6 +12,8 @@ import re
 from bot.domain import Case, ReportBody
 from bot.teamfile import Member
 
+LEADS_ONLY = "for the leads only: the report is about someone on the team"
+
 
 def _mentions(text: str, phrase: str) -> bool:
     phrase = phrase.strip()
@@ -40,5 +42,5 @@ def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
     if named_in(body, member):
         return "named in the report"
     if with_leads(case) and "lead" not in member.roles:
-        return "for the leads only: the report is about someone on the team"
+        return LEADS_ONLY
     return None

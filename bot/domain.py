@@ -158,10 +158,19 @@ class Case:
     outcome: str | None = None  # set by /resolve, cleared on reopen; not private
     review_at: datetime | None = None  # set on close by outcome; None while open or kept
     purged_at: datetime | None = None  # private parts erased then; only counts remain
+    # A taken case whose reporter asked for help again (a check-in's "I need help"): the new
+    # alert pages as critical until someone acknowledges *it*; None when there is none.
+    alert_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def awaiting_ack(self) -> bool:
+        """Pages for it are out and nobody has acknowledged them: a new case, or a new alert on
+        an open one."""
+        return self.state == CaseState.NEW or (self.alert_at is not None and self.is_open)
 
 
 @dataclass(frozen=True)

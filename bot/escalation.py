@@ -16,9 +16,10 @@ from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
+from bot.rights import may_see
 from bot.teamfile import Member, TeamFile
 from bot.unit_of_work import Button, UnitOfWork, button
-from bot.views import channel_line, page_text
+from bot.views import channel_line, either, page_text
 
 ESCALATE_TIMER = "escalate"
 PAGE_FAILED = "page_failed"
@@ -117,13 +118,13 @@ async def page_members(
     return to_page, skipped
 
 
-async def _notify_externals(
+async def notify_externals(
     uow: UnitOfWork, case: Case, targets: list[str], text: Rich | None = None
 ) -> list[str]:
     """Tell external contacts only what they need: a code, how urgent, whom to call. Returns
     the names of those reached."""
     reached: list[str] = []
-    leads = ", ".join(m.name for m in uow.team.with_role("lead")) or "the safety team"
+    leads = either([m.name for m in uow.team.with_role("lead")], "the safety team")
     text = text or rich(
         bold(f"{uow.team.name} asks for your help with case {case.code}"),
         f" ({case.severity.value}). It has not been picked up yet. Please contact {leads}.",
@@ -160,12 +161,12 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
     steps = case.policy["steps"]
     while True:
         if not steps or case.esc_round > case.policy["repeat"]:
-            await _exhausted(uow, case)
+            await _exhausted(uow, case, report)
             return
         step = steps[case.esc_step]
         members, fallback_notes = await resolve_targets(uow, step["notify"])
         paged, skipped = await page_members(uow, case, report, members, notes + fallback_notes)
-        reached = len(paged) + len(await _notify_externals(uow, case, step["notify"]))
+        reached = len(paged) + len(await notify_externals(uow, case, step["notify"]))
         if "channel" in step["notify"] and await _post_to_channel(uow, case):
             reached += 1
         await uow.audit(
@@ -198,7 +199,7 @@ def _advance(case: Case) -> None:
         case.esc_round += 1
 
 
-async def _exhausted(uow: UnitOfWork, case: Case) -> None:
+async def _exhausted(uow: UnitOfWork, case: Case, report: Report) -> None:
     await uow.audit(case, "system", "chain_exhausted")
     text = rich(
         bold(f"{case.code} has reached nobody."),
@@ -206,7 +207,7 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
         " or find someone who can.",
     )
     for lead in uow.team.with_role("lead"):
-        if lead.id in case.excluded:
+        if not may_see(case, report.body, lead):
             continue
         if await uow.send_member(
             lead,
@@ -240,6 +241,9 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
     or from the second repeat on. Repeats every ``critical_repeat`` until acknowledged."""
     team = uow.team
     members = [d.member for d in await rota.on_duty(uow)] + team.with_role("safety_contact")
+    handler = team.member(case.handler or "")
+    if handler is not None:
+        members.append(handler)
     if case.esc_round >= 1:
         members += team.with_role("lead")
     unique = list({m.id: m for m in members}.values())
@@ -261,23 +265,6 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
     )
 
 
-async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> None:
-    """Someone is in danger now: page as critical at once, whatever the case's state."""
-    report = await uow.tx.get_report(case.report_id)
-    case.severity = Severity.CRITICAL
-    case.updated_at = uow.now
-    await uow.audit(case, actor, "made_critical", reason=why)
-    await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
-    if case.state == CaseState.NEW:
-        await page_critical(uow, case, report, [why])
-    else:
-        handler = uow.team.member(case.handler or "")
-        members = [handler] if handler else []
-        members += [d.member for d in await rota.on_duty(uow)]
-        await page_members(uow, case, report, list({m.id: m for m in members}.values()), [why])
-    await uow.tx.save_case(case)
-
-
 async def escalate_now(
     uow: UnitOfWork, case: Case, report: Report, actor: str, reason: str
 ) -> None:
@@ -291,7 +278,7 @@ async def escalate_now(
     case.updated_at = uow.now
     note = f"Escalated by {uow.team.member_name(actor.removeprefix('member:'))}"
     note += f": {reason}" if reason else "."
-    if case.severity == Severity.CRITICAL and case.state == CaseState.NEW:
+    if case.severity == Severity.CRITICAL and case.awaiting_ack:
         case.esc_round += 1
         await page_critical(uow, case, report, [note])
     else:
@@ -306,7 +293,7 @@ async def escalate_now(
 async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     """The wait of a step ran out. Fenced: acknowledged, or already moved on, means nothing."""
     case = await uow.tx.get_case(timer.case_id or 0)
-    if case is None or case.state != CaseState.NEW or timer.fence != fence(case):
+    if case is None or not case.awaiting_ack or timer.fence != fence(case):
         return
     report = await uow.tx.get_report(case.report_id)
     await uow.audit(case, "system", "wait_expired", step=case.esc_step, round=case.esc_round)
@@ -379,8 +366,9 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         await uow.audit(case, "system", "idle_reminder", to=case.handler)
         await arm_idle(uow, case, stage=2)
         return
+    report = await uow.tx.get_report(case.report_id)
     for lead in uow.team.with_role("lead"):
-        if lead.id != case.handler and lead.id not in case.excluded:
+        if lead.id != case.handler and may_see(case, report.body, lead):
             await uow.send_member(
                 lead,
                 rich(
@@ -391,16 +379,3 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
                 case_id=case.id,
             )
     await uow.audit(case, "system", "idle_lead_told")
-
-
-async def severe_risk(uow: UnitOfWork, case: Case, assessor: Member) -> list[str]:
-    """A handler's risk assessment made a taken case critical: the external contacts in its
-    chain (the foundation's emergency team, say) hear of it and whom to call. Returns the names
-    of those reached."""
-    targets = sorted({t for step in case.policy["steps"] for t in step["notify"]})
-    text = rich(
-        bold(f"{uow.team.name}: case {case.code} is assessed as critical (severe risk)."),
-        f" It is handled by {uow.team.member_name(case.handler)}; please contact"
-        f" {assessor.name} or them.",
-    )
-    return await _notify_externals(uow, case, targets, text)

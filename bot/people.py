@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.conflicts import conflict_reason
-from bot.domain import Case, Person, ReportBody
+from bot.domain import STATE_FOR_TEAM, Case, CaseState, Person, ReportBody
 from bot.identifiers import extract, grams, identifier_key
 from bot.richtext import Rich, bold, rich
+from bot.rights import may_see
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
+from bot.views import OUTCOME_WORDS
 
 FLAGS = ("watch", "banned")
 MAX_NAME = 200
@@ -82,17 +83,52 @@ async def get_visible(uow: UnitOfWork, member: Member, person_id: int) -> Person
     return person
 
 
-async def codes_for(uow: UnitOfWork, member: Member, case_ids: list[int]) -> list[str]:
-    """The codes of these cases that ``member`` may open, oldest first."""
-    codes: list[str] = []
+async def cases_for(uow: UnitOfWork, member: Member, case_ids: list[int]) -> list[Case]:
+    """These cases as far as ``member`` may see them (bot.rights), oldest first."""
+    found: list[Case] = []
     for case_id in sorted(set(case_ids)):
         case = await uow.tx.get_case(case_id)
         if case is None:
             continue
         report = await uow.tx.get_report(case.report_id)
-        if conflict_reason(case, report.body, member) is None:
-            codes.append(case.code)
-    return codes
+        if may_see(case, report.body, member):
+            found.append(case)
+    return found
+
+
+async def codes_for(uow: UnitOfWork, member: Member, case_ids: list[int]) -> list[str]:
+    """The codes of these cases that ``member`` may open, oldest first."""
+    return [case.code for case in await cases_for(uow, member, case_ids)]
+
+
+async def case_lines(uow: UnitOfWork, member: Member, case_ids: list[int]) -> list[Rich]:
+    """One line for each of these cases ``member`` may open: its code, its state, and its
+    outcome (a sanction such as an event ban) with the day it was decided, or the day it opened
+    while it has none. So a handler checking what is known need not open every case."""
+    shown: list[Rich] = []
+    for case in await cases_for(uow, member, case_ids):
+        line = rich("  ", bold(case.code), f" · {STATE_FOR_TEAM[case.state]}")
+        decided = await _decided(uow, case) if case.outcome else None
+        if case.outcome and decided is not None:
+            words = OUTCOME_WORDS.get(case.outcome, case.outcome)
+            line += f" · {words}, {_day(uow, decided)}"
+        else:
+            line += f" · opened {_day(uow, case.created_at)}"
+        shown.append(line)
+    return shown
+
+
+async def _decided(uow: UnitOfWork, case: Case) -> datetime | None:
+    """When the case's outcome was recorded (its latest resolution)."""
+    moment = None
+    for entry in await uow.tx.audit_for(case.id):
+        if entry.kind == "state_changed" and entry.detail.get("new") == CaseState.RESOLVED:
+            moment = entry.at
+    return moment
+
+
+def _day(uow: UnitOfWork, moment: datetime) -> str:
+    return uow.team.local(moment).strftime("%d %b %Y")
 
 
 def _history(person: Person, uow: UnitOfWork, member: Member, what: str) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot import people
-from bot.conflicts import with_leads
 from bot.domain import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
+from bot.rights import may_see
 from bot.team import Duty
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork, button
@@ -117,15 +117,19 @@ async def _open_cases(uow: UnitOfWork) -> list[Case]:
     return await uow.tx.list_cases(list(OPEN_STATES))
 
 
+async def _may_see(uow: UnitOfWork, case: Case, member: Member) -> bool:
+    report = await uow.tx.get_report(case.report_id)
+    return may_see(case, report.body, member)
+
+
 async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
     member = uow.team.member(str(timer.payload["member"]))
     end = datetime.fromtimestamp(float(timer.payload["end"]), uow.now.tzinfo)
     if member is None or uow.now >= end:
         return
-    open_cases = [
-        c for c in await _open_cases(uow) if member.id not in c.excluded and not with_leads(c)
-    ]
-    needing = [c for c in open_cases if c.state in (CaseState.NEW, CaseState.REOPENED)]
+    all_open = await _open_cases(uow)
+    open_cases = [c for c in all_open if await _may_see(uow, c, member)]
+    needing = [c for c in open_cases if c.awaiting_ack or c.state == CaseState.REOPENED]
     others = [c for c in open_cases if c not in needing]
     await uow.send_member(
         member,
@@ -152,12 +156,13 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
         0,
         key=f"confirm:{key}",
     )
-    waiting = sum(1 for c in open_cases if c.state == CaseState.NEW)
+    # The channel counts every open case alike (bot.views.channel_line says why).
+    waiting = sum(1 for c in all_open if c.awaiting_ack)
     await uow.send_channel(
         rich(
             bold("Shift change: "),
             f"{member.name} is on duty now ({timer.payload['level']}) until "
-            f"{clock_time(uow.team, end)}. Open cases: {len(open_cases)}, "
+            f"{clock_time(uow.team, end)}. Open cases: {len(all_open)}, "
             f"{waiting} awaiting acknowledgement.",
         ),
         purpose="notice",
@@ -226,7 +231,7 @@ async def daily_text(uow: UnitOfWork) -> Rich:
         f" {s.level})"
         for s in sorted(shifts, key=lambda s: s.start)
     )
-    open_cases = [c for c in await _open_cases(uow) if not with_leads(c)]
+    open_cases = await _open_cases(uow)
     counts: dict[str, int] = {}
     for case in open_cases:
         counts[STATE_FOR_TEAM[case.state]] = counts.get(STATE_FOR_TEAM[case.state], 0) + 1

@@ -116,13 +116,14 @@ async def on_task_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 
 
 async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Rich:
-    """Mark a task done; its owner, the case's handler or a lead may. Says what happened."""
-    may = member.id in (task.owner, case.handler) or "lead" in member.roles
+    """Mark a task done; its owner, the case's handler or second person, or a lead may. Says
+    what happened."""
+    may = member.id in (task.owner, case.handler, case.second_person) or "lead" in member.roles
     if not may:
         await uow.audit(case, f"member:{member.id}", "task_done_refused", task=task.id)
         return rich(
             f"Task {task.id} belongs to {uow.team.member_name(task.owner)}; only they, the"
-            " handler or a lead can mark it done."
+            " people on the case or a lead can mark it done."
         )
     if not await uow.tx.finish_task(task.id, member.id, uow.now):
         return rich(f"Task {task.id} on ", bold(case.code), " was already marked done.")

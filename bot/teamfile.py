@@ -267,6 +267,9 @@ class Escalation(_Strict):
     shift_confirm: Duration = timedelta(minutes=10)
     # The external contact (an [[external]] id) who hears of a case about someone on the team.
     above_team: str | None = None
+    # When nobody is on duty (outside the rota, after the event): how soon a reporter hears back,
+    # as they are told. Unset: they are told the team replies as soon as it can, with no time.
+    off_duty_reply: Duration | None = None
 
 
 KEEP = "keep"

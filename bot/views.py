@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.conflicts import with_leads
 from bot.domain import (
     SEVERITY_ORDER,
     STATE_FOR_REPORTER,
@@ -72,13 +71,13 @@ def clock_time(team: Team, moment: datetime) -> str:
 def channel_line(case: Case, team: Team, now: datetime) -> Rich:
     """The redacted one-liner for the team channel: code, severity, state, age, handler.
 
-    A case about someone on the team shows nothing but that it is with the leads: that person
-    may be reading the channel."""
-    if with_leads(case):
-        return rich("A case is with the leads.")
+    Every case reads alike here, a case about someone on the team too: that person may be reading
+    the channel, so nothing may single it out."""
     state = STATE_FOR_TEAM[case.state]
+    if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
+        state = "awaiting acknowledgement again"
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
-    if case.handler and case.state != CaseState.NEW:
+    if case.handler and not case.awaiting_ack:
         line += f" by {team.member_name(case.handler)}"
         if case.acknowledged_at:
             line += f" after {waited(case.created_at, case.acknowledged_at)}"
@@ -174,20 +173,62 @@ def page_text(
     )
 
 
-def acknowledged_page(case: Case, team: Team) -> Rich:
-    """What every page becomes once someone took the case: no details left on other phones."""
-    when = clock_time(team, case.acknowledged_at or case.updated_at)
-    return rich(bold(case.code), f" · acknowledged by {team.member_name(case.handler)} at {when}.")
+def acknowledged_page(
+    case: Case, team: Team, by: str | None = None, at: datetime | None = None
+) -> Rich:
+    """What every page becomes once someone took the case (or answered its new alert, ``by``
+    whom ``at`` what time): no details left on other phones."""
+    when = clock_time(team, at or case.acknowledged_at or case.updated_at)
+    who = team.member_name(by or case.handler)
+    return rich(bold(case.code), f" · acknowledged by {who} at {when}.")
+
+
+def no_such_case(code: str) -> Rich:
+    """The answer to a code that names no case, and, in exactly the same words, to a member who
+    may not see the case it names (bot.rights): nobody learns that a case about them exists."""
+    return rich(
+        "I can't find a case ", bold(code), " that you can see. Check the code and try again."
+    )
+
+
+# Why a member can't be on a case (bot.conflicts), as the handler who asked reads it.
+CONFLICT_WORDS = {
+    "excluded by the reporter": "the reporter asked that they not handle it",
+    "recused": "they stepped aside from it",
+    "named in the report": "the report names them",
+}
+
+OUTCOME_WORDS = {
+    "not_a_violation": "not a violation",
+    "out_of_scope": "out of scope",
+    "no_action": "no action",
+    "warning": "warning",
+    "no_contact_agreement": "no-contact agreement",
+    "removed_from_event": "removed from the event",
+    "event_ban": "event ban",
+    "referred": "referred",
+}
+
+
+def either(names: Sequence[str], fallback: str) -> str:
+    """``"Lena"``, ``"Lena or Mira"``, ``"Ann, Lena or Mira"``: whom to call, any one of them.
+    Repeats are dropped; ``fallback`` when there is nobody."""
+    unique = list(dict.fromkeys(n for n in names if n))
+    if not unique:
+        return fallback
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
 def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
-    """Counts by state and severity, waiting cases and who is on duty: nothing else."""
-    with_the_leads = sum(1 for c in cases if c.is_open and with_leads(c))
-    open_cases = [c for c in cases if c.is_open and not with_leads(c)]
+    """Counts by state and severity, waiting cases and who is on duty: nothing else, and
+    nothing that singles out one case (see :func:`channel_line`)."""
+    open_cases = [c for c in cases if c.is_open]
     by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
     by_severity = Counter(c.severity for c in open_cases)
     waiting = sorted(
-        (c for c in open_cases if c.state == CaseState.NEW), key=lambda c: c.created_at
+        (c for c in open_cases if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
     )
     parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
     if not open_cases:
@@ -202,12 +243,14 @@ def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty])
             "By severity: "
             + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
         )
-    if with_the_leads:
-        parts.append(f"With the leads: {with_the_leads}")
     if waiting:
         parts.append(bold("Awaiting acknowledgement:"))
         parts += [
-            rich("  ", bold(c.code), f" · {c.severity.value} · waiting {age(c.created_at, now)}")
+            rich(
+                "  ",
+                bold(c.code),
+                f" · {c.severity.value} · waiting {age(c.alert_at or c.created_at, now)}",
+            )
             for c in waiting
         ]
     parts.append(

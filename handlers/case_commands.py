@@ -4,25 +4,28 @@ refusal and every change is written to the audit trail."""
 
 from __future__ import annotations
 
-from bot import cases, escalation, retention
-from bot.conflicts import conflict_reason
+from typing import Any
+
+from bot import cases, retention, rights, risk
 from bot.domain import OUTCOMES, Case, CaseState, Severity
 from bot.richtext import bold, rich
 from bot.teamfile import Member
-from handlers.casework import case_by_code, handler_or_refuse, may_handle
+from bot.unit_of_work import button
+from bot.views import CONFLICT_WORDS, either
+from handlers import texts
+from handlers.casework import case_for
 from handlers.context import Request
 
 MAX_NOTE = 3000
 
 
 async def working_case(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
-    """The member and the case, when this member may change this case."""
-    member = await handler_or_refuse(req)
-    if member is None:
+    """The member and the case, when this member may change this case (bot.rights): its
+    handler, its second person or a lead, none of them conflicted."""
+    found = await case_for(req, args, usage, "change")
+    if found is None:
         return None
-    case = await case_by_code(req, args, usage)
-    if case is None or not await may_handle(req, member, case, "change"):
-        return None
+    member, case = found
     if case.purged_at is not None:
         await req.reply(rich(retention.purged_line(case, req.uow.team)))
         return None
@@ -31,11 +34,15 @@ async def working_case(req: Request, args: list[str], usage: str) -> tuple[Membe
             rich(bold(case.code), f" has not been acknowledged yet: /ack {case.code} first.")
         )
         return None
-    if case.handler != member.id and "lead" not in member.roles:
+    if not rights.may_change(case, member):
         await req.uow.audit(case, f"member:{member.id}", "change_refused", reason="not handler")
         handler = req.uow.team.member_name(case.handler) if case.handler else "nobody now"
         await req.reply(
-            rich(bold(case.code), f" is handled by {handler}; only they or a lead can change it.")
+            rich(
+                bold(case.code),
+                f" is handled by {handler}; only they, the second person on it or a lead can"
+                " change it.",
+            )
         )
         return None
     return member, case
@@ -69,6 +76,8 @@ async def status(req: Request, args: list[str]) -> None:
 
 
 async def severity(req: Request, args: list[str]) -> None:
+    """Record the handler's risk assessment. ``critical`` tells the external contacts in the
+    case's chain at once; ``high`` offers to (bot.risk)."""
     found = await working_case(req, args, "/severity FS-7K3Q high")
     if found is None:
         return
@@ -83,11 +92,34 @@ async def severity(req: Request, args: list[str]) -> None:
     await req.uow.tx.save_case(case)
     await req.uow.audit(case, f"member:{member.id}", "severity_changed", old=old.value, new=wanted)
     await cases.update_channel_posts(req.uow, case)
-    told = ""
+    told, offer = "", []
     if case.severity == Severity.CRITICAL and old != Severity.CRITICAL:
-        names = await escalation.severe_risk(req.uow, case, member)
+        names = await risk.tell_externals(req.uow, case, member)
         told = f" Told: {', '.join(names)}." if names else ""
-    await req.reply(rich(bold(case.code), f" is now {wanted}.{told}"))
+    elif case.severity == Severity.HIGH:
+        contacts = either([c.name for c in risk.external_contacts(req.uow, case)], "")
+        if contacts:
+            told = f" {contacts} can be told too: the code, the risk and whom to call."
+            offer = [button(f"Tell {contacts}"[:60], "risk.tell", case=case.id)]
+    await req.reply(rich(bold(case.code), f" is now {wanted}.{told}"), offer)
+
+
+async def tell_externals(req: Request, args: dict[str, Any]) -> None:
+    """The "Tell ..." button of ``/severity CODE high``: the rights are checked again."""
+    case = await req.uow.tx.get_case(int(args["case"]))
+    if case is None:
+        await req.reply(texts.STALE_BUTTON)
+        return
+    found = await working_case(req, [case.code], "/severity FS-7K3Q high")
+    if found is None:
+        return
+    member, case = found
+    if case.severity not in risk.SHAREABLE:
+        await req.reply(rich(bold(case.code), f" is {case.severity.value} now; nothing was sent."))
+        return
+    names = await risk.tell_externals(req.uow, case, member)
+    sent = f"Told: {', '.join(names)}." if names else "Nobody could be reached; nothing was sent."
+    await req.reply(rich(bold(case.code), f" · {sent}"))
 
 
 async def resolve(req: Request, args: list[str]) -> None:
@@ -132,18 +164,19 @@ async def _change(req: Request, member: Member, case: Case, new: CaseState, **de
 
 
 async def recuse(req: Request, args: list[str]) -> None:
-    member = await handler_or_refuse(req)
-    if member is None:
+    found = await case_for(req, args, "/recuse FS-7K3Q", "recuse")
+    if found is None:
         return
-    case = await case_by_code(req, args, "/recuse FS-7K3Q")
-    if case is None:
-        return
+    member, case = found
     if member.id not in case.recused:
         case.recused.append(member.id)
+    if case.second_person == member.id:
+        case.second_person = None
     if case.handler == member.id:
         case.handler = None  # a lead takes it from here
+        report = await req.uow.tx.get_report(case.report_id)
         for lead in req.uow.team.with_role("lead"):
-            if lead.id != member.id and lead.id not in case.excluded + case.recused:
+            if lead.id != member.id and rights.may_see(case, report.body, lead):
                 await req.uow.send_member(
                     lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
                 )
@@ -207,12 +240,19 @@ async def second(req: Request, args: list[str]) -> None:
         await req.reply(rich("Name another team member by their id: /second CODE member."))
         return
     report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, other)
-    if reason is not None and "leads only" not in reason:
+    reason = rights.second_refusal(case, report.body, other)
+    if reason is not None:
         await req.uow.audit(
             case, f"member:{member.id}", "second_refused", member=other.id, reason=reason
         )
-        await req.reply(rich(f"{other.name} can't be on this case (conflict of interest)."))
+        why = CONFLICT_WORDS.get(reason, "a conflict of interest")
+        await req.reply(
+            rich(
+                f"{other.name} can't be the second person on ",
+                bold(case.code),
+                f": {why}. Please choose someone else.",
+            )
+        )
         return
     case.second_person = other.id
     case.updated_at = req.uow.now
@@ -223,7 +263,7 @@ async def second(req: Request, args: list[str]) -> None:
         rich(
             f"{member.name} asked you to be the second person on ",
             bold(case.code),
-            ". /case shows it.",
+            f". /case {case.code} shows it.",
         ),
         case_id=case.id,
     )

@@ -6,58 +6,68 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation, people, retention, tasks
+from bot import cases, escalation, people, retention, rights, tasks
 from bot.codes import normalise_case_code
-from bot.conflicts import conflict_reason
 from bot.domain import (
     OPEN_STATES,
     SEVERITY_ORDER,
     STATE_FOR_TEAM,
     AuditEntry,
     Case,
-    CaseState,
 )
 from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
-from bot.views import age, case_details, reporter_state
+from bot.views import age, case_details, no_such_case, reporter_state
 from handlers import additions
 from handlers.context import Request
 
 NOT_FOR_PARTICIPANTS = rich("That is for the safety team. /help shows what I can do for you.")
 
 
-async def case_by_code(req: Request, args: list[str], usage: str) -> Case | None:
+async def handler_or_refuse(req: Request) -> Member | None:
+    """The member asking, when they work cases (a safety contact or a lead); anyone else is
+    told this is for the safety team, and gets ``None``."""
+    member = req.member
+    if member is None or not rights.works_cases(member):
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return None
+    return member
+
+
+async def may_see(req: Request, member: Member, case: Case, action: str) -> bool:
+    """Whether ``member`` may see ``case`` (bot.rights). If not, the refusal goes into the case's
+    audit trail and they get exactly the answer an unknown code gets."""
+    report = await req.uow.tx.get_report(case.report_id)
+    reason = rights.refusal(case, report.body, member)
+    if reason is None:
+        return True
+    await req.uow.audit(case, f"member:{member.id}", f"{action}_refused", reason=reason)
+    await req.reply(no_such_case(case.code))
+    return False
+
+
+async def case_for(
+    req: Request, args: list[str], usage: str, action: str
+) -> tuple[Member, Case] | None:
+    """The member asking and the case their code names, when they may see it.
+
+    A participant hears that this is for the safety team before any code is looked at; a code
+    that names no case and a case this member may not see get the same answer."""
+    member = req.member
+    if member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
+        return None
     if not args:
         await req.reply(rich("Please add the case code, for example: ", usage))
         return None
     code = normalise_case_code(args[0])
     case = await req.uow.tx.find_case(code)
     if case is None:
-        await req.reply(rich("I can't find a case ", bold(code), ". Check the code and try again."))
-    return case
-
-
-async def handler_or_refuse(req: Request) -> Member | None:
-    """The member asking, when they work cases (a safety contact or a lead); anyone else is
-    told this is for the safety team, and gets ``None``."""
-    member = req.member
-    if member is None or not req.uow.team.is_handler(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(no_such_case(code))
         return None
-    return member
-
-
-async def may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
-    """Refuse (and record) a member who may not work on this case."""
-    report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, member)
-    if reason is None and req.uow.team.is_handler(member):
-        return True
-    await req.uow.audit(
-        case, f"member:{member.id}", f"{action}_refused", reason=reason or "not a handler"
-    )
-    await req.reply(rich(f"You can't {action} {case.code}. Others are handling it."))
-    return False
+    if not await may_see(req, member, case, action):
+        return None
+    return member, case
 
 
 async def ack(req: Request, case: Case) -> None:
@@ -69,9 +79,9 @@ async def ack(req: Request, case: Case) -> None:
 
 
 async def ack_command(req: Request, args: list[str]) -> None:
-    case = await case_by_code(req, args, "/ack FS-7K3Q")
-    if case is not None:
-        await ack(req, case)
+    found = await case_for(req, args, "/ack FS-7K3Q", "ack")
+    if found is not None:
+        await ack(req, found[1])
 
 
 async def escalate(req: Request, case: Case, reason: str) -> None:
@@ -79,7 +89,9 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
     if member is None:
         await req.reply(NOT_FOR_PARTICIPANTS)
         return
-    if case.state != CaseState.NEW:
+    if not await may_see(req, member, case, "escalate"):
+        return
+    if not case.awaiting_ack:
         who = req.uow.team.member_name(case.handler)
         await req.reply(
             rich(
@@ -88,27 +100,22 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
             )
         )
         return
-    if not await may_handle(req, member, case, "escalate"):
-        return
     report = await req.uow.tx.get_report(case.report_id)
     await escalation.escalate_now(req.uow, case, report, f"member:{member.id}", reason)
     await req.reply(rich(bold(case.code), " escalated: the next people in the chain are paged."))
 
 
 async def escalate_command(req: Request, args: list[str]) -> None:
-    case = await case_by_code(req, args, "/escalate FS-7K3Q reason")
-    if case is not None:
-        await escalate(req, case, " ".join(args[1:]))
+    found = await case_for(req, args, "/escalate FS-7K3Q reason", "escalate")
+    if found is not None:
+        await escalate(req, found[1], " ".join(args[1:]))
 
 
 async def show_case(req: Request, args: list[str]) -> None:
-    member = req.member
-    if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+    found = await case_for(req, args, "/case FS-7K3Q", "open")
+    if found is None:
         return
-    case = await case_by_code(req, args, "/case FS-7K3Q")
-    if case is None or not await may_handle(req, member, case, "open"):
-        return
+    member, case = found
     if case.purged_at is not None:
         await req.reply(
             lines(
@@ -119,7 +126,7 @@ async def show_case(req: Request, args: list[str]) -> None:
         return
     report = await req.uow.tx.get_report(case.report_id)
     await req.uow.audit(case, f"member:{member.id}", "viewed")
-    show_identity = case.disclosure == "named" and case.handler == member.id
+    show_identity = rights.sees_identity(case, member)
     trail = await req.uow.tx.audit_for(case.id)
     case_tasks = await req.uow.tx.tasks_for_case(case.id)
     await req.reply(
@@ -157,14 +164,17 @@ def timeline_line(req: Request, entry: AuditEntry) -> Rich:
 
 
 async def list_cases(req: Request) -> None:
-    member = await handler_or_refuse(req)
+    """The open cases this member may see: all of them for a safety contact or lead without a
+    conflict, and for anyone the cases where they are the second person."""
+    member = req.member
     if member is None:
+        await req.reply(NOT_FOR_PARTICIPANTS)
         return
     open_cases = await req.uow.tx.list_cases(list(OPEN_STATES))
     visible = []
     for case in open_cases:
         report = await req.uow.tx.get_report(case.report_id)
-        if conflict_reason(case, report.body, member) is None:
+        if rights.may_see(case, report.body, member):
             visible.append(case)
     if not visible:
         await req.reply(rich("No open cases."))
@@ -181,10 +191,11 @@ async def list_cases(req: Request) -> None:
             + handler,
         )
 
+    yours = [c for c in visible if member.id in (c.handler, c.second_person)]
     groups = [
-        ("Yours", [c for c in visible if c.handler == member.id]),
-        ("Waiting for someone", [c for c in visible if c.handler is None]),
-        ("Others", [c for c in visible if c.handler not in (None, member.id)]),
+        ("Yours", yours),
+        ("Waiting for someone", [c for c in visible if c.handler is None and c not in yours]),
+        ("Others", [c for c in visible if c.handler is not None and c not in yours]),
     ]
     parts: list[Rich | str] = [bold("Open cases")]
     for title, group in groups:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import cases
-from bot.domain import Case, CaseState, ReportBody
+from bot import alerts, cases, rota
+from bot.domain import Case, ReportBody
 from bot.escalation import page_buttons
 from bot.richtext import bold, lines, rich
 from bot.unit_of_work import UnitOfWork
@@ -40,9 +40,22 @@ async def ask_location(req: Request, case: Case) -> None:
         if case.disclosure == "named"
         else "It is added to your report for the people on duty."
     )
+    if await rota.on_duty(uow):
+        alerted = rich(
+            bold("Everyone on duty has been alerted ("),
+            bold(case.code),
+            bold("). Someone is coming to you."),
+        )
+    else:  # promise no one coming when the rota has nobody: the numbers below come first
+        alerted = rich(
+            bold("The whole safety team has been alerted ("),
+            bold(case.code),
+            bold("), but nobody is on duty right now. If you are in danger, call the numbers"),
+            bold(" below."),
+        )
     await req.reply(
         lines(
-            rich(bold("Everyone on duty has been alerted ("), bold(case.code), bold(").")),
+            alerted,
             texts.emergency(uow.team.config.team.emergency_info),
             bold("Where are you right now?"),
             "A room, a landmark, anything that helps us find you. " + findable,
@@ -70,20 +83,20 @@ async def on_location(req: Request, state: dict[str, Any], text: str) -> None:
 
 
 async def update_pages_with_location(uow: UnitOfWork, case_id: int) -> None:
-    """Waiting pages show the new location; once taken, the handler gets it as a message."""
+    """Pages still waiting show the new location; once taken, whoever acts on it now (the
+    handler, and whoever answered a new call for help) gets it as a message."""
     case = await uow.tx.get_case(case_id)
     assert case is not None
     report = await uow.tx.get_report(case.report_id)
-    if case.state == CaseState.NEW:
-        for row in await uow.tx.outbox_for_case(case.id, ["page"]):
+    if case.awaiting_ack:
+        for row in await alerts.waiting_pages(uow, case):
             await uow.edit(
                 row.id,
                 page_text(case, report, uow.team, uow.now, notes=["Location updated."]),
                 page_buttons(case),
             )
         return
-    member = uow.team.member(case.handler or "")
-    if member is not None:
+    for member in await alerts.responders(uow, case):
         await uow.send_member(
             member,
             rich(bold(case.code), " · where they are now: ", " / ".join(report.body.location_now)),

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import cases, checkins, escalation
-from bot.conflicts import with_leads
-from bot.domain import Case, ReportBody, Severity
+from bot import cases, checkins
+from bot.domain import ReportBody, Severity
 from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
@@ -24,9 +23,8 @@ from bot.views import (
     DISCLOSURE_WORDS,
     ROLE_WORDS,
     WHERE_WORDS,
-    expected_response,
 )
-from handlers import texts
+from handlers import confirmations, texts
 from handlers.context import Request
 
 MAX_ACCOUNT = 20_000  # characters across all "what happened" messages
@@ -506,9 +504,9 @@ async def file_report(req: Request, body: ReportBody) -> None:
     uow = req.uow
     case = await cases.open_case(uow, req.event.sender, body)
     if body.source:
-        await _filed_by_member(req, case, body)
+        await confirmations.tell_member(req, case, body)
     else:
-        await _tell_reporter(req, case)
+        await confirmations.tell_reporter(req, case)
     if case.severity == Severity.CRITICAL and body.source != "team":
         from handlers.help_now import ask_location  # help_now builds on this module
 
@@ -517,52 +515,3 @@ async def file_report(req: Request, body: ReportBody) -> None:
         await checkins.offer(
             uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
         )
-
-
-async def _tell_reporter(req: Request, case: Case) -> None:
-    """The reporter's confirmation: the code, what happens next, how to hear back."""
-    wait = expected_response(escalation.first_wait(case))
-    parts: list[Rich | str] = [
-        rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
-        f"What happens next: {_alerted(case)} been alerted and will pick it up."
-        f" We aim to respond within {wait}.",
-    ]
-    if case.disclosure == "anonymous":
-        parts.append(
-            "You chose to stay anonymous, so nobody can reply to you and this chat is not linked"
-            " to the report. Keep the code if you want to refer to it."
-        )
-    else:
-        parts.append(
-            "You will hear back here. /mycases shows where your reports stand, and replying to"
-            " this message adds to your report."
-        )
-    await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
-
-
-def _alerted(case: Case) -> str:
-    """Who was alerted, in the words a reporter reads: a case about someone on the team goes to
-    the leads, so "the contact on duty" would not be true."""
-    return "the team's leads have" if with_leads(case) else "the safety contact on duty has"
-
-
-async def _filed_by_member(req: Request, case: Case, body: ReportBody) -> None:
-    """A report taken in person, or a case the team opened: the member hears the code."""
-    if body.source == "in_person":
-        await req.reply(
-            lines(
-                rich(bold("The report is in: "), bold(case.code), "."),
-                f"It is marked as taken in person by you, and {_alerted(case)} been alerted."
-                " You can give the person this code, so they can refer to it with anyone on the"
-                " team.",
-            )
-        )
-        return
-    await req.reply(
-        rich(
-            bold(f"Case {case.code} is open."),
-            f" {_alerted(case).capitalize()} been alerted. /case ",
-            case.code,
-            " shows it.",
-        )
-    )

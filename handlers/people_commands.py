@@ -27,7 +27,7 @@ from bot.messages import Inbound
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
 from bot.teamfile import Member
-from handlers.casework import case_by_code, handler_or_refuse, may_handle
+from handlers.casework import case_for, handler_or_refuse
 from handlers.context import Request
 
 USAGE = lines(
@@ -135,9 +135,10 @@ async def _add(req: Request, member: Member, text: str) -> None:
 
 
 async def _from_case(req: Request, member: Member, args: list[str]) -> None:
-    case = await case_by_code(req, args, "/person from FS-7K3Q")
-    if case is None or not await may_handle(req, member, case, "open"):
+    found = await case_for(req, args, "/person from FS-7K3Q", "open")
+    if found is None:
         return
+    case = found[1]
     report = await req.uow.tx.get_report(case.report_id)
     who = " ".join(report.body.who.split())
     if not who:
@@ -216,9 +217,10 @@ async def _link(req: Request, member: Member, args: list[str]) -> None:
     if len(args) < 2:
         await req.reply(rich(f"Please add the case code: /person link {person.code} FS-7K3Q"))
         return
-    case = await case_by_code(req, args[1:], f"/person link {person.code} FS-7K3Q")
-    if case is None or not await may_handle(req, member, case, "open"):
+    found = await case_for(req, args[1:], f"/person link {person.code} FS-7K3Q", "open")
+    if found is None:
         return
+    case = found[1]
     if not await people.link(req.uow, member, person, case):
         await req.reply(rich(bold(person.code), " is already linked to ", bold(case.code), "."))
         return
@@ -252,8 +254,8 @@ async def _show(req: Request, member: Member, word: str) -> None:
     if person is None:
         return
     uow, team = req.uow, req.uow.team
-    linked = await people.codes_for(uow, member, person.case_ids)
-    named = await people.codes_for(
+    linked = await people.case_lines(uow, member, person.case_ids)
+    named = await people.case_lines(
         uow,
         member,
         [
@@ -276,8 +278,10 @@ async def _show(req: Request, member: Member, word: str) -> None:
             rich(bold("Identifiers: "), ", ".join(person.identifiers) or "none"),
             rich(bold("Flag: "), people.flag_words(person, uow)),
             rich(bold("Note: "), person.note) if person.note else "",
-            rich(bold("Linked cases: "), ", ".join(linked) or "none you can open"),
-            rich(bold("Also named in: "), ", ".join(named)) if named else "",
+            rich(bold("Linked cases:"), "" if linked else " none you can open"),
+            *linked,
+            bold("Also named in:") if named else "",
+            *named,
             bold("History:"),
             *history,
         )

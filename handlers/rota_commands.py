@@ -59,6 +59,8 @@ async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> Non
         await req.reply(await checkins.choose(req.uow, case, float(args["hours"])))
     elif action == "checkin.ok":
         await req.reply(await checkins.answered_ok(req.uow, case))
+    elif action == "checkin.help" and not case.is_open:
+        await help_now.help_now(req)  # an old check-in of a closed report: help, as from /help
     elif action == "checkin.help":
         await checkins.needs_help(req.uow, case)
         await help_now.ask_location(req, case)

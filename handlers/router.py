@@ -100,6 +100,8 @@ async def _button(req: Request, token: str) -> None:
         await handoff.send(req, record.args)
     elif action == "handoff.cancel":
         await req.reply(rich("Handoff cancelled; nothing was sent."))
+    elif action == "risk.tell":
+        await case_commands.tell_externals(req, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import tasks
+from bot import rights, tasks
 from bot.conflicts import conflict_reason
 from bot.richtext import bold, rich
 from handlers.case_commands import working_case
@@ -66,6 +66,13 @@ async def done(req: Request, number: str) -> None:
         return
     found = await req.uow.tx.get_task(int(number)) if number.isdigit() else None
     case = await req.uow.tx.get_case(found.case_id) if found is not None else None
+    if found is not None and case is not None and found.owner != member.id:
+        # a task of a case this member may not see is answered as if it did not exist
+        report = await req.uow.tx.get_report(case.report_id)
+        reason = rights.refusal(case, report.body, member)
+        if reason is not None:
+            await req.uow.audit(case, f"member:{member.id}", "task_done_refused", reason=reason)
+            case = None
     if found is None or case is None:
         await req.reply(rich("I can't find that task. /case CODE lists a case's tasks."))
         return

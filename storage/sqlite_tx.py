@@ -38,7 +38,7 @@ from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
     " disclosure, excluded, policy, esc_step, esc_round, reporter_key, checkin_hours, recused,"
-    " second_person, outcome, review_at, purged_at"
+    " second_person, outcome, review_at, purged_at, alert_at"
 )
 _OUTBOX_COLUMNS = (
     "id, case_id, purpose, payload_enc, replaces, status, attempts, next_attempt_at, sent_ref,"
@@ -329,6 +329,7 @@ class SqliteTx:
             outcome=row[18],
             review_at=from_ts(row[19]) if row[19] is not None else None,
             purged_at=from_ts(row[20]) if row[20] is not None else None,
+            alert_at=from_ts(row[21]) if row[21] is not None else None,
         )
 
     async def get_case(self, case_id: int) -> Case | None:
@@ -343,8 +344,8 @@ class SqliteTx:
         self._later(
             "UPDATE cases SET severity = ?, state = ?, updated_at = ?, handler = ?,"
             " acknowledged_at = ?, excluded = ?, policy = ?, esc_step = ?, esc_round = ?,"
-            " checkin_hours = ?, recused = ?, second_person = ?, outcome = ?, review_at = ?"
-            " WHERE id = ?",
+            " checkin_hours = ?, recused = ?, second_person = ?, outcome = ?, review_at = ?,"
+            " alert_at = ? WHERE id = ?",
             (
                 case.severity.value,
                 case.state.value,
@@ -360,6 +361,7 @@ class SqliteTx:
                 case.second_person,
                 case.outcome,
                 _ts(case.review_at) if case.review_at else None,
+                _ts(case.alert_at) if case.alert_at else None,
                 case.id,
             ),
         )

@@ -66,14 +66,17 @@ async def test_a_report_about_a_board_member_goes_to_the_leads_and_the_external_
     assert code in external and "unwanted attention" not in external
     for member in ("alice", "bob", "bram"):
         assert bot.platform.chat(member) == [], member
-    assert bot.platform.texts("team") == ["A case is with the leads."]
+    # the channel line reads like any other case's: nothing singles it out for Bram to see
+    assert bot.platform.texts("team") == [
+        f"{code} · medium · awaiting acknowledgement · opened just now"
+    ]
     await bot.say("alice", f"/case {code}")
-    assert "can't open" in bot.last_text("alice")
+    assert f"I can't find a case {code} that you can see." in bot.last_text("alice")
     await bot.say("bram", f"/case {code}")
     assert "unwanted attention" not in " ".join(bot.platform.texts("bram"))
     await bot.say("bram", "/summary", channel=True)
     summary = bot.last_text("team")
-    assert code not in summary and "With the leads: 1" in summary
+    assert "Open cases: 1 (1 awaiting acknowledgement)" in summary and "lead" not in summary.lower()
     await bot.press("lena", "Acknowledge")
-    assert bot.platform.chat("team")[0].text == "A case is with the leads."
+    assert bot.platform.chat("team")[0].text.startswith(f"{code} · medium · acknowledged by Lena")
     await bot.stop()

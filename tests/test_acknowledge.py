@@ -98,7 +98,8 @@ async def test_an_excluded_member_is_not_paged_and_cannot_acknowledge(bot: Harne
     assert bot.platform.chat("alice") == []
     assert any(code in t for t in bot.platform.texts("bob"))
     await bot.say("alice", f"/ack {code}")
-    assert "conflict of interest" in bot.last_text("alice")
+    # the answer an unknown code gets: nothing says that a case she may not see exists
+    assert f"I can't find a case {code} that you can see." in bot.last_text("alice")
     await bot.press("bob", "Acknowledge", as_who="alice")
     assert "isn't for you" in bot.last_text("alice")
     async with bot.app.store.transaction() as tx:
@@ -118,7 +119,7 @@ async def test_a_member_named_in_the_report_is_not_paged(bot: Harness) -> None:
     assert any(code in t for t in bot.platform.texts("lena"))
     assert bot.platform.chat("bob") == []
     await bot.say("alice", f"/case {code}")
-    assert "can't open" in bot.last_text("alice")
+    assert f"I can't find a case {code} that you can see." in bot.last_text("alice")
     assert "AliceWMAT" not in bot.last_text("alice")
 
 

@@ -56,7 +56,10 @@ async def test_bad_transitions_and_the_wrong_person_are_refused(bot: Harness) ->
     assert f"/ack {code} first" in bot.last_text("alice")
     await bot.press("alice", "Acknowledge")
     await bot.say("bob", f"/status {code} investigating")
-    assert "is handled by Alice Example; only they or a lead can change it" in bot.last_text("bob")
+    assert (
+        "is handled by Alice Example; only they, the second person on it or a lead can change it"
+        in bot.last_text("bob")
+    )
     await bot.say("alice", f"/close {code}")
     assert "cannot become closed" in bot.last_text("alice")
     await bot.say("alice", f"/resolve {code} sorted")
@@ -73,7 +76,7 @@ async def test_recusal_removes_a_member_from_the_case(bot: Harness) -> None:
     assert "stepped aside" in bot.last_text("alice")
     assert f"{code}: Alice Example recused; it needs a handler." in bot.last_text("lena")
     await bot.say("alice", f"/case {code}")
-    assert "can't open" in bot.last_text("alice")
+    assert f"I can't find a case {code} that you can see." in bot.last_text("alice")
     await bot.say("alice", "/cases")
     assert code not in bot.last_text("alice")
     refused = [d for _, kind, d in await bot.audit(code) if kind == "open_refused"]

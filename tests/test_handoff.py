@@ -73,7 +73,7 @@ async def test_bad_handoffs_change_nothing(team_bot: Harness) -> None:
     await bot.say("alice", f"/handoff {code} venue")
     assert bot.last_text("alice").startswith("Use /handoff")
     await bot.say("bob", f"/handoff {code} venue help")  # not the handler
-    assert "only they or a lead can change it" in bot.last_text("bob")
+    assert "only they, the second person on it or a lead can change it" in bot.last_text("bob")
     await bot.say("alice", f"/handoff {code} venue Watch the door")
     await bot.press("alice", "Send to Venue security", as_who="bob")  # someone else's button
     assert bot.last_text("bob") == "That button isn't for you, so I did nothing with it."

@@ -100,7 +100,7 @@ async def test_add_flag_link_and_show_an_entry(bot: Harness) -> None:
     assert "Identifiers: User:JoD, jo@example.org, @jodoe" in shown
     assert "Flag: watch until 2027-08-14" in shown
     assert "Note: Seen at the WikiCon door" in shown
-    assert f"Linked cases: {code}" in shown
+    assert f"Linked cases:\n  {code} · acknowledged · opened 11 Aug 2027" in shown
     assert "linked to " + code in shown and "added · Alice Example" in shown
     await bot.say("lena", "/person list")
     assert f"P-1 · Jo Doe · watch until 2027-08-14 · {code}" in bot.last_text("lena")
@@ -138,7 +138,7 @@ async def test_adding_a_cases_reported_person_is_one_command(bot: Harness) -> No
     await bot.say("alice", f"/person from {code}")
     assert f"{code} is already linked to P-1." in bot.last_text("alice")
     await bot.say("alice", "/person P-1")
-    assert f"Linked cases: {code}" in bot.last_text("alice")
+    assert f"Linked cases:\n  {code} · acknowledged" in bot.last_text("alice")
     assert [d for _, kind, d in await bot.audit(code) if kind == "register_linked"] == [
         {"person": "P-1"}
     ]
@@ -166,10 +166,10 @@ async def test_organizers_and_participants_are_refused_and_nothing_changes(
 async def test_a_conflicted_member_cannot_add_from_or_link_a_case(bot: Harness) -> None:
     code = await bot.file_report(who_text="User:Jo_Doe", exclude=("Bob Builder",))
     await bot.say("bob", f"/person from {code}")
-    assert f"You can't open {code}" in bot.last_text("bob")
+    assert f"I can't find a case {code} that you can see." in bot.last_text("bob")
     await bot.say("bob", '/person add "Jo Doe"')
     await bot.say("bob", f"/person link P-1 {code}")
-    assert f"You can't open {code}" in bot.last_text("bob")
+    assert f"I can't find a case {code} that you can see." in bot.last_text("bob")
     await bot.say("bob", "/person P-1")
     assert "Linked cases: none you can open" in bot.last_text("bob")
     refusals = [d for _, kind, d in await bot.audit(code) if kind == "open_refused"]

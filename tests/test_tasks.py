@@ -67,7 +67,7 @@ async def test_bad_tasks_are_refused_kindly_and_change_nothing(bot: Harness) -> 
     await bot.say("alice", f"/task {code} bob 2h")
     assert bot.last_text("alice").startswith("Use /task")
     await bot.say("bob", f"/task {code} bob 2h take it over")  # not the handler, not a lead
-    assert "only they or a lead can change it" in bot.last_text("bob")
+    assert "only they, the second person on it or a lead can change it" in bot.last_text("bob")
     await bot.say("sam", f"/task {code} bob 2h anything")
     assert "That is for the safety team" in bot.last_text("sam")
     await bot.say("alice", f"/case {code}")
@@ -88,7 +88,7 @@ async def test_only_owner_handler_or_lead_may_mark_done(bot: Harness) -> None:
     code = await _taken(bot)
     await bot.say("alice", f"/task {code} alice 1h Call the hotel")
     await bot.say("bob", "/task done 1")
-    assert "only they, the handler or a lead can mark it done" in bot.last_text("bob")
+    assert "only they, the people on the case or a lead can mark it done" in bot.last_text("bob")
     await bot.say("lena", "/task done 1")
     assert bot.last_text("lena") == f"Task 1 on {code} is marked done. Thank you."
     await bot.say("lena", "/task done 99")

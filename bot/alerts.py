@@ -1,0 +1,67 @@
+"""Someone is in danger now, on a case that may already be taken.
+
+"I need help now" opens a new critical case; a reporter who presses "I need help" at a check-in
+asks for help on their own case, which may have been acknowledged hours ago. Both must do the
+same: the case becomes critical and pages everyone on duty at once, with where the person is if
+they share it, again every ``critical_repeat`` until someone acknowledges, the leads joining from
+the first repeat. On a taken case that is a new alert: the earlier acknowledgement does not count,
+so ``Case.alert_at`` holds it open until someone acknowledges *it* (bot.cases.acknowledge).
+"""
+
+from __future__ import annotations
+
+from bot.domain import Case, CaseState, Severity
+from bot.escalation import ESCALATE_TIMER, page_critical
+from bot.ports import OutboxRow
+from bot.teamfile import Member
+from bot.unit_of_work import UnitOfWork
+
+ALERT_RAISED = "alert_raised"
+ALERT_ACKNOWLEDGED = "alert_acknowledged"
+
+
+async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> None:
+    """Page ``case`` as critical at once; on a taken case, raise a new alert (see above).
+
+    ``why`` is the first line of the pages; the handler so far is named in them too."""
+    report = await uow.tx.get_report(case.report_id)
+    case.severity = Severity.CRITICAL
+    case.updated_at = uow.now
+    await uow.audit(case, actor, "made_critical", reason=why)
+    await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
+    notes = [why]
+    if case.state != CaseState.NEW:
+        pages = await uow.tx.outbox_for_case(case.id, ["page"])
+        # Which pages belong to this alert: those queued after it was raised.
+        await uow.audit(
+            case, "system", ALERT_RAISED, after_outbox=max((p.id for p in pages), default=0)
+        )
+        case.alert_at = uow.now
+        case.esc_round = case.esc_step = 0
+        if case.handler:
+            notes.append(f"{uow.team.member_name(case.handler)} has been handling this case.")
+    await page_critical(uow, case, report, notes)
+    await uow.tx.save_case(case)
+
+
+async def waiting_pages(uow: UnitOfWork, case: Case) -> list[OutboxRow]:
+    """The pages of a case that wait for an acknowledgement: all of a new case's, or those of
+    its newest alert."""
+    rows = await uow.tx.outbox_for_case(case.id, ["page"])
+    if case.state == CaseState.NEW:
+        return rows
+    after = 0
+    for entry in await uow.tx.audit_for(case.id):
+        if entry.kind == ALERT_RAISED:
+            after = int(entry.detail["after_outbox"])
+    return [row for row in rows if row.id > after]
+
+
+async def responders(uow: UnitOfWork, case: Case) -> list[Member]:
+    """Who acts on a taken case now: its handler and whoever acknowledged its newest alert."""
+    ids = [case.handler]
+    for entry in await uow.tx.audit_for(case.id):
+        if entry.kind == ALERT_ACKNOWLEDGED:
+            ids = [case.handler, entry.actor.removeprefix("member:")]
+    found = [uow.team.member(i) for i in dict.fromkeys(i for i in ids if i)]
+    return [m for m in found if m is not None]

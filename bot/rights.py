@@ -1,0 +1,66 @@
+"""Who may see and work on a case: the "who may" rules about a case, in one place.
+
+A member may see a case (open it, find it by its code, hear of it, be listed it) when they work
+cases (a safety contact or a lead) or are the case's second person, and have no conflict with it
+(:mod:`bot.conflicts`: excluded by the reporter, recused, named in the report, or not a lead on a
+case about someone on the team). Anyone who may not see a case is answered exactly as if its code
+did not exist, so that no answer tells a member that a report about them exists.
+
+Being made the second person (``/second``) gives the rights a handler has on that case, unless
+the member has a conflict of their own with it; the leads-only rule does not keep the second out,
+since a lead chose them. These rules are pure: no I/O, no words people read.
+"""
+
+from __future__ import annotations
+
+from bot.conflicts import LEADS_ONLY, conflict_reason
+from bot.domain import Case, ReportBody
+from bot.team import HANDLER_ROLES
+from bot.teamfile import Member
+
+NOT_A_HANDLER = "not a handler"
+
+
+def works_cases(member: Member) -> bool:
+    """Safety contacts and leads work cases; an organizer alone does not."""
+    return bool(HANDLER_ROLES.intersection(member.roles))
+
+
+def second_refusal(case: Case, body: ReportBody, member: Member) -> str | None:
+    """Why ``member`` can't be the second person on ``case`` (a conflict of their own), or
+    ``None`` when they can."""
+    reason = conflict_reason(case, body, member)
+    return None if reason == LEADS_ONLY else reason
+
+
+def refusal(case: Case, body: ReportBody, member: Member) -> str | None:
+    """Why ``member`` may not see ``case`` (words for the audit trail), or ``None`` when they may.
+
+    Whoever is refused gets the answer an unknown case code gets."""
+    if case.second_person == member.id:
+        return second_refusal(case, body, member)
+    reason = conflict_reason(case, body, member)
+    if reason is None and not works_cases(member):
+        return NOT_A_HANDLER
+    return reason
+
+
+def may_see(case: Case, body: ReportBody, member: Member) -> bool:
+    return refusal(case, body, member) is None
+
+
+def may_change(case: Case, member: Member) -> bool:
+    """Whether a member who may see a taken case may change it: its handler, its second person
+    or a lead."""
+    return member.id in (case.handler, case.second_person) or "lead" in member.roles
+
+
+def sees_identity(case: Case, member: Member) -> bool:
+    """A named reporter's identity is shown to the case's handler and its second person."""
+    return case.disclosure == "named" and member.id in (case.handler, case.second_person)
+
+
+def may_take(member: Member) -> bool:
+    """Only safety contacts and leads take (acknowledge) a case; a second person who is an
+    organizer helps with it but does not take it."""
+    return works_cases(member)
