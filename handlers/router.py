@@ -12,6 +12,7 @@ from bot.richtext import rich
 from bot.unit_of_work import private_chat_button
 from handlers import (
     additions,
+    case_commands,
     casework,
     handoff,
     help_now,

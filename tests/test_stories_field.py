@@ -18,6 +18,7 @@ from stories import Story
 from support import Harness
 from teams import STORIES, story_team
 
+from bot.commands import COMMANDS
 from bot.teamfile import parse_team_text
 from bot.views import either
 
@@ -204,6 +205,15 @@ CODE_COMMANDS = [
     "/person from {}",
     "/person link P-1 {}",
 ]
+
+
+def test_every_command_that_takes_a_case_code_is_tried_by_the_conflict_story() -> None:
+    """A code command added later is covered by the story below, or this fails."""
+    tried = {command.split()[0] for command in CODE_COMMANDS}
+    declared = {
+        command.slash for command in COMMANDS if any(usage.case for usage in command.usages)
+    }
+    assert declared <= tried
 
 
 async def _answer(story: Story, who: str, command: str, code: str) -> str:
