@@ -21,7 +21,7 @@ from telegram import (
     BotCommandScopeChat,
     Update,
 )
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
@@ -65,6 +65,9 @@ GROUP_COMMANDS = [
     ("oncall", "Who is on duty"),
     ("id", "This chat's id and yours"),
 ]
+
+# Telegram says when a person blocks the bot or starts it again (see bot.reachability).
+ALLOWED_UPDATES += ["my_chat_member"]
 
 
 def file_url(api_url: str) -> str:
@@ -164,7 +167,8 @@ class TelegramAdapter:
                 continue
             except (NetworkError, TelegramError) as error:
                 failures += 1
-                log.warning("getUpdates failed: %s", error)
+                if failures == 1 or not isinstance(error, InvalidToken):  # a refused token: once
+                    log.warning("getUpdates failed: %s", error)
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
                 continue
             for update in updates:
