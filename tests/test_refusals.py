@@ -186,6 +186,7 @@ def test_a_slack_error_reason_is_its_status_and_code_only(code: str, status: int
         ("token_revoked", "credentials"),
         ("account_inactive", "credentials"),
         ("not_authed", "credentials"),
+        ("missing_scope", "refused"),
         ("cannot_dm_bot", "unreachable"),
         ("user_disabled", "unreachable"),
         ("msg_too_long", "refused"),

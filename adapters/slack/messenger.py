@@ -34,7 +34,9 @@ UNREACHABLE = frozenset(
         "messages_tab_disabled",
     }
 )
-# About the bot's own token or installation, never a person: Slack is held, nobody unreachable.
+# About the bot's own token, never a person: Slack is held, nobody is unreachable. Only codes that
+# refuse every call (not missing_scope, which one method may get and another not: holding all of
+# Slack on it would flap between outage and recovery).
 CREDENTIALS = frozenset(
     {
         "not_authed",
@@ -42,8 +44,6 @@ CREDENTIALS = frozenset(
         "account_inactive",
         "token_revoked",
         "token_expired",
-        "no_permission",
-        "missing_scope",
         "not_allowed_token_type",
         "team_access_not_granted",
         "ekm_access_denied",
