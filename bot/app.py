@@ -11,11 +11,12 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import checkins, escalation, retention, rota, tasks
+from bot import checkins, escalation, outages, retention, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
 from bot.messages import Inbound
+from bot.outages import Outage, PlatformOutages
 from bot.ports import Files, Messenger, OutboxRow
 from bot.scheduler import Scheduler, TimerHandler
 from bot.team import Team
@@ -52,13 +53,25 @@ class BotApp:
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
+        # A platform refusing the bot's credentials holds both lanes (bot.outages).
+        self.outages = PlatformOutages()
         self.worker = OutboxWorker(
             self.store,
             by_platform,
             self.clock,
             on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+            outages=self.outages,
+            on_outage=self._outage,
         )
-        self.channel_worker = OutboxWorker(self.store, by_platform, self.clock, channel=True)
+        self.channel_worker = OutboxWorker(
+            self.store,
+            by_platform,
+            self.clock,
+            on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+            channel=True,
+            outages=self.outages,
+            on_outage=self._outage,
+        )
         self.scheduler = Scheduler(
             self.store,
             self.team,
@@ -87,6 +100,18 @@ class BotApp:
         self.worker.committed(urgent)
         self.channel_worker.wake()
 
+    async def _outage(self, outage: Outage) -> None:
+        """A platform started (or stopped) refusing the bot's credentials: the leads hear it on
+        a platform that works, once when it starts and, if they heard that, once when it ends."""
+        if outage.over and not outage.told:
+            return
+        async with self.store.transaction() as tx:
+            uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
+            told = await outages.tell_leads(uow, outage, self.outages.down())
+        outage.told = outage.told or told > 0
+        if told:
+            self._committed_by_timer([])
+
     async def start(self) -> None:
         """Open the store, record the team, plan the rota, and start delivering and firing."""
         await self.store.open()
@@ -94,6 +119,7 @@ class BotApp:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+        await self.worker.release_held()
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))

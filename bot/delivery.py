@@ -4,8 +4,13 @@ Rows are committed before a worker sees them, so a crash before sending loses no
 start sends what is pending. A row is marked sent right after the platform accepts it; a death
 between the two re-sends it once on restart (at least once: a repeated page beats a lost one).
 Rate limits wait ``retry_after``; other failures back off; a person who blocked the bot is marked
-unreachable. Pages do not wait for the disk to sync (see storage/sqlite.py); every other message
-does, so nobody is told "received" about something a power cut could still take away.
+unreachable (and reachable again once a message to them goes through). A message the platform
+refuses for good is sent once more in a safe plain form (bot.refusals); a platform that refuses
+the bot's own credentials is held whole (bot.outages). A page that bounces, is refused or is held
+lets the chain move on at once (the ``page_failed`` timer). What is logged and stored about a
+failure is the adapter's content-free reason, never an exception's text. Pages do not wait for
+the disk to sync (see storage/sqlite.py); every other message does, so nobody is told "received"
+about something a power cut could still take away.
 
 There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
 post held back by its platform's limit (Telegram allows a group 20 messages a minute) then holds
@@ -16,14 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.failpoints import failpoint
 from bot.loop import WakeableLoop
 from bot.messages import Outbound
-from bot.ports import DeliveryError, Messenger, OutboxRow, Store
+from bot.outages import Outage, PlatformOutages
+from bot.ports import DeliveryError, Messenger, OutboxRow, Store, Tx
+from bot.refusals import plain_form
 from bot.unit_of_work import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -41,7 +50,30 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
 
 
+def _log_unexpected(what: str, row_id: int, exc: Exception) -> None:
+    """An exception we did not expect, logged by its type and where it was raised: its text can
+    hold what was being sent (a library may put the request in it), so it is left out."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s outbox row %s: %s\n%s", what, row_id, type(exc).__name__, frames)
+
+
+async def _page_failed(
+    tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
+) -> None:
+    """Let the chain decide, in its own transaction, whether to move on at once."""
+    if row.purpose != "page" or row.case_id is None:
+        return
+    address = message.address
+    payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
+    await tx.add_timer(now, "page_failed", row.case_id, payload, -1, key)
+
+
 class OutboxWorker:
+    """Delivers the outbox through the platforms' messengers: one lane (team-channel posts, or
+    everything else). ``on_bounce(platform, chat_id)`` is called after a page bounced, was
+    refused or held (a ``page_failed`` timer is due now); ``on_outage(outage)`` when a platform
+    starts or stops refusing the bot's credentials (``outages`` is shared by the lanes)."""
+
     def __init__(
         self,
         store: Store,
@@ -50,6 +82,8 @@ class OutboxWorker:
         on_unreachable: Callable[[str, str], None] | None = None,
         *,
         channel: bool = False,
+        outages: PlatformOutages | None = None,
+        on_outage: Callable[[Outage], Awaitable[None]] | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         self._store = store
@@ -57,7 +91,9 @@ class OutboxWorker:
         self._clock = clock
         self._loop = WakeableLoop(clock)
         self._lock = asyncio.Lock()
-        self._on_unreachable = on_unreachable
+        self._on_bounce = on_unreachable
+        self._outages = outages or PlatformOutages()
+        self._on_outage = on_outage
         self._urgent: set[asyncio.Task[None]] = set()  # sends from memory (see committed)
         # Conversations whose platform asked us to wait (DeliveryError.paced), and until when.
         self._paced: dict[tuple[str, str], datetime] = {}
@@ -93,8 +129,8 @@ class OutboxWorker:
             for row in rows:
                 try:
                     await self._deliver(row)
-                except Exception:  # the row stays pending: the loop tries it again
-                    log.exception("could not deliver outbox row %s", row.id)
+                except Exception as exc:  # the row stays pending: the loop tries it again
+                    _log_unexpected("could not deliver", row.id, exc)
 
     async def flush(self) -> int:
         """Send everything due now; return how many rows were handled. Safe to call anytime."""
@@ -109,6 +145,12 @@ class OutboxWorker:
                 for row in rows:
                     await self._deliver(row)
                     handled += 1
+
+    async def release_held(self) -> None:
+        """Messages held for a platform that refused the bot's credentials (by an earlier run:
+        this one knows of no outage yet) are due now, so a replaced token is tried at once."""
+        async with self._store.transaction() as tx:
+            await tx.release_held(self._clock.now())
 
     async def run(self) -> None:
         """Deliver forever: wake on new rows or at the next retry time."""
@@ -125,27 +167,15 @@ class OutboxWorker:
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
-        if row.message is None:
-            async with self._store.transaction() as tx:
-                await tx.mark_failed(row.id, "no payload")
+        message = await self._prepared(row, now)
+        if message is None:
             return
-        message = row.message
-        if row.replaces is not None:
-            prepared = await self._edit_target(row, message, now)
-            if prepared is None:
-                return
-            message = prepared
         messenger = self._messengers.get(message.address.platform)
         if messenger is None:
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, now + timedelta(minutes=1), "platform not running")
             return
-        paced_until = self._paced.get(_conversation(message))
-        if paced_until is not None and paced_until > now:
-            # A message before this one in the same conversation is waiting for its turn:
-            # this one waits too, so the person reads them in the order they were written.
-            async with self._store.transaction() as tx:
-                await tx.mark_retry(row.id, paced_until, "paced", counted=False)
+        if await self._waits(row, message, now):
             return
         if row.purpose not in URGENT_PURPOSES:
             # A page leaves as soon as its case is committed; anything else, a reporter's
@@ -158,9 +188,40 @@ class OutboxWorker:
             await self._failed(row, message, error, now)
             return
         except Exception as exc:  # an adapter bug must not wedge the outbox: back off, retry
-            log.exception("unexpected error delivering outbox row %s", row.id)
-            await self._failed(row, message, DeliveryError(type(exc).__name__), now)
+            _log_unexpected("unexpected error delivering", row.id, exc)
+            unexpected = DeliveryError(f"adapter error {type(exc).__name__}")
+            await self._failed(row, message, unexpected, now)
             return
+        await self._sent(row, message, ref, now)
+
+    async def _prepared(self, row: OutboxRow, now: datetime) -> Outbound | None:
+        """The message to send now, or ``None`` when the row cannot go (yet)."""
+        if row.message is None:
+            async with self._store.transaction() as tx:
+                await tx.mark_failed(row.id, "no payload")
+            return None
+        if row.replaces is None:
+            return row.message
+        return await self._edit_target(row, row.message, now)
+
+    async def _waits(self, row: OutboxRow, message: Outbound, now: datetime) -> bool:
+        """Put the row back, uncounted, while its platform is held or its conversation paced."""
+        held = self._outages.held(message.address.platform, now)
+        if held is not None:
+            await self._hold(row, message, *held, now)
+            return True
+        paced_until = self._paced.get(_conversation(message))
+        if paced_until is not None and paced_until > now:
+            # A message before this one in the same conversation is waiting for its turn:
+            # this one waits too, so the person reads them in the order they were written.
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, paced_until, "paced", counted=False)
+            return True
+        return False
+
+    async def _sent(self, row: OutboxRow, message: Outbound, ref: str, now: datetime) -> None:
+        address = message.address
+        outage = self._outages.worked(address.platform)
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
             newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
@@ -174,7 +235,18 @@ class OutboxWorker:
                     now=now,
                     replaces=row.id,
                 )
+            if (address.platform, address.chat_id) in await tx.unreachable():
+                await tx.mark_reachable(address.platform, address.chat_id)  # they are back
+            if outage is not None:
+                await tx.release_held(now, address.platform)
         log.info("delivered outbox row %s (%s)", row.id, row.purpose)
+        if outage is not None:
+            log.warning(
+                "%s takes the bot's messages again; the messages held since %s go out now",
+                address.platform,
+                outage.since.isoformat(timespec="seconds"),
+            )
+            await self._outage_changed(outage)
 
     async def _edit_target(
         self, row: OutboxRow, message: Outbound, now: datetime
@@ -189,7 +261,7 @@ class OutboxWorker:
             if original.sent_ref is None:
                 await tx.mark_retry(row.id, now + timedelta(seconds=1), "original not sent yet")
                 return None
-        return Outbound(message.address, message.text, message.choices, original.sent_ref)
+        return replace(message, replaces_ref=original.sent_ref)
 
     async def _failed(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
@@ -201,27 +273,81 @@ class OutboxWorker:
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, until, error.reason, counted=False)
             return
+        if error.credentials:  # the bot's fault, not the person's: logged once, by the outage
+            await self._credentials_refused(row, message, error, now)
+            return
         log.warning("delivery of outbox row %s failed: %s", row.id, error.reason)
         async with self._store.transaction() as tx:
             if error.unreachable:
                 await tx.mark_unreachable(message.address.platform, message.address.chat_id, now)
-                if row.purpose == "page" and row.case_id is not None:
-                    # the chain decides, in its own transaction, whether to move on at once
-                    await tx.add_timer(
-                        now,
-                        "page_failed",
-                        row.case_id,
-                        {"platform": message.address.platform, "chat_id": message.address.chat_id},
-                        -1,
-                    )
-            if error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
-                await tx.mark_failed(row.id, error.reason)
-            else:
-                wait = (
-                    timedelta(seconds=error.retry_after)
-                    if error.retry_after is not None
-                    else backoff(row.attempts)
-                )
-                await tx.mark_retry(row.id, now + wait, error.reason)
-        if error.unreachable and self._on_unreachable is not None:
-            self._on_unreachable(message.address.platform, message.address.chat_id)
+            if error.permanent:
+                why = "unreachable" if error.unreachable else "refused"
+                await _page_failed(tx, row, message, now, why)
+            await self._after_failure(tx, row, message, error, now)
+        if error.permanent and row.purpose == "page":
+            self._bounced(message)
+
+    async def _after_failure(
+        self, tx: Tx, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
+    ) -> None:
+        """Retry later, give up, or (refused for its form) try once more in plain form now."""
+        if error.refused and not message.plain:
+            await tx.replace_pending(row.id, plain_form(message))
+            await tx.mark_retry(row.id, now, error.reason)
+        elif error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
+            await tx.mark_failed(row.id, error.reason)
+        else:
+            wait = (
+                timedelta(seconds=error.retry_after)
+                if error.retry_after is not None
+                else backoff(row.attempts)
+            )
+            await tx.mark_retry(row.id, now + wait, error.reason)
+
+    async def _credentials_refused(
+        self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
+    ) -> None:
+        """Hold the whole platform: nobody is unreachable, no attempt counts, nothing is given
+        up. A new outage is logged once and the leads are told (``on_outage``)."""
+        platform = message.address.platform
+        outage, new = self._outages.refused(platform, error.reason, now)
+        async with self._store.transaction() as tx:
+            await tx.hold_platform(platform, outage.until, f"held: {outage.reason}")
+        await self._hold(row, message, outage.until, f"held: {outage.reason}", now)
+        if new:
+            log.error(
+                "%s refused the bot's own credentials (%s). Nobody is marked unreachable; its"
+                " messages are held and it is tried again with growing waits.",
+                platform,
+                error.reason,
+            )
+            await self._outage_changed(outage)
+
+    async def _hold(
+        self, row: OutboxRow, message: Outbound, until: datetime, reason: str, now: datetime
+    ) -> None:
+        """Put a row back until its platform is tried again; a page lets its chain move on
+        (once for each row: the timer's key)."""
+        async with self._store.transaction() as tx:
+            await tx.mark_retry(row.id, until, reason, counted=False)
+            await _page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
+        if row.purpose == "page":
+            self._bounced(message)
+
+    def _bounced(self, message: Outbound) -> None:
+        if self._on_bounce is not None:
+            self._on_bounce(message.address.platform, message.address.chat_id)
+
+    async def _outage_changed(self, outage: Outage) -> None:
+        if self._on_outage is None:
+            return
+        try:
+            await self._on_outage(outage)
+        except Exception as exc:  # telling the leads must not stop delivery
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error(
+                "could not tell the leads about %s: %s\n%s",
+                outage.platform,
+                type(exc).__name__,
+                frames,
+            )

@@ -14,6 +14,7 @@ from typing import Any
 from bot import rota, tasks
 from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
+from bot.page_failures import skip_detail, skip_note, step_still_covered
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
 from bot.rights import may_see
@@ -111,7 +112,8 @@ async def page_members(
             await uow.audit(case, "system", "page_skipped", member=member.id, reason=reason)
         else:
             to_page.append(member)
-    text = page_text(case, report, uow.team, uow.now, notes=notes + skipped)
+    # A person skipped on several steps (on duty, then a safety contact) is named once.
+    text = page_text(case, report, uow.team, uow.now, notes=list(dict.fromkeys(notes + skipped)))
     for member in to_page:
         await uow.send_member(member, text, page_buttons(case), purpose="page", case_id=case.id)
         await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
@@ -307,28 +309,22 @@ async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 
 
 async def on_page_failed(uow: UnitOfWork, timer: TimerRow) -> None:
-    """A page bounced (the person blocked the bot): if nobody on this step is left, move on."""
+    """A page bounced (blocked the bot), was refused for its form, or is held (the platform
+    refused the bot's own credentials): if nobody on this step can see a page, move on at once."""
     case = await uow.tx.get_case(timer.case_id or 0)
     if case is None or case.state != CaseState.NEW or case.severity == Severity.CRITICAL:
         return
     member = uow.team.member_for(str(timer.payload["platform"]), str(timer.payload["chat_id"]))
     if member is None:
         return
-    await uow.audit(case, "system", "page_skipped", member=member.id, reason="blocked the bot")
     current = fence(case)
-    unreachable = await uow.tx.unreachable()
-    for entry in await uow.tx.audit_for(case.id):
-        if entry.kind != "paged" or entry.detail.get("fence") != current:
-            continue
-        paged = uow.team.member(str(entry.detail["member"]))
-        if paged is not None and any(
-            (a.platform, a.chat_id) not in unreachable for a in uow.team.addresses_for(paged)
-        ):
-            return  # someone on this step can still see the page
+    await uow.audit(case, "system", "page_skipped", **skip_detail(member, timer.payload, current))
+    if await step_still_covered(uow, case.id, current, member.id):
+        return
     await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
     report = await uow.tx.get_report(case.report_id)
     _advance(case)
-    await page_step(uow, case, report, [f"{member.name} could not be reached."])
+    await page_step(uow, case, report, [skip_note(member, timer.payload)])
     await uow.tx.save_case(case)
 
 

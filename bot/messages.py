@@ -30,6 +30,9 @@ class Inbound:
     form: dict[str, Any] | None = None  # a whole report submitted as a form (Slack's modal)
     home: bool = False  # the person opened the app's home view (Slack's App Home)
     reply_to: str | None = None  # the platform ref of our message this one replies to
+    # The platform says the sender now takes the bot's private messages ("member": started or
+    # unblocked it) or does not ("left": blocked it). Nothing else is in such an event.
+    membership: str | None = None
 
     @property
     def command(self) -> tuple[str, list[str]] | None:
@@ -71,14 +74,18 @@ class Outbound:
     text: Rich
     choices: list[Choice] = field(default_factory=list)
     replaces_ref: str | None = None  # the platform message id to edit instead of sending anew
+    plain: bool = False  # already the safe plain form of a refused message (bot.refusals)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "platform": self.address.platform,
             "chat_id": self.address.chat_id,
             "text": self.text.to_json(),
             "choices": [[c.label, c.token, c.link] for c in self.choices],
         }
+        if self.plain:
+            data["plain"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any], replaces_ref: str | None = None) -> Outbound:
@@ -87,4 +94,5 @@ class Outbound:
             text=Rich.from_json(data["text"]),
             choices=[Choice(*choice) for choice in data["choices"]],
             replaces_ref=replaces_ref,
+            plain=bool(data.get("plain", False)),
         )

@@ -172,7 +172,21 @@ class Tx(Protocol):
 
     # reachability: a person who blocked the bot is skipped by escalation
     async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None: ...
+    async def mark_reachable(self, platform: str, chat_id: str) -> None:
+        """They wrote to the bot, a message reached them, or the platform says they are back."""
+        ...
+
     async def unreachable(self) -> set[tuple[str, str]]: ...
+
+    # a platform that refused the bot's own credentials: its messages wait, uncounted
+    async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:
+        """Postpone every pending message to ``platform`` due before ``until`` to ``until``,
+        with ``reason`` (starting with ``held:``) as their last error."""
+        ...
+
+    async def release_held(self, now: datetime, platform: str | None = None) -> None:
+        """Make messages held by :meth:`hold_platform` (for ``platform``, or all) due ``now``."""
+        ...
 
     # duty: ad-hoc changes (/shift on|off) and shift confirmations
     async def add_duty_change(
@@ -266,11 +280,24 @@ class FileTooLarge(Exception):
 class DeliveryError(Exception):
     """A platform did not take a message.
 
-    ``retry_after`` set: try again then (rate limit). ``permanent``: never retry; ``unreachable``:
-    the person cannot be messaged at all (blocked the bot), so escalation must move past them.
-    ``paced``: nothing went wrong, the conversation has had its share for now (the adapter keeps
-    the platform's pace); try again after ``retry_after`` without counting an attempt, and send
-    other conversations' messages meanwhile instead of waiting.
+    ``reason`` is short and content-free: the platform's status and error code as the adapter
+    names them (``"telegram 403 blocked"``, ``"slack invalid_auth"``), never the text of the
+    platform library's exception, which can hold the request (the rendered report). The outbox
+    logs it and stores it in ``outbox.last_error``.
+
+    What the outbox does about it depends on its kind:
+
+    * ``retry_after`` set: try again then (rate limit); otherwise back off and retry.
+    * ``paced``: nothing went wrong, the conversation has had its share for now (the adapter keeps
+      the platform's pace); try again after ``retry_after`` without counting an attempt, and send
+      other conversations' messages meanwhile instead of waiting.
+    * ``unreachable``: the person cannot be messaged at all (blocked the bot, never started it, chat
+      not found), so escalation moves past them until they are heard from again.
+    * ``credentials``: the bot's own token or installation was refused (Telegram 401/404 on the
+      token, Slack ``invalid_auth``, ``token_revoked``...). Nobody is unreachable: the platform's
+      messages are held, without counting attempts, until a send works again.
+    * ``permanent`` (and not unreachable): the platform refuses this message for good (too long,
+      markup it cannot parse): :attr:`refused`. It is re-sent once in a safe plain form.
     """
 
     def __init__(
@@ -281,6 +308,7 @@ class DeliveryError(Exception):
         permanent: bool = False,
         unreachable: bool = False,
         paced: bool = False,
+        credentials: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -288,6 +316,12 @@ class DeliveryError(Exception):
         self.permanent = permanent or unreachable
         self.unreachable = unreachable
         self.paced = paced
+        self.credentials = credentials
+
+    @property
+    def refused(self) -> bool:
+        """The platform refuses this message, not its recipient: it will never take it as is."""
+        return self.permanent and not self.unreachable
 
 
 class Messenger(Protocol):

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from bot import reachability
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
@@ -65,6 +66,7 @@ class Dispatcher:
                 uow = UnitOfWork(tx, now, self.team, self.cipher)
                 member = self.team.member_for(event.sender.platform, event.sender.user_id)
                 try:
+                    await reachability.noticed(uow, event)
                     await route(Request(uow, event, member, upload))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:

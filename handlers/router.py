@@ -32,6 +32,8 @@ PRIVATE_ONLY_IN_GROUPS = ("/report", "/start", "/help")
 
 async def route(req: Request) -> None:
     event = req.event
+    if event.membership is not None:
+        return  # the platform's word on reaching them (bot.reachability); nothing to answer
     if len(event.text) > MAX_INBOUND_TEXT:
         if event.private:
             await req.reply(texts.TOO_LONG)

@@ -526,6 +526,20 @@ class SqliteTx:
             (error[:200], outbox_id),
         )
 
+    async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:
+        self._later(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
+            " WHERE status = 'pending' AND platform = ? AND next_attempt_at < ?",
+            (_ts(until), reason[:200], platform, _ts(until)),
+        )
+
+    async def release_held(self, now: datetime, platform: str | None = None) -> None:
+        self._later(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'"
+            " AND last_error LIKE 'held:%' AND next_attempt_at > ? AND (? IS NULL OR platform = ?)",
+            (_ts(now), _ts(now), platform, platform),
+        )
+
     async def next_outbox_due(self, channel: bool) -> datetime | None:
         row = await self._one(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
@@ -591,6 +605,13 @@ class SqliteTx:
         self._later(
             "UPDATE identities SET unreachable_since = ? WHERE platform = ? AND user_id = ?",
             (_ts(now), platform, chat_id),
+        )
+
+    async def mark_reachable(self, platform: str, chat_id: str) -> None:
+        self._remembered.unreachable = None
+        self._later(
+            "UPDATE identities SET unreachable_since = NULL WHERE platform = ? AND user_id = ?",
+            (platform, chat_id),
         )
 
     async def unreachable(self) -> set[tuple[str, str]]:

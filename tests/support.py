@@ -17,7 +17,6 @@ from bot.crypto import generate_key
 from bot.demo import demo_team_text
 from bot.domain import Case, PlatformUser
 from bot.messages import Inbound, Outbound
-from bot.ports import DeliveryError
 from bot.team import CONSOLE, CONSOLE_CHANNEL
 from bot.teamfile import TeamFile, parse_team_text
 
@@ -53,13 +52,14 @@ class Shown:
 
 @dataclass
 class Recorder:
-    """A platform that shows messages. ``fail_for`` makes it refuse deliveries to a chat;
+    """A platform that shows messages. ``fail_for`` makes it refuse deliveries to a chat (a
+    DeliveryError, or any exception, as an adapter bug would raise);
     ``hold_for`` keeps a send to a chat on its way until the test sets the event."""
 
     platform: str = CONSOLE
     shown: list[Shown] = field(default_factory=list)
     sends: list[Outbound] = field(default_factory=list)
-    fail_for: dict[str, DeliveryError] = field(default_factory=dict)
+    fail_for: dict[str, Exception] = field(default_factory=dict)
     hold_for: dict[str, asyncio.Event] = field(default_factory=dict)
     held: list[Outbound] = field(default_factory=list)  # sends waiting on hold_for
     _refs: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -1,12 +1,15 @@
 """Delivering core messages through the Slack Web API (slack_sdk's AsyncWebClient).
 
 A message's reference is ``channel:ts`` (``chat.update`` needs both). The home view is published
-with ``views.publish``. Slack's refusals become :class:`DeliveryError`: 429 waits ``Retry-After``,
-a person who cannot be messaged is unreachable (escalation moves past them), network trouble is
-retried with backoff by the outbox.
+with ``views.publish``. Slack's refusals become :class:`DeliveryError` (see :func:`delivery_error`):
+429 waits ``Retry-After``, a person who cannot be messaged is unreachable (escalation moves past
+them), a refused token or installation holds Slack, a refused message is re-sent plain, network
+trouble is retried with backoff by the outbox.
 """
 
 from __future__ import annotations
+
+import re
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -26,12 +29,44 @@ UNREACHABLE = frozenset(
         "users_not_found",
         "channel_not_found",
         "user_disabled",
-        "account_inactive",
         "not_in_channel",
         "is_archived",
         "messages_tab_disabled",
     }
 )
+# About the bot's own token, never a person: Slack is held, nobody is unreachable. Only codes that
+# refuse every call (not missing_scope, which one method may get and another not: holding all of
+# Slack on it would flap between outage and recovery).
+CREDENTIALS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "org_login_required",
+    }
+)
+_CODE = re.compile(r"[a-z0-9_]{1,60}")
+
+
+def delivery_error(status: int, code: str, retry_after: str | None) -> DeliveryError:
+    """Slack's answer as a :class:`DeliveryError` whose reason is the status and Slack's error
+    code only (a code that does not look like one is not repeated)."""
+    code = code if _CODE.fullmatch(code) else "unknown_error"
+    reason = f"slack {code}" if status == 200 else f"slack {status} {code}"
+    if status == 429 or code == "ratelimited":
+        return DeliveryError(reason, retry_after=float(retry_after or 1))
+    if code in CREDENTIALS:
+        return DeliveryError(reason, credentials=True)
+    if code in UNREACHABLE:
+        return DeliveryError(reason, unreachable=True)
+    if status >= 500 or code in ("internal_error", "fatal_error", "service_unavailable"):
+        return DeliveryError(reason)
+    return DeliveryError(reason, permanent=True)  # msg_too_long, invalid_blocks, no_text...
 
 
 class SlackMessenger:
@@ -83,18 +118,12 @@ class SlackMessenger:
         try:
             return await self._send(message)
         except SlackApiError as error:
-            status = error.response.status_code
-            code = str(error.response.get("error", ""))
-            if status == 429 or code == "ratelimited":
-                retry = float(error.response.headers.get("Retry-After", 1))
-                raise DeliveryError("rate limited", retry_after=retry) from error
-            if code in UNREACHABLE:
-                raise DeliveryError(code, unreachable=True) from error
-            if status >= 500:
-                raise DeliveryError(f"slack {status}") from error
-            raise DeliveryError(code or f"slack {status}", permanent=True) from error
+            response = error.response
+            code = str(response.get("error", ""))
+            retry = response.headers.get("Retry-After")
+            raise delivery_error(response.status_code, code, retry) from error
         except (aiohttp.ClientError, TimeoutError) as error:
-            raise DeliveryError(f"network: {type(error).__name__}") from error
+            raise DeliveryError(f"slack network {type(error).__name__}") from error
 
     async def _send(self, message: Outbound) -> str:
         chat = message.address.chat_id

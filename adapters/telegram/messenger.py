@@ -2,8 +2,9 @@
 
 A message longer than Telegram's limit goes out as several messages cut at paragraph breaks; its
 reference is the comma-joined list of their ids, so an edit can update all of them. Telegram's
-errors become :class:`DeliveryError`: flood control waits ``retry_after``, "blocked by the user"
-makes the person unreachable, network trouble and 5xx are retried with backoff by the outbox.
+errors become :class:`DeliveryError` (see :func:`delivery_error`): flood control waits
+``retry_after``, "blocked by the user" makes the person unreachable, a token Telegram refuses holds
+the platform, a message it refuses is re-sent plain, network trouble and 5xx are retried.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from adapters.telegram.render import chunks
 from bot.messages import Outbound
@@ -26,6 +34,57 @@ def retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore")  # PTB 22 warns that the type will change
         wait = error.retry_after
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+# Telegram's descriptions of a 403 and of a 400 that is about the person, not the message, as
+# (words in the description, the code we store); anything else is refused for good.
+FORBIDDEN = (
+    ("blocked by the user", "blocked"),
+    ("user is deactivated", "deactivated"),
+    ("can't initiate conversation", "not_started"),
+    ("kicked", "kicked"),
+    ("not a member", "not_a_member"),
+)
+UNREACHABLE_400 = (("chat not found", "chat_not_found"), ("user not found", "user_not_found"))
+REFUSED_400 = (
+    ("message is too long", "message_too_long"),
+    ("can't parse entities", "cant_parse_entities"),
+    ("text must be non-empty", "text_empty"),
+    ("message text is empty", "text_empty"),
+    ("button", "bad_buttons"),
+    ("reply markup", "bad_buttons"),
+    ("message to edit not found", "message_to_edit_not_found"),
+    ("message can't be edited", "message_cant_be_edited"),
+)
+
+
+def _code(description: str, known: tuple[tuple[str, str], ...], default: str) -> str:
+    lowered = description.lower()
+    return next((code for words, code in known if words in lowered), default)
+
+
+def delivery_error(error: TelegramError) -> DeliveryError:
+    """A python-telegram-bot error as a :class:`DeliveryError` with a content-free reason (the
+    status and a fixed code): the error's own text can quote what was sent.
+
+    401/404 on the token (``InvalidToken``) is about the bot's credentials, never a person.
+    """
+    if isinstance(error, RetryAfter):
+        return DeliveryError("telegram 429 flood control", retry_after=retry_after_seconds(error))
+    if isinstance(error, InvalidToken):
+        return DeliveryError("telegram 401/404 token refused", credentials=True)
+    if isinstance(error, Forbidden):
+        code = _code(error.message, FORBIDDEN, "forbidden")
+        return DeliveryError(f"telegram 403 {code}", unreachable=True)
+    if isinstance(error, BadRequest):
+        code = _code(error.message, UNREACHABLE_400, "")
+        if code:
+            return DeliveryError(f"telegram 400 {code}", unreachable=True)
+        code = _code(error.message, REFUSED_400, "bad_request")
+        return DeliveryError(f"telegram 400 {code}", permanent=True)
+    if isinstance(error, NetworkError):
+        return DeliveryError(f"telegram network {type(error).__name__}")
+    return DeliveryError(f"telegram error {type(error).__name__}")
 
 
 class TelegramMessenger:
@@ -48,16 +107,8 @@ class TelegramMessenger:
     async def send(self, message: Outbound) -> str:
         try:
             return await self._send(message)
-        except RetryAfter as error:
-            raise DeliveryError("flood control", retry_after=retry_after_seconds(error)) from error
-        except Forbidden as error:
-            raise DeliveryError(f"forbidden: {error.message}", unreachable=True) from error
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                raise DeliveryError("chat not found", unreachable=True) from error
-            raise DeliveryError(f"bad request: {error.message}", permanent=True) from error
-        except (NetworkError, TelegramError) as error:
-            raise DeliveryError(f"telegram: {error}") from error
+        except TelegramError as error:
+            raise delivery_error(error) from error
 
     async def _send(self, message: Outbound) -> str:
         chat_id = int(message.address.chat_id)

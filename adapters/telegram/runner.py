@@ -22,7 +22,7 @@ from telegram import (
     BotCommandScopeChat,
     Update,
 )
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
@@ -34,7 +34,8 @@ from bot.team import Team
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+# my_chat_member: Telegram says when a person blocks the bot or starts it again (bot.reachability).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -148,7 +149,8 @@ class TelegramAdapter:
                 continue
             except (NetworkError, TelegramError) as error:
                 failures += 1
-                log.warning("getUpdates failed: %s", error)
+                if failures == 1 or not isinstance(error, InvalidToken):  # a refused token: once
+                    log.warning("getUpdates failed: %s", error)
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
                 continue
             for update in updates:

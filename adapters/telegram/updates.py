@@ -29,8 +29,27 @@ def _text(message: Message) -> str:
     return message.text or message.caption or ""
 
 
+def _membership(update: Update) -> Inbound | None:
+    """A person blocked the bot (``kicked``) or started it again, in their private chat."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return None
+    status = change.new_chat_member.status
+    membership = "left" if status in ("kicked", "left") else "member"
+    user = change.from_user
+    return Inbound(
+        sender=_person(user.id, user.full_name, user.username),
+        chat_id=str(change.chat.id),
+        private=True,
+        membership=membership,
+        delivery_id=str(update.update_id),
+    )
+
+
 def to_inbound(update: Update) -> Inbound | None:
     """The event in an update, or ``None`` for kinds the bot does not act on."""
+    if update.my_chat_member is not None:
+        return _membership(update)
     delivery = str(update.update_id)
     query = update.callback_query
     if query is not None:

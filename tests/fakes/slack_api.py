@@ -636,6 +636,7 @@ class FakeSlack(Waiting):
         self.errors: list[tuple[str, str]] = []
         self.injected: list[tuple[str, int, str]] = []
         self.rate_limited = 0
+        self.token_refusal: str | None = None  # see revoke_token
         self.calls: list[tuple[str, JSON]] = []
         self.requests: list[ApiRequest] = []
         self.token_seen: str | None = None
@@ -926,7 +927,18 @@ class FakeSlack(Waiting):
             )
         )
 
+    def revoke_token(self, error: str = "token_revoked") -> None:
+        """The bot's token stops working (``token_revoked``, ``invalid_auth``,
+        ``account_inactive``...): every Web API call answers ``{"ok": false, "error": error}``
+        until :meth:`restore_token`."""
+        self.token_refusal = error
+
+    def restore_token(self) -> None:
+        self.token_refusal = None
+
     def _take_failure(self, method: str, target: str | None) -> ApiError | None:
+        if self.token_refusal is not None:  # see revoke_token
+            return ApiError(self.token_refusal)
         for failure in self._failures:
             if failure.method not in ("*", method):
                 continue

@@ -597,6 +597,7 @@ class FakeTelegram(Waiting):
 
         self._failures: list[_Failure] = []
         self._blocked: set[ChatKey] = set()
+        self._token_revoked = False  # see revoke_token
         self._buckets: dict[ChatKey, tuple[float, float]] = {}  # key -> (level, at)
         self._windows: dict[ChatKey, deque[float]] = defaultdict(deque)
 
@@ -960,7 +961,17 @@ class FakeTelegram(Waiting):
     def unblock(self, chat_id: int | str) -> None:
         self._blocked.discard(_chat_key(chat_id))
 
+    def revoke_token(self) -> None:
+        """The bot's token was revoked (BotFather): every call answers 401 Unauthorized until
+        :meth:`restore_token`."""
+        self._token_revoked = True
+
+    def restore_token(self) -> None:
+        self._token_revoked = False
+
     def _take_failure(self, method: str, chat: ChatKey | None) -> ApiError | None:
+        if self._token_revoked:  # Telegram's answer to a token it no longer knows, for any call
+            return ApiError(401, "Unauthorized")
         for failure in self._failures:
             if failure.method not in ("*", method):
                 continue
@@ -1544,6 +1555,35 @@ class FakeTelegram(Waiting):
             "data": data,
         }
         return self._queue_update({"update_id": next(self._update_ids), "callback_query": query})
+
+    def push_my_chat_member(
+        self, user_id: int, status: str, *, first_name: str = "Sam", username: str | None = None
+    ) -> JSON:
+        """The user blocks the bot (``"kicked"``) or starts or unblocks it (``"member"``) in
+        their private chat: Telegram tells the bot with a ``my_chat_member`` update (about the
+        bot's own membership), and calls to the chat fail (or work again) from then on."""
+        if status not in ("kicked", "member"):
+            raise ValueError("a private chat's bot is 'kicked' (blocked) or a 'member'")
+        if status == "kicked":
+            self.block(user_id)
+        else:
+            self.unblock(user_id)
+
+        def member(state: str) -> JSON:
+            bot = {k: v for k, v in BOT_USER.items() if k in ("id", "is_bot", "first_name")}
+            bot["username"] = BOT_USERNAME
+            until = {"until_date": 0} if state == "kicked" else {}
+            return {"status": state, "user": bot, **until}
+
+        chat: JSON = {"id": user_id, "type": "private", "first_name": first_name}
+        change: JSON = {
+            "chat": chat,
+            "from": self._user(user_id, first_name, username),
+            "date": int(time.time()),
+            "old_chat_member": member("member" if status == "kicked" else "kicked"),
+            "new_chat_member": member(status),
+        }
+        return self._queue_update({"update_id": next(self._update_ids), "my_chat_member": change})
 
     def redeliver(self, update: JSON) -> JSON:
         """Queue exactly the same update again (same update_id): a platform retry."""
