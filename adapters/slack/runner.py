@@ -17,6 +17,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.escaping import from_slack
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
@@ -35,10 +36,34 @@ IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: red
 def _dm_text(event: dict[str, Any]) -> str:
     """What a DM says. Slack keeps a leading "/" for its own slash commands, and a slash command
     cannot carry a file, so a file shared with the message ``screen`` is the ``/screen`` command."""
-    text = str(event.get("text") or "")
+    text = from_slack(str(event.get("text") or ""))
     if event.get("files") and text.strip().lower() in ("screen", "safety screen"):
         return "/screen"
     return text
+
+
+def _correction(event: dict[str, Any], body: dict[str, Any]) -> Inbound | None:
+    """A person's edit of a message in their DM (a ``message_changed`` event), or ``None``: the
+    bot's own updates, and changes that leave the words alone (a link preview added), are not
+    corrections."""
+    if event.get("subtype") != "message_changed" or event.get("channel_type") != "im":
+        return None
+    message = event.get("message") or {}
+    previous = event.get("previous_message") or {}
+    if message.get("bot_id") or not message.get("user") or not message.get("ts"):
+        return None
+    if "text" in previous and previous.get("text") == message.get("text"):
+        return None
+    user = str(message["user"])
+    return Inbound(
+        sender=_person(user),
+        chat_id=user,
+        private=True,
+        text=from_slack(str(message.get("text") or "")),
+        delivery_id=str(body.get("event_id") or "") or None,
+        message_id=str(message["ts"]),
+        edited=True,
+    )
 
 
 def _thread(event: dict[str, Any]) -> str | None:
@@ -93,6 +118,10 @@ class SlackAdapter:
 
         @bolt.event("message")
         async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+            correction = _correction(event, body)
+            if correction is not None:
+                await app.handle(correction)
+                return
             if (
                 event.get("channel_type") != "im"
                 or event.get("bot_id")
@@ -109,6 +138,7 @@ class SlackAdapter:
                     attachment=_file(event),
                     delivery_id=str(body.get("event_id") or "") or None,
                     reply_to=_thread(event),
+                    message_id=str(event.get("ts") or "") or None,
                 )
             )
 
@@ -168,7 +198,7 @@ class SlackAdapter:
 
     async def _slash(self, app: BotApp, ack: AsyncAck, command: dict[str, Any]) -> None:
         """``/safety <words>``: the same words as the chat commands."""
-        words = str(command.get("text") or "").strip()
+        words = from_slack(str(command.get("text") or "")).strip()
         sub = words.split(" ", 1)[0].lower() if words else "help"
         user, channel = str(command["user_id"]), str(command.get("channel_id", ""))
         if sub == "report":
