@@ -7,12 +7,14 @@ from __future__ import annotations
 from bot import cases, escalation, retention
 from bot.conflicts import conflict_reason
 from bot.domain import OUTCOMES, Case, CaseState, Severity
+from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import bold, rich
 from bot.teamfile import Member
 from handlers.casework import case_by_code, handler_or_refuse, may_handle
 from handlers.context import Request
 
-MAX_NOTE = 3000
+# A note or a statement may be as long as any message a platform delivers (a pasted statement).
+MAX_NOTE = MAX_INBOUND_TEXT
 
 
 async def working_case(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:
