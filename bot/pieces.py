@@ -114,10 +114,12 @@ def record(
     at: datetime,
     forwarded: Forwarded | None = None,
 ) -> None:
-    """Remember that the single answer ``field`` (as it stands now) came from message ``ref``."""
+    """Remember that the single answer ``field`` (as it stands now) came from message ``ref``.
+    Records of answers since replaced are dropped; nothing is kept for a message without a ref
+    that was not forwarded (the console's), since nothing could find or show it."""
     text = current(body, field)
     body.pieces = [p for p in body.pieces if _live(body, p) and p["field"] != field]
-    if text is not None:
+    if text is not None and (ref or forwarded is not None):
         body.pieces.append(_record(field, 0, text, ref, at, forwarded))
 
 
@@ -155,7 +157,8 @@ def add(
     for other_piece in body.pieces:
         if other_piece["field"] == field and other_piece["index"] >= position:
             other_piece["index"] += 1
-    body.pieces.append(_record(field, position, text, ref, at, forwarded))
+    if ref or forwarded is not None:
+        body.pieces.append(_record(field, position, text, ref, at, forwarded))
     return position
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -116,12 +117,11 @@ class SlackAdapter:
         self._registered = True
         bolt = self.bolt
 
+        # before the listener below: the first listener that matches an event is the one run
+        bolt.event({"type": "message", "subtype": "message_changed"})(self._edited(app))
+
         @bolt.event("message")
         async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-            correction = _correction(event, body)
-            if correction is not None:
-                await app.handle(correction)
-                return
             if (
                 event.get("channel_type") != "im"
                 or event.get("bot_id")
@@ -191,6 +191,17 @@ class SlackAdapter:
             user = str(body["user"]["id"])
             await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
             await ack()
+
+    @staticmethod
+    def _edited(app: BotApp) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
+        """The listener for a message that changed: a person's correction goes to the core."""
+
+        async def edited(event: dict[str, Any], body: dict[str, Any]) -> None:
+            correction = _correction(event, body)
+            if correction is not None:
+                await app.handle(correction)
+
+        return edited
 
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
         view = report_view(report_form.fields(app.team), app.team.name)
