@@ -9,9 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import alerts, escalation, people, retention, rights
+from bot import alerts, escalation, people, pieces, retention, rights
 from bot.conflicts import named_in
-from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
+from bot.domain import AuditEntry, Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
 from bot.richtext import Rich, bold, rich
@@ -71,6 +71,10 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     )
     opener = f"member:{body.taken_by}" if body.taken_by else "reporter"
     await uow.audit(case, opener, "opened", severity=case.severity.value, source=body.source)
+    for at, title in pieces.corrections(body):  # made while it was a draft, each at its time
+        await uow.tx.add_audit(
+            AuditEntry(case.id, at, opener, "corrected_before_sending", {"part": title})
+        )
     await people.index_case(uow, case, body)
     uow.milestones.append("case_opened")
     # The page goes first: it is the message someone is waiting for.

@@ -117,6 +117,8 @@ class ReportBody:
     # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
     source: str = ""
     taken_by: str = ""  # member id
+    # Which message each free-text answer came from, forwards and corrections (bot/pieces.py).
+    pieces: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

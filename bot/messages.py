@@ -6,19 +6,64 @@ Neither knows anything of cases; the core knows nothing of platforms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
+from bot.clean_text import clean
 from bot.domain import PlatformUser
 from bot.richtext import Rich
 
 # Longest text we accept in one inbound message; longer is refused kindly and changes nothing.
-MAX_INBOUND_TEXT = 4000
+# Every platform's own largest message fits: Slack's 40,000 characters, Telegram's 4096 UTF-16
+# code units. (The console has no limit of its own.)
+MAX_INBOUND_TEXT = 40_000
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """Where a forwarded message first came from (Telegram's ``forward_origin``).
+
+    ``kind`` is ``user`` (a person: ``name`` and perhaps ``username``), ``hidden_user`` (a person
+    who hides their account: only the ``name`` they show), ``chat`` (a group) or ``channel``
+    (``name`` is its title, ``username`` its public name; ``author`` a signature, if shown).
+    ``date`` is when the original was sent (UTC).
+    """
+
+    kind: str
+    name: str
+    date: datetime
+    username: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "date": self.date.isoformat(),
+            "username": self.username,
+            "author": self.author,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Forwarded:
+        return cls(
+            kind=str(data["kind"]),
+            name=str(data["name"]),
+            date=datetime.fromisoformat(str(data["date"])),
+            username=str(data.get("username") or ""),
+            author=str(data.get("author") or ""),
+        )
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a person did: wrote text, ran a command or pressed a button."""
+    """One thing a person did: wrote text, ran a command, pressed a button, or corrected
+    something they wrote (``edited``).
+
+    Every text in it is cleaned on creation (:func:`bot.clean_text.clean`): whatever an adapter
+    passes in, nothing downstream sees a lone surrogate or a control character.
+    """
 
     sender: PlatformUser
     chat_id: str
@@ -33,6 +78,34 @@ class Inbound:
     # The platform says the sender now takes the bot's private messages ("member": started or
     # unblocked it) or does not ("left": blocked it). Nothing else is in such an event.
     membership: str | None = None
+    # The platform's id of this message in its chat (Telegram message_id, Slack ts), so that a
+    # later edit of it can be matched to what it said.
+    message_id: str | None = None
+    # True: this is an edit of the earlier message ``message_id``, and ``text`` its new wording.
+    edited: bool = False
+    forwarded: Forwarded | None = None  # where a forwarded message came from
+
+    def __post_init__(self) -> None:
+        # The documented way to set a field of a frozen dataclass while it is being created.
+        object.__setattr__(self, "text", clean(self.text))
+        if self.sender.display_name != clean(self.sender.display_name):
+            sender = replace(self.sender, display_name=clean(self.sender.display_name))
+            object.__setattr__(self, "sender", sender)
+        if self.forwarded is not None:
+            forwarded = replace(
+                self.forwarded,
+                name=clean(self.forwarded.name),
+                username=clean(self.forwarded.username),
+                author=clean(self.forwarded.author),
+            )
+            object.__setattr__(self, "forwarded", forwarded)
+        if self.form is not None:
+            object.__setattr__(self, "form", _cleaned(self.form))
+
+    @property
+    def message_ref(self) -> str:
+        """``"telegram:123"``: which message this is, across platforms; ``""`` when unknown."""
+        return f"{self.sender.platform}:{self.message_id}" if self.message_id else ""
 
     @property
     def command(self) -> tuple[str, list[str]] | None:
@@ -43,6 +116,17 @@ class Inbound:
         word, *rest = stripped.split()
         name = word.split("@", 1)[0].lower()  # Telegram appends @botname in groups
         return name, rest
+
+
+def _cleaned(value: Any) -> Any:
+    """Every string inside a form's answers (strings, lists, dicts), cleaned."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot import pieces
 from bot.domain import (
     SEVERITY_ORDER,
     STATE_FOR_REPORTER,
@@ -17,8 +18,10 @@ from bot.domain import (
     Case,
     CaseState,
     Report,
+    ReportBody,
 )
-from bot.richtext import Rich, bold, lines, rich
+from bot.messages import Forwarded
+from bot.richtext import Rich, bold, italic, lines, rich
 from bot.team import Duty, Team
 
 ROLE_WORDS = {
@@ -68,6 +71,51 @@ def clock_time(team: Team, moment: datetime) -> str:
     return team.local(moment).strftime("%H:%M")
 
 
+def forwarded_from(team: Team, origin: Forwarded) -> str:
+    """``"Forwarded message from Jo Doe (@jodoe), first sent Wed 11 Aug 09:12"``: where a
+    forwarded message came from, so nobody takes it for the reporter's own words."""
+    name = origin.name or "someone"
+    source = {
+        "user": f"{name} (@{origin.username})" if origin.username else name,
+        "hidden_user": f"{name} (their account is hidden)",
+        "chat": f"the group {name}",
+        "channel": f"the channel {name}" + (f" (@{origin.username})" if origin.username else ""),
+    }.get(origin.kind, name)
+    if origin.author:
+        source += f", signed {origin.author}"
+    sent = team.local(origin.date).strftime("%a %d %b %H:%M")
+    return f"Forwarded message from {source}, first sent {sent}"
+
+
+def written(
+    team: Team, body: ReportBody, field: str, index: int = 0, *, corrections: bool = True
+) -> Rich:
+    """An answer as the reporter gave it: a forwarded message says where it came from, and (for
+    the safety team, ``corrections``) a corrected one says when, and what it first said."""
+    text = pieces.current(body, field, index) or ""
+    found = pieces.piece(body, field, index)
+    origin = pieces.forwarded(found)
+    shown = rich(italic(forwarded_from(team, origin) + ":"), " ", text) if origin else rich(text)
+    corrected = pieces.last_correction(found) if corrections else None
+    if corrected is not None:
+        at, original = corrected
+        shown += rich(
+            italic(f" (corrected by the reporter {team.local(at).strftime('%a %H:%M')};"),
+            italic(" first written: "),
+            original,
+            italic(")"),
+        )
+    return shown
+
+
+def account_lines(team: Team, body: ReportBody, *, corrections: bool = True) -> list[Rich]:
+    """What happened, one line per message, indented under its heading."""
+    return [
+        rich("  ", written(team, body, "account", i, corrections=corrections))
+        for i in range(len(body.account))
+    ]
+
+
 def channel_line(case: Case, team: Team, now: datetime) -> Rich:
     """The redacted one-liner for the team channel: code, severity, state, age, handler.
 
@@ -103,12 +151,12 @@ def case_details(
     """The full case for a handler who may see it; ``history`` is what is known about the
     reported person (bot.people.case_history), shown right after who they are."""
     body = report.body
-    where = WHERE_WORDS.get(body.where, body.where or "not given")
+    where = rich(WHERE_WORDS.get(body.where, body.where or "not given"))
     if body.where_detail:
-        where = f"{where}: {body.where_detail}"
-    who = body.who or "not given"
+        where += rich(": ", written(team, body, "where_detail"))
+    who = written(team, body, "who") if body.who else rich("not given")
     if body.affiliation:
-        who = f"{who} ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
+        who += f" ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
     if body.source == "team":
         reporter = f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
     elif body.source == "in_person":
@@ -130,25 +178,36 @@ def case_details(
     if body.help_now:
         parts.append(rich(bold("Asked for help now.")))
     if body.location_now:
-        parts.append(rich(bold("Where they are now: "), " / ".join(body.location_now)))
+        parts.append(rich(bold("Where they are now: "), _locations(team, body)))
     parts += [
         rich(bold("Reporter: "), ROLE_WORDS.get(body.role, body.role or "not given")),
-        rich(bold("When: "), body.when or "not given"),
+        rich(bold("When: "), _answer(team, body, "when")),
         rich(bold("Where: "), where),
         rich(bold("What happened:")),
-        *(rich("  ", part) for part in body.account),
+        *account_lines(team, body),
         rich(bold("Attachments: "), f"{len(body.attachments)} kept with the case")
         if body.attachments
         else "",
         rich(bold("Who was involved: "), who),
         *history,
-        rich(bold("Witnesses: "), body.witnesses or "not given"),
+        rich(bold("Witnesses: "), _answer(team, body, "witnesses")),
         rich(bold("Identity: "), reporter),
-        rich(bold("Contact: "), body.contact or "not given"),
+        rich(bold("Contact: "), _answer(team, body, "contact")),
     ]
     if body.outcome:
-        parts.append(rich(bold("Outcome they would like: "), body.outcome))
+        parts.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
     return lines(*parts)
+
+
+def _answer(team: Team, body: ReportBody, field: str) -> Rich:
+    return written(team, body, field) if pieces.current(body, field) else rich("not given")
+
+
+def _locations(team: Team, body: ReportBody) -> Rich:
+    shown = Rich()
+    for index in range(len(body.location_now)):
+        shown += rich(" / " if index else "", written(team, body, "location_now", index))
+    return shown
 
 
 def page_text(

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot import pieces
 from bot.domain import Case
-from bot.richtext import bold, rich
+from bot.richtext import bold, italic, rich
 from bot.unit_of_work import button
+from bot.views import forwarded_from
 from handlers.context import Request
 
 FLOW = "add"
@@ -71,18 +73,33 @@ async def on_reply(req: Request, case: Case, text: str) -> None:
 
 
 async def add_text(req: Request, case: Case, text: str) -> None:
-    """Add the reporter's words to the account and forward them to the handler."""
-    uow = req.uow
+    """Add the reporter's words (or a message they forwarded, marked as such) to the account, in
+    the order written, and pass them on to the handler."""
+    uow, event = req.uow, req.event
     report = await uow.tx.get_report(case.report_id)
-    report.body.account.append(text)
+    pieces.add(
+        report.body,
+        "account",
+        text,
+        ref=event.message_ref,
+        at=uow.now,
+        forwarded=event.forwarded,
+    )
     await uow.tx.save_report_body(case.report_id, report.body)
     case.updated_at = uow.now
     await uow.tx.save_case(case)
     await uow.audit(case, "reporter", "reporter_added")
     handler = uow.team.member(case.handler or "")
     if handler is not None:
+        origin = (
+            rich(italic(forwarded_from(uow.team, event.forwarded) + ":"), "\n")
+            if event.forwarded is not None
+            else ""
+        )
         await uow.send_member(
-            handler, rich(bold(case.code), " · the reporter added:\n", text), case_id=case.id
+            handler,
+            rich(bold(case.code), " · the reporter added:\n", origin, text),
+            case_id=case.id,
         )
     await req.reply(
         rich("Added to ", bold(case.code), ". Anything else? Or press Done."),

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import cases, retention, rights, risk
 from bot.domain import OUTCOMES, Case, CaseState, Severity
+from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import bold, rich
 from bot.teamfile import Member
 from bot.unit_of_work import button
@@ -16,7 +17,8 @@ from handlers import texts
 from handlers.casework import case_for
 from handlers.context import Request
 
-MAX_NOTE = 3000
+# A note or a statement may be as long as any message a platform delivers (a pasted statement).
+MAX_NOTE = MAX_INBOUND_TEXT
 
 
 async def working_case(req: Request, args: list[str], usage: str) -> tuple[Member, Case] | None:

@@ -160,6 +160,8 @@ def timeline_line(req: Request, entry: AuditEntry) -> Rich:
         line += rich(": ", text)
     elif "member" in entry.detail:
         line += f" ({team.member_name(str(entry.detail['member']))})"
+    elif "part" in entry.detail:
+        line += f" ({entry.detail['part']})"
     return line
 
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from bot.domain import Case, Report
 from bot.richtext import Rich, bold, lines, rich
+from bot.team import Team
 from bot.teamfile import External
 from bot.unit_of_work import Button, button
-from bot.views import WHERE_WORDS
+from bot.views import WHERE_WORDS, account_lines
 from handlers.case_commands import two_people, working_case
 from handlers.context import Request
 
@@ -41,20 +42,22 @@ def _available(case: Case, report: Report) -> list[str]:
     return [f for f in FIELDS if f != "reporter" or named]
 
 
-def packet(case: Case, report: Report, team_name: str, need: str, chosen: list[str]) -> Rich:
-    """Exactly what the outside contact receives."""
+def packet(case: Case, report: Report, team: Team, need: str, chosen: list[str]) -> Rich:
+    """Exactly what the outside contact receives; a forwarded message says where it came from."""
     body = report.body
     values = {
         "when": body.when,
         "where": WHERE_WORDS.get(body.where, body.where)
         + (f": {body.where_detail}" if body.where_detail else ""),
         "who": body.who,
-        "account": " / ".join(body.account),
+        "account": " / ".join(
+            line.plain.strip() for line in account_lines(team, body, corrections=False)
+        ),
         "witnesses": body.witnesses,
         "reporter": (f"{report.reporter.display_name} ({body.contact})" if report.reporter else ""),
     }
     parts: list[Rich | str] = [
-        bold(f"From the {team_name}: case {case.code} · {case.severity.value}"),
+        bold(f"From the {team.name}: case {case.code} · {case.severity.value}"),
         rich(bold("What we need from you: "), need),
     ]
     if SPEAK in chosen:
@@ -82,7 +85,7 @@ def _buttons(args: dict[str, Any], available: list[str], contact: External) -> l
 async def _preview(req: Request, case: Case, report: Report, args: dict[str, Any]) -> None:
     contact = req.uow.team.config.external_contact(str(args["to"]))
     assert contact is not None
-    text = packet(case, report, req.uow.team.name, str(args["need"]), list(args["fields"]))
+    text = packet(case, report, req.uow.team, str(args["need"]), list(args["fields"]))
     await req.reply(
         lines(
             bold(f"Handoff to {contact.name}: tick what they need, then send. They will read:"),
@@ -156,7 +159,7 @@ async def send(req: Request, args: dict[str, Any]) -> None:
         req, member, case, "handoff", "Asking someone to speak to the reported person"
     ):
         return
-    text = packet(case, report, req.uow.team.name, str(args["need"]), chosen)
+    text = packet(case, report, req.uow.team, str(args["need"]), chosen)
     await req.uow.send_external(contact, text, case_id=case.id)
     case.updated_at = req.uow.now
     await req.uow.tx.save_case(case)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import alerts, cases, rota
+from bot import alerts, cases, pieces, rota
 from bot.domain import Case, ReportBody
 from bot.escalation import page_buttons
-from bot.richtext import bold, lines, rich
+from bot.richtext import Rich, bold, lines, rich
 from bot.unit_of_work import UnitOfWork
 from bot.views import page_text
 from handlers import intake, texts
@@ -70,7 +70,15 @@ async def on_location(req: Request, state: dict[str, Any], text: str) -> None:
         await uow.tx.delete_draft(req.owner)
         return
     report = await uow.tx.get_report(case.report_id)
-    report.body.location_now.append(text)
+    event = req.event
+    pieces.add(
+        report.body,
+        "location_now",
+        text,
+        ref=event.message_ref,
+        at=uow.now,
+        forwarded=event.forwarded,
+    )
     await uow.tx.save_report_body(case.report_id, report.body)
     await uow.audit(case, "reporter", "location_added")
     await update_pages_with_location(uow, case.id)
@@ -88,17 +96,27 @@ async def update_pages_with_location(uow: UnitOfWork, case_id: int) -> None:
     case = await uow.tx.get_case(case_id)
     assert case is not None
     report = await uow.tx.get_report(case.report_id)
+    await update_pages(
+        uow,
+        case,
+        "Location updated.",
+        rich(bold(case.code), " · where they are now: ", " / ".join(report.body.location_now)),
+    )
+
+
+async def update_pages(uow: UnitOfWork, case: Case, note: str, for_handler: Rich) -> None:
+    """The reporter changed their report: pages still waiting for an acknowledgement (a new
+    case's, or those of its newest alert) are rewritten with ``note`` on top; once taken,
+    whoever acts on it now (the handler, and whoever answered a new call for help) is told
+    ``for_handler``."""
     if case.awaiting_ack:
+        report = await uow.tx.get_report(case.report_id)
         for row in await alerts.waiting_pages(uow, case):
             await uow.edit(
                 row.id,
-                page_text(case, report, uow.team, uow.now, notes=["Location updated."]),
+                page_text(case, report, uow.team, uow.now, notes=[note]),
                 page_buttons(case),
             )
         return
     for member in await alerts.responders(uow, case):
-        await uow.send_member(
-            member,
-            rich(bold(case.code), " · where they are now: ", " / ".join(report.body.location_now)),
-            case_id=case.id,
-        )
+        await uow.send_member(member, for_handler, case_id=case.id)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import cases, checkins
+from bot import cases, checkins, pieces
 from bot.domain import ReportBody, Severity
 from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
@@ -23,11 +23,24 @@ from bot.views import (
     DISCLOSURE_WORDS,
     ROLE_WORDS,
     WHERE_WORDS,
+    account_lines,
 )
 from handlers import confirmations, texts
 from handlers.context import Request
 
-MAX_ACCOUNT = 20_000  # characters across all "what happened" messages
+# Characters across all "what happened" messages: a long paste arrives as many messages (Telegram
+# cuts it every 4096), and about fifteen of them are kept whole; the page that shows them still
+# fits one Slack message.
+MAX_ACCOUNT = 60_000
+# The field each question's typed answer is kept in (see bot/pieces.py).
+TEXT_FIELD = {
+    "when": "when",
+    "where": "where_detail",
+    "who": "who",
+    "witnesses": "witnesses",
+    "contact": "contact",
+    "outcome": "outcome",
+}
 
 
 @dataclass
@@ -267,7 +280,7 @@ def summary(team: Team, body: ReportBody) -> Rich:
             ROLE_WORDS.get(body.role, "-").replace("them", "you").replace("They", "You"),
         ),
         rich(bold("What happened:")),
-        *(rich("  ", part) for part in body.account),
+        *account_lines(team, body, corrections=False),
         rich(bold("When: "), body.when or "-"),
         rich(bold("Where: "), where or "-"),
         rich(
@@ -433,7 +446,13 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
 
 
 async def on_text(req: Request, draft: Draft, text: str) -> None:
-    """Free text while a report is being written."""
+    """Free text while a report is being written. A forwarded message is evidence: whatever the
+    question, it is kept with what happened, marked as forwarded."""
+    if req.event.forwarded is not None and draft.step != "account":
+        if await _add_to_account(req, draft, text):
+            await req.reply(texts.FORWARD_KEPT)
+            await prompt(req, draft)
+        return
     if draft.step in ("summary", "edit") or BY_NAME[draft.step].text is None:
         await req.reply(rich("Please use one of the buttons for this question."))
         await prompt(req, draft)
@@ -441,22 +460,39 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
     step = BY_NAME[draft.step]
     assert step.text is not None
     if step.name == "account":
-        if sum(len(p) for p in draft.body.account) + len(text) > MAX_ACCOUNT:
+        if await _add_to_account(req, draft, text):
             await req.reply(
-                rich(
-                    "That is more than I can keep in one report. Press Done to continue;"
-                    " you can add more after sending, or tell the handler directly."
-                )
+                rich("Got it. Add more if you like, or press Done."),
+                [_b("account", "done", "Done")],
             )
-            return
-        step.text(draft.body, text)
-        await save(req, draft)
-        await req.reply(
-            rich("Got it. Add more if you like, or press Done."), [_b("account", "done", "Done")]
-        )
         return
     step.text(draft.body, text)
+    pieces.record(draft.body, TEXT_FIELD[step.name], ref=req.event.message_ref, at=req.uow.now)
     await _advance(req, draft)
+
+
+async def _add_to_account(req: Request, draft: Draft, text: str) -> bool:
+    """Keep one message with what happened, in the order it was written; False (and a kind word)
+    when the report cannot hold more."""
+    if sum(len(p) for p in draft.body.account) + len(text) > MAX_ACCOUNT:
+        await req.reply(
+            rich(
+                "That is more than I can keep in one report. Press Done to continue;"
+                " you can add more after sending, or tell the handler directly."
+            )
+        )
+        return False
+    event = req.event
+    pieces.add(
+        draft.body,
+        "account",
+        text,
+        ref=event.message_ref,
+        at=req.uow.now,
+        forwarded=event.forwarded,
+    )
+    await save(req, draft)
+    return True
 
 
 async def on_attachment(req: Request, draft: Draft, reference: str, caption: str) -> None:
@@ -472,7 +508,15 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
         return
     draft.body.attachments.append(reference)
     if caption:
-        draft.body.account.append(caption)
+        event = req.event
+        pieces.add(
+            draft.body,
+            "account",
+            caption,
+            ref=event.message_ref,
+            at=req.uow.now,
+            forwarded=event.forwarded,
+        )
     await save(req, draft)
     await req.reply(
         rich("Got it, the file is kept with your report. Add more, or press Done."),

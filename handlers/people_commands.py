@@ -299,7 +299,7 @@ def wants_file(event: Inbound, team: Team) -> bool:
     """Whether an event is a ``/screen`` with a file that a handler sent: the only file the bot
     ever reads (a reporter's attachments stay references)."""
     command = event.command
-    if not event.private or event.attachment is None or command is None:
+    if not event.private or event.attachment is None or command is None or event.edited:
         return False
     member = team.member_for(event.sender.platform, event.sender.user_id)
     return command[0] == "/screen" and member is not None and team.is_handler(member)

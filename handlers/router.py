@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
-from bot.unit_of_work import private_chat_button
+from bot.unit_of_work import button, private_chat_button
 from handlers import (
     additions,
     case_commands,
     casework,
+    corrections,
     handoff,
     help_now,
     home,
@@ -34,6 +35,10 @@ async def route(req: Request) -> None:
     event = req.event
     if event.membership is not None:
         return  # the platform's word on reaching them (bot.reachability); nothing to answer
+    if event.edited:  # a correction of something already sent, never a new command
+        if event.private:
+            await corrections.on_edit(req)
+        return
     if len(event.text) > MAX_INBOUND_TEXT:
         if event.private:
             await req.reply(texts.TOO_LONG)
@@ -126,25 +131,40 @@ async def _button(req: Request, token: str) -> None:
 
 
 async def _text(req: Request) -> None:
-    state = await req.uow.tx.load_draft(req.owner)
+    state = await req.uow.tx.load_draft(req.owner) or {}
+    flow = state.get("flow")
     text = req.event.text.strip()
-    if state is not None and state.get("flow") == "location":
-        if text:
-            await help_now.on_location(req, state, text)
-        return
-    if state is not None and state.get("flow") == additions.FLOW:
-        if text:
-            await additions.on_text(req, state, text)
-        return
-    if state is not None and state.get("flow") == "report":
+    if flow == "report" and req.event.attachment is not None:
         draft = intake.Draft.from_dict(state)
-        if req.event.attachment is not None:
-            await intake.on_attachment(req, draft, req.event.attachment, text)
-        elif text:
-            await intake.on_text(req, draft, text)
-        return
-    replied = await additions.replied_case(req)
-    if replied is not None and text:
-        await additions.on_reply(req, replied, text)
-        return
-    await start(req)
+        await intake.on_attachment(req, draft, req.event.attachment, text)
+    elif flow in ("location", additions.FLOW, "report") and not text:
+        await _nothing_said(req, state)  # every message gets an answer, even an empty one
+    elif flow == "location":
+        await help_now.on_location(req, state, text)
+    elif flow == additions.FLOW:
+        await additions.on_text(req, state, text)
+    elif flow == "report":
+        await intake.on_text(req, intake.Draft.from_dict(state), text)
+    else:
+        replied = await additions.replied_case(req)
+        if replied is not None and text:
+            await additions.on_reply(req, replied, text)
+        else:
+            await start(req)
+
+
+async def _nothing_said(req: Request, state: dict[str, object]) -> None:
+    """A message with no words (only spaces, a sticker, a file where none is kept) in the middle
+    of something: say so kindly and ask again, changing nothing."""
+    said = texts.FILE_NOT_KEPT if req.event.attachment is not None else texts.EMPTY_MESSAGE
+    flow = state.get("flow")
+    if flow == "report":
+        await req.reply(said)
+        await intake.prompt(req, intake.Draft.from_dict(dict(state)))
+    elif flow == additions.FLOW:
+        await req.reply(
+            said + " Write what you want to add, or press Done.",
+            [button("Done", "report.add_done")],
+        )
+    else:
+        await req.reply(said + " Where are you right now? A room or a landmark is enough.")

@@ -46,6 +46,35 @@ TOO_LONG = rich(
     "That message is too long for me to take in one piece. Could you send it in a few shorter"
     " messages? Nothing was changed."
 )
+FORWARD_KEPT = rich(
+    "I've kept that forwarded message with what happened, marked as forwarded so nobody takes it"
+    " for your own words. Here is where we were:"
+)
+EMPTY_MESSAGE = rich("I couldn't find any words in that message, so nothing was added.")
+FILE_NOT_KEPT = rich(
+    "I can't keep a file here, so nothing was added. A few words about it are welcome."
+)
+
+
+def corrected_in_draft(title: str) -> Rich:
+    return rich(
+        f"I've changed that in your report ({title}). The safety team will see what you first"
+        " wrote and your correction."
+    )
+
+
+def corrected_in_case(code: str) -> Rich:
+    return rich(
+        "I've added your correction to ",
+        bold(code),
+        ". The safety team sees what you first wrote and your correction.",
+    )
+
+
+def correction_too_late(code: str) -> Rich:
+    return rich(bold(code), " is closed, so your change was not added. /report starts a new one.")
+
+
 FOR_THE_TEAM = rich("That is for the safety team. /report starts a report of your own.")
 STALE_BUTTON = rich("That button belongs to an earlier message, so I did nothing with it.")
 NOT_YOUR_BUTTON = rich("That button isn't for you, so I did nothing with it.")

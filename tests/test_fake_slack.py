@@ -593,3 +593,27 @@ async def test_a_call_needing_a_scope_the_app_was_not_granted_is_refused() -> No
         assert fake.violations == [
             "files.info: missing_scope: needs files:read, which the app was not granted"
         ]
+
+
+async def test_typed_text_arrives_escaped_as_slack_sends_it_and_reads_back_as_typed(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    event = fake.dm_event("U123", "R&D room <2nd floor>")
+    assert event["text"] == "R&amp;D room &lt;2nd floor&gt;"
+    assert fake.dm_event("U123", "", markup="<@U0BOB> hi")["text"] == "<@U0BOB> hi"
+    edit = fake.dm_edit_event(event, "R&D room <3rd floor>")
+    assert edit["subtype"] == "message_changed" and edit["channel_type"] == "im"
+    assert edit["message"]["ts"] == event["ts"] and edit["message"]["user"] == "U123"
+    assert edit["message"]["text"] == "R&amp;D room &lt;3rd floor&gt;"
+    assert edit["previous_message"]["text"] == event["text"]
+    assert fake.slash_command(text="note R&D")["text"] == "note R&amp;D"
+    with pytest.raises(ValueError, match="40000"):
+        fake.dm_event("U123", "x" * 40_001)
+    blocks = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "R&amp;D &lt;2&gt; <https://x.org|x> <@U9|kim>"},
+        }
+    ]
+    await client.chat_postMessage(channel="U123", text="fallback", blocks=blocks)
+    assert fake.read(fake.messages("U123")[0]) == "R&D <2> x @kim"

@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from aiohttp import web
-from fakes.telegram_api import BOT_ID, FakeTelegram, parse_html
+from fakes.telegram_api import BOT_ID, FakeTelegram, _utf16_len, parse_html
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, RetryAfter
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -85,6 +85,26 @@ async def test_the_real_library_sends_and_edits_without_violations(
     assert fake.errors == []
 
 
+async def test_length_is_counted_in_utf16_units_and_text_must_be_valid(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    """Telegram counts an emoji outside the BMP as two units. A lone surrogate cannot even be
+    sent: python-telegram-bot fails to encode it (why the bot cleans text as it arrives)."""
+    await bot.send_message(chat_id=7, text="😟" * 2048)  # 2048 characters, 4096 units
+    with pytest.raises(BadRequest, match="too long"):
+        await bot.send_message(chat_id=7, text="😟" * 2048 + "x")  # 2049 characters
+    with pytest.raises(NetworkError, match="surrogates not allowed"):
+        await bot.send_message(chat_id=7, text="half an emoji \ud83d")
+    assert len(fake.violations) == 1
+    assert len(fake.messages(7)) == 1
+    with pytest.raises(ValueError, match="4096 UTF-16 units"):
+        fake.push_message(7, "😟" * 2049)  # no Telegram app sends that: it is a paste
+    paste = [u["message"]["text"] for u in fake.push_paste(7, "😟 " * 3000)]  # 9000 units
+    assert [_utf16_len(text) for text in paste] == [4095, 4095, 810]
+    assert "".join(paste) == "😟 " * 3000
+    fake.violations.clear()
+
+
 async def test_what_telegram_refuses_is_answered_and_recorded(fake: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(chat_id=7, text="x" * 4097)
@@ -97,7 +117,7 @@ async def test_what_telegram_refuses_is_answered_and_recorded(fake: FakeTelegram
 
     assert len(fake.violations) == 4, fake.violations
     too_long, unbalanced, button, unknown = fake.violations
-    assert "4097 characters" in too_long
+    assert "4097 UTF-16 units" in too_long
     assert 'start tag "b"' in unbalanced
     assert "65 bytes" in button
     assert unknown.startswith("noSuchMethod")

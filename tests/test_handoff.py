@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from support import Harness
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from support import Harness, case_code
+
+from bot.messages import Forwarded
 
 ACCOUNT = "He keeps inviting me to hang out after I said no, always when I'm alone."
 WHO = "Tall man with a lanyard of the conference next door"
@@ -80,3 +85,34 @@ async def test_bad_handoffs_change_nothing(team_bot: Harness) -> None:
     await bot.press("alice", "Cancel")
     assert bot.last_text("alice") == "Handoff cancelled; nothing was sent."
     assert bot.platform.texts("venue") == []
+
+
+async def test_a_forwarded_message_reaches_the_outside_contact_marked_as_forwarded(
+    team_bot: Harness,
+) -> None:
+    bot = team_bot
+    await bot.say("sam", "/report")
+    await bot.press("sam", "No")
+    await bot.press("sam", "It happened to me")
+    await bot.say("sam", ACCOUNT)
+    origin = Forwarded("hidden_user", "Rik", datetime(2027, 8, 10, 21, 5, tzinfo=UTC))
+    await bot.app.handle(replace(bot.event("sam", "you will regret this"), forwarded=origin))
+    await bot.app.flush()
+    assert "Got it. Add more" in bot.last_text("sam")
+    await bot.press("sam", "Done")
+    for label in ("Earlier today", "At the event venue"):
+        await bot.press("sam", label)
+    await bot.say("sam", WHO)
+    for label in ("A participant", "No one", "Named", "Message me here", "Done", "Skip"):
+        await bot.press("sam", label)
+    await bot.press("sam", "Send report")
+    code = case_code(bot.confirmation("sam"))
+    await bot.press("alice", "Acknowledge")
+    await bot.say("alice", f"/handoff {code} nextdoor Please keep him away")
+    await bot.press("alice", "What happened")
+    await bot.press("alice", "Send to Organizers of the event next door")
+    (received,) = bot.platform.texts("nextdoor")
+    assert (
+        f"What happened: {ACCOUNT} / Forwarded message from Rik (their account is hidden),"
+        " first sent Tue 10 Aug 21:05: you will regret this"
+    ) in received

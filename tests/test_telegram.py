@@ -81,15 +81,22 @@ async def said(fake: FakeTelegram, chat: int, fragment: str, count: int = 1) -> 
 async def press(
     fake: FakeTelegram, user: int, label: str, chat: int | None = None
 ) -> dict[str, Any]:
+    """Press the newest button with this label, once it is there: a long message's buttons come
+    with its last part, which may still be on its way."""
     chat = chat or user
-    for message in reversed(fake.messages(chat)):
-        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
-            for button in row:
-                if button["text"] == label and "callback_data" in button:
-                    return fake.push_callback(
-                        user, message["message_id"], button["callback_data"], chat_id=chat
-                    )
-    raise AssertionError(f"no button {label!r} in chat {chat}: {texts(fake, chat)}")
+
+    def newest() -> tuple[int, str] | None:
+        for message in reversed(fake.messages(chat)):
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if button["text"] == label and "callback_data" in button:
+                        return message["message_id"], button["callback_data"]
+        return None
+
+    message_id, data = await fake.wait_for(
+        newest, timeout=10, what=f"a button {label!r} in chat {chat}"
+    )
+    return fake.push_callback(user, message_id, data, chat_id=chat)
 
 
 async def step(fake: FakeTelegram, user: int, action: str, expect: str) -> dict[str, Any]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.messages import Choice, Outbound
-from bot.richtext import Rich, split
+from bot.richtext import Rich, split, utf16_units
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 BUTTON_TEXT_LIMIT = 75
 BUTTONS_PER_ROW = 5
 FALLBACK_LIMIT = 300
-# Escaping can lengthen text (& -> &amp;), so cut the plain text well below the section limit.
-_PLAIN_PER_SECTION = 2400
+# Text is cut by its length once escaped (& -> &amp; is five), in UTF-16 units to be safe; the
+# margin is for the style marks (*, _, `) around our own labels.
+_PER_SECTION = SECTION_LIMIT - 200
 
 _MARKS = {"bold": "*", "italic": "_", "code": "`"}
 
@@ -28,7 +29,12 @@ TOKEN_ACTION_PREFIX = "fsb:"
 
 
 def escape(text: str) -> str:
+    """Text shown as it is in mrkdwn; the inverse is adapters.slack.escaping.from_slack."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped_units(text: str) -> int:
+    return utf16_units(escape(text))
 
 
 def to_mrkdwn(text: Rich) -> str:
@@ -64,7 +70,7 @@ def _button(choice: Choice) -> dict[str, Any]:
 def text_blocks(text: Rich) -> list[dict[str, Any]]:
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": to_mrkdwn(piece), "verbatim": True}}
-        for piece in split(text, _PLAIN_PER_SECTION)
+        for piece in split(text, _PER_SECTION, _escaped_units)
         if piece.plain.strip()
     ]
 

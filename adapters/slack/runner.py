@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.escaping import from_slack
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
@@ -35,10 +37,34 @@ IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: red
 def _dm_text(event: dict[str, Any]) -> str:
     """What a DM says. Slack keeps a leading "/" for its own slash commands, and a slash command
     cannot carry a file, so a file shared with the message ``screen`` is the ``/screen`` command."""
-    text = str(event.get("text") or "")
+    text = from_slack(str(event.get("text") or ""))
     if event.get("files") and text.strip().lower() in ("screen", "safety screen"):
         return "/screen"
     return text
+
+
+def _correction(event: dict[str, Any], body: dict[str, Any]) -> Inbound | None:
+    """A person's edit of a message in their DM (a ``message_changed`` event), or ``None``: the
+    bot's own updates, and changes that leave the words alone (a link preview added), are not
+    corrections."""
+    if event.get("subtype") != "message_changed" or event.get("channel_type") != "im":
+        return None
+    message = event.get("message") or {}
+    previous = event.get("previous_message") or {}
+    if message.get("bot_id") or not message.get("user") or not message.get("ts"):
+        return None
+    if "text" in previous and previous.get("text") == message.get("text"):
+        return None
+    user = str(message["user"])
+    return Inbound(
+        sender=_person(user),
+        chat_id=user,
+        private=True,
+        text=from_slack(str(message.get("text") or "")),
+        delivery_id=str(body.get("event_id") or "") or None,
+        message_id=str(message["ts"]),
+        edited=True,
+    )
 
 
 def _thread(event: dict[str, Any]) -> str | None:
@@ -91,6 +117,9 @@ class SlackAdapter:
         self._registered = True
         bolt = self.bolt
 
+        # before the listener below: the first listener that matches an event is the one run
+        bolt.event({"type": "message", "subtype": "message_changed"})(self._edited(app))
+
         @bolt.event("message")
         async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
             if (
@@ -109,6 +138,7 @@ class SlackAdapter:
                     attachment=_file(event),
                     delivery_id=str(body.get("event_id") or "") or None,
                     reply_to=_thread(event),
+                    message_id=str(event.get("ts") or "") or None,
                 )
             )
 
@@ -162,13 +192,24 @@ class SlackAdapter:
             await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
             await ack()
 
+    @staticmethod
+    def _edited(app: BotApp) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
+        """The listener for a message that changed: a person's correction goes to the core."""
+
+        async def edited(event: dict[str, Any], body: dict[str, Any]) -> None:
+            correction = _correction(event, body)
+            if correction is not None:
+                await app.handle(correction)
+
+        return edited
+
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
         view = report_view(report_form.fields(app.team), app.team.name)
         await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def _slash(self, app: BotApp, ack: AsyncAck, command: dict[str, Any]) -> None:
         """``/safety <words>``: the same words as the chat commands."""
-        words = str(command.get("text") or "").strip()
+        words = from_slack(str(command.get("text") or "")).strip()
         sub = words.split(" ", 1)[0].lower() if words else "help"
         user, channel = str(command["user_id"]), str(command.get("channel_id", ""))
         if sub == "report":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from bot.richtext import Rich, split
+from bot.richtext import Rich, split, utf16_units
 
-MAX_TEXT = 4096  # Telegram's limit, counted after entities are parsed (on the plain text)
+MAX_TEXT = 4096  # Telegram's limit in UTF-16 code units, counted after entities are parsed
 
 _TAGS = {"bold": "b", "italic": "i", "code": "code"}
 
@@ -21,6 +21,7 @@ def to_html(text: Rich) -> str:
 
 
 def chunks(text: Rich) -> list[str]:
-    """HTML pieces of at most 4096 visible characters, cut at paragraph breaks."""
-    pieces = split(text, MAX_TEXT)
+    """HTML pieces of at most 4096 visible UTF-16 code units (Telegram counts an emoji as 2),
+    cut at paragraph breaks."""
+    pieces = split(text, MAX_TEXT, utf16_units)
     return [to_html(piece) for piece in pieces if piece.plain.strip()] or ["…"]

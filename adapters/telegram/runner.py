@@ -35,7 +35,7 @@ from bot.team import Team
 log = logging.getLogger(__name__)
 
 # my_chat_member: Telegram says when a person blocks the bot or starts it again (bot.reachability).
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 

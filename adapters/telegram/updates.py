@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from adapters.telegram.origins import forwarded
 from bot.domain import PlatformUser
 from bot.messages import Inbound
 
@@ -63,9 +64,12 @@ def to_inbound(update: Update) -> Inbound | None:
             button=query.data,
             delivery_id=delivery,
         )
-    message = update.message
+    message = update.message or update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
+    edited = update.edited_message is not None
+    if edited and message.location is not None:
+        return None  # a live location moving, not a correction of words
     return Inbound(
         sender=_person(
             message.from_user.id, message.from_user.full_name, message.from_user.username
@@ -76,6 +80,9 @@ def to_inbound(update: Update) -> Inbound | None:
         attachment=_attachment(message),
         delivery_id=delivery,
         reply_to=str(message.reply_to_message.message_id) if message.reply_to_message else None,
+        message_id=str(message.message_id),
+        edited=edited,
+        forwarded=forwarded(message),
     )
 
 

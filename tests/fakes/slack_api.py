@@ -575,6 +575,31 @@ def _channel_id(key: str) -> str:
     return f"D{key}" if key[:1] in ("U", "W") else key
 
 
+def slack_escape(text: str) -> str:
+    """What Slack does to typed text before sending it in an event: ``&``, ``<`` and ``>``
+    become ``&amp;``, ``&lt;`` and ``&gt;`` (https://api.slack.com/reference/surfaces/formatting)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _render_sequence(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith(("@", "#")):
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):
+        return label or "@" + target[1:].split("^", 1)[0]
+    return label or target
+
+
+def render_mrkdwn(text: str) -> str:
+    """mrkdwn as Slack's client shows it (entities decoded, ``<...>`` as their words)."""
+    entities = {"amp": "&", "lt": "<", "gt": ">"}
+    return re.sub(
+        r"<([^<>]*)>|&(amp|lt|gt);",
+        lambda m: entities[m.group(2)] if m.group(2) else _render_sequence(m.group(1)),
+        text,
+    )
+
+
 def sign(signing_secret: str, timestamp: str, body: str) -> str:
     """Slack's v0 request signature."""
     base = f"v0:{timestamp}:{body}".encode()
@@ -1307,6 +1332,26 @@ class FakeSlack(Waiting):
 
     # ---------------------------------------------------------------- building payloads
 
+    @classmethod
+    def read(cls, message: Mapping[str, Any]) -> str:
+        """What a person reads in a message's blocks (or its text, without blocks), with mrkdwn
+        shown as Slack's client shows it: ``&lt;`` ``&gt;`` ``&amp;`` as ``<`` ``>`` ``&``, a
+        link as its words, a mention as ``@`` and its name. Formatting marks are left in."""
+        parts: list[str] = []
+        for block in message.get("blocks") or []:
+            if not isinstance(block, dict):
+                continue
+            texts = [block.get("text"), *(block.get("fields") or [])]
+            if block.get("type") == "context":
+                texts = list(block.get("elements") or [])
+            for obj in texts:
+                if isinstance(obj, dict):
+                    shown = str(obj.get("text", ""))
+                    parts.append(render_mrkdwn(shown) if obj.get("type") == "mrkdwn" else shown)
+        if not message.get("blocks") and isinstance(message.get("text"), str):
+            parts.append(render_mrkdwn(message["text"]))
+        return "\n".join(p for p in parts if p)
+
     def new_trigger_id(self) -> str:
         """A trigger_id as Slack puts in interactions; views.open refuses it after 3 s."""
         n = next(self._ids)
@@ -1357,13 +1402,19 @@ class FakeSlack(Waiting):
         ts: str | None = None,
         thread_ts: str | None = None,
         files: list[JSON] | None = None,
+        markup: str | None = None,
     ) -> JSON:
-        """A ``message.im`` event: ``user`` writes ``text`` to the bot in their DM."""
+        """A ``message.im`` event: ``user`` writes ``text`` to the bot in their DM. Slack sends
+        what was typed escaped (``&`` ``<`` ``>`` as ``&amp;`` ``&lt;`` ``&gt;``); ``markup``
+        gives the encoded text instead, for what only Slack's client writes (a mention
+        ``<@U0BOB>``, a link ``<https://x.org|x.org>``)."""
+        if len(text) > TEXT_LIMIT:
+            raise ValueError(f"Slack's client sends at most {TEXT_LIMIT} characters")
         ts = ts or self._next_ts()
         event: JSON = {
             "client_msg_id": str(uuid.uuid4()),
             "type": "message",
-            "text": text,
+            "text": slack_escape(text) if markup is None else markup,
             "user": user,
             "ts": ts,
             "blocks": [
@@ -1386,6 +1437,36 @@ class FakeSlack(Waiting):
             event["files"] = files
             event["subtype"] = "file_share"
         return event
+
+    def dm_edit_event(
+        self, original: JSON, text: str, *, markup: str | None = None, user: str | None = None
+    ) -> JSON:
+        """A ``message_changed`` event: the author of ``original`` (a :meth:`dm_event`) edits it
+        to read ``text`` (escaped as Slack escapes, or ``markup``). Slack keeps the message's
+        ``ts`` and says what it said before."""
+        ts = self._next_ts()
+        author = user or str(original["user"])
+        message: JSON = {
+            "client_msg_id": original.get("client_msg_id", str(uuid.uuid4())),
+            "type": "message",
+            "text": slack_escape(text) if markup is None else markup,
+            "user": author,
+            "team": TEAM_ID,
+            "edited": {"user": author, "ts": ts},
+            "ts": original["ts"],
+        }
+        previous = {k: original[k] for k in ("type", "text", "user", "ts") if k in original}
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "message": message,
+            "previous_message": previous,
+            "channel": original["channel"],
+            "hidden": True,
+            "ts": ts,
+            "event_ts": ts,
+            "channel_type": "im",
+        }
 
     def app_home_opened(self, user: str, *, tab: str = "home") -> JSON:
         """An ``app_home_opened`` event; carries the current Home view if one was published."""
@@ -1619,7 +1700,8 @@ class FakeSlack(Waiting):
         trigger_id: str | None = None,
     ) -> dict[str, str]:
         """The fields of a slash command invocation (form fields over HTTP, a dict over Socket
-        Mode). ``channel_id`` defaults to the user's DM with the bot."""
+        Mode). ``channel_id`` defaults to the user's DM with the bot. ``text`` is what was typed;
+        Slack sends it escaped, as in messages."""
         channel = channel_id or _channel_id(user_id)
         key = _conversation(channel)
         user = self._user_object(user_id)
@@ -1632,7 +1714,7 @@ class FakeSlack(Waiting):
             "user_id": user_id,
             "user_name": user["name"],
             "command": command,
-            "text": text,
+            "text": slack_escape(text),
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": self._response_url(

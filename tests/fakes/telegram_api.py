@@ -835,12 +835,17 @@ class FakeTelegram(Waiting):
             return [(f"Bad Request: can't parse entities: {exc}", f"{name}: {exc}: {text[:200]!r}")]
         if name == "text" and not plain.strip():
             return [("Bad Request: message text is empty", "text is empty after entity parsing")]
-        if len(plain) > limit:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return [("Bad Request: strings must be encoded in UTF-8", f"{name} is not valid UTF-8")]
+        if _utf16_len(plain) > limit:  # Telegram counts UTF-16 code units, not characters
             what = "message is too long" if name == "text" else "message caption is too long"
             return [
                 (
                     f"Bad Request: {what}",
-                    f"{name} is {len(plain)} characters after entity parsing (limit {limit})",
+                    f"{name} is {_utf16_len(plain)} UTF-16 units after entity parsing"
+                    f" (limit {limit})",
                 )
             ]
         return []
@@ -1425,9 +1430,20 @@ class FakeTelegram(Waiting):
         first_name: str = "Sam",
         username: str | None = None,
         reply_to_message_id: int | None = None,
+        forward_origin: JSON | None = None,
     ) -> JSON:
-        """A user writes ``text``. A leading ``/command`` gets its ``bot_command`` entity."""
+        """A user writes ``text``. A leading ``/command`` gets its ``bot_command`` entity.
+        Like Telegram's apps, a user cannot send more than 4096 UTF-16 units in one message
+        (:meth:`push_paste` sends a longer text as the apps do). ``forward_origin`` (see
+        :meth:`origin_user` and its siblings) makes it a message forwarded from elsewhere."""
+        if _utf16_len(text) > TEXT_LIMIT:
+            raise ValueError(f"a message holds at most {TEXT_LIMIT} UTF-16 units; see push_paste")
         content: JSON = {"text": text}
+        if forward_origin is not None:
+            problems = self.spec.check(forward_origin, ["MessageOrigin"], "forward_origin")
+            if problems:
+                raise ValueError(f"not a MessageOrigin: {problems}")
+            content["forward_origin"] = forward_origin
         command = re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?", text)
         if command:
             length = _utf16_len(command.group(0))
@@ -1439,6 +1455,83 @@ class FakeTelegram(Waiting):
                 raise LookupError(f"no bot message {reply_to_message_id} in chat {chat}")
             content["reply_to_message"] = self._message_object(stored)
         return self._incoming(user_id, chat_id, chat_type, first_name, username, content)
+
+    def push_paste(
+        self, user_id: int, text: str, *, first_name: str = "Sam", username: str | None = None
+    ) -> list[JSON]:
+        """A long text pasted into a private chat: Telegram's apps send it as several messages of
+        at most 4096 UTF-16 units, cut after the last space that fits, one right after another."""
+        updates: list[JSON] = []
+        rest = text
+        while rest:
+            cut, units = 0, 0
+            for index, char in enumerate(rest):
+                units += _utf16_len(char)
+                if units > TEXT_LIMIT:
+                    break
+                cut = index + 1
+            if cut < len(rest):
+                space = rest.rfind(" ", 0, cut)
+                cut = space + 1 if space > 0 else cut
+            piece, rest = rest[:cut], rest[cut:]
+            updates.append(
+                self.push_message(user_id, piece, first_name=first_name, username=username)
+            )
+        return updates
+
+    def edit_message(self, update: JSON, text: str) -> JSON:
+        """The user edits a message they sent (``update`` is what :meth:`push_message` or the
+        like returned): Telegram sends an ``edited_message`` update with the new text (or caption)
+        and the same ``message_id``."""
+        if _utf16_len(text) > TEXT_LIMIT:
+            raise ValueError(f"a message holds at most {TEXT_LIMIT} UTF-16 units")
+        message = copy.deepcopy(update["message"])
+        message.pop("entities", None)
+        message["caption" if "caption" in message else "text"] = text
+        message["edit_date"] = int(time.time())
+        edited = {"update_id": next(self._update_ids), "edited_message": message}
+        return self._queue_update(edited)
+
+    @staticmethod
+    def origin_user(
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        date: int = 1_786_000_000,
+    ) -> JSON:
+        """``forward_origin`` of a message first sent by a user who allows linking to them."""
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if last_name:
+            user["last_name"] = last_name
+        if username:
+            user["username"] = username
+        return {"type": "user", "date": date, "sender_user": user}
+
+    @staticmethod
+    def origin_hidden_user(name: str, *, date: int = 1_786_000_000) -> JSON:
+        """``forward_origin`` of a message first sent by a user who hides their account."""
+        return {"type": "hidden_user", "date": date, "sender_user_name": name}
+
+    @staticmethod
+    def origin_channel(
+        chat_id: int,
+        title: str,
+        *,
+        username: str | None = None,
+        message_id: int = 1,
+        author_signature: str | None = None,
+        date: int = 1_786_000_000,
+    ) -> JSON:
+        """``forward_origin`` of a channel post."""
+        chat: JSON = {"id": chat_id, "type": "channel", "title": title}
+        if username:
+            chat["username"] = username
+        origin: JSON = {"type": "channel", "date": date, "chat": chat, "message_id": message_id}
+        if author_signature:
+            origin["author_signature"] = author_signature
+        return origin
 
     def push_location(
         self,
