@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
-from bot import housekeeping, serve, stats
+from bot import housekeeping, logsafety, serve, stats
 from bot.clock import SystemClock
 from bot.crypto import EncryptionKeyError, generate_key
 from bot.demo import demo_team_text
@@ -35,9 +34,25 @@ def _load_team(path: Path) -> TeamFile:
         raise SystemExit(2) from exc
 
 
+def _secrets(settings: Settings) -> list[str]:
+    """Every secret value in the settings, for the log guard to redact (see bot.logsafety)."""
+    return [
+        value.get_secret_value()
+        for value in settings.model_dump().values()
+        if isinstance(value, SecretStr)
+    ]
+
+
 @click.group()
 def main() -> None:
     """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
+    # Every command logs through the guard; `run` sets its own level. Settings that cannot be
+    # read here are reported by the command that needs them.
+    try:
+        known = _secrets(Settings())
+    except ValidationError:
+        known = []
+    logsafety.configure(logging.WARNING, known)
 
 
 @main.command()
@@ -68,9 +83,10 @@ def demo(database: Path, fresh: bool) -> None:
         key_path.chmod(0o600)
     if not team_path.exists():
         team_path.write_text(demo_team_text(SystemClock().now()))
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    key = key_path.read_text().strip()
+    logsafety.configure(logging.WARNING, [key])
     try:
-        serve.run_console(database, _load_team(team_path), key_path.read_text().strip())
+        serve.run_console(database, _load_team(team_path), key)
     except EncryptionKeyError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -82,11 +98,7 @@ def run() -> None:
     With no platform credentials it runs on the local console with the real team file.
     """
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logsafety.configure(settings.log_level, _secrets(settings))
     if settings.encryption_key is None:
         raise click.ClickException(
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
