@@ -254,8 +254,9 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
     """
     settings = _settings()
     start, end = first.date(), last.date()
-    if end < start:
-        raise click.ClickException("--to must not be before --from.")
+    problem = stats.period_problem(start, end)
+    if problem is not None:
+        raise click.ClickException(problem)
     database = _existing_database(settings)
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
