@@ -23,6 +23,8 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise click.ClickException(f"Invalid FSB_ settings (environment or .env):\n{exc}") from exc
+    except (ValueError, OSError) as exc:  # .env unreadable: not UTF-8, a directory...
+        raise click.ClickException(f"Cannot read the FSB_ settings in .env: {exc}") from exc
 
 
 def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
@@ -60,7 +62,7 @@ def main() -> None:
     # read here are reported by the command that needs them.
     try:
         known = _secrets(Settings())
-    except ValidationError:
+    except (ValueError, OSError):  # ValidationError too
         known = []
     logsafety.configure(logging.WARNING, known)
 

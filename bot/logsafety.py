@@ -15,6 +15,9 @@ guards sit on the handler that writes the log, so they hold whatever level anyon
   knows (bot tokens, the signing secret, the encryption key) and anything shaped like a Telegram
   bot token, a Slack token or an ``Authorization: Bearer`` value replaced by ``[secret]``.
 
+An error nobody caught would otherwise be printed by Python itself, past both guards (a token the
+Bot API rejects is in python-telegram-bot's error message); such errors are logged instead.
+
 Our own log lines carry ids (outbox row, timer, update), kinds and counts, never content; that
 rule is kept by review and by ``tests/test_log_safety.py``, which runs whole reports at DEBUG and
 searches the output.
@@ -25,7 +28,9 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
 from typing import TextIO
 from urllib.parse import quote, quote_plus
 
@@ -153,4 +158,22 @@ def configure(
     floor = max(root.level, LIBRARY_FLOOR)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(floor)
+    sys.excepthook = _uncaught
+    threading.excepthook = _uncaught_in_thread
     return handler
+
+
+_UNCAUGHT = "stopped on an error nothing caught"
+
+
+def _uncaught(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """Python's last word on an uncaught error, through the guarded log instead of stderr."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    logging.getLogger("bot").critical(_UNCAUGHT, exc_info=(kind, error, trace))
+
+
+def _uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None:
+        _uncaught(args.exc_type, args.exc_value, args.exc_traceback)

@@ -13,6 +13,7 @@ import io
 import logging
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -64,15 +65,17 @@ def leaks(text: str) -> list[str]:
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    """Put every logger's level and the root's handlers back as they were."""
+    """Put every logger's level, the root's handlers and Python's error hooks back."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook, threading.excepthook
     levels = {
         name: logger.level
         for name, logger in logging.root.manager.loggerDict.items()
         if isinstance(logger, logging.Logger)
     }
     yield
+    sys.excepthook, threading.excepthook = hooks
     root.handlers[:] = handlers
     root.setLevel(level)
     for name, logger in logging.root.manager.loggerDict.items():
@@ -326,6 +329,43 @@ async def test_fsbot_run_at_debug_writes_no_secret_and_no_content(tmp_path: Path
     written = log_path.read_text()
     assert proc.returncode == 0, written
     assert "delivered outbox row" in written  # it did log at DEBUG/INFO
+    assert leaks(written) == []
+
+
+async def test_a_token_the_bot_api_rejects_is_not_printed_when_the_bot_stops(
+    tmp_path: Path,
+) -> None:
+    """python-telegram-bot puts a rejected token in its error; nothing catches that error, and
+    Python would print it, token and all."""
+    (tmp_path / "team.toml").write_text(
+        BOTH.format(alice=ALICE, start="2027-08-10T08:00:00", end="2027-08-10T09:00:00")
+    )
+    async with FakeTelegram() as tg:
+        tg.fail_next("getMe", 401)
+        env = fsb_env(
+            {
+                "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
+                "FSB_DATABASE": f"sqlite:///{tmp_path / 'run.db'}",
+                "FSB_ENCRYPTION_KEY": KEY,
+                "FSB_TELEGRAM_TOKEN": TOKEN,
+                "FSB_TELEGRAM_API_URL": tg.base_url,
+            }
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=REPO,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+    written = err.decode()
+    assert proc.returncode != 0
+    assert "was rejected by the server" in written  # what went wrong is still said
     assert leaks(written) == []
 
 
