@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
-from bot import housekeeping, serve, stats
+from bot import housekeeping, keyfiles, logsafety, serve, stats
 from bot.clock import SystemClock
-from bot.crypto import EncryptionKeyError, generate_key
+from bot.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.demo import demo_team_text
 from bot.settings import Settings
 from bot.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
@@ -25,6 +23,19 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise click.ClickException(f"Invalid FSB_ settings (environment or .env):\n{exc}") from exc
+    except (ValueError, OSError) as exc:  # .env unreadable: not UTF-8, a directory...
+        raise click.ClickException(f"Cannot read the FSB_ settings in .env: {exc}") from exc
+
+
+def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
+    """The key error as the command's answer, with what to do about a key that is not the
+    database's."""
+    if isinstance(exc, WrongKeyError):
+        return click.ClickException(
+            f"{exc} Set FSB_ENCRYPTION_KEY back to the key the database was created with (in the"
+            " .env that `fsbot init` wrote, or your backup of it)."
+        )
+    return click.ClickException(str(exc))
 
 
 def _load_team(path: Path) -> TeamFile:
@@ -35,9 +46,25 @@ def _load_team(path: Path) -> TeamFile:
         raise SystemExit(2) from exc
 
 
+def _secrets(settings: Settings) -> list[str]:
+    """Every secret value in the settings, for the log guard to redact (see bot.logsafety)."""
+    return [
+        value.get_secret_value()
+        for value in settings.model_dump().values()
+        if isinstance(value, SecretStr)
+    ]
+
+
 @click.group()
 def main() -> None:
     """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
+    # Every command logs through the guard; `run` sets its own level. Settings that cannot be
+    # read here are reported by the command that needs them.
+    try:
+        known = _secrets(Settings())
+    except (ValueError, OSError):  # ValidationError too
+        known = []
+    logsafety.configure(logging.WARNING, known)
 
 
 @main.command()
@@ -64,15 +91,22 @@ def demo(database: Path, fresh: bool) -> None:
         ):
             path.unlink(missing_ok=True)
     if not key_path.exists():
-        key_path.write_text(generate_key())
-        key_path.chmod(0o600)
+        if database.exists():
+            raise click.ClickException(
+                f"{key_path}, the key {database} was created with, is missing, so its reports"
+                " cannot be read. Put the key file back, or start over with --fresh."
+            )
+        keyfiles.write_private(key_path, generate_key())
     if not team_path.exists():
         team_path.write_text(demo_team_text(SystemClock().now()))
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    key = key_path.read_text().strip()
+    logsafety.configure(logging.WARNING, [key])
     try:
-        serve.run_console(database, _load_team(team_path), key_path.read_text().strip())
+        serve.run_console(database, _load_team(team_path), key)
     except EncryptionKeyError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(
+            f"{exc} Put back the key file {key_path}, or start the demo over with --fresh."
+        ) from exc
 
 
 @main.command()
@@ -82,11 +116,7 @@ def run() -> None:
     With no platform credentials it runs on the local console with the real team file.
     """
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logsafety.configure(settings.log_level, _secrets(settings))
     if settings.encryption_key is None:
         raise click.ClickException(
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
@@ -108,7 +138,7 @@ def run() -> None:
         else:
             serve.run_console(database, config, key)
     except EncryptionKeyError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _key_problem(exc) from exc
 
 
 @main.command()
@@ -120,23 +150,34 @@ def run() -> None:
     show_default=True,
     help="Where to write team.toml and .env.",
 )
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite existing files (never a key that a database was created with).",
+)
 def init(directory: Path, force: bool) -> None:
     """Write a commented starter team.toml and a .env with a fresh encryption key."""
     directory.mkdir(parents=True, exist_ok=True)
     team_path, env_path = directory / "team.toml", directory / ".env"
+    in_use = keyfiles.database_using_key(env_path)
+    if in_use is not None:
+        raise click.ClickException(
+            f"{env_path} holds the key that {in_use} was created with; a new key would leave"
+            f" its reports unreadable, so nothing was written. Keep {env_path} as it is (edit"
+            f" {team_path} by hand), or move {in_use} away first to start over."
+        )
     for path in (team_path, env_path):
         if path.exists() and not force:
             raise click.ClickException(f"{path} exists; use --force to overwrite it.")
     team_path.write_text(starter_team_text())
-    env_path.write_text(
+    keyfiles.write_private(
+        env_path,
         "# Written by `fsbot init`. Keep this key secret and backed up: without it the stored\n"
         "# reports cannot be read.\n"
         f"FSB_ENCRYPTION_KEY={generate_key()}\n"
         f"FSB_TEAM_FILE={team_path.name}\n"
-        "FSB_DATABASE=sqlite:///fsbot.db\n"
+        f"FSB_DATABASE={keyfiles.DEFAULT_DATABASE}\n",
     )
-    os.chmod(env_path, 0o600)
     click.echo(
         f"Wrote {team_path} and {env_path}. Edit the team file, then run `fsbot check-config`."
     )
@@ -187,7 +228,7 @@ def purge(dry_run: bool) -> None:
     try:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
     except EncryptionKeyError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _key_problem(exc) from exc
     cases = "1 case past its" if count == 1 else f"{count} cases past their"
     if dry_run:
         click.echo(f"{cases} review date; nothing purged (--dry-run).")
@@ -215,13 +256,16 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
     """
     settings = _settings()
     start, end = first.date(), last.date()
-    if end < start:
-        raise click.ClickException("--to must not be before --from.")
+    problem = stats.period_problem(start, end)
+    if problem is not None:
+        raise click.ClickException(problem)
     database = _existing_database(settings)
     config = _load_team(settings.team_file)
-    # Stats read no private column, so they need no key; a throwaway one opens the store.
-    key = settings.encryption_key.get_secret_value() if settings.encryption_key else generate_key()
-    figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    try:
+        figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+    except EncryptionKeyError as exc:
+        raise _key_problem(exc) from exc
     click.echo(stats.render_markdown(figures))
     chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
     stats.write_png(figures, chart)

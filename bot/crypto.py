@@ -27,6 +27,10 @@ class EncryptionKeyError(ValueError):
     """The encryption key is missing, malformed or wrong for this database."""
 
 
+class WrongKeyError(EncryptionKeyError):
+    """A well-formed key that is not the one the database was created with (nothing written)."""
+
+
 def generate_key() -> str:
     """A fresh key in the form ``FSB_ENCRYPTION_KEY`` expects (URL-safe base64 of 32 bytes)."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-__all__ = ["compact_duration", "format_duration", "parse_duration"]
+__all__ = ["MAX_DURATION", "compact_duration", "format_duration", "parse_duration"]
 
 # Units in the order they must appear: "1h30m" reads naturally, "30m1h" is almost surely a typo.
 _UNITS: tuple[tuple[str, int, str], ...] = (
@@ -35,6 +35,21 @@ _DURATION_RE = re.compile(
 
 _EXAMPLES = '"90s", "5m", "2h", "1d" or "1h30m"'
 
+MAX_DURATION = timedelta(days=36_500)
+"""About a hundred years: longer than any wait, reminder or keeping time, and short enough that
+a deadline computed from it is always a date Python can hold (timedelta stops at 999999999
+days, datetime at the year 9999)."""
+_MAX_DIGITS = 9
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut short: the message must fit on a line."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _too_long(text: str) -> str:
+    return f"{_shown(text)} is longer than {MAX_DURATION.days}d (about 100 years); is it a typo?"
+
 
 def parse_duration(text: str) -> timedelta:
     """Turn ``"1h30m"``-style text into a :class:`~datetime.timedelta`.
@@ -42,7 +57,7 @@ def parse_duration(text: str) -> timedelta:
     Accepts whole numbers followed by ``d``, ``h``, ``m`` or ``s``, largest unit first, optionally
     combined (``"1d2h"``, ``"1h 30m"``). A zero duration is refused: every duration in this bot is
     a wait or a reminder interval, and a zero there would page people in a tight loop, which is
-    never what the team meant.
+    never what the team meant. So is anything over :data:`MAX_DURATION`.
 
     Raises:
         ValueError: with a message that says what was wrong and shows valid examples, because
@@ -56,12 +71,18 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION_RE.match(stripped)
     if match is None or not any(match.group(unit) for unit, _, _ in _UNITS):
         raise ValueError(
-            f"{text!r} is not a duration I understand; write it like {_EXAMPLES} "
+            f"{_shown(text)} is not a duration I understand; write it like {_EXAMPLES} "
             "(whole numbers with d, h, m or s, largest unit first)"
         )
+    # Bounded before int(): a hundred-digit number would otherwise overflow timedelta, or be
+    # refused by Python's own limit on long numbers with a message about Python.
+    if any(len(match.group(unit) or "") > _MAX_DIGITS for unit, _, _ in _UNITS):
+        raise ValueError(_too_long(text))
     seconds = sum(int(match.group(unit) or 0) * size for unit, size, _ in _UNITS)
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(_too_long(text))
     if seconds == 0:
-        raise ValueError(f"{text!r} is zero; a wait or reminder must be longer than that")
+        raise ValueError(f"{_shown(text)} is zero; a wait or reminder must be longer than that")
     return timedelta(seconds=seconds)
 
 

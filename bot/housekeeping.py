@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot import retention, stats
-from bot.crypto import Cipher
+from bot.crypto import Cipher, generate_key
 from bot.teamfile import TeamFile
 from storage.sqlite import SqliteStore
 
@@ -29,10 +29,15 @@ async def purge(database: Path, key: str, now: datetime, *, dry_run: bool = Fals
 
 
 async def transparency(
-    database: Path, key: str, config: TeamFile, first: date, last: date
+    database: Path, key: str | None, config: TeamFile, first: date, last: date
 ) -> stats.Transparency:
-    """The anonymous figures for cases received from ``first`` to ``last`` (team-local days)."""
-    store = SqliteStore(database, Cipher(key))
+    """The anonymous figures for cases received from ``first`` to ``last`` (team-local days).
+
+    They read no private column, so they need no key; a key that is given must be the
+    database's (:class:`bot.crypto.EncryptionKeyError` otherwise, as for every command).
+    """
+    cipher = Cipher(key if key is not None else generate_key())
+    store = SqliteStore(database, cipher, check_key=key is not None)
     await store.open()
     try:
         async with store.transaction() as tx:

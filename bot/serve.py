@@ -106,7 +106,12 @@ def run_platforms(
             key=key,
             messengers=[a.messenger for a in adapters],
         )
-        await app.start()
+        try:
+            await app.start()  # refuses a key that is not the database's, having written nothing
+        except BaseException:
+            for adapter in adapters:
+                await adapter.stop()
+            raise
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -80,10 +80,39 @@ def _week_label(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+"""The days a report may cover: a bot's cases all lie between, and past the year 9999 a day's end
+cannot even be computed."""
+MAX_DAYS = 3653
+"""The longest period, ten years: a week a row, and a chart that can still be read."""
+
+
+def period_problem(first: date, last: date) -> str | None:
+    """Why ``first`` to ``last`` cannot be reported on, in words for the command line; or None."""
+    for name, day in (("--from", first), ("--to", last)):
+        if not EARLIEST <= day <= LATEST:
+            return (
+                f"{name} {day.isoformat()} is out of range; give days from"
+                f" {EARLIEST.isoformat()} to {LATEST.isoformat()}."
+            )
+    if last < first:
+        return "--to must not be before --from."
+    if (last - first).days >= MAX_DAYS:
+        return "The period is longer than 10 years; report on it in parts."
+    return None
+
+
 def compute(
     cases: Iterable[CaseFigures], first: date, last: date, tz: ZoneInfo, team: str = ""
 ) -> Transparency:
-    """The figures for cases received from ``first`` to ``last`` inclusive, days in ``tz``."""
+    """The figures for cases received from ``first`` to ``last`` inclusive, days in ``tz``.
+
+    Raises:
+        ValueError: for a period :func:`period_problem` refuses.
+    """
+    problem = period_problem(first, last)
+    if problem is not None:
+        raise ValueError(problem)
     start = datetime.combine(first, time(0), tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tz)
     chosen = [c for c in cases if start <= c.created_at < end]

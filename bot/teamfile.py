@@ -37,7 +37,9 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from bot.durations import compact_duration, parse_duration
+from bot.teamfile_checks import plain_name, plain_text, same_member_problems, shown
 from bot.teamfile_lines import Loc, build_line_index, locate_line
+from bot.teamfile_read import MAX_DEPTH, UnreadableTeamFile, nesting_problem, read_limited
 
 __all__ = [
     "NOTIFY_KEYWORDS",
@@ -76,6 +78,10 @@ ON_CALL_ROLES: frozenset[str] = frozenset({"safety_contact", "lead"})
 """Roles that may be put on the rota: only they can be paged as the on-duty contact."""
 
 _DATETIME_EXAMPLE = "2027-08-10T08:00:00"
+_YEARS = (1970, 2999)  # a time outside these is a typo, and near 9999 it breaks date arithmetic
+
+MAX_REPEAT = 100
+"""Most rounds of the escalation chain: 100 rounds of a 20-minute chain last over a day."""
 
 
 # -- field types ----------------------------------------------------------------------------
@@ -110,6 +116,8 @@ def _local_before(value: Any) -> Any:
 
 def _local_after(value: datetime) -> datetime:
     """Keep every time in the file naive (team-local) so comparisons never mix kinds."""
+    if not _YEARS[0] <= value.year <= _YEARS[1]:
+        raise ValueError(f"write a date between the years {_YEARS[0]} and {_YEARS[1]}")
     if value.tzinfo is not None:
         raise ValueError(
             f"write a local time without a UTC offset, like {_DATETIME_EXAMPLE}; "
@@ -122,6 +130,12 @@ LocalDateTime = Annotated[datetime, BeforeValidator(_local_before), AfterValidat
 """A naive datetime, local to the team's time zone (see :meth:`TeamFile.to_utc`)."""
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+Name = Annotated[str, Field(min_length=1), AfterValidator(plain_name)]
+"""A name on one line, without control characters (see :mod:`bot.teamfile_checks`)."""
+PlatformId = Annotated[str, AfterValidator(plain_name)]
+Text = Annotated[str, AfterValidator(plain_text)]
+"""A text people read: several lines allowed, control characters not."""
 
 
 def _suggest(value: str, options: Iterable[str]) -> str | None:
@@ -139,6 +153,29 @@ def _did_you_mean(value: str, options: Iterable[str]) -> str:
     return f"; did you mean {guess!r}?" if guess else ""
 
 
+class _Hints:
+    """ "Did you mean" guesses against the file's own ids, a few per file: each compares the value
+    with every id, and thousands of them would keep ``fsbot check-config`` busy for minutes."""
+
+    def __init__(self, budget: int = 20) -> None:
+        self.left = budget
+
+    def __call__(self, value: str, options: Iterable[str]) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return _did_you_mean(value, options)
+
+
+def _some(ids: Iterable[str], limit: int = 10) -> str:
+    """A few ids for a message, and how many more there are: ``a, b, c and 40 more``."""
+    ordered = sorted(ids)
+    if not ordered:
+        return "none"
+    more = f" and {len(ordered) - limit} more" if len(ordered) > limit else ""
+    return ", ".join(ordered[:limit]) + more
+
+
 # -- models ---------------------------------------------------------------------------------
 
 
@@ -151,14 +188,14 @@ class _Strict(BaseModel):
 class TeamInfo(_Strict):
     """The ``[team]`` table: who the team is, where in time it works and what to tell people."""
 
-    name: str = Field(min_length=1)
+    name: Name
     timezone: str
     event_start: LocalDateTime | None = None
     event_end: LocalDateTime | None = None
-    emergency_info: str = ""
+    emergency_info: Text = ""
     show_handler_names: bool = False
     daily_post: list[str] = Field(default_factory=list)
-    aftercare_note: str = (
+    aftercare_note: Text = (
         "Thank you for handling this. Cases like this can weigh on you: take a break, talk it"
         " through with your lead or a debrief partner, and don't carry it alone."
     )
@@ -204,19 +241,19 @@ class Channels(_Strict):
     """The ``[channels]`` table: the team channel on each platform in use."""
 
     telegram: int | None = None
-    slack: str | None = None
+    slack: PlatformId | None = None
 
 
 class Member(_Strict):
     """One ``[[members]]`` entry: a person on the team and how to reach them."""
 
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     roles: list[Role] = Field(min_length=1)
     position: Position | None = None
     telegram: int | None = None
-    slack: str | None = None
-    usernames: list[str] = Field(default_factory=list)
+    slack: PlatformId | None = None
+    usernames: list[Name] = Field(default_factory=list)
 
     def has_role(self, role: Role) -> bool:
         """True if the member holds ``role``; reads better at call sites than ``in roles``."""
@@ -260,7 +297,7 @@ class Escalation(_Strict):
     """The ``[escalation]`` table: the paging chain and the reminder intervals."""
 
     steps: list[Step] = Field(default_factory=_default_steps, min_length=1)
-    repeat: int = Field(default=2, ge=0)
+    repeat: int = Field(default=2, ge=0, le=MAX_REPEAT)
     critical_repeat: Duration = timedelta(minutes=2)
     idle_reminder: Duration = timedelta(hours=2)
     task_reminder: Duration = timedelta(hours=1)
@@ -328,9 +365,9 @@ class External(_Strict):
     """One ``[[external]]`` entry: someone outside the team a step may notify."""
 
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     telegram: int | None = None
-    slack: str | None = None
+    slack: PlatformId | None = None
 
 
 def parse_notify_target(target: str) -> tuple[str, str | None]:
@@ -345,7 +382,7 @@ def parse_notify_target(target: str) -> tuple[str, str | None]:
     if sep and kind in ("member", "external") and ident:
         return kind, ident
     allowed = ", ".join(NOTIFY_KEYWORDS) + ", member:<id> or external:<id>"
-    raise ValueError(f"unknown notify target {target!r}; use one of {allowed}")
+    raise ValueError(f"unknown notify target {shown(target)}; use one of {allowed}")
 
 
 class TeamFile(_Strict):
@@ -429,6 +466,7 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
     at values of the expected type and leaves the rest to pydantic's own errors.
     """
     errors: list[InitErrorDetails] = []
+    hints = _Hints()
 
     def fail(kind: str, loc: Loc, message: str, value: Any) -> None:
         errors.append({"type": PydanticCustomError(kind, message), "loc": loc, "input": value})
@@ -443,7 +481,7 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
             fail(
                 "duplicate_id",
                 ("members", i, "id"),
-                f"duplicate member id {member_id!r}; members[{member_index[member_id]}] "
+                f"duplicate member id {shown(member_id)}; members[{member_index[member_id]}] "
                 "already uses it",
                 member_id,
             )
@@ -460,8 +498,8 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
             fail(
                 "duplicate_id",
                 ("external", i, "id"),
-                f"duplicate external id {external_id!r}; external[{external_index[external_id]}] "
-                "already uses it",
+                f"duplicate external id {shown(external_id)};"
+                f" external[{external_index[external_id]}] already uses it",
                 external_id,
             )
         else:
@@ -472,7 +510,7 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
         fail(
             "unknown_external",
             ("escalation", "above_team"),
-            f"unknown external contact {above!r}; add it as an [[external]] entry",
+            f"unknown external contact {shown(above)}; add it as an [[external]] entry",
             above,
         )
 
@@ -482,12 +520,12 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
         if not isinstance(who, str):
             continue
         if who not in member_index:
-            known = ", ".join(sorted(member_index)) or "none"
-            hint = _did_you_mean(who, member_index)
+            known = _some(member_index)
+            hint = hints(who, member_index)
             fail(
                 "unknown_member",
                 ("rota", i, "member"),
-                f"unknown member {who!r}{hint or f' (known member ids: {known})'}",
+                f"unknown member {shown(who)}{hint or f' (known member ids: {known})'}",
                 who,
             )
             continue
@@ -502,7 +540,7 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
             fail(
                 "not_on_call",
                 ("rota", i, "member"),
-                f"{who!r} is on the rota but has no 'safety_contact' or 'lead' role "
+                f"{shown(who)} is on the rota but has no 'safety_contact' or 'lead' role "
                 f"(roles: {', '.join(roles)}); add one of those roles or take them off the rota",
                 who,
             )
@@ -512,14 +550,16 @@ def _cross_check_errors(data: Mapping[str, Any]) -> list[InitErrorDetails]:
         for j, target in enumerate(_items(_get(step, "notify"))):
             if not isinstance(target, str):
                 continue
-            message = _notify_target_problem(target, member_index, external_index)
+            message = _notify_target_problem(target, member_index, external_index, hints)
             if message:
                 fail("bad_notify_target", ("escalation", "steps", i, "notify", j), message, target)
+    for loc, kind, message, value in same_member_problems(data):
+        fail(kind, loc, message, value)
     return errors
 
 
 def _notify_target_problem(
-    target: str, members: Mapping[str, int], externals: Mapping[str, int]
+    target: str, members: Mapping[str, int], externals: Mapping[str, int], hints: _Hints
 ) -> str | None:
     """Explain what is wrong with a notify target, or return None if it is fine."""
     try:
@@ -532,12 +572,13 @@ def _notify_target_problem(
         guess = _suggest(target, NOTIFY_KEYWORDS)
         return f"{exc}; did you mean {guess!r}?" if guess else str(exc)
     if kind == "member" and ident not in members:
-        return f"{target!r} names an unknown member {ident!r}" + _did_you_mean(ident or "", members)
+        hint = hints(ident or "", members)
+        return f"{shown(target)} names an unknown member {shown(ident)}{hint}"
     if kind == "external" and ident not in externals:
-        defined = ", ".join(sorted(externals)) or "none"
+        defined = _some(externals)
         return (
-            f"{target!r} names an unknown external contact {ident!r}; add an [[external]] "
-            f"entry with id = {ident!r} (defined external ids: {defined})"
+            f"{shown(target)} names an unknown external contact {shown(ident)}; add an"
+            f" [[external]] entry with id = {shown(ident)} (defined external ids: {defined})"
         )
     return None
 
@@ -648,7 +689,7 @@ def _friendly_message(err: ErrorDetails) -> str:
     loc = err["loc"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    got = f" (got {value!r})" if _is_scalar(value) else ""
+    got = f" (got {shown(value)})" if _is_scalar(value) else ""
 
     if kind not in _KNOWN_ERROR_TYPES:
         return err["msg"]  # our own cross-check messages already name the value
@@ -675,6 +716,9 @@ def _friendly_message(err: ErrorDetails) -> str:
         return f"use only lowercase letters, digits, '_' and '-'{got}"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        bound = ctx.get("le", ctx.get("ge"))
+        return f"must be at {'most' if kind == 'less_than_equal' else 'least'} {bound}{got}"
     if kind == "too_short":
         minimum = ctx.get("min_length", 1)
         return f"must list at least {minimum} item{'' if minimum == 1 else 's'}"
@@ -688,21 +732,23 @@ def _friendly_message(err: ErrorDetails) -> str:
     return f"{err['msg']}{got}"
 
 
+_MAX_MESSAGE = 400  # characters of one problem: its line, not a copy of the file
+
+
 def _problems_from_validation(exc: ValidationError, text: str, filename: str) -> list[Problem]:
     index = build_line_index(text)
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}  # in order, each once (a set would lose the order)
     for err in exc.errors(include_url=False):
+        message = _friendly_message(err)
         problem = Problem(
             file=filename,
             line=locate_line(index, err["loc"]),
-            field=format_loc(err["loc"]),
-            message=_friendly_message(err),
+            field=format_loc(err["loc"])[:_MAX_MESSAGE],
+            message=message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "...",
         )
-        if problem not in problems:
-            problems.append(problem)
+        problems[problem] = None
     # Reading order is fixing order; problems without a line (whole file) go last.
-    problems.sort(key=lambda p: (p.line is None, p.line or 0))
-    return problems
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
 
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -734,10 +780,18 @@ def parse_team_text(text: str, filename: str = "team.toml") -> TeamFile:
         TeamFileError: listing every problem found (one for a TOML syntax error, since
             nothing after it can be trusted).
     """
+    deep = nesting_problem(text)
+    if deep is not None:
+        line, key = deep
+        message = f"nested more than {MAX_DEPTH} levels deep; a team file needs 3 at most"
+        raise TeamFileError([Problem(filename, line, key, message)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TeamFileError([_syntax_problem(exc, text, filename)]) from exc
+    except RecursionError as exc:  # the check above should make this unreachable
+        message = "nested too deeply to read"
+        raise TeamFileError([Problem(filename, None, "", message)]) from exc
     try:
         return TeamFile.model_validate(data)
     except ValidationError as exc:
@@ -754,7 +808,9 @@ def load_team_file(path: Path | str) -> TeamFile:
     path = Path(path)
     filename = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path)
+    except UnreadableTeamFile as exc:
+        raise TeamFileError([Problem(filename, None, "", str(exc))]) from None
     except FileNotFoundError:
         raise TeamFileError(
             [

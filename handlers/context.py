@@ -37,6 +37,15 @@ class Request:
             return member_audience(self.member)
         return self.uow.reporter_audience(self.event.sender)
 
+    async def tell_presser(self, text: Rich) -> None:
+        """Answer only the person who pressed a button, in their own private chat (their user id
+        is that chat on every platform): the button may sit in someone else's chat, which must
+        not hear of the press."""
+        sender = self.event.sender
+        await self.uow.send(
+            Address(sender.platform, sender.user_id), text, audience=self.audience, purpose="reply"
+        )
+
     async def reply(
         self, text: Rich, buttons: Sequence[Button] = (), *, case_id: int | None = None
     ) -> None:

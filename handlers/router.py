@@ -86,10 +86,10 @@ async def _team_channel(req: Request) -> None:
 async def _button(req: Request, token: str) -> None:
     record = await req.uow.tx.get_token(token)
     if record is None:
-        await req.reply(texts.STALE_BUTTON)
+        await req.tell_presser(texts.STALE_BUTTON)
         return
     if record.audience != req.audience:
-        await req.reply(texts.NOT_YOUR_BUTTON)
+        await req.tell_presser(texts.NOT_YOUR_BUTTON)
         return
     action = record.action
     if action == "intake":

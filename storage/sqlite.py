@@ -28,6 +28,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.crypto import Cipher
+from storage import sqlite_keys
 from storage.sqlite_tx import Remembered, SqliteTx
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,16 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class SqliteStore:
-    """A :class:`bot.ports.Store` on one SQLite file."""
+    """A :class:`bot.ports.Store` on one SQLite file.
 
-    def __init__(self, path: Path, cipher: Cipher) -> None:
+    ``check_key=False`` is only for a reader that needs no key (``fsbot stats`` reads no private
+    column): the database is then neither checked against ``cipher`` nor sealed with it.
+    """
+
+    def __init__(self, path: Path, cipher: Cipher, *, check_key: bool = True) -> None:
         self.path = path
         self._cipher = cipher
+        self._check_key = check_key
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._commits = 0  # transactions committed so far
@@ -60,21 +66,41 @@ class SqliteStore:
         self._remembered = Remembered()  # see Remembered: kept between transactions
 
     async def open(self) -> None:
+        """Open the file (created 0600), refuse a key it was not created with, then migrate.
+
+        Raises:
+            EncryptionKeyError: the key is not this database's; nothing was written.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite_keys.private_files(self.path)
         # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk full,
         # I/O error) while writes are still queued behind the failing one (see SqliteTx._later),
         # those open a new implicit transaction that our ROLLBACK undoes, rather than each
         # committing alone. Transactions themselves are begun explicitly (BEGIN IMMEDIATE).
         db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
+        try:
+            unsealed = await self._prepare(db)
+        except BaseException:
+            await db.close()
+            raise
+        self._db = db
+        if unsealed:
+            await sqlite_keys.seal(db, self._cipher)
+
+    async def _prepare(self, db: aiosqlite.Connection) -> bool:
+        """Settings, the key check (before any write) and migrations; True if still unsealed."""
+        await db.execute("PRAGMA busy_timeout=5000")
+        unsealed = False
+        if self._check_key:
+            unsealed = await sqlite_keys.check(db, self._cipher, self.path)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")  # the WAL is synced by durable()
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
         # Deleted and overwritten content is zeroed, not left in free space: a purge must
         # leave no trace of the erased bytes in the file (see bot/retention.py).
         await db.execute("PRAGMA secure_delete=ON")
-        self._db = db
-        await self._migrate()
+        await self._migrate(db)
+        return unsealed
 
     async def close(self) -> None:
         if self._db is not None:
@@ -84,8 +110,7 @@ class SqliteStore:
                 await self._db.close()
                 self._db = None
 
-    async def _migrate(self) -> None:
-        db = self._require()
+    async def _migrate(self, db: aiosqlite.Connection) -> None:
         await db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations"
             " (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
