@@ -97,7 +97,7 @@ async def test_what_telegram_refuses_is_answered_and_recorded(fake: FakeTelegram
 
     assert len(fake.violations) == 4, fake.violations
     too_long, unbalanced, button, unknown = fake.violations
-    assert "4097 characters" in too_long
+    assert "4097 UTF-16 code units" in too_long
     assert 'start tag "b"' in unbalanced
     assert "65 bytes" in button
     assert unknown.startswith("noSuchMethod")
@@ -108,6 +108,31 @@ async def test_the_length_limit_applies_after_entity_parsing(fake: FakeTelegram,
     text = "<b>" + "&amp;" * 4096 + "</b>"  # 20485 characters sent, 4096 shown
     await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
     assert fake.violations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fits"),
+    [
+        ("x" * 4096, True),
+        ("\N{GRINNING FACE}" * 2048, True),  # two UTF-16 code units each
+        ("\N{GRINNING FACE}" * 2049, False),  # 2049 characters, 4098 code units
+        ("\N{WAVING HAND SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}" * 1024, True),
+        ("x" + "\N{WAVING HAND SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}" * 1024, False),
+        ("\N{CJK UNIFIED IDEOGRAPH-4E00}" * 4096, True),  # one code unit each
+        ("<b>" + "\N{GRINNING FACE}" * 2048 + "</b>", True),  # tags are not text
+        ("&#128512;" * 2048 + "&lt;", False),  # entities count as what they decode to
+    ],
+)
+async def test_the_length_is_counted_in_utf16_code_units(
+    fake: FakeTelegram, bot: Bot, text: str, fits: bool
+) -> None:
+    if fits:
+        await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
+        assert fake.violations == []
+    else:
+        with pytest.raises(BadRequest, match="too long"):
+            await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
+        assert len(fake.violations) == 1
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ BOT_USER: dict[str, Any] = {
     "has_main_web_app": False,
 }
 
-TEXT_LIMIT = 4096  # sendMessage / editMessageText, counted after entity parsing
+TEXT_LIMIT = 4096  # sendMessage / editMessageText: UTF-16 code units after entity parsing
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8
@@ -825,12 +825,13 @@ class FakeTelegram(Waiting):
             return [(f"Bad Request: can't parse entities: {exc}", f"{name}: {exc}: {text[:200]!r}")]
         if name == "text" and not plain.strip():
             return [("Bad Request: message text is empty", "text is empty after entity parsing")]
-        if len(plain) > limit:
+        length = _utf16_len(plain)  # Telegram counts UTF-16 code units, not characters
+        if length > limit:
             what = "message is too long" if name == "text" else "message caption is too long"
             return [
                 (
                     f"Bad Request: {what}",
-                    f"{name} is {len(plain)} characters after entity parsing (limit {limit})",
+                    f"{name} is {length} UTF-16 code units after entity parsing (limit {limit})",
                 )
             ]
         return []
