@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -50,8 +50,12 @@ class OutboxWorker:
         on_unreachable: Callable[[str, str], None] | None = None,
         *,
         channel: bool = False,
+        on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
+        # The platform moved a chat to a new id: (platform, old, new), to be followed before
+        # the message is tried again (see bot/chat_moves.py).
+        self._on_moved = on_moved
         self._store = store
         self._messengers = messengers
         self._clock = clock
@@ -194,6 +198,13 @@ class OutboxWorker:
     async def _failed(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
+        if error.moved_to is not None and self._on_moved is not None:
+            # Not a failure either: the chat is elsewhere now, and this message goes there.
+            address = message.address
+            await self._on_moved(address.platform, address.chat_id, error.moved_to)
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, now, error.reason, counted=False)
+            return
         if error.paced:  # not a failure: its conversation's turn comes again shortly
             until = now + timedelta(seconds=error.retry_after or 1.0)
             self._paced = {key: at for key, at in self._paced.items() if at > now}

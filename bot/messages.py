@@ -30,6 +30,8 @@ class Inbound:
     form: dict[str, Any] | None = None  # a whole report submitted as a form (Slack's modal)
     home: bool = False  # the person opened the app's home view (Slack's App Home)
     reply_to: str | None = None  # the platform ref of our message this one replies to
+    # (old id, new id): the platform says it moved a chat (Telegram: a group became a supergroup)
+    moved: tuple[str, str] | None = None
 
     @property
     def command(self) -> tuple[str, list[str]] | None:

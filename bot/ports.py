@@ -69,6 +69,15 @@ class DutyChange:
 
 
 @dataclass(frozen=True)
+class ChatMove:
+    """A platform moved a chat to a new id (Telegram: a group upgraded to a supergroup)."""
+
+    platform: str
+    old_id: str
+    new_id: str
+
+
+@dataclass(frozen=True)
 class NewCase:
     report_id: int
     severity: Severity
@@ -212,6 +221,19 @@ class Tx(Protocol):
         """Cases whose text contains one of ``ids`` or names an identifier among ``grams``."""
         ...
 
+    # chats a platform moved to a new id; the team channel follows them (bot/chat_moves.py)
+    async def record_chat_move(self, platform: str, old: str, new: str, now: datetime) -> bool:
+        """Remember that ``old`` is now ``new``; False if this move was known already."""
+        ...
+
+    async def chat_moves(self) -> list[ChatMove]:
+        """Every move remembered, oldest first."""
+        ...
+
+    async def readdress_pending(self, platform: str, old: str, new: str) -> int:
+        """Send what waits for chat ``old`` to ``new`` instead; returns how many messages."""
+        ...
+
     # retention: closed cases past their review date lose everything private
     async def cases_due_for_purge(self, now: datetime) -> list[int]: ...
     async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
@@ -270,7 +292,8 @@ class DeliveryError(Exception):
     the person cannot be messaged at all (blocked the bot), so escalation must move past them.
     ``paced``: nothing went wrong, the conversation has had its share for now (the adapter keeps
     the platform's pace); try again after ``retry_after`` without counting an attempt, and send
-    other conversations' messages meanwhile instead of waiting.
+    other conversations' messages meanwhile instead of waiting. ``moved_to``: the chat has a new
+    id (Telegram: a group upgraded to a supergroup); what waits for it goes there instead.
     """
 
     def __init__(
@@ -281,6 +304,7 @@ class DeliveryError(Exception):
         permanent: bool = False,
         unreachable: bool = False,
         paced: bool = False,
+        moved_to: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -288,6 +312,7 @@ class DeliveryError(Exception):
         self.permanent = permanent or unreachable
         self.unreachable = unreachable
         self.paced = paced
+        self.moved_to = moved_to
 
 
 class Messenger(Protocol):

@@ -7,6 +7,7 @@ kind word and changes nothing.
 
 from __future__ import annotations
 
+from bot import chat_moves
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button, private_chat_button
@@ -53,6 +54,9 @@ MENU_BUTTONS = [
 
 async def route(req: Request) -> None:
     event = req.event
+    if event.moved is not None:
+        await chat_moves.chat_moved(req.uow, event.sender.platform, *event.moved)
+        return
     if len(event.text) > MAX_INBOUND_TEXT:
         if event.private:
             await req.reply(texts.TOO_LONG)

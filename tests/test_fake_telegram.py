@@ -16,7 +16,7 @@ from aiohttp import web
 from fakes.telegram_api import BOT_ID, FakeTelegram, parse_html
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, EndPointNotFound, Forbidden, RetryAfter
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -189,6 +189,25 @@ async def test_get_updates_long_polls_and_honours_offset(fake: FakeTelegram, bot
     (again,) = await bot.get_updates(offset=second["update_id"] + 1, timeout=0)
     assert again.update_id == pushed["update_id"]
     assert await bot.get_updates(offset=again.update_id + 1, timeout=0) == ()
+    assert fake.violations == []
+
+
+async def test_an_upgraded_group_refuses_its_old_id_and_says_where_it_went(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    await bot.send_message(chat_id=-500, text="before")
+    to, from_ = fake.migrate_group(-500, -1009500)
+    with pytest.raises(ChatMigrated) as moved:
+        await bot.send_message(chat_id=-500, text="after")
+    assert moved.value.new_chat_id == -1009500
+    await bot.send_message(chat_id=-1009500, text="after")
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates] == [to["update_id"], from_["update_id"]]
+    old, new = (u.message for u in updates)
+    assert old is not None and new is not None
+    assert (old.chat.id, old.chat.type, old.migrate_to_chat_id) == (-500, "group", -1009500)
+    assert (new.chat.id, new.chat.type, new.migrate_from_chat_id) == (-1009500, "supergroup", -500)
+    assert [m["text"] for m in fake.messages(-1009500)] == ["after"]
     assert fake.violations == []
 
 

@@ -3,7 +3,8 @@
 A message longer than Telegram's limit goes out as several messages cut at paragraph breaks; its
 reference is the comma-joined list of their ids, so an edit can update all of them. Telegram's
 errors become :class:`DeliveryError`: flood control waits ``retry_after``, "blocked by the user"
-makes the person unreachable, network trouble and 5xx are retried with backoff by the outbox.
+makes the person unreachable, network trouble and 5xx are retried with backoff by the outbox, and
+a group upgraded to a supergroup gives its new id (``moved_to``, see bot/chat_moves.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from adapters.telegram.render import chunks
 from bot.messages import Outbound
@@ -48,6 +56,9 @@ class TelegramMessenger:
     async def send(self, message: Outbound) -> str:
         try:
             return await self._send(message)
+        except ChatMigrated as error:  # a group became a supergroup: the chat has a new id
+            moved_to = str(error.new_chat_id)
+            raise DeliveryError("chat moved", permanent=True, moved_to=moved_to) from error
         except RetryAfter as error:
             raise DeliveryError("flood control", retry_after=retry_after_seconds(error)) from error
         except Forbidden as error:

@@ -122,10 +122,11 @@ class TelegramAdapter:
                     _commands(PARTICIPANT_COMMANDS + MEMBER_COMMANDS),
                     scope=BotCommandScopeChat(member.telegram),
                 )
-        if team.config.channels.telegram is not None:
-            await self.bot.set_my_commands(
-                _commands(GROUP_COMMANDS), scope=BotCommandScopeChat(team.config.channels.telegram)
-            )
+        for channel in team.channel_addresses():  # where it is now, should it have moved
+            if channel.platform == "telegram":
+                await self.bot.set_my_commands(
+                    _commands(GROUP_COMMANDS), scope=BotCommandScopeChat(int(channel.chat_id))
+                )
 
     async def process(self, app: BotApp, update: Update) -> None:
         """Hand one update to the core; answer a button press once it is committed."""

@@ -45,6 +45,8 @@ def to_inbound(update: Update) -> Inbound | None:
             delivery_id=delivery,
         )
     message = update.message
+    if message is not None and (message.migrate_to_chat_id or message.migrate_from_chat_id):
+        return _moved(message, delivery)
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     return Inbound(
@@ -63,3 +65,20 @@ def to_inbound(update: Update) -> Inbound | None:
 def _person(user_id: int, full_name: str, username: str | None) -> PlatformUser:
     display = f"{full_name} (@{username})" if username else full_name
     return PlatformUser(PLATFORM, str(user_id), display)
+
+
+def _moved(message: Message, delivery: str) -> Inbound:
+    """Telegram's service message that a group became a supergroup with a new id: in the old
+    group it carries ``migrate_to_chat_id``, in the new one ``migrate_from_chat_id``."""
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id or 0, message.chat.id
+    sender = message.from_user
+    return Inbound(
+        sender=PlatformUser(PLATFORM, str(sender.id) if sender else "", ""),
+        chat_id=str(message.chat.id),
+        private=False,
+        delivery_id=delivery,
+        moved=(str(old), str(new)),
+    )

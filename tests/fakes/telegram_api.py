@@ -9,7 +9,8 @@ that answers the way Telegram does. The fake therefore
   :attr:`FakeTelegram.violations`, so a test can assert the bot never sends anything Telegram
   would refuse;
 * keeps the state a user would see (messages in each chat, edits applied in place);
-* lets a test create incoming updates, redeliver them, inject failures and block chats;
+* lets a test create incoming updates, redeliver them, inject failures, block chats and upgrade
+  a group to a supergroup (:meth:`FakeTelegram.migrate_group`);
 * applies Telegram's documented flood limits, counting hits in :attr:`FakeTelegram.rate_limited`.
 
 Usage::
@@ -96,6 +97,7 @@ DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+MIGRATED_DESCRIPTION = "Bad Request: group chat was upgraded to a supergroup chat"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -589,6 +591,7 @@ class FakeTelegram(Waiting):
 
         self._failures: list[_Failure] = []
         self._blocked: set[ChatKey] = set()
+        self._migrated: dict[ChatKey, int] = {}  # a group upgraded to a supergroup: old -> new
         self._buckets: dict[ChatKey, tuple[float, float]] = {}  # key -> (level, at)
         self._windows: dict[ChatKey, deque[float]] = defaultdict(deque)
 
@@ -712,6 +715,10 @@ class FakeTelegram(Waiting):
         if chat is not None and chat in self._blocked:
             self.injected.append((method, 403, BLOCKED_DESCRIPTION))
             return self._respond_error(ApiError(403, BLOCKED_DESCRIPTION))
+        if chat is not None and chat in self._migrated:
+            self.injected.append((method, 400, MIGRATED_DESCRIPTION))
+            moved = {"migrate_to_chat_id": self._migrated[chat]}
+            return self._respond_error(ApiError(400, MIGRATED_DESCRIPTION, moved))
         if self.rate_limits and self._counts_as_message(method):
             retry_after = self._flood_check(chat)
             if retry_after is not None:
@@ -950,6 +957,42 @@ class FakeTelegram(Waiting):
 
     def unblock(self, chat_id: int | str) -> None:
         self._blocked.discard(_chat_key(chat_id))
+
+    def migrate_group(
+        self,
+        old: int,
+        new: int,
+        *,
+        by_user: int = 1,
+        service_messages: tuple[str, ...] = ("migrate_to", "migrate_from"),
+    ) -> list[JSON]:
+        """Upgrade group ``old`` to supergroup ``new``, as Telegram does: from now on every call
+        to ``old`` is answered 400 with ``parameters.migrate_to_chat_id``, and (unless left out
+        of ``service_messages``) the bot receives the service message in each chat, the old
+        group's carrying ``migrate_to_chat_id`` and the new supergroup's
+        ``migrate_from_chat_id``. Returns the updates queued."""
+        if old >= 0 or new >= 0:
+            raise ValueError("group and supergroup ids are negative")
+        self._migrated[old] = new
+        title = (self._chats.get(old) or {}).get("title", "Test Group")
+        self._chats[old] = {"id": old, "type": "group", "title": title}
+        self._chats[new] = {"id": new, "type": "supergroup", "title": title}
+        updates = []
+        for kind, chat, content in (
+            ("migrate_to", old, {"migrate_to_chat_id": new}),
+            ("migrate_from", new, {"migrate_from_chat_id": old}),
+        ):
+            if kind in service_messages:
+                message: JSON = {
+                    "message_id": self._next_message_id(chat),
+                    "from": self._user(by_user, "Lena", None),
+                    "date": int(time.time()),
+                    "chat": dict(self._chats[chat]),
+                    **content,
+                }
+                update = {"update_id": next(self._update_ids), "message": message}
+                updates.append(self._queue_update(update))
+        return updates
 
     def _take_failure(self, method: str, chat: ChatKey | None) -> ApiError | None:
         for failure in self._failures:
