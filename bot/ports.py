@@ -231,7 +231,8 @@ class Tx(Protocol):
         ...
 
     async def readdress_pending(self, platform: str, old: str, new: str) -> int:
-        """Send what waits for chat ``old`` to ``new`` instead; returns how many messages."""
+        """Send what waits for chat ``old`` to ``new`` instead, an edit of a message there as a
+        new message (the new chat cannot edit the old one's); returns how many messages."""
         ...
 
     # retention: closed cases past their review date lose everything private

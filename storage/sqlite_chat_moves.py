@@ -41,6 +41,8 @@ class ChatMoves:
         return [ChatMove(row[0], row[1], row[2]) for row in rows]
 
     async def readdress_pending(self: _Statements, platform: str, old: str, new: str) -> int:
+        # An edit of a message in the old chat cannot be made from the new one (the message ids
+        # are the old chat's): it goes out as a new message there instead (``replaces`` cleared).
         rows = await self._all(
             "SELECT id, payload_enc FROM outbox WHERE status = 'pending' AND platform = ?"
             " AND payload_enc IS NOT NULL",
@@ -53,7 +55,8 @@ class ChatMoves:
                 continue
             message.address = Address(platform, new)
             self._later(
-                "UPDATE outbox SET payload_enc = ?, revision = revision + 1 WHERE id = ?",
+                "UPDATE outbox SET payload_enc = ?, revision = revision + 1, replaces = NULL"
+                " WHERE id = ?",
                 (self._cipher.encrypt_json(message.to_json(), "outbox"), outbox_id),
             )
             moved += 1

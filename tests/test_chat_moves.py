@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeTelegram
-from test_telegram import GROUP, LENA, SAM, file_report, running_bot, said, texts
+from test_telegram import ALICE, GROUP, LENA, SAM, file_report, press, running_bot, said, texts
 
 NEW = -1009876500  # the supergroup the team's group became
 NOTICE = "has a new id"
@@ -66,6 +66,22 @@ async def test_the_queued_post_follows_the_refusal_to_the_new_id_and_stays_after
     assert sends_to(fake, GROUP, since=before) == 0  # straight to the new id
     assert len(notices(fake)) == 1  # the lead was told once
     assert not [t for t in texts(fake, SAM) if str(NEW) in t]  # nobody else was
+
+
+async def test_an_update_to_a_post_in_the_old_group_arrives_in_the_new_one(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    async with running_bot(tmp_path / "tg.db", fake):
+        code = await file_report(fake)
+        await said(fake, GROUP, code)
+        fake.migrate_group(GROUP, NEW, service_messages=())
+        await press(fake, ALICE, "Acknowledge")
+        # the post's edit is refused at the old id, whose messages the new group cannot edit:
+        # the update arrives there as a message of its own
+        update = await said(fake, NEW, "acknowledged by Alice")
+        assert code in update["text"]
+        await said(fake, LENA, NOTICE)
+    assert len(notices(fake)) == 1
 
 
 @pytest.mark.parametrize("service_message", ["migrate_to", "migrate_from"])
