@@ -198,12 +198,14 @@ class OutboxWorker:
     async def _failed(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
-        if error.moved_to is not None and self._on_moved is not None:
-            # Not a failure either: the chat is elsewhere now, and this message goes there.
-            address = message.address
-            await self._on_moved(address.platform, address.chat_id, error.moved_to)
+        address = message.address
+        moved = error.moved_to not in (None, address.chat_id)
+        if moved and self._on_moved is not None and row.attempts + 1 < MAX_ATTEMPTS:
+            # The chat is elsewhere now, and this message goes there at once. Counted all the
+            # same, so that a platform that kept moving a chat could not keep it going forever.
+            await self._on_moved(address.platform, address.chat_id, str(error.moved_to))
             async with self._store.transaction() as tx:
-                await tx.mark_retry(row.id, now, error.reason, counted=False)
+                await tx.mark_retry(row.id, now, error.reason)
             return
         if error.paced:  # not a failure: its conversation's turn comes again shortly
             until = now + timedelta(seconds=error.retry_after or 1.0)

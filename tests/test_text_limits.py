@@ -270,3 +270,18 @@ async def test_a_text_longer_than_fifty_sections_goes_as_several_slack_messages_
     await messenger.send(short)
     shown = slack.messages("C0TEAM01")
     assert [sections(m) for m in shown] == [["acknowledged by Alice"]]  # the other parts deleted
+
+
+async def test_a_long_button_label_is_shortened_within_slacks_limit_between_characters(
+    slack: FakeSlack,
+) -> None:
+    client = AsyncWebClient(token="xoxb-test-token", base_url=slack.api_url)
+    flags = "\N{REGIONAL INDICATOR SYMBOL LETTER A}\N{REGIONAL INDICATOR SYMBOL LETTER T}" * 30
+    choice = Choice(flags, "tok1")
+    text = Rich((Span("Choose one."),))
+    await SlackMessenger(client).send(Outbound(Address("slack", "C0TEAM01"), text, [choice]))
+    (message,) = slack.messages("C0TEAM01")
+    (button,) = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    label = button["text"]["text"]
+    assert utf8_bytes(label) <= 75 and label.endswith("…")
+    assert flags.startswith(label[:-1]) and len(label[:-1]) % 2 == 0  # whole flags only

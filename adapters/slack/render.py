@@ -139,10 +139,7 @@ def blocks(message: Outbound) -> list[dict[str, Any]]:
 
 
 def _fallback(text: Rich) -> str:
+    """A message's plain notification text (shown in notifications and to screen readers): its
+    first line, shortened to fit."""
     first = text.plain.strip().split("\n", 1)[0]
     return escape(fit(first, FALLBACK_LIMIT, slack_length))
-
-
-def fallback(message: Outbound) -> str:
-    """The plain notification text (shown in notifications and to screen readers)."""
-    return _fallback(message.text)
