@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import checkins, escalation, outages, retention, rota, tasks
+from bot import chat_moves, checkins, escalation, outages, retention, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -62,6 +62,7 @@ class BotApp:
             on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
             outages=self.outages,
             on_outage=self._outage,
+            on_moved=self._chat_moved,
         )
         self.channel_worker = OutboxWorker(
             self.store,
@@ -71,6 +72,7 @@ class BotApp:
             channel=True,
             outages=self.outages,
             on_outage=self._outage,
+            on_moved=self._chat_moved,
         )
         self.scheduler = Scheduler(
             self.store,
@@ -112,10 +114,20 @@ class BotApp:
         if told:
             self._committed_by_timer([])
 
+    async def _chat_moved(self, platform: str, old: str, new: str) -> None:
+        """A send found that the platform moved a chat: follow it (see bot/chat_moves.py)."""
+        async with self.store.transaction() as tx:
+            uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
+            await chat_moves.chat_moved(uow, platform, old, new)
+        chat_moves.follow(self.team, uow)
+        self._committed(list(uow.urgent.values()))
+
     async def start(self) -> None:
         """Open the store, record the team, plan the rota, and start delivering and firing."""
         await self.store.open()
         async with self.store.transaction() as tx:
+            for move in await tx.chat_moves():  # where the team channel went, before anything
+                self.team.follow(move.platform, move.old_id, move.new_id)
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))

@@ -84,8 +84,12 @@ class OutboxWorker:
         channel: bool = False,
         outages: PlatformOutages | None = None,
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
+        on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
+        # The platform moved a chat to a new id: (platform, old, new), to be followed before
+        # the message is tried again (see bot/chat_moves.py).
+        self._on_moved = on_moved
         self._store = store
         self._messengers = messengers
         self._clock = clock
@@ -266,6 +270,15 @@ class OutboxWorker:
     async def _failed(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
+        address = message.address
+        moved = error.moved_to not in (None, address.chat_id)
+        if moved and self._on_moved is not None and row.attempts + 1 < MAX_ATTEMPTS:
+            # The chat is elsewhere now, and this message goes there at once. Counted all the
+            # same, so that a platform that kept moving a chat could not keep it going forever.
+            await self._on_moved(address.platform, address.chat_id, str(error.moved_to))
+            async with self._store.transaction() as tx:
+                await tx.mark_retry(row.id, now, error.reason)
+            return
         if error.paced:  # not a failure: its conversation's turn comes again shortly
             until = now + timedelta(seconds=error.retry_after or 1.0)
             self._paced = {key: at for key, at in self._paced.items() if at > now}

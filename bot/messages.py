@@ -107,6 +107,9 @@ class Inbound:
         """``"telegram:123"``: which message this is, across platforms; ``""`` when unknown."""
         return f"{self.sender.platform}:{self.message_id}" if self.message_id else ""
 
+    # (old id, new id): the platform says it moved a chat (Telegram: a group became a supergroup)
+    moved: tuple[str, str] | None = None
+
     @property
     def command(self) -> tuple[str, list[str]] | None:
         """``("/ack", ["FS-7K3Q"])`` for command text, else ``None``."""

@@ -69,6 +69,15 @@ class DutyChange:
 
 
 @dataclass(frozen=True)
+class ChatMove:
+    """A platform moved a chat to a new id (Telegram: a group upgraded to a supergroup)."""
+
+    platform: str
+    old_id: str
+    new_id: str
+
+
+@dataclass(frozen=True)
 class NewCase:
     report_id: int
     severity: Severity
@@ -226,6 +235,20 @@ class Tx(Protocol):
         """Cases whose text contains one of ``ids`` or names an identifier among ``grams``."""
         ...
 
+    # chats a platform moved to a new id; the team channel follows them (bot/chat_moves.py)
+    async def record_chat_move(self, platform: str, old: str, new: str, now: datetime) -> bool:
+        """Remember that ``old`` is now ``new``; False if this move was known already."""
+        ...
+
+    async def chat_moves(self) -> list[ChatMove]:
+        """Every move remembered, oldest first."""
+        ...
+
+    async def readdress_pending(self, platform: str, old: str, new: str) -> int:
+        """Send what waits for chat ``old`` to ``new`` instead, an edit of a message there as a
+        new message (the new chat cannot edit the old one's); returns how many messages."""
+        ...
+
     # retention: closed cases past their review date lose everything private
     async def cases_due_for_purge(self, now: datetime) -> list[int]: ...
     async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
@@ -298,6 +321,8 @@ class DeliveryError(Exception):
       messages are held, without counting attempts, until a send works again.
     * ``permanent`` (and not unreachable): the platform refuses this message for good (too long,
       markup it cannot parse): :attr:`refused`. It is re-sent once in a safe plain form.
+    * ``moved_to``: the chat has a new id (Telegram: a group upgraded to a supergroup); what waits
+      for it goes there instead (bot/chat_moves.py). Not a refusal of the message.
     """
 
     def __init__(
@@ -309,6 +334,7 @@ class DeliveryError(Exception):
         unreachable: bool = False,
         paced: bool = False,
         credentials: bool = False,
+        moved_to: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -317,11 +343,12 @@ class DeliveryError(Exception):
         self.unreachable = unreachable
         self.paced = paced
         self.credentials = credentials
+        self.moved_to = moved_to
 
     @property
     def refused(self) -> bool:
         """The platform refuses this message, not its recipient: it will never take it as is."""
-        return self.permanent and not self.unreachable
+        return self.permanent and not self.unreachable and self.moved_to is None
 
 
 class Messenger(Protocol):

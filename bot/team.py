@@ -32,6 +32,7 @@ class Team:
         self.config = config
         self.platforms = list(platforms)
         self._members = {m.id: m for m in config.members}
+        self._moved: dict[tuple[str, str], str] = {}  # (platform, old id) -> new id
 
     # -- who is who ---------------------------------------------------------------------------
     @property
@@ -80,19 +81,38 @@ class Team:
             for user_id in self._platform_ids(member, platform)
         ]
 
+    def follow(self, platform: str, old: str, new: str) -> None:
+        """The platform moved chat ``old`` to ``new`` (Telegram: a group upgraded to a
+        supergroup). If the team file's channel is ``old``, or moved to it, it is ``new`` now;
+        a team file that names another chat is not affected."""
+        self._moved[(platform, old)] = new
+
+    def _channel_ids(self, platform: str) -> list[str]:
+        """The team channel's ids on ``platform``, oldest first: the team file's, then each id
+        the platform moved it to. The last is where it is now."""
+        if platform == CONSOLE:
+            return [CONSOLE_CHANNEL]
+        value = getattr(self.config.channels, platform, None)
+        ids = [] if value is None else [str(value)]
+        while ids and (platform, ids[-1]) in self._moved:
+            moved_to = self._moved[(platform, ids[-1])]
+            if moved_to in ids:  # a loop can only be a mistake: stay where we are
+                break
+            ids.append(moved_to)
+        return ids
+
     def channel_addresses(self) -> list[Address]:
-        found: list[Address] = []
-        for platform in self.platforms:
-            if platform == CONSOLE:
-                found.append(Address(CONSOLE, CONSOLE_CHANNEL))
-                continue
-            value = getattr(self.config.channels, platform, None)
-            if value is not None:
-                found.append(Address(platform, str(value)))
-        return found
+        """Where the team channel is now, on each running platform that has one."""
+        return [
+            Address(platform, ids[-1])
+            for platform in self.platforms
+            if (ids := self._channel_ids(platform))
+        ]
 
     def is_team_channel(self, platform: str, chat_id: str) -> bool:
-        return Address(platform, chat_id) in self.channel_addresses()
+        """Whether a chat is the team channel: where it is now, or an id it had before (a
+        message written there before a move can arrive after it)."""
+        return platform in self.platforms and chat_id in self._channel_ids(platform)
 
     def identities(self) -> list[dict[str, Any]]:
         """Members with their platform ids, for the store's members table."""

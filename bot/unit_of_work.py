@@ -59,6 +59,9 @@ class UnitOfWork:
         # The urgent rows this unit queued, as they will stand once it commits.
         self.urgent: dict[int, OutboxRow] = {}
         self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
+        # Chats the platform moved, (platform, old id, new id): the team follows them once this
+        # unit has committed (see bot/chat_moves.py).
+        self.moved_chats: list[tuple[str, str, str]] = []
 
     def person_key(self, person: PlatformUser) -> str:
         """The blind index that stands for a participant in drafts, tokens and cases."""

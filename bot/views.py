@@ -21,7 +21,7 @@ from bot.domain import (
     ReportBody,
 )
 from bot.messages import Forwarded
-from bot.richtext import Rich, bold, italic, lines, rich
+from bot.richtext import Rich, bold, code, italic, lines, rich
 from bot.team import Duty, Team
 
 ROLE_WORDS = {
@@ -326,3 +326,20 @@ def reporter_state(case: Case) -> str:
 def expected_response(wait: timedelta) -> str:
     minutes = max(1, int(wait.total_seconds() // 60))
     return f"{minutes} minute" + ("s" if minutes != 1 else "")
+
+
+def channel_moved(platform: str, old: str, new: str) -> Rich:
+    """To each lead, privately, when the platform gave the team channel a new id."""
+    name = platform.capitalize()
+    return lines(
+        bold(f"The team channel on {name} has a new id."),
+        f"{name} changed it from {old} to {new} (a group becomes a supergroup this way)."
+        " I post there from now on.",
+        rich(
+            "Please update the team file: under ",
+            code("[channels]"),
+            ", set ",
+            code(f"{platform} = {new}"),
+            ".",
+        ),
+    )

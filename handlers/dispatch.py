@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
-from bot import reachability
+from bot import chat_moves, reachability
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
@@ -75,6 +75,7 @@ class Dispatcher:
         except _Duplicate:
             log.info("duplicate delivery ignored")
             return False
+        chat_moves.follow(self.team, uow)
         for milestone in uow.milestones:
             failpoint(f"after_commit:{milestone}")
         if sent:

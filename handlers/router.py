@@ -7,6 +7,7 @@ kind word and changes nothing.
 
 from __future__ import annotations
 
+from bot import chat_moves
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import button, private_chat_button
@@ -35,6 +36,9 @@ async def route(req: Request) -> None:
     event = req.event
     if event.membership is not None:
         return  # the platform's word on reaching them (bot.reachability); nothing to answer
+    if event.moved is not None:
+        await chat_moves.chat_moved(req.uow, event.sender.platform, *event.moved)
+        return
     if event.edited:  # a correction of something already sent, never a new command
         if event.private:
             await corrections.on_edit(req)

@@ -34,6 +34,7 @@ from bot.domain import (
 )
 from bot.messages import Outbound
 from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
+from storage.sqlite_chat_moves import ChatMoves
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
@@ -78,7 +79,7 @@ class Remembered:
         self.duty = None
 
 
-class SqliteTx:
+class SqliteTx(ChatMoves):
     def __init__(self, db: aiosqlite.Connection, cipher: Cipher, remembered: Remembered) -> None:
         self._db = db
         self._cipher = cipher

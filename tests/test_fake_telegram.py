@@ -16,7 +16,14 @@ from aiohttp import web
 from fakes.telegram_api import BOT_ID, FakeTelegram, _utf16_len, parse_html
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -117,7 +124,7 @@ async def test_what_telegram_refuses_is_answered_and_recorded(fake: FakeTelegram
 
     assert len(fake.violations) == 4, fake.violations
     too_long, unbalanced, button, unknown = fake.violations
-    assert "4097 UTF-16 units" in too_long
+    assert "4097 UTF-16 code units" in too_long
     assert 'start tag "b"' in unbalanced
     assert "65 bytes" in button
     assert unknown.startswith("noSuchMethod")
@@ -128,6 +135,31 @@ async def test_the_length_limit_applies_after_entity_parsing(fake: FakeTelegram,
     text = "<b>" + "&amp;" * 4096 + "</b>"  # 20485 characters sent, 4096 shown
     await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
     assert fake.violations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fits"),
+    [
+        ("x" * 4096, True),
+        ("\N{GRINNING FACE}" * 2048, True),  # two UTF-16 code units each
+        ("\N{GRINNING FACE}" * 2049, False),  # 2049 characters, 4098 code units
+        ("\N{WAVING HAND SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}" * 1024, True),
+        ("x" + "\N{WAVING HAND SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}" * 1024, False),
+        ("\N{CJK UNIFIED IDEOGRAPH-4E00}" * 4096, True),  # one code unit each
+        ("<b>" + "\N{GRINNING FACE}" * 2048 + "</b>", True),  # tags are not text
+        ("&#128512;" * 2048 + "&lt;", False),  # entities count as what they decode to
+    ],
+)
+async def test_the_length_is_counted_in_utf16_code_units(
+    fake: FakeTelegram, bot: Bot, text: str, fits: bool
+) -> None:
+    if fits:
+        await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
+        assert fake.violations == []
+    else:
+        with pytest.raises(BadRequest, match="too long"):
+            await bot.send_message(chat_id=7, text=text, parse_mode=ParseMode.HTML)
+        assert len(fake.violations) == 1
 
 
 @pytest.mark.parametrize(
@@ -184,6 +216,25 @@ async def test_get_updates_long_polls_and_honours_offset(fake: FakeTelegram, bot
     (again,) = await bot.get_updates(offset=second["update_id"] + 1, timeout=0)
     assert again.update_id == pushed["update_id"]
     assert await bot.get_updates(offset=again.update_id + 1, timeout=0) == ()
+    assert fake.violations == []
+
+
+async def test_an_upgraded_group_refuses_its_old_id_and_says_where_it_went(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    await bot.send_message(chat_id=-500, text="before")
+    to, from_ = fake.migrate_group(-500, -1009500)
+    with pytest.raises(ChatMigrated) as moved:
+        await bot.send_message(chat_id=-500, text="after")
+    assert moved.value.new_chat_id == -1009500
+    await bot.send_message(chat_id=-1009500, text="after")
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates] == [to["update_id"], from_["update_id"]]
+    old, new = (u.message for u in updates)
+    assert old is not None and new is not None
+    assert (old.chat.id, old.chat.type, old.migrate_to_chat_id) == (-500, "group", -1009500)
+    assert (new.chat.id, new.chat.type, new.migrate_from_chat_id) == (-1009500, "supergroup", -500)
+    assert [m["text"] for m in fake.messages(-1009500)] == ["after"]
     assert fake.violations == []
 
 

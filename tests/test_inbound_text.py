@@ -20,7 +20,7 @@ from bot import pieces
 from bot.clean_text import clean
 from bot.domain import PlatformUser, ReportBody
 from bot.messages import Forwarded, Inbound
-from bot.richtext import Rich, Span, split, utf16_units
+from bot.richtext import Rich, Span
 
 # Any code point at all, lone surrogates and controls included (st.text() leaves surrogates out).
 any_text = st.lists(st.integers(0, 0x10FFFF).map(chr), max_size=60).map("".join)
@@ -100,23 +100,6 @@ def test_the_given_slack_inputs_read_as_typed() -> None:
 
 def _no_space(text: str) -> str:
     return "".join(text.split())
-
-
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["plain", "bold"]), st.text(min_size=1, max_size=80)),
-        max_size=12,
-    ),
-    st.integers(5, 120),
-)
-def test_cutting_text_by_utf16_units_keeps_every_piece_within_the_limit_and_loses_nothing(
-    spans: list[tuple[str, str]], limit: int
-) -> None:
-    text = Rich(tuple(Span(t, s) for s, t in spans))  # type: ignore[arg-type]
-    cut = split(text, limit, utf16_units)
-    widest = max((utf16_units(c) for _, t in spans for c in t), default=0)
-    assert all(utf16_units(p.plain) <= max(limit, widest) for p in cut)
-    assert _no_space("".join(p.plain for p in cut)) == _no_space(text.plain)
 
 
 @given(st.text(min_size=1, max_size=200), st.integers(1, 40))

@@ -1,6 +1,8 @@
 """Delivering core messages through the Slack Web API (slack_sdk's AsyncWebClient).
 
-A message's reference is ``channel:ts`` (``chat.update`` needs both). The home view is published
+A message's reference is ``channel:ts`` (``chat.update`` needs both); a message too long for one
+Slack message goes out as several (see :func:`adapters.slack.render.parts`), and its reference is
+the comma-joined list of theirs, so an edit can update all of them. The home view is published
 with ``views.publish``. Slack's refusals become :class:`DeliveryError` (see :func:`delivery_error`):
 429 waits ``Retry-After``, a person who cannot be messaged is unreachable (escalation moves past
 them), a refused token or installation holds Slack, a refused message is re-sent plain, network
@@ -16,7 +18,7 @@ from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.render import blocks, fallback
+from adapters.slack.render import Part, blocks, parts
 from bot.messages import Outbound
 from bot.ports import DeliveryError, FileTooLarge
 
@@ -133,23 +135,45 @@ class SlackMessenger:
                 view={"type": "home", "blocks": blocks(message)},
             )
             return chat
+        pieces = parts(message)
         if message.replaces_ref:
-            channel, ts = message.replaces_ref.split(":", 1)
-            await self._client.chat_update(
-                channel=channel, ts=ts, text=fallback(message), blocks=blocks(message)
-            )
-            return message.replaces_ref
+            return await self._edit(message.replaces_ref, pieces)
         limiter = self._limiter(chat)
         if not limiter.has_capacity():
             # Waiting here would hold up every other conversation's messages (a page among
             # them) behind this one's pace: hand the row back to the outbox for a moment.
             raise DeliveryError("paced", retry_after=1 / self._per_channel, paced=True)
-        async with limiter:
-            response = await self._client.chat_postMessage(
-                channel=chat,
-                text=fallback(message),
-                blocks=blocks(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+        refs: list[str] = []
+        for piece in pieces:  # a second part waits its turn: rare, and in order
+            async with limiter:
+                refs.append(await self._post(chat, piece))
+        return ",".join(refs)
+
+    async def _post(self, channel: str, piece: Part) -> str:
+        response = await self._client.chat_postMessage(
+            channel=channel,
+            text=piece.text,
+            blocks=piece.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
         return f"{response['channel']}:{response['ts']}"
+
+    async def _edit(self, replaces_ref: str, pieces: list[Part]) -> str:
+        """Update each part in place; post parts the message did not have, delete those it no
+        longer needs."""
+        old = replaces_ref.split(",")
+        refs: list[str] = []
+        for index, piece in enumerate(pieces):
+            if index < len(old):
+                channel, ts = old[index].split(":", 1)
+                await self._client.chat_update(
+                    channel=channel, ts=ts, text=piece.text, blocks=piece.blocks
+                )
+                refs.append(old[index])
+            else:
+                refs.append(await self._post(old[0].split(":", 1)[0], piece))
+        for stale in old[len(pieces) :]:
+            channel, ts = stale.split(":", 1)
+            await self._client.chat_delete(channel=channel, ts=ts)
+        return ",".join(refs)

@@ -4,7 +4,8 @@ A message longer than Telegram's limit goes out as several messages cut at parag
 reference is the comma-joined list of their ids, so an edit can update all of them. Telegram's
 errors become :class:`DeliveryError` (see :func:`delivery_error`): flood control waits
 ``retry_after``, "blocked by the user" makes the person unreachable, a token Telegram refuses holds
-the platform, a message it refuses is re-sent plain, network trouble and 5xx are retried.
+the platform, a message it refuses is re-sent plain, network trouble and 5xx are retried, and a
+group upgraded to a supergroup gives its new id (``moved_to``, see bot/chat_moves.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -69,6 +71,10 @@ def delivery_error(error: TelegramError) -> DeliveryError:
 
     401/404 on the token (``InvalidToken``) is about the bot's credentials, never a person.
     """
+    if isinstance(error, ChatMigrated):  # a group became a supergroup: the chat has a new id
+        return DeliveryError(
+            "telegram 400 chat_moved", permanent=True, moved_to=str(error.new_chat_id)
+        )
     if isinstance(error, RetryAfter):
         return DeliveryError("telegram 429 flood control", retry_after=retry_after_seconds(error))
     if isinstance(error, InvalidToken):

@@ -63,9 +63,10 @@ def menus(team: Team) -> list[tuple[str, BotCommandScope, list[BotCommand]]]:
         for member in team.members
         if member.telegram is not None
     ]
-    channel = team.config.channels.telegram
-    if channel is not None:
-        calls.append(("the team channel", BotCommandScopeChat(channel), _menu(Audience.CHANNEL)))
+    for channel in team.channel_addresses():  # where it is now, should it have moved
+        if channel.platform == "telegram":
+            scope = BotCommandScopeChat(int(channel.chat_id))
+            calls.append(("the team channel", scope, _menu(Audience.CHANNEL)))
     return calls
 
 

@@ -64,6 +64,10 @@ def to_inbound(update: Update) -> Inbound | None:
             button=query.data,
             delivery_id=delivery,
         )
+    if update.message is not None and (
+        update.message.migrate_to_chat_id or update.message.migrate_from_chat_id
+    ):
+        return _moved(update.message, delivery)
     message = update.message or update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
@@ -89,3 +93,20 @@ def to_inbound(update: Update) -> Inbound | None:
 def _person(user_id: int, full_name: str, username: str | None) -> PlatformUser:
     display = f"{full_name} (@{username})" if username else full_name
     return PlatformUser(PLATFORM, str(user_id), display)
+
+
+def _moved(message: Message, delivery: str) -> Inbound:
+    """Telegram's service message that a group became a supergroup with a new id: in the old
+    group it carries ``migrate_to_chat_id``, in the new one ``migrate_from_chat_id``."""
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id or 0, message.chat.id
+    sender = message.from_user
+    return Inbound(
+        sender=PlatformUser(PLATFORM, str(sender.id) if sender else "", ""),
+        chat_id=str(message.chat.id),
+        private=False,
+        delivery_id=delivery,
+        moved=(str(old), str(new)),
+    )

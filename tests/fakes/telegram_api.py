@@ -9,7 +9,8 @@ that answers the way Telegram does. The fake therefore
   :attr:`FakeTelegram.violations`, so a test can assert the bot never sends anything Telegram
   would refuse;
 * keeps the state a user would see (messages in each chat, edits applied in place);
-* lets a test create incoming updates, redeliver them, inject failures and block chats;
+* lets a test create incoming updates, redeliver them, inject failures, block chats and upgrade
+  a group to a supergroup (:meth:`FakeTelegram.migrate_group`);
 * applies Telegram's documented flood limits, counting hits in :attr:`FakeTelegram.rate_limited`.
 
 Usage::
@@ -62,7 +63,7 @@ BOT_USER: dict[str, Any] = {
     "has_main_web_app": False,
 }
 
-TEXT_LIMIT = 4096  # sendMessage / editMessageText, counted after entity parsing
+TEXT_LIMIT = 4096  # sendMessage / editMessageText: UTF-16 code units after entity parsing
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8
@@ -96,6 +97,7 @@ DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+MIGRATED_DESCRIPTION = "Bad Request: group chat was upgraded to a supergroup chat"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -598,6 +600,7 @@ class FakeTelegram(Waiting):
         self._failures: list[_Failure] = []
         self._blocked: set[ChatKey] = set()
         self._token_revoked = False  # see revoke_token
+        self._migrated: dict[ChatKey, int] = {}  # a group upgraded to a supergroup: old -> new
         self._buckets: dict[ChatKey, tuple[float, float]] = {}  # key -> (level, at)
         self._windows: dict[ChatKey, deque[float]] = defaultdict(deque)
 
@@ -722,6 +725,10 @@ class FakeTelegram(Waiting):
         if chat is not None and chat in self._blocked:
             self.injected.append((method, 403, BLOCKED_DESCRIPTION))
             return self._respond_error(ApiError(403, BLOCKED_DESCRIPTION))
+        if chat is not None and chat in self._migrated:
+            self.injected.append((method, 400, MIGRATED_DESCRIPTION))
+            moved = {"migrate_to_chat_id": self._migrated[chat]}
+            return self._respond_error(ApiError(400, MIGRATED_DESCRIPTION, moved))
         if self.rate_limits and self._counts_as_message(method):
             retry_after = self._flood_check(chat)
             if retry_after is not None:
@@ -839,13 +846,13 @@ class FakeTelegram(Waiting):
             text.encode("utf-8")
         except UnicodeEncodeError:
             return [("Bad Request: strings must be encoded in UTF-8", f"{name} is not valid UTF-8")]
-        if _utf16_len(plain) > limit:  # Telegram counts UTF-16 code units, not characters
+        length = _utf16_len(plain)  # Telegram counts UTF-16 code units, not characters
+        if length > limit:
             what = "message is too long" if name == "text" else "message caption is too long"
             return [
                 (
                     f"Bad Request: {what}",
-                    f"{name} is {_utf16_len(plain)} UTF-16 units after entity parsing"
-                    f" (limit {limit})",
+                    f"{name} is {length} UTF-16 code units after entity parsing (limit {limit})",
                 )
             ]
         return []
@@ -973,6 +980,42 @@ class FakeTelegram(Waiting):
 
     def restore_token(self) -> None:
         self._token_revoked = False
+
+    def migrate_group(
+        self,
+        old: int,
+        new: int,
+        *,
+        by_user: int = 1,
+        service_messages: tuple[str, ...] = ("migrate_to", "migrate_from"),
+    ) -> list[JSON]:
+        """Upgrade group ``old`` to supergroup ``new``, as Telegram does: from now on every call
+        to ``old`` is answered 400 with ``parameters.migrate_to_chat_id``, and (unless left out
+        of ``service_messages``) the bot receives the service message in each chat, the old
+        group's carrying ``migrate_to_chat_id`` and the new supergroup's
+        ``migrate_from_chat_id``. Returns the updates queued."""
+        if old >= 0 or new >= 0:
+            raise ValueError("group and supergroup ids are negative")
+        self._migrated[old] = new
+        title = (self._chats.get(old) or {}).get("title", "Test Group")
+        self._chats[old] = {"id": old, "type": "group", "title": title}
+        self._chats[new] = {"id": new, "type": "supergroup", "title": title}
+        updates = []
+        for kind, chat, content in (
+            ("migrate_to", old, {"migrate_to_chat_id": new}),
+            ("migrate_from", new, {"migrate_from_chat_id": old}),
+        ):
+            if kind in service_messages:
+                message: JSON = {
+                    "message_id": self._next_message_id(chat),
+                    "from": self._user(by_user, "Lena", None),
+                    "date": int(time.time()),
+                    "chat": dict(self._chats[chat]),
+                    **content,
+                }
+                update = {"update_id": next(self._update_ids), "message": message}
+                updates.append(self._queue_update(update))
+        return updates
 
     def _take_failure(self, method: str, chat: ChatKey | None) -> ApiError | None:
         if self._token_revoked:  # Telegram's answer to a token it no longer knows, for any call
