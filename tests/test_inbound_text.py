@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.slack.escaping import from_slack
-from adapters.slack.render import escape, text_blocks
+from adapters.slack.render import escape, text_pieces, to_mrkdwn
 from adapters.telegram.render import chunks
 from bot import pieces
 from bot.clean_text import clean
@@ -83,8 +83,8 @@ def test_slack_escaping_is_undone_exactly_once(text: str) -> None:
 
 @given(st.text(min_size=1, max_size=1000).filter(lambda t: t == t.strip()))
 def test_a_page_shows_slack_text_exactly_as_typed(text: str) -> None:
-    (block,) = text_blocks(Rich((Span(from_slack(slack_escape(text))),)))
-    assert render_mrkdwn(block["text"]["text"]) == text
+    (piece,) = text_pieces(Rich((Span(from_slack(slack_escape(text))),)))
+    assert render_mrkdwn(to_mrkdwn(piece)) == text
 
 
 def test_the_given_slack_inputs_read_as_typed() -> None:
