@@ -217,6 +217,11 @@ class Member(_Strict):
     telegram: int | None = None
     slack: str | None = None
     usernames: list[str] = Field(default_factory=list)
+    # Optional, in the member's own words: a reporter may ask to talk to someone who speaks a
+    # language or is of a gender they prefer, and routing prefers a member on duty who does
+    # (bot.preferences). Never shown in the team channel.
+    languages: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    gender: str | None = Field(default=None, min_length=1)
 
     def has_role(self, role: Role) -> bool:
         """True if the member holds ``role``; reads better at call sites than ``in roles``."""

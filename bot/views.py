@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot import preferences
 from bot.domain import (
     SEVERITY_ORDER,
     STATE_FOR_REPORTER,
@@ -146,6 +147,9 @@ def case_details(
         rich(bold("Identity: "), reporter),
         rich(bold("Contact: "), body.contact or "not given"),
     ]
+    wanted = preferences.of(body)
+    if wanted is not None:
+        parts.append(rich(bold("Would prefer to talk to: "), wanted.words))
     if body.outcome:
         parts.append(rich(bold("Outcome they would like: "), body.outcome))
     return lines(*parts)
@@ -159,18 +163,33 @@ def page_text(
     *,
     notes: list[str] | None = None,
 ) -> Rich:
-    header = (
-        "Urgent: someone needs help now."
-        if case.severity.value == "critical"
-        else ("A new report needs a safety contact.")
-    )
+    """A page: what it asks for, a content note when an account follows, ``notes`` (why it was
+    sent, who could not be reached), then the case. A taken case paged again is an alert
+    (bot.alerts): its reporter asked for help, or to talk to someone."""
+    if case.severity.value == "critical":
+        header = "Urgent: someone needs help now."
+    elif case.state == CaseState.NEW:
+        header = "A new report needs a safety contact."
+    else:
+        header = "A reporter would like to talk to someone."
     extra = [rich(n) for n in notes or []]
     return lines(
         bold(header),
+        CONTENT_NOTE if report.body.account else "",
         *extra,
         case_details(case, report, team, show_identity=case.disclosure == "named"),
         f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
     )
+
+
+# Before an account, for whoever is about to read it (WORDS.md, 12).
+CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
+
+# With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
+RESPONSE_REMINDER = lines(
+    "When you talk to them: believe them, and don't ask why they did or didn't do something.",
+    "Promise only what you can do, and say what happens next.",
+)
 
 
 def acknowledged_page(

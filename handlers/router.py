@@ -18,6 +18,7 @@ from handlers import (
     help_now,
     home,
     intake,
+    preference,
     report_form,
     rota_commands,
     task_commands,
@@ -91,8 +92,8 @@ async def _button(req: Request, token: str) -> None:
         await intake.begin(req)
     elif action == "menu.privacy":
         await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
-    elif action == "help.now":
-        await help_now.help_now(req)
+    elif action.startswith("help."):
+        await help_now.on_button(req, action, record.args)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
     elif action == "handoff.toggle":
@@ -109,6 +110,8 @@ async def _button(req: Request, token: str) -> None:
         await additions.begin(req, int(record.args["case"]))
     elif action == "report.add_done":
         await additions.done(req)
+    elif action == "prefer.set":
+        await preference.choose(req, record.args)
     elif action.startswith("checkin."):
         await rota_commands.checkin_button(req, action, record.args)
     elif action in ("case.ack", "case.escalate"):
@@ -126,9 +129,9 @@ async def _button(req: Request, token: str) -> None:
 async def _text(req: Request) -> None:
     state = await req.uow.tx.load_draft(req.owner)
     text = req.event.text.strip()
-    if state is not None and state.get("flow") == "location":
+    if state is not None and state.get("flow") == help_now.FLOW:
         if text:
-            await help_now.on_location(req, state, text)
+            await help_now.on_text(req, state, text)
         return
     if state is not None and state.get("flow") == additions.FLOW:
         if text:
