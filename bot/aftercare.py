@@ -59,12 +59,13 @@ async def after_resolved(uow: UnitOfWork, case: Case, resolver: Member) -> None:
 async def shift_had_critical(
     uow: UnitOfWork, member: Member, start: datetime, end: datetime
 ) -> bool:
-    """Whether a case ``member`` may see became critical between ``start`` and ``end``."""
+    """Whether a case ``member`` may see became critical from ``start`` to ``end`` (both
+    included: a call for help in the very minute someone went off duty counts)."""
     for case in await uow.tx.list_cases():
         if case.updated_at < start:
             continue  # nothing at all happened to it in the shift
         times = critical_times(await uow.tx.audit_for(case.id))
-        if any(start <= t < end for t in times):
+        if any(start <= t <= end for t in times):
             report = await uow.tx.get_report(case.report_id)
             if may_see(case, report.body, member):
                 return True

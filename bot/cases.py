@@ -18,10 +18,12 @@ from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
 from bot.views import (
+    ALERT_WORDS,
     RESPONSE_REMINDER,
     acknowledged_page,
     case_details,
     channel_line,
+    coming,
     no_such_case,
     reporter_state,
 )
@@ -171,7 +173,7 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
     await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
     if case.severity == Severity.CRITICAL:
-        told = await tell_reporter(uow, case, report, coming(member))
+        told = await tell_reporter(uow, case, report, coming(member.name))
     else:
         told = await tell_reporter(
             uow,
@@ -188,15 +190,6 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
         AckOutcome.ACKNOWLEDGED,
         case,
         await _ack_reply(uow, case, report, member, f"You're handling {case.code}.", told_words),
-    )
-
-
-def coming(member: Member) -> Rich:
-    """What someone who called for help hears when it is answered: who is coming, by name
-    whatever ``show_handler_names`` says, so that they can recognise them."""
-    return rich(
-        f"{member.name} from the safety team has your call for help and is coming to you."
-        " Stay where you are if it is safe."
     )
 
 
@@ -247,7 +240,7 @@ async def _who_tells_them(
     asked to tell them."""
     body = report.body
     if told and case.severity == Severity.CRITICAL:
-        return "They have been told your name and that you are coming."
+        return ALERT_WORDS[alerts.HELP].told
     if told:
         return "The reporter has been told that someone picked it up."
     if body.source == "in_person":
@@ -288,7 +281,7 @@ async def _acknowledge_alert(
     await update_channel_posts(uow, case)
     words = ALERT_WORDS[kind]
     reporter_text = (
-        coming(member)
+        coming(member.name)
         if kind == alerts.HELP
         else rich(f"{_handler_words(uow, member)} {words.reporter}")
     )
@@ -312,25 +305,6 @@ async def _acknowledge_alert(
             words.told if told else "",
         ),
     )
-
-
-@dataclass(frozen=True)
-class _AlertWords:
-    what: str  # what was asked for, as the team reads it
-    reporter: str  # what the reporter reads after who has it (not for HELP: see coming())
-    told: str  # what the acknowledger reads about the reporter being told
-
-
-ALERT_WORDS = {
-    alerts.HELP: _AlertWords(
-        "the call for help", "", "They have been told your name and that you are coming."
-    ),
-    alerts.TALK: _AlertWords(
-        "the request to talk",
-        "has seen that you would like to talk and will be in touch as you asked.",
-        "The reporter has been told that someone will be in touch.",
-    ),
-}
 
 
 async def update_posts(uow: UnitOfWork, case: Case) -> None:

@@ -48,8 +48,10 @@ class Preference:
     @property
     def words(self) -> str:
         """As a handler reads it after "They would prefer to talk to": ``someone who speaks
-        German``, or the gender as members wrote it (``woman``)."""
-        return self.value if self.kind == GENDER else f"someone who speaks {self.value}"
+        German``, ``someone whose gender is woman`` (in the words members used)."""
+        if self.kind == GENDER:
+            return f"someone whose gender is {self.value}"
+        return f"someone who speaks {self.value}"
 
     def matches(self, member: Member) -> bool:
         """Compared without regard to case or surrounding spaces."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import preferences
@@ -184,6 +185,38 @@ def page_text(
 
 # Before an account, for whoever is about to read it (WORDS.md, 12).
 CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
+
+
+def coming(name: str) -> Rich:
+    """What someone who called for help hears when it is answered: who is coming, by ``name``
+    whatever ``show_handler_names`` says, so that they can recognise them."""
+    return rich(
+        f"{name} from the safety team has your call for help and is coming to you."
+        " Stay where you are if it is safe."
+    )
+
+
+@dataclass(frozen=True)
+class AlertWords:
+    """How an alert on a taken case (bot.alerts) reads once someone acknowledges it."""
+
+    what: str  # what was asked for, as the team reads it
+    reporter: str  # what the reporter reads after who has it (a call for help: coming())
+    told: str  # what the acknowledger reads about the reporter being told
+
+
+ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
+    "help": AlertWords(
+        "the call for help",
+        "",
+        "The person asking for help has been told your name and that you are coming.",
+    ),
+    "talk": AlertWords(
+        "the request to talk",
+        "has seen that you would like to talk and will be in touch as you asked.",
+        "The reporter has been told that someone will be in touch.",
+    ),
+}
 
 # With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
 RESPONSE_REMINDER = lines(
