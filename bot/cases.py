@@ -20,6 +20,7 @@ from bot.unit_of_work import UnitOfWork
 from bot.views import (
     ALERT_WORDS,
     RESPONSE_REMINDER,
+    STOOD_DOWN,
     acknowledged_page,
     case_details,
     channel_line,
@@ -269,6 +270,8 @@ async def _acknowledge_alert(
     it, the reporter hears who has it (who is coming, for a call for help) and the handler, if
     it was someone else."""
     kind = await alerts.alert_kind(uow, case)
+    if kind == alerts.HELP and case.severity != Severity.CRITICAL:
+        kind = STOOD_DOWN  # they said they are safe (bot.stand_down): nobody is on the way
     case.alert_at = None
     case.updated_at = uow.now
     if case.handler is None:

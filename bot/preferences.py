@@ -19,6 +19,7 @@ from bot.teamfile import Member
 GENDER = "gender"
 LANGUAGE = "language"
 MOST_CHOICES = 6  # buttons offered at most, languages after genders
+LABEL_LIMIT = 60  # characters of a button's label
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,11 @@ class Preference:
 
     @property
     def label(self) -> str:
-        """The reporter's button: ``Woman``, ``Someone who speaks German``."""
+        """The reporter's button: ``Woman``, ``Someone who speaks German`` (at most
+        :data:`LABEL_LIMIT` characters, well within Slack's 75)."""
         if self.kind == GENDER:
-            return self.value[:1].upper() + self.value[1:]
-        return f"Someone who speaks {self.value}"
+            return (self.value[:1].upper() + self.value[1:])[:LABEL_LIMIT]
+        return f"Someone who speaks {self.value}"[:LABEL_LIMIT]
 
     @property
     def words(self) -> str:

@@ -19,6 +19,7 @@ from bot.domain import (
     Case,
     CaseState,
     Report,
+    ReportBody,
 )
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Duty, Team
@@ -148,12 +149,18 @@ def case_details(
         rich(bold("Identity: "), reporter),
         rich(bold("Contact: "), body.contact or "not given"),
     ]
+    return lines(*parts, *_wishes(body))
+
+
+def _wishes(body: ReportBody) -> list[Rich]:
+    """What the reporter would like, if they said: whom to talk to, an outcome."""
+    found = []
     wanted = preferences.of(body)
     if wanted is not None:
-        parts.append(rich(bold("Would prefer to talk to: "), wanted.words))
+        found.append(rich(bold("Would prefer to talk to: "), wanted.words))
     if body.outcome:
-        parts.append(rich(bold("Outcome they would like: "), body.outcome))
-    return lines(*parts)
+        found.append(rich(bold("Outcome they would like: "), body.outcome))
+    return found
 
 
 def page_text(
@@ -196,6 +203,9 @@ def coming(name: str) -> Rich:
     )
 
 
+STOOD_DOWN = "stood_down"  # a call for help after "I'm safe now" or "I pressed it by mistake"
+
+
 @dataclass(frozen=True)
 class AlertWords:
     """How an alert on a taken case (bot.alerts) reads once someone acknowledges it."""
@@ -215,6 +225,11 @@ ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
         "the request to talk",
         "has seen that you would like to talk and will be in touch as you asked.",
         "The reporter has been told that someone will be in touch.",
+    ),
+    STOOD_DOWN: AlertWords(
+        "the call for help",
+        "has your message and will check in with you as you asked.",
+        "The reporter has been told that someone will check in with them.",
     ),
 }
 

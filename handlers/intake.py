@@ -432,7 +432,12 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await prompt(req, draft)
         return
     step.choose(draft.body, value)
-    if step.name == "danger" and value in danger_now.ASKED_AFTER:
+    await _answered(req, draft, value)
+
+
+async def _answered(req: Request, draft: Draft, value: str) -> None:
+    """On to the next question; after danger "Yes" or "Not sure", first its follow-up."""
+    if draft.step == "danger" and value in danger_now.ASKED_AFTER:
         draft.history.append(draft.step)  # nobody is told yet: say so, offer help at once
         draft.step = danger_now.STEP
         await save(req, draft)

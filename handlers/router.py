@@ -7,6 +7,9 @@ kind word and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import private_chat_button
@@ -77,6 +80,14 @@ async def _team_channel(req: Request) -> None:
     await channel_command(req, *command)
 
 
+# Buttons whose handler needs only the request and the button's arguments.
+BY_ARGS: dict[str, Callable[[Request, dict[str, Any]], Awaitable[None]]] = {
+    "intake": intake.on_choice,
+    "prefer.set": preference.choose,
+    "risk.tell": case_commands.tell_externals,
+}
+
+
 async def _button(req: Request, token: str) -> None:
     record = await req.uow.tx.get_token(token)
     if record is None:
@@ -86,8 +97,8 @@ async def _button(req: Request, token: str) -> None:
         await req.reply(texts.NOT_YOUR_BUTTON)
         return
     action = record.action
-    if action == "intake":
-        await intake.on_choice(req, record.args)
+    if action in BY_ARGS:
+        await BY_ARGS[action](req, record.args)
     elif action == "menu.report":
         await intake.begin(req)
     elif action == "menu.privacy":
@@ -102,16 +113,12 @@ async def _button(req: Request, token: str) -> None:
         await handoff.send(req, record.args)
     elif action == "handoff.cancel":
         await req.reply(rich("Handoff cancelled; nothing was sent."))
-    elif action == "risk.tell":
-        await case_commands.tell_externals(req, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
         await additions.begin(req, int(record.args["case"]))
     elif action == "report.add_done":
         await additions.done(req)
-    elif action == "prefer.set":
-        await preference.choose(req, record.args)
     elif action.startswith("checkin."):
         await rota_commands.checkin_button(req, action, record.args)
     elif action in ("case.ack", "case.escalate"):

@@ -293,6 +293,25 @@ async def test_urgent_help_at_a_check_in_is_the_other_answer(story: Story) -> No
     assert REMINDER in story.last("bob")
 
 
+async def test_safe_now_after_a_check_in_call_gets_a_check_not_a_rush(story: Story) -> None:
+    for line in [*report_lines("sam"), "@sam > Every 2 hours", "@alice > Acknowledge"]:
+        await story.run(line)
+    code = story.code("sam")
+    await story.advance(2 * HOUR)
+    await story.run("@sam > I need help now\n@sam > I'm safe now")
+    seen = len(story.messages())
+    await story.advance(120)
+    assert not any(URGENT in t for _, t in others(story, seen, "sam"))
+    await story.run("@bob > Acknowledge")
+    assert story.last("sam") == (
+        "A member of the safety team has your message and will check in with you as you asked."
+    )
+    assert story.last("bob").startswith(
+        f"You're answering the call for help on {code}. The reporter has been told that someone"
+        " will check in with them."
+    )
+
+
 async def test_talk_on_a_report_nobody_took_yet_goes_on_its_pages(story: Story) -> None:
     for line in [*report_lines("sam"), "@sam > Every 2 hours"]:
         await story.run(line)
@@ -468,7 +487,9 @@ def test_the_team_file_takes_languages_and_a_self_described_gender() -> None:
         parse_team_text(PREFS.replace('gender = "woman"', 'gender = ""'), "prefs.toml")
 
 
-WORDS = st.sampled_from(["English", "english ", "German", "Swahili", "woman", "man", "Woman"])
+WORDS = st.sampled_from(
+    ["English", "english ", "German", "Swahili", "woman", "man", "Woman", "Kiswahili " * 9]
+)
 
 
 @given(
@@ -506,3 +527,4 @@ def test_the_choices_are_what_some_handlers_said_and_not_what_all_share(
         if choice.kind == preferences.LANGUAGE:
             assert len(matched) < len(handlers)  # not a language everyone speaks
         assert preferences.Preference.parse(choice.key) == choice
+        assert 0 < len(choice.label) <= preferences.LABEL_LIMIT
