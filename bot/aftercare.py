@@ -24,6 +24,7 @@ ANSWERED_ALERT = "alert_acknowledged"  # bot.alerts.ALERT_ACKNOWLEDGED (alerts p
 
 
 def note(uow: UnitOfWork) -> Rich:
+    """The team's own words (``[team] aftercare_note``)."""
     return rich(uow.team.config.team.aftercare_note)
 
 
@@ -73,6 +74,7 @@ async def shift_had_critical(
 
 
 def shift_ended(uow: UnitOfWork) -> Rich:
+    """What a member reads when a shift that had a critical case ends."""
     return rich(bold("Your shift has ended."), " ", note(uow))
 
 

@@ -36,6 +36,7 @@ class Preference:
 
     @classmethod
     def parse(cls, key: str) -> Preference | None:
+        """``"language:German"`` -> the preference; ``None`` for anything else (no choice)."""
         kind, _, value = key.partition(":")
         return cls(kind, value) if kind in (GENDER, LANGUAGE) and value else None
 

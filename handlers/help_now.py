@@ -56,6 +56,8 @@ async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
 
 
 async def help_now(req: Request, emergency_shown: bool = False) -> None:
+    """Open the critical case with whatever the person's draft holds, then ask where they are
+    (``emergency_shown``: the emergency information was shown with the choice just before)."""
     uow = req.uow
     draft = await intake.load(req)
     body = draft.body if draft else ReportBody()

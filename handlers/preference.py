@@ -18,6 +18,8 @@ from handlers.context import Request
 
 
 async def offer(req: Request, case: Case) -> None:
+    """Ask, once the report is in, whom they would prefer; nothing when the team gave no
+    choices, the reporter is anonymous, or the report is a call for help."""
     choices = preferences.options(req.uow.team)
     if not choices or case.disclosure == "anonymous" or case.severity == Severity.CRITICAL:
         return
@@ -35,6 +37,7 @@ async def offer(req: Request, case: Case) -> None:
 
 
 async def choose(req: Request, args: dict[str, Any]) -> None:
+    """A choice from :func:`offer`, by the reporter of that case only."""
     case = await req.uow.tx.get_case(int(args["case"]))
     if case is None or case.reporter_key != req.owner:
         await req.reply(texts.STALE_BUTTON)
