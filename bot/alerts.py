@@ -18,6 +18,8 @@ from bot.unit_of_work import UnitOfWork
 
 ALERT_RAISED = "alert_raised"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
+HELP = "help"  # someone is in danger now: critical, repeating
+TALK = "talk"  # the reporter would like to talk to someone (bot.talk): the chain's normal pace
 
 
 async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> None:
@@ -31,17 +33,38 @@ async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> No
     await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
     notes = [why]
     if case.state != CaseState.NEW:
-        pages = await uow.tx.outbox_for_case(case.id, ["page"])
-        # Which pages belong to this alert: those queued after it was raised.
-        await uow.audit(
-            case, "system", ALERT_RAISED, after_outbox=max((p.id for p in pages), default=0)
-        )
-        case.alert_at = uow.now
-        case.esc_round = case.esc_step = 0
+        await raise_alert(uow, case, HELP)
         if case.handler:
             notes.append(f"{uow.team.member_name(case.handler)} has been handling this case.")
     await page_critical(uow, case, report, notes)
     await uow.tx.save_case(case)
+
+
+async def raise_alert(uow: UnitOfWork, case: Case, kind: str) -> None:
+    """Open a new alert of ``kind`` (:data:`HELP` or :data:`TALK`) on a taken case: it waits for
+    an acknowledgement of its own, from the chain's first step. The caller pages and saves."""
+    pages = await uow.tx.outbox_for_case(case.id, ["page"])
+    # Which pages belong to this alert: those queued after it was raised.
+    await uow.audit(
+        case,
+        "system",
+        ALERT_RAISED,
+        after_outbox=max((p.id for p in pages), default=0),
+        alert=kind,
+    )
+    case.alert_at = uow.now
+    case.updated_at = uow.now
+    case.esc_round = case.esc_step = 0
+
+
+async def alert_kind(uow: UnitOfWork, case: Case) -> str:
+    """What the newest alert on ``case`` asks for: :data:`HELP` (also for a new critical case)
+    or :data:`TALK`."""
+    kind = HELP
+    for entry in await uow.tx.audit_for(case.id):
+        if entry.kind == ALERT_RAISED:
+            kind = str(entry.detail.get("alert", HELP))
+    return kind
 
 
 async def waiting_pages(uow: UnitOfWork, case: Case) -> list[OutboxRow]:

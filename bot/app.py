@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import chat_moves, checkins, escalation, outages, retention, rota, tasks
+from bot import aftercare, chat_moves, checkins, escalation, outages, retention, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -31,6 +31,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     escalation.IDLE_TIMER: escalation.on_idle_timer,
     rota.SHIFT_START: rota.shift_started,
     rota.SHIFT_CONFIRM: rota.shift_unconfirmed,
+    aftercare.SHIFT_END: aftercare.on_shift_end,
     rota.DAILY_POST: rota.daily_post,
     checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
     tasks.TASK_TIMER: tasks.on_task_timer,

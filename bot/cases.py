@@ -9,18 +9,22 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import alerts, escalation, people, pieces, retention, rights
+from bot import aftercare, alerts, escalation, people, pieces, preferences, retention, rights, rota
 from bot.conflicts import named_in
 from bot.domain import AuditEntry, Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
-from bot.richtext import Rich, bold, rich
+from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
 from bot.views import (
+    ALERT_WORDS,
+    RESPONSE_REMINDER,
+    STOOD_DOWN,
     acknowledged_page,
     case_details,
     channel_line,
+    coming,
     no_such_case,
     reporter_state,
 )
@@ -159,35 +163,61 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
             case,
             rich(bold(case.code), f" was already acknowledged by {who}{when}."),
         )
+    return await _take(uow, case, report, member)
+
+
+async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> AckResult:
+    """The first acknowledgement of a new case: it is ``member``'s now."""
     case.state = CaseState.ACKNOWLEDGED
     case.handler = member.id
     case.acknowledged_at = uow.now
     case.updated_at = uow.now
     await uow.tx.save_case(case)
     await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER, escalation.PAGE_FAILED])
-    await uow.audit(case, actor, "acknowledged")
+    await uow.audit(case, f"member:{member.id}", "acknowledged")
     await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
-    told = await tell_reporter(
-        uow,
-        case,
-        report,
-        rich(
-            f"{_handler_words(uow, member)} has picked up your report ",
-            bold(case.code),
-            ". They will follow up as you asked. You can write here at any time.",
-        ),
-    )
-    told_words = await _who_tells_them(uow, case, report, told)
+    if case.severity == Severity.CRITICAL:
+        told = await tell_reporter(uow, case, report, coming(member.name))
+    else:
+        told = await tell_reporter(
+            uow,
+            case,
+            report,
+            rich(
+                f"{_handler_words(uow, member)} has picked up your report ",
+                bold(case.code),
+                ". They will follow up as you asked. You can write here at any time.",
+            ),
+        )
+    told_words = await _who_tells_them(uow, case, report, told, member)
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,
-        rich(
-            bold(f"You're handling {case.code}."),
-            f" {told_words}\n\n" if told_words else "\n\n",
-            await _details_for(uow, case, report, member),
-        ),
+        await _ack_reply(uow, case, report, member, f"You're handling {case.code}.", told_words),
     )
+
+
+async def _ack_reply(
+    uow: UnitOfWork, case: Case, report: Report, member: Member, headline: str, told: str
+) -> Rich:
+    """The acknowledger's answer: what the reporter was told, how to respond (two lines), whom
+    the reporter would prefer to talk to if that is not them, then the case."""
+    return lines(
+        rich(bold(headline), f" {told}" if told else ""),
+        RESPONSE_REMINDER,
+        await _preference_line(uow, case, report, member),
+        rich("\n", await _details_for(uow, case, report, member)),
+    )
+
+
+async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: Member) -> str:
+    """Whom the reporter would prefer, and who on duty matches, when ``member`` does not."""
+    wanted = preferences.of(report.body)
+    if wanted is None or wanted.matches(member):
+        return ""
+    duty = [d.member for d in await rota.on_duty(uow) if d.member.id != member.id]
+    return preferences.note(wanted, preferences.matching(case, report.body, duty))
 
 
 def _handler_words(uow: UnitOfWork, member: Member) -> str:
@@ -207,11 +237,15 @@ async def _details_for(uow: UnitOfWork, case: Case, report: Report, member: Memb
     )
 
 
-async def _who_tells_them(uow: UnitOfWork, case: Case, report: Report, told: bool) -> str:
+async def _who_tells_them(
+    uow: UnitOfWork, case: Case, report: Report, told: bool, member: Member
+) -> str:
     """What the handler reads about the reporter hearing of it, true for every kind of report.
     A report taken in person reaches the person only through the member who took it: they are
     asked to tell them."""
     body = report.body
+    if told and case.severity == Severity.CRITICAL:
+        return ALERT_WORDS[alerts.HELP].told
     if told:
         return "The reporter has been told that someone picked it up."
     if body.source == "in_person":
@@ -222,7 +256,7 @@ async def _who_tells_them(uow: UnitOfWork, case: Case, report: Report, told: boo
                 rich(
                     "The report you took in person, ",
                     bold(case.code),
-                    ", has been picked up by the safety team. Please let the person know.",
+                    f", has been picked up by {member.name}. Please let the person know.",
                 ),
                 case_id=case.id,
             )
@@ -237,7 +271,11 @@ async def _acknowledge_alert(
     uow: UnitOfWork, case: Case, report: Report, member: Member
 ) -> AckResult:
     """Someone answers a new alert on a taken case: the repeats stop, its pages say who took
-    it, the reporter hears that someone is on it and the handler, if it was someone else."""
+    it, the reporter hears who has it (who is coming, for a call for help) and the handler, if
+    it was someone else."""
+    kind = await alerts.alert_kind(uow, case)
+    if kind == alerts.HELP and case.severity != Severity.CRITICAL:
+        kind = STOOD_DOWN  # they said they are safe (bot.stand_down): nobody is on the way
     case.alert_at = None
     case.updated_at = uow.now
     if case.handler is None:
@@ -248,29 +286,30 @@ async def _acknowledge_alert(
     for row in await alerts.waiting_pages(uow, case):
         await uow.edit(row.id, acknowledged_page(case, uow.team, member.id, uow.now))
     await update_channel_posts(uow, case)
-    told = await tell_reporter(
-        uow,
-        case,
-        report,
-        rich(
-            f"{_handler_words(uow, member)} has your call for help and is on it."
-            " Stay where you are if it is safe.",
-        ),
+    words = ALERT_WORDS[kind]
+    reporter_text = (
+        coming(member.name)
+        if kind == alerts.HELP
+        else rich(f"{_handler_words(uow, member)} {words.reporter}")
     )
+    told = await tell_reporter(uow, case, report, reporter_text)
     handler = uow.team.member(case.handler or "")
     if handler is not None and handler.id != member.id:
         await uow.send_member(
             handler,
-            rich(bold(case.code), f" · {member.name} acknowledged the call for help."),
+            rich(bold(case.code), f" · {member.name} acknowledged {words.what}."),
             case_id=case.id,
         )
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,
-        rich(
-            bold(f"You're answering the call for help on {case.code}."),
-            " The reporter has been told that someone is on it.\n\n" if told else "\n\n",
-            await _details_for(uow, case, report, member),
+        await _ack_reply(
+            uow,
+            case,
+            report,
+            member,
+            f"You're answering {words.what} on {case.code}.",
+            words.told if told else "",
         ),
     )
 
@@ -332,4 +371,6 @@ async def change_state(
         report,
         rich("Your report ", bold(case.code), f" is now: {reporter_state(case)}."),
     )
+    if new == CaseState.RESOLVED:
+        await aftercare.after_resolved(uow, case, actor)
     return None

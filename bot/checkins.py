@@ -1,7 +1,8 @@
 """Opt-in check-ins with a reporter until the event ends.
 
-Each check-in offers "I'm OK", "I need help" and "Stop check-ins". Silence is never an alarm, and a
-check-in never repeats the account: it names the case code and nothing else.
+Each check-in offers "I'm OK", "I'd like to talk to someone" (a normal request to the handler,
+bot.talk), "I need help now" (the urgent path, bot.alerts) and "Stop check-ins". Silence is never
+an alarm, and a check-in never repeats the account: it names the case code and nothing else.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ async def on_checkin_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         rich("Checking in about your report ", bold(case.code), ". How are you doing?"),
         [
             button("I'm OK", "checkin.ok", case=case.id),
-            button("I need help", "checkin.help", case=case.id),
+            button("I'd like to talk to someone", "checkin.talk", case=case.id),
+            button("I need help now", "checkin.help", case=case.id),
             button("Stop check-ins", "checkin.set", case=case.id, hours=0),
         ],
         audience=uow.reporter_audience(report.reporter),
@@ -116,7 +118,7 @@ async def answered_ok(uow: UnitOfWork, case: Case) -> Rich:
 
 
 async def needs_help(uow: UnitOfWork, case: Case) -> None:
-    """ "I need help" at a check-in does what "I need help now" does, on this case (bot.alerts)."""
+    """ "I need help now" at a check-in does what it does from the menu, on this case."""
     await alerts.make_critical(
         uow, case, "reporter", "The reporter asked for help during a check-in."
     )

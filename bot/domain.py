@@ -113,6 +113,8 @@ class ReportBody:
     location_now: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # platform file references
     help_now: bool = False
+    # Whom they would prefer to talk to (bot.preferences): "gender:..." or "language:...".
+    prefer: str = ""
     # Who filed it: "" (the reporter themselves), "in_person" (a member, on the person's behalf)
     # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
     source: str = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot import rota, tasks
+from bot import preferences, rota, tasks
 from bot.conflicts import conflict_reason, named_in, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.page_failures import skip_detail, skip_note, step_still_covered
@@ -167,6 +167,7 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
             return
         step = steps[case.esc_step]
         members, fallback_notes = await resolve_targets(uow, step["notify"])
+        members += await _preferred(uow, case, report, members)
         paged, skipped = await page_members(uow, case, report, members, notes + fallback_notes)
         reached = len(paged) + len(await notify_externals(uow, case, step["notify"]))
         if "channel" in step["notify"] and await _post_to_channel(uow, case):
@@ -192,6 +193,18 @@ async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str
         )
         notes = notes + skipped
         _advance(case)
+
+
+async def _preferred(
+    uow: UnitOfWork, case: Case, report: Report, members: list[Member]
+) -> list[Member]:
+    """Members on duty who match whom the reporter would prefer to talk to (bot.preferences),
+    paged with this step whatever it names: a preference adds people and never waits."""
+    if not report.body.prefer:
+        return []
+    duty = [d.member for d in await rota.on_duty(uow)]
+    ids = {m.id for m in members}
+    return [m for m in preferences.matching(case, report.body, duty) if m.id not in ids]
 
 
 def _advance(case: Case) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot import people
+from bot import aftercare, people
 from bot.domain import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
@@ -85,6 +85,11 @@ async def plan(uow: UnitOfWork) -> None:
                 "end": config.to_utc(shift.end).timestamp(),
             }
             await uow.tx.add_timer(start, SHIFT_START, None, payload, 0, key=key)
+        end = config.to_utc(shift.end)
+        if end > uow.now:  # its end brings the aftercare note, if it had a critical case
+            ended = {"member": shift.member, "start": start.timestamp()}
+            end_key = f"end:{shift_key(shift.member, start)}"
+            await uow.tx.add_timer(end, aftercare.SHIFT_END, None, ended, 0, key=end_key)
     await plan_daily_posts(uow, uow.now)
 
 

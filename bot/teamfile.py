@@ -254,6 +254,11 @@ class Member(_Strict):
     telegram: int | None = None
     slack: PlatformId | None = None
     usernames: list[Name] = Field(default_factory=list)
+    # Optional, in the member's own words: a reporter may ask to talk to someone who speaks a
+    # language or is of a gender they prefer, and routing prefers a member on duty who does
+    # (bot.preferences). Never shown in the team channel.
+    languages: list[Name] = Field(default_factory=list)
+    gender: Name | None = None
 
     def has_role(self, role: Role) -> bool:
         """True if the member holds ``role``; reads better at call sites than ``in roles``."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import pieces
+from bot import pieces, preferences
 from bot.domain import (
     SEVERITY_ORDER,
     STATE_FOR_REPORTER,
@@ -194,9 +195,18 @@ def case_details(
         rich(bold("Identity: "), reporter),
         rich(bold("Contact: "), _answer(team, body, "contact")),
     ]
+    return lines(*parts, *_wishes(team, body))
+
+
+def _wishes(team: Team, body: ReportBody) -> list[Rich]:
+    """What the reporter would like, if they said: whom to talk to, an outcome."""
+    found = []
+    wanted = preferences.of(body)
+    if wanted is not None:
+        found.append(rich(bold("Would prefer to talk to: "), wanted.words))
     if body.outcome:
-        parts.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
-    return lines(*parts)
+        found.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
+    return found
 
 
 def _answer(team: Team, body: ReportBody, field: str) -> Rich:
@@ -218,18 +228,73 @@ def page_text(
     *,
     notes: list[str] | None = None,
 ) -> Rich:
-    header = (
-        "Urgent: someone needs help now."
-        if case.severity.value == "critical"
-        else ("A new report needs a safety contact.")
-    )
+    """A page: what it asks for, a content note when an account follows, ``notes`` (why it was
+    sent, who could not be reached), then the case. A taken case paged again is an alert
+    (bot.alerts): its reporter asked for help, or to talk to someone."""
+    if case.severity.value == "critical":
+        header = "Urgent: someone needs help now."
+    elif case.state == CaseState.NEW:
+        header = "A new report needs a safety contact."
+    else:
+        header = "A reporter would like to talk to someone."
     extra = [rich(n) for n in notes or []]
     return lines(
         bold(header),
+        CONTENT_NOTE if report.body.account else "",
         *extra,
         case_details(case, report, team, show_identity=case.disclosure == "named"),
         f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
     )
+
+
+# Before an account, for whoever is about to read it (WORDS.md, 12).
+CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
+
+
+def coming(name: str) -> Rich:
+    """What someone who called for help hears when it is answered: who is coming, by ``name``
+    whatever ``show_handler_names`` says, so that they can recognise them."""
+    return rich(
+        f"{name} from the safety team has your call for help and is coming to you."
+        " Stay where you are if it is safe."
+    )
+
+
+STOOD_DOWN = "stood_down"  # a call for help after "I'm safe now" or "I pressed it by mistake"
+
+
+@dataclass(frozen=True)
+class AlertWords:
+    """How an alert on a taken case (bot.alerts) reads once someone acknowledges it."""
+
+    what: str  # what was asked for, as the team reads it
+    reporter: str  # what the reporter reads after who has it (a call for help: coming())
+    told: str  # what the acknowledger reads about the reporter being told
+
+
+ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
+    "help": AlertWords(
+        "the call for help",
+        "",
+        "The person asking for help has been told your name and that you are coming.",
+    ),
+    "talk": AlertWords(
+        "the request to talk",
+        "has seen that you would like to talk and will be in touch as you asked.",
+        "The reporter has been told that someone will be in touch.",
+    ),
+    STOOD_DOWN: AlertWords(
+        "the call for help",
+        "has your message and will check in with you as you asked.",
+        "The reporter has been told that someone will check in with them.",
+    ),
+}
+
+# With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
+RESPONSE_REMINDER = lines(
+    "When you talk to them: believe them, and don't ask why they did or didn't do something.",
+    "Promise only what you can do, and say what happens next.",
+)
 
 
 def acknowledged_page(

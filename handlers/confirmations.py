@@ -13,6 +13,7 @@ from bot.domain import Case, ReportBody
 from bot.durations import format_duration
 from bot.richtext import Rich, bold, lines, rich
 from bot.views import expected_response
+from handlers import preference
 from handlers.context import Request
 
 
@@ -33,6 +34,7 @@ async def tell_reporter(req: Request, case: Case) -> None:
             " this message adds to your report."
         )
     await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
+    await preference.offer(req, case)
 
 
 async def _what_happens_next(req: Request, case: Case) -> str:

@@ -25,7 +25,7 @@ from bot.views import (
     WHERE_WORDS,
     account_lines,
 )
-from handlers import confirmations, texts
+from handlers import confirmations, danger_now, texts
 from handlers.context import Request
 
 # Characters across all "what happened" messages: a long paste arrives as many messages (Telegram
@@ -325,6 +325,11 @@ async def prompt(req: Request, draft: Draft) -> None:
             ],
         )
         return
+    if draft.step == danger_now.STEP:
+        go_on = _b(danger_now.STEP, danger_now.GO_ON, "Carry on with the report")
+        back = _b(danger_now.STEP, "back", "Back")
+        await req.reply(await danger_now.follow_up(req.uow), [*danger_now.buttons(go_on), back])
+        return
     step = BY_NAME[draft.step]
     buttons = [_b(step.name, value, label) for value, label in options_for(step, team, draft.body)]
     if draft.history:
@@ -404,6 +409,9 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await req.reply(texts.STALE_BUTTON + " Here is where we are:")
         await prompt(req, draft)
         return
+    if step_name == danger_now.STEP:
+        await _after_danger(req, draft, value)
+        return
     if value == "back":
         await _back(req, draft)
         return
@@ -437,12 +445,28 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await prompt(req, draft)
         return
     step.choose(draft.body, value)
-    if step.name == "danger" and value == "yes":
-        await req.reply(
-            texts.emergency(req.uow.team.config.team.emergency_info),
-            [button("I need help now", "help.now")],
-        )
+    await _answered(req, draft, value)
+
+
+async def _answered(req: Request, draft: Draft, value: str) -> None:
+    """On to the next question; after danger "Yes" or "Not sure", first its follow-up."""
+    if draft.step == "danger" and value in danger_now.ASKED_AFTER:
+        draft.history.append(draft.step)  # nobody is told yet: say so, offer help at once
+        draft.step = danger_now.STEP
+        await save(req, draft)
+        await prompt(req, draft)
+        return
     await _advance(req, draft)
+
+
+async def _after_danger(req: Request, draft: Draft, value: str) -> None:
+    """The danger answer's follow-up (handlers/danger_now.py): on with the report, or back."""
+    draft.step = draft.history.pop() if draft.history else "danger"
+    if value == danger_now.GO_ON:
+        await _advance(req, draft)
+        return
+    await save(req, draft)
+    await prompt(req, draft)
 
 
 async def on_text(req: Request, draft: Draft, text: str) -> None:
@@ -453,7 +477,7 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
             await req.reply(texts.FORWARD_KEPT)
             await prompt(req, draft)
         return
-    if draft.step in ("summary", "edit") or BY_NAME[draft.step].text is None:
+    if draft.step in ("summary", "edit", danger_now.STEP) or BY_NAME[draft.step].text is None:
         await req.reply(rich("Please use one of the buttons for this question."))
         await prompt(req, draft)
         return

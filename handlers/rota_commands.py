@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import checkins, rota
-from bot.richtext import rich
+from bot import aftercare, checkins, rota, talk
+from bot.richtext import bold, rich
+from bot.unit_of_work import button
 from handlers import help_now
 from handlers.casework import NOT_FOR_PARTICIPANTS, handler_or_refuse
 from handlers.context import Request
@@ -16,7 +17,8 @@ async def shift(req: Request, args: list[str]) -> None:
     if member is None:
         return
     word = args[0].lower() if args else ""
-    on_now = any(d.member.id == member.id for d in await rota.on_duty(req.uow))
+    mine = [d for d in await rota.on_duty(req.uow) if d.member.id == member.id]
+    on_now = bool(mine)
     if word == "on":
         if on_now:
             await req.reply(rich("You're already on duty."))
@@ -34,6 +36,9 @@ async def shift(req: Request, args: list[str]) -> None:
             rich("You're off duty. Thank you. ")
             + ("Nobody else is on duty, so the leads have been told." if nobody_left else "")
         )
+        since = min((d.start for d in mine if d.start), default=req.uow.now)
+        if await aftercare.shift_had_critical(req.uow, member, since, req.uow.now):
+            await req.reply(aftercare.note(req.uow))
     else:
         state = "on duty" if on_now else "not on duty"
         await req.reply(rich(f"You're {state}. Use /shift on or /shift off."))
@@ -50,6 +55,9 @@ async def shift_button(req: Request, action: str, key: str) -> None:
         await req.reply(await rota.cover(req.uow, member, key))
 
 
+CLOSED_OPTIONS = "You can start a new report, or get help now."
+
+
 async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> None:
     case = await req.uow.tx.get_case(int(args["case"]))
     if case is None or case.reporter_key != req.owner:
@@ -59,6 +67,13 @@ async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> Non
         await req.reply(await checkins.choose(req.uow, case, float(args["hours"])))
     elif action == "checkin.ok":
         await req.reply(await checkins.answered_ok(req.uow, case))
+    elif action == "checkin.talk" and not case.is_open:
+        await req.reply(
+            rich(bold(case.code), " is closed now, so I couldn't pass this on. ", CLOSED_OPTIONS),
+            [button("Report something", "menu.report"), button("I need help now", "help.now")],
+        )
+    elif action == "checkin.talk":
+        await req.reply(await talk.ask_to_talk(req.uow, case))
     elif action == "checkin.help" and not case.is_open:
         await help_now.help_now(req)  # an old check-in of a closed report: help, as from /help
     elif action == "checkin.help":

@@ -7,6 +7,9 @@ kind word and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot import chat_moves
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
@@ -20,6 +23,7 @@ from handlers import (
     help_now,
     home,
     intake,
+    preference,
     report_form,
     rota_commands,
     task_commands,
@@ -87,6 +91,14 @@ async def _team_channel(req: Request) -> None:
     await channel_command(req, *command)
 
 
+# Buttons whose handler needs only the request and the button's arguments.
+BY_ARGS: dict[str, Callable[[Request, dict[str, Any]], Awaitable[None]]] = {
+    "intake": intake.on_choice,
+    "prefer.set": preference.choose,
+    "risk.tell": case_commands.tell_externals,
+}
+
+
 async def _button(req: Request, token: str) -> None:
     record = await req.uow.tx.get_token(token)
     if record is None:
@@ -96,14 +108,14 @@ async def _button(req: Request, token: str) -> None:
         await req.tell_presser(texts.NOT_YOUR_BUTTON)
         return
     action = record.action
-    if action == "intake":
-        await intake.on_choice(req, record.args)
+    if action in BY_ARGS:
+        await BY_ARGS[action](req, record.args)
     elif action == "menu.report":
         await intake.begin(req)
     elif action == "menu.privacy":
         await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
-    elif action == "help.now":
-        await help_now.help_now(req)
+    elif action.startswith("help."):
+        await help_now.on_button(req, action, record.args)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
     elif action == "handoff.toggle":
@@ -112,8 +124,6 @@ async def _button(req: Request, token: str) -> None:
         await handoff.send(req, record.args)
     elif action == "handoff.cancel":
         await req.reply(rich("Handoff cancelled; nothing was sent."))
-    elif action == "risk.tell":
-        await case_commands.tell_externals(req, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
@@ -141,10 +151,10 @@ async def _text(req: Request) -> None:
     if flow == "report" and req.event.attachment is not None:
         draft = intake.Draft.from_dict(state)
         await intake.on_attachment(req, draft, req.event.attachment, text)
-    elif flow in ("location", additions.FLOW, "report") and not text:
+    elif flow in (help_now.FLOW, additions.FLOW, "report") and not text:
         await _nothing_said(req, state)  # every message gets an answer, even an empty one
-    elif flow == "location":
-        await help_now.on_location(req, state, text)
+    elif flow == help_now.FLOW:
+        await help_now.on_text(req, state, text)
     elif flow == additions.FLOW:
         await additions.on_text(req, state, text)
     elif flow == "report":
@@ -170,5 +180,7 @@ async def _nothing_said(req: Request, state: dict[str, object]) -> None:
             said + " Write what you want to add, or press Done.",
             [button("Done", "report.add_done")],
         )
-    else:
+    elif state.get("asking", True):
         await req.reply(said + " Where are you right now? A room or a landmark is enough.")
+    else:
+        await req.reply(said + " Anything you write here is passed on to the safety team.")

@@ -96,8 +96,6 @@ def unknown_command(name: str) -> Rich:
 
 
 def emergency(info: str) -> Rich:
-    return lines(
-        bold("If you are in danger right now:"),
-        info or "Call local emergency services.",
-        'You can also press "I need help now": everyone on duty is alerted at once.',
-    )
+    """The team's emergency information: numbers that work even if nobody answers here. It
+    never repeats the "I need help now" hint: it is shown with that choice, or after it."""
+    return lines(bold("If you are in danger right now:"), info or "Call local emergency services.")

@@ -214,6 +214,8 @@ class Harness:
         stop at the summary, before "Send report", and return "")."""
         await self.say(who, "/report")
         await self.press(who, danger)
+        if danger != "No":  # nobody is told yet: the report goes on only if they choose so
+            await self.press(who, "Carry on with the report")
         await self.press(who, "It happened to me")
         await self.say(who, account)
         await self.press(who, "Done")

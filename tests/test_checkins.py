@@ -43,7 +43,12 @@ async def test_check_in_every_n_hours_with_three_answers(team: Harness) -> None:
     (first,) = checkins(team)
     assert code in first
     assert "QQV" not in first
-    assert team.platform.last("sam").labels == ["I'm OK", "I need help", "Stop check-ins"]
+    assert team.platform.last("sam").labels == [
+        "I'm OK",
+        "I'd like to talk to someone",
+        "I need help now",
+        "Stop check-ins",
+    ]
     await team.press("sam", "I'm OK")
     assert "Thank you for letting us know" in team.last_text("sam")
     await team.advance(2 * 3600)
@@ -64,7 +69,7 @@ async def test_i_need_help_makes_the_case_critical_and_pages_at_once(team: Harne
     code = await _report_with_checkins(team)
     await team.advance(2 * 3600)
     await team.advance(3600)  # now 13:00, Bob is on duty
-    await team.press("sam", "I need help")
+    await team.press("sam", "I need help now")
     assert (await team.case(code)).severity.value == "critical"
     reply = team.last_text("sam")
     assert "Where are you right now?" in reply

@@ -32,6 +32,7 @@ async def test_the_location_is_added_to_the_case_and_the_pages(bot: Harness) -> 
     (post,) = bot.platform.chat("team")
     assert "Room B" not in post.text
     await bot.press("bob", "Acknowledge")
+    await bot.press("sam", "I've moved")
     await bot.say("sam", "Now in the lobby")
     assert "where they are now: Room B, second floor, by the lifts / Now in the lobby" in (
         bot.last_text("bob")
@@ -42,6 +43,7 @@ async def test_the_location_is_added_to_the_case_and_the_pages(bot: Harness) -> 
 async def test_help_now_during_a_report_keeps_what_was_already_said(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "Yes, I'm in danger")
+    await bot.press("sam", "Carry on with the report")
     await bot.press("sam", "It happened to me")
     await bot.say("sam", "He is waiting outside my room.")
     await bot.press("sam", "I need help now")

@@ -85,9 +85,9 @@ async def test_story_2_i_need_help_at_a_check_in_pages_everyone_until_the_new_al
     await story.run("@sam > Every 2 hours\n@alice > Acknowledge")
     await story.advance(2 * HOUR)  # the check-in at 12:00
     seen = len(story.messages())
-    await story.run("@sam > I need help")
+    await story.run("@sam > I need help now")
     told = story.last("sam")
-    assert "Someone is coming to you" in told and "Where are you right now?" in told
+    assert "Everyone on duty has been alerted" in told and "Where are you right now?" in told
     await story.run("@sam Coffee corner on the 2nd floor")
     # Everyone on duty and every safety contact at once, with where she is; the leads not yet.
     for contact in ("alice", "bob", "mira"):
@@ -109,7 +109,8 @@ async def test_story_2_i_need_help_at_a_check_in_pages_everyone_until_the_new_al
     paged = len([t for chat, t in story.messages() if URGENT in t])
     await story.advance(HOUR)
     assert len([t for chat, t in story.messages() if URGENT in t]) == paged
-    await story.run("@sam Now by the lifts")  # whoever answered the call hears where she is now
+    # whoever answered the call hears where she is now
+    await story.run("@sam > I've moved\n@sam Now by the lifts")
     assert "where they are now: Coffee corner on the 2nd floor / Now by the lifts" in (
         story.last("bob")
     )
@@ -123,7 +124,7 @@ async def test_a_new_alert_survives_a_restart_and_only_acknowledging_it_stops_it
     await bot.press("sam", "Every 2 hours")
     await bot.press("alice", "Acknowledge")
     await bot.advance(2 * HOUR)
-    await bot.press("sam", "I need help")
+    await bot.press("sam", "I need help now")
     await bot.say("alice", f"/note {code} Calling her now")  # work on the case is no answer
     await bot.restart()
     await bot.advance(120)
@@ -148,8 +149,8 @@ async def test_i_need_help_on_a_check_in_of_a_closed_report_still_gets_help(
     await bot.advance(2 * HOUR)
     await bot.say("alice", f"/resolve {code} no_action Talked it through.")
     await bot.say("alice", f"/close {code}")
-    await bot.press("sam", "I need help")
-    assert "Someone is coming to you" in bot.last_text("sam")
+    await bot.press("sam", "I need help now")
+    assert "Everyone on duty has been alerted" in bot.last_text("sam")
     assert code not in bot.last_text("sam")  # a new, critical case
     assert URGENT in bot.last_text("bob")
 
