@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from bot import escalation, people, retention
-from bot.conflicts import conflict_reason, named_in
+from bot.conflicts import conflict_reason, named_members
 from bot.domain import Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
@@ -50,7 +50,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
     report.id = await uow.tx.add_report(report, reporter_key)
     policy = escalation.policy_snapshot(uow.team.config)
-    if about_power(body) or any(named_in(body, member) for member in uow.team.members):
+    if about_power(body) or await named_members(uow, body):
         policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(
@@ -120,7 +120,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
             case,
             rich("Only safety contacts and leads can take a case."),
         )
-    reason = conflict_reason(case, report.body, member)
+    reason = await conflict_reason(uow, case, report.body, member)
     if reason is not None:
         await uow.audit(case, actor, "ack_refused", reason=reason)
         return AckResult(

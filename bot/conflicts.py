@@ -1,29 +1,35 @@
 """Who must not handle a case.
 
-A member is conflicted when the reporter excluded them or the report names them (their name or
-one of their usernames appears where the reporter described who was involved). A conflicted member
-is never paged, cannot acknowledge and cannot open the case.
+A member is conflicted when the reporter excluded them, when they recused, or when the report
+names them: where the reporter described who was involved, one of the member's names appears,
+compared the one way the bot compares names (bot/identifiers.py): the team file's name, id and
+usernames, and the names the platforms showed for them (bot/member_names.py). A conflicted member
+is never paged, cannot acknowledge and cannot open the case; a case naming a member goes above
+the team (bot/cases.py).
 """
 
 from __future__ import annotations
 
-import re
-
 from bot.domain import Case, ReportBody
+from bot.identifiers import grams, name_keys
+from bot.member_names import everyone, names_of
 from bot.teamfile import Member
+from bot.unit_of_work import UnitOfWork
 
 
-def _mentions(text: str, phrase: str) -> bool:
-    phrase = phrase.strip()
-    if len(phrase) < 2:
-        return False
-    pattern = r"(?<![\w])" + re.escape(phrase.lower()) + r"(?![\w])"
-    return re.search(pattern, text.lower()) is not None
+async def named_in(uow: UnitOfWork, body: ReportBody, member: Member) -> bool:
+    """Whether the report's "who" text names ``member``."""
+    keys = name_keys(await names_of(uow, member))
+    return bool(keys) and not keys.isdisjoint(grams(body.who, limit=None))
 
 
-def named_in(body: ReportBody, member: Member) -> bool:
-    text = body.who
-    return any(_mentions(text, phrase) for phrase in [member.name, member.id, *member.usernames])
+async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
+    """The members the report's "who" text names, in team file order."""
+    if not body.who.strip():
+        return []
+    text = grams(body.who, limit=None)
+    names = await everyone(uow)
+    return [m for m in uow.team.members if not name_keys(names[m.id]).isdisjoint(text)]
 
 
 def with_leads(case: Case) -> bool:
@@ -31,13 +37,15 @@ def with_leads(case: Case) -> bool:
     return case.policy.get("route") == "above_team"
 
 
-def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
+async def conflict_reason(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
     """Why ``member`` may not handle ``case``, or ``None`` when they may."""
     if member.id in case.excluded:
         return "excluded by the reporter"
     if member.id in case.recused:
         return "recused"
-    if named_in(body, member):
+    if await named_in(uow, body, member):
         return "named in the report"
     if with_leads(case) and "lead" not in member.roles:
         return "for the leads only: the report is about someone on the team"

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import rota, tasks
-from bot.conflicts import conflict_reason, named_in, with_leads
+from bot.conflicts import conflict_reason, named_members, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
@@ -100,7 +100,7 @@ async def page_members(
     to_page: list[Member] = []
     skipped: list[str] = []
     for member in members:
-        reason = conflict_reason(case, report.body, member)
+        reason = await conflict_reason(uow, case, report.body, member)
         if reason is None and not uow.team.is_handler(member):
             reason = "not a safety contact or lead"
         if reason is None and not await uow.reachable(member):
@@ -223,11 +223,10 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
 async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
     """Page a new case: the first step, or everyone on duty and every contact when critical."""
     if with_leads(case):
-        for member in uow.team.members:
-            if named_in(report.body, member):
-                await uow.audit(
-                    case, "system", "page_skipped", member=member.id, reason="named in the report"
-                )
+        for member in await named_members(uow, report.body):
+            await uow.audit(
+                case, "system", "page_skipped", member=member.id, reason="named in the report"
+            )
     if case.severity == Severity.CRITICAL:
         await page_critical(uow, case, report, [])
     else:

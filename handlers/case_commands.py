@@ -207,7 +207,7 @@ async def second(req: Request, args: list[str]) -> None:
         await req.reply(rich("Name another team member by their id: /second CODE member."))
         return
     report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, other)
+    reason = await conflict_reason(req.uow, case, report.body, other)
     if reason is not None and "leads only" not in reason:
         await req.uow.audit(
             case, f"member:{member.id}", "second_refused", member=other.id, reason=reason

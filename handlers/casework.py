@@ -50,7 +50,7 @@ async def handler_or_refuse(req: Request) -> Member | None:
 async def may_handle(req: Request, member: Member, case: Case, action: str) -> bool:
     """Refuse (and record) a member who may not work on this case."""
     report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, member)
+    reason = await conflict_reason(req.uow, case, report.body, member)
     if reason is None and req.uow.team.is_handler(member):
         return True
     await req.uow.audit(
@@ -164,7 +164,7 @@ async def list_cases(req: Request) -> None:
     visible = []
     for case in open_cases:
         report = await req.uow.tx.get_report(case.report_id)
-        if conflict_reason(case, report.body, member) is None:
+        if await conflict_reason(req.uow, case, report.body, member) is None:
             visible.append(case)
     if not visible:
         await req.reply(rich("No open cases."))

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from bot import member_names
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
@@ -65,6 +66,8 @@ class Dispatcher:
                 uow = UnitOfWork(tx, now, self.team, self.cipher)
                 member = self.team.member_for(event.sender.platform, event.sender.user_id)
                 try:
+                    if member is not None:  # the names a platform shows for them, if new
+                        await member_names.record(uow, member, event.sender)
                     await route(Request(uow, event, member, upload))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:

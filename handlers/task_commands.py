@@ -38,7 +38,7 @@ async def task(req: Request, args: list[str]) -> None:
         await req.reply(rich(f"Please keep a task under {tasks.MAX_TASK_TEXT} characters."))
         return
     report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, owner)
+    reason = await conflict_reason(req.uow, case, report.body, owner)
     if reason is not None:
         await req.uow.audit(
             case, f"member:{member.id}", "task_refused", member=owner.id, reason=reason
