@@ -73,7 +73,7 @@ def _is_label(cell: str) -> bool:
     )
 
 
-def _is_header(row: list[str]) -> bool:
+def is_header(row: list[str]) -> bool:
     """A header row: a label for at least one identity column, and no cell like a value (an
     e-mail address, a ``User:`` prefix, a web address, a wiki link)."""
     return any(_is_label(cell) for cell in row) and not any(
@@ -88,7 +88,7 @@ def registrations(text: str) -> list[Registration]:
     rows = list(csv.reader((line for _, line in numbered), delimiter=_delimiter(text[:4000])))[
         :MAX_ROWS
     ]
-    header = rows[0] if _is_header(rows[0]) else None
+    header = rows[0] if is_header(rows[0]) else None
     if header is None and len(rows) == 1:
         items = [cell.strip() for cell in rows[0] if cell.strip()]
         return [Registration(f"item {i}", [("value", v)]) for i, v in enumerate(items, start=1)]
@@ -146,7 +146,8 @@ async def screen(uow: UnitOfWork, member: Member, text: str) -> Rich:
             break  # one line per registration
     head = rich(
         bold("Screening: "),
-        f"{len(listed)} registrations checked against {len(flagged)} flagged"
+        f"{len(listed)} {'registration' if len(listed) == 1 else 'registrations'} checked"
+        f" against {len(flagged)} flagged"
         f" {'person' if len(flagged) == 1 else 'people'}. ",
     )
     if not matched:

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
+from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.app import BotApp
 from bot.domain import PlatformUser
@@ -49,10 +50,6 @@ def _thread(event: dict[str, Any]) -> str | None:
     return str(thread)
 
 
-def _person(user_id: str) -> PlatformUser:
-    return PlatformUser(PLATFORM, user_id, "")
-
-
 class SlackAdapter:
     def __init__(
         self,
@@ -76,6 +73,7 @@ class SlackAdapter:
             process_before_response=True,
         )
         self.messenger = SlackMessenger(self.client, per_channel=per_channel)
+        self.profiles = ProfileNames(self.client)
         self._registered = False
 
     async def start(self) -> None:
@@ -83,6 +81,12 @@ class SlackAdapter:
 
     async def stop(self) -> None:
         return None
+
+    async def _person(self, app: BotApp, user_id: str) -> PlatformUser:
+        """The sender; a team member's Slack names come along (see adapters/slack/names.py)."""
+        if app.team.member_for(PLATFORM, user_id) is None:
+            return PlatformUser(PLATFORM, user_id, "")
+        return PlatformUser(PLATFORM, user_id, "", names=await self.profiles.names(user_id))
 
     # -- listeners ----------------------------------------------------------------------------
     def register(self, app: BotApp) -> None:
@@ -102,7 +106,7 @@ class SlackAdapter:
             user = str(event.get("user", ""))
             await app.handle(
                 Inbound(
-                    sender=_person(user),
+                    sender=await self._person(app, user),
                     chat_id=user,
                     private=True,
                     text=_dm_text(event),
@@ -118,7 +122,12 @@ class SlackAdapter:
                 return
             user = str(event["user"])
             await app.handle(
-                Inbound(sender=_person(user), chat_id=HOME_PREFIX + user, private=True, home=True)
+                Inbound(
+                    sender=await self._person(app, user),
+                    chat_id=HOME_PREFIX + user,
+                    private=True,
+                    home=True,
+                )
             )
 
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
@@ -126,7 +135,7 @@ class SlackAdapter:
             user = str(body["user"]["id"])
             await app.handle(
                 Inbound(
-                    sender=_person(user),
+                    sender=await self._person(app, user),
                     chat_id=user,
                     private=True,
                     button=str(action.get("value", "")),
@@ -138,7 +147,9 @@ class SlackAdapter:
         async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
             await app.handle(
-                Inbound(sender=_person(user), chat_id=user, private=True, text="/start")
+                Inbound(
+                    sender=await self._person(app, user), chat_id=user, private=True, text="/start"
+                )
             )
             await ack()
 
@@ -159,7 +170,9 @@ class SlackAdapter:
                 await ack(response_action="errors", errors=problems)
                 return
             user = str(body["user"]["id"])
-            await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
+            await app.handle(
+                Inbound(sender=await self._person(app, user), chat_id=user, private=True, form=form)
+            )
             await ack()
 
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
@@ -179,7 +192,7 @@ class SlackAdapter:
         in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
         await app.handle(
             Inbound(
-                sender=_person(user),
+                sender=await self._person(app, user),
                 chat_id=channel if in_channel else user,
                 private=not in_channel,
                 text=text,
