@@ -32,6 +32,12 @@ async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
     return [m for m in uow.team.members if not name_keys(names[m.id]).isdisjoint(text)]
 
 
+async def unconflicted(uow: UnitOfWork, case: Case, members: list[Member]) -> list[Member]:
+    """Those of ``members`` who may handle ``case`` (told about it, asked to take it)."""
+    report = await uow.tx.get_report(case.report_id)
+    return [m for m in members if await conflict_reason(uow, case, report.body, m) is None]
+
+
 def with_leads(case: Case) -> bool:
     """A case about someone on the team: only the leads (and the external contact) handle it."""
     return case.policy.get("route") == "above_team"

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import rota, tasks
-from bot.conflicts import conflict_reason, named_members, with_leads
+from bot.conflicts import conflict_reason, named_members, unconflicted, with_leads
 from bot.domain import Case, CaseState, Report, Severity
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
@@ -205,9 +205,7 @@ async def _exhausted(uow: UnitOfWork, case: Case) -> None:
         " The escalation chain ran out without anyone acknowledging it. Please take it now"
         " or find someone who can.",
     )
-    for lead in uow.team.with_role("lead"):
-        if lead.id in case.excluded:
-            continue
+    for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
         if await uow.send_member(
             lead,
             text,
@@ -378,8 +376,8 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         await uow.audit(case, "system", "idle_reminder", to=case.handler)
         await arm_idle(uow, case, stage=2)
         return
-    for lead in uow.team.with_role("lead"):
-        if lead.id != case.handler and lead.id not in case.excluded:
+    for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
+        if lead.id != case.handler:
             await uow.send_member(
                 lead,
                 rich(

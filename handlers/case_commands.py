@@ -5,7 +5,7 @@ refusal and every change is written to the audit trail."""
 from __future__ import annotations
 
 from bot import cases, escalation, retention
-from bot.conflicts import conflict_reason
+from bot.conflicts import conflict_reason, unconflicted
 from bot.domain import OUTCOMES, Case, CaseState, Severity
 from bot.richtext import bold, rich
 from bot.teamfile import Member
@@ -142,8 +142,8 @@ async def recuse(req: Request, args: list[str]) -> None:
         case.recused.append(member.id)
     if case.handler == member.id:
         case.handler = None  # a lead takes it from here
-        for lead in req.uow.team.with_role("lead"):
-            if lead.id != member.id and lead.id not in case.excluded + case.recused:
+        for lead in await unconflicted(req.uow, case, req.uow.team.with_role("lead")):
+            if lead.id != member.id:
                 await req.uow.send_member(
                     lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
                 )

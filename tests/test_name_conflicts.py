@@ -44,6 +44,11 @@ id = "lena"
 name = "Lena Lead"
 roles = ["lead"]
 
+[[members]]
+id = "leo"
+name = "Leo Second"
+roles = ["lead"]
+
 [[rota]]
 member = "ae"
 start = 2027-08-11T08:00:00
@@ -114,6 +119,21 @@ async def test_a_report_about_someone_else_reaches_the_member_on_duty(names_bot:
     assert any(code in text for text in names_bot.platform.texts("ae"))
     await names_bot.press("ae", "Acknowledge")
     assert f"You're handling {code}." in names_bot.last_text("ae")
+
+
+async def test_a_lead_named_in_the_report_hears_nothing_of_it_even_when_nobody_takes_it(
+    names_bot: Harness,
+) -> None:
+    bot = names_bot
+    code = await bot.file_report(who_text="User:Lena_Lead")
+    for _ in range(12):  # the chain runs out: the leads are told it reached nobody
+        await bot.advance(300)
+    assert f"{code} has reached nobody." in "\n".join(bot.platform.texts("leo"))
+    assert not any(code in text for text in bot.platform.texts("lena"))
+    await bot.press("leo", "Acknowledge")
+    await bot.say("leo", f"/recuse {code}")
+    assert not any(code in text for text in bot.platform.texts("lena"))
+    assert not any(code in text for text in bot.platform.texts("ae"))
 
 
 # -- names a platform showed ---------------------------------------------------------------------
