@@ -4,8 +4,8 @@ Conflicts of interest (is a team member named in a report?), the people-of-conce
 ``/screen`` and linking cases about the same person all compare names here, so a name written
 one way is found written any other way:
 
-- Unicode NFKC (fullwidth letters, ligatures) and case folding; accents dropped; ``ı ł ø đ ħ``
-  as ``i l o d h``;
+- Unicode NFKC (fullwidth letters, ligatures) and case folding; accents dropped; a dotless
+  ``ı`` as ``i`` (its capital is ``I``, so "IŞIK" is "Işık");
 - characters that show nothing removed: Unicode's default-ignorable code points (zero-width
   space and joiners, soft hyphen, word joiner, bidi marks and isolates, variation selectors)
   and every other format character (category Cf);
@@ -67,7 +67,7 @@ _INVISIBLE: dict[int, None] = {
 _PUNCTUATION = str.maketrans(
     {c: '"' for c in "“”„‟«»「」"} | {c: "'" for c in "‘’‚‛ʼ´`"} | {c: "-" for c in "\u2010\u2011"}
 )
-_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h"})
+_LETTERS = str.maketrans({"ı": "i"})
 _WEB_ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)
 _URL = re.compile(r"^https?://[^/\s]+/(?:wiki/|w/index\.php\?title=)?(?P<rest>.*)$")
 _LINK = re.compile(r"\[\[\s*([^\[\]|]+?)\s*(?:\|[^\[\]]*)?\]\]")
