@@ -10,17 +10,18 @@ the team (bot/cases.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.domain import Case, ReportBody
-from bot.identifiers import grams, name_keys
+from bot.identifiers import grams, name_keys, names_in
 from bot.member_names import everyone, names_of
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
 
 
-async def named_in(uow: UnitOfWork, body: ReportBody, member: Member) -> bool:
-    """Whether the report's "who" text names ``member``."""
-    keys = name_keys(await names_of(uow, member))
-    return bool(keys) and not keys.isdisjoint(grams(body.who, limit=None))
+def names_any(body: ReportBody, names: Iterable[str]) -> bool:
+    """Whether the report's "who" text names anyone by one of ``names`` (pure)."""
+    return names_in(body.who, names)
 
 
 async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
@@ -43,16 +44,22 @@ def with_leads(case: Case) -> bool:
     return case.policy.get("route") == "above_team"
 
 
-async def conflict_reason(
-    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
-) -> str | None:
-    """Why ``member`` may not handle ``case``, or ``None`` when they may."""
+def reason(case: Case, body: ReportBody, member: Member, names: Iterable[str]) -> str | None:
+    """Why ``member``, who goes by ``names``, may not handle ``case``, or ``None`` (pure)."""
     if member.id in case.excluded:
         return "excluded by the reporter"
     if member.id in case.recused:
         return "recused"
-    if await named_in(uow, body, member):
+    if names_any(body, names):
         return "named in the report"
     if with_leads(case) and "lead" not in member.roles:
         return "for the leads only: the report is about someone on the team"
     return None
+
+
+async def conflict_reason(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
+    """Why ``member`` may not handle ``case``, or ``None`` when they may: :func:`reason` with
+    every name they go by (bot/member_names.py)."""
+    return reason(case, body, member, await names_of(uow, member))
