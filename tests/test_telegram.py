@@ -78,18 +78,26 @@ async def said(fake: FakeTelegram, chat: int, fragment: str, count: int = 1) -> 
     return [m for m in fake.messages(chat) if fragment in m["text"]][-1]
 
 
-async def press(
-    fake: FakeTelegram, user: int, label: str, chat: int | None = None
-) -> dict[str, Any]:
-    chat = chat or user
+def _button(fake: FakeTelegram, chat: int, label: str) -> tuple[int, str] | None:
     for message in reversed(fake.messages(chat)):
         for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 if button["text"] == label and "callback_data" in button:
-                    return fake.push_callback(
-                        user, message["message_id"], button["callback_data"], chat_id=chat
-                    )
-    raise AssertionError(f"no button {label!r} in chat {chat}: {texts(fake, chat)}")
+                    return message["message_id"], button["callback_data"]
+    return None
+
+
+async def press(
+    fake: FakeTelegram, user: int, label: str, chat: int | None = None
+) -> dict[str, Any]:
+    """Press the newest button with this label, once it is there: a message split in parts
+    carries its buttons on the last part, which may still be on its way."""
+    chat = chat or user
+    try:
+        message_id, data = await fake.wait_for(lambda: _button(fake, chat, label), timeout=5)
+    except (AssertionError, TimeoutError):
+        raise AssertionError(f"no button {label!r} in chat {chat}: {texts(fake, chat)}") from None
+    return fake.push_callback(user, message_id, data, chat_id=chat)
 
 
 async def step(fake: FakeTelegram, user: int, action: str, expect: str) -> dict[str, Any]:
