@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot import conflicts
 from bot.domain import AuditEntry, Case
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, rich
-from bot.rights import may_see
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
 
@@ -68,7 +68,7 @@ async def shift_had_critical(
         times = critical_times(await uow.tx.audit_for(case.id))
         if any(start <= t <= end for t in times):
             report = await uow.tx.get_report(case.report_id)
-            if may_see(case, report.body, member):
+            if await conflicts.may_see(uow, case, report.body, member):
                 return True
     return False
 

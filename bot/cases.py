@@ -9,8 +9,19 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import aftercare, alerts, escalation, people, pieces, preferences, retention, rights, rota
-from bot.conflicts import named_in
+from bot import (
+    aftercare,
+    alerts,
+    conflicts,
+    escalation,
+    people,
+    pieces,
+    preferences,
+    retention,
+    rights,
+    rota,
+)
+from bot.conflicts import named_members
 from bot.domain import AuditEntry, Case, CaseState, PlatformUser, Report, ReportBody, Severity
 from bot.messages import Address
 from bot.ports import NewCase
@@ -60,7 +71,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
     report.id = await uow.tx.add_report(report, reporter_key)
     policy = escalation.policy_snapshot(uow.team.config)
-    if about_power(body) or any(named_in(body, member) for member in uow.team.members):
+    if about_power(body) or await named_members(uow, body):
         policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(
@@ -130,7 +141,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
     A member who may not see the case (bot.rights) gets the answer an unknown code gets."""
     report = await uow.tx.get_report(case.report_id)
     actor = f"member:{member.id}"
-    reason = rights.refusal(case, report.body, member)
+    reason = await conflicts.refusal(uow, case, report.body, member)
     if reason is not None:
         await uow.audit(case, actor, "ack_refused", reason=reason)
         return AckResult(AckOutcome.CONFLICTED, case, no_such_case(case.code))
@@ -217,7 +228,9 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     if wanted is None or wanted.matches(member):
         return ""
     duty = [d.member for d in await rota.on_duty(uow) if d.member.id != member.id]
-    return preferences.note(wanted, preferences.matching(case, report.body, duty))
+    return preferences.note(
+        wanted, preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
+    )
 
 
 def _handler_words(uow: UnitOfWork, member: Member) -> str:

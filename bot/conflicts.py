@@ -1,46 +1,63 @@
-"""Who must not handle a case.
+"""Who must not handle a case, and who may see it, with every name a member goes by.
 
-A member is conflicted when the reporter excluded them or the report names them (their name or
-one of their usernames appears where the reporter described who was involved). A conflicted member
-is never paged, cannot acknowledge and cannot open the case.
+The rules are :mod:`bot.rights` (pure); this module gives them the names a member goes by: the
+team file's name, id and usernames, and the names the platforms showed for them
+(bot/member_names.py). A case naming a member goes above the team (bot/cases.py).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
+from bot import rights
 from bot.domain import Case, ReportBody
+from bot.identifiers import grams, name_keys
+from bot.member_names import everyone, names_of
 from bot.teamfile import Member
-
-LEADS_ONLY = "for the leads only: the report is about someone on the team"
-
-
-def _mentions(text: str, phrase: str) -> bool:
-    phrase = phrase.strip()
-    if len(phrase) < 2:
-        return False
-    pattern = r"(?<![\w])" + re.escape(phrase.lower()) + r"(?![\w])"
-    return re.search(pattern, text.lower()) is not None
+from bot.unit_of_work import UnitOfWork
 
 
-def named_in(body: ReportBody, member: Member) -> bool:
-    text = body.who
-    return any(_mentions(text, phrase) for phrase in [member.name, member.id, *member.usernames])
+async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
+    """The members the report's "who" text names, in team file order."""
+    if not body.who.strip():
+        return []
+    text = grams(body.who, limit=None)
+    names = await everyone(uow)
+    return [m for m in uow.team.members if not name_keys(names[m.id]).isdisjoint(text)]
 
 
-def with_leads(case: Case) -> bool:
-    """A case about someone on the team: only the leads (and the external contact) handle it."""
-    return case.policy.get("route") == "above_team"
+async def unconflicted(uow: UnitOfWork, case: Case, members: list[Member]) -> list[Member]:
+    """Those of ``members`` who may handle ``case`` (told about it, asked to take it)."""
+    report = await uow.tx.get_report(case.report_id)
+    return [m for m in members if await conflict_reason(uow, case, report.body, m) is None]
 
 
-def conflict_reason(case: Case, body: ReportBody, member: Member) -> str | None:
-    """Why ``member`` may not handle ``case``, or ``None`` when they may."""
-    if member.id in case.excluded:
-        return "excluded by the reporter"
-    if member.id in case.recused:
-        return "recused"
-    if named_in(body, member):
-        return "named in the report"
-    if with_leads(case) and "lead" not in member.roles:
-        return LEADS_ONLY
-    return None
+async def seeing(uow: UnitOfWork, case: Case, members: Sequence[Member]) -> list[Member]:
+    """Those of ``members`` who may see ``case`` (:func:`bot.rights.refusal`)."""
+    report = await uow.tx.get_report(case.report_id)
+    return [m for m in members if await refusal(uow, case, report.body, m) is None]
+
+
+async def conflict_reason(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
+    """Why ``member`` may not handle ``case``, or ``None`` when they may: the rule of
+    :func:`bot.rights.conflict` with every name they go by (bot/member_names.py)."""
+    return rights.conflict(case, body, member, await names_of(uow, member))
+
+
+async def refusal(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> str | None:
+    """:func:`bot.rights.refusal` with every name ``member`` goes by."""
+    return rights.refusal(case, body, member, await names_of(uow, member))
+
+
+async def second_refusal(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
+    """:func:`bot.rights.second_refusal` with every name ``member`` goes by."""
+    return rights.second_refusal(case, body, member, await names_of(uow, member))
+
+
+async def may_see(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> bool:
+    """Whether ``member`` may see ``case`` (:func:`bot.rights.refusal`)."""
+    return await refusal(uow, case, body, member) is None

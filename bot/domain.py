@@ -84,6 +84,9 @@ class PlatformUser:
     platform: str
     user_id: str
     display_name: str = ""
+    # What the platform calls them: a Telegram @username and full name, a Slack display and
+    # real name. Kept only for team members (bot/member_names.py), never stored for anyone else.
+    names: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:

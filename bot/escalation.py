@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot import preferences, rota, tasks
-from bot.conflicts import conflict_reason, named_in, with_leads
+from bot import conflicts, preferences, rota, tasks
+from bot.conflicts import conflict_reason, named_members, unconflicted
 from bot.domain import Case, CaseState, Report, Severity
 from bot.page_failures import skip_detail, skip_note, step_still_covered
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
-from bot.rights import may_see
+from bot.rights import with_leads
 from bot.teamfile import Member, TeamFile
 from bot.unit_of_work import Button, UnitOfWork, button
 from bot.views import channel_line, either, page_text
@@ -102,7 +102,7 @@ async def page_members(
     to_page: list[Member] = []
     skipped: list[str] = []
     for member in members:
-        reason = conflict_reason(case, report.body, member)
+        reason = await conflict_reason(uow, case, report.body, member)
         if reason is None and not uow.team.is_handler(member):
             reason = "not a safety contact or lead"
         if reason is None and not await uow.reachable(member):
@@ -204,7 +204,11 @@ async def _preferred(
         return []
     duty = [d.member for d in await rota.on_duty(uow)]
     ids = {m.id for m in members}
-    return [m for m in preferences.matching(case, report.body, duty) if m.id not in ids]
+    return [
+        m
+        for m in preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
+        if m.id not in ids
+    ]
 
 
 def _advance(case: Case) -> None:
@@ -221,9 +225,7 @@ async def _exhausted(uow: UnitOfWork, case: Case, report: Report) -> None:
         " The escalation chain ran out without anyone acknowledging it. Please take it now"
         " or find someone who can.",
     )
-    for lead in uow.team.with_role("lead"):
-        if not may_see(case, report.body, lead):
-            continue
+    for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
         if await uow.send_member(
             lead,
             text,
@@ -239,11 +241,10 @@ async def _exhausted(uow: UnitOfWork, case: Case, report: Report) -> None:
 async def start(uow: UnitOfWork, case: Case, report: Report) -> None:
     """Page a new case: the first step, or everyone on duty and every contact when critical."""
     if with_leads(case):
-        for member in uow.team.members:
-            if named_in(report.body, member):
-                await uow.audit(
-                    case, "system", "page_skipped", member=member.id, reason="named in the report"
-                )
+        for member in await named_members(uow, report.body):
+            await uow.audit(
+                case, "system", "page_skipped", member=member.id, reason="named in the report"
+            )
     if case.severity == Severity.CRITICAL:
         await page_critical(uow, case, report, [])
     else:
@@ -375,9 +376,8 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         await uow.audit(case, "system", "idle_reminder", to=case.handler)
         await arm_idle(uow, case, stage=2)
         return
-    report = await uow.tx.get_report(case.report_id)
-    for lead in uow.team.with_role("lead"):
-        if lead.id != case.handler and may_see(case, report.body, lead):
+    for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
+        if lead.id != case.handler:
             await uow.send_member(
                 lead,
                 rich(

@@ -9,8 +9,8 @@ it names ("id") and every run of a few words ("gram"). Two cases are about the s
 id of one is a gram of the other; a register entry names a case when one of its keys is a gram of
 the case. So matching never decrypts a report. Register entries are few and are decrypted freely.
 
-An entry that names the member looking (their name, id or a username from the team file) is not
-shown to them, like a case that names them.
+An entry that names the member looking (their name, id, a username from the team file or a name a
+platform showed for them) is not shown to them, like a case that names them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot import conflicts, member_names
 from bot.domain import STATE_FOR_TEAM, Case, CaseState, Person, ReportBody
-from bot.identifiers import extract, grams, identifier_key
+from bot.identifiers import extract, grams, name_keys
 from bot.richtext import Rich, bold, rich
-from bot.rights import may_see
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork
 from bot.views import OUTCOME_WORDS
@@ -33,13 +33,12 @@ MAX_NOTE = 1000
 
 def keys_of(person: Person) -> set[str]:
     """The normalised forms an entry is matched by: its name and every identifier."""
-    found = {identifier_key(raw) for raw in [person.name, *person.identifiers]}
-    return {key for key in found if key is not None}
+    return name_keys([person.name, *person.identifiers])
 
 
-def names_member(person: Person, member: Member) -> bool:
-    mine = {identifier_key(raw) for raw in [member.name, member.id, *member.usernames]}
-    return bool(keys_of(person) & {key for key in mine if key is not None})
+async def names_member(uow: UnitOfWork, person: Person, member: Member) -> bool:
+    """Whether a register entry names ``member`` by any name they go by (bot/member_names.py)."""
+    return not keys_of(person).isdisjoint(name_keys(await member_names.names_of(uow, member)))
 
 
 async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
@@ -73,12 +72,14 @@ async def visible(uow: UnitOfWork, member: Member) -> list[Person]:
     """The register as this member may see it."""
     if not uow.team.is_handler(member):
         return []
-    return [p for p in await uow.tx.list_people() if not names_member(p, member)]
+    return [p for p in await uow.tx.list_people() if not await names_member(uow, p, member)]
 
 
 async def get_visible(uow: UnitOfWork, member: Member, person_id: int) -> Person | None:
     person = await uow.tx.get_person(person_id)
-    if person is None or names_member(person, member) or not uow.team.is_handler(member):
+    if person is None or not uow.team.is_handler(member):
+        return None
+    if await names_member(uow, person, member):
         return None
     return person
 
@@ -91,7 +92,7 @@ async def cases_for(uow: UnitOfWork, member: Member, case_ids: list[int]) -> lis
         if case is None:
             continue
         report = await uow.tx.get_report(case.report_id)
-        if may_see(case, report.body, member):
+        if await conflicts.may_see(uow, case, report.body, member):
             found.append(case)
     return found
 
@@ -244,7 +245,7 @@ async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Me
             )
         )
     for person in found.people:
-        if names_member(person, member):
+        if await names_member(uow, person, member):
             continue
         shown.append(rich(bold("On the register: "), f"{person.code} · {flag_words(person, uow)}."))
     return shown

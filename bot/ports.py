@@ -100,6 +100,17 @@ class Tx(Protocol):
     # team members, kept for history (the team file is the source of truth)
     async def sync_members(self, members: list[dict[str, Any]]) -> None: ...
 
+    # names the platforms show for members (bot/member_names.py)
+    async def member_names(self) -> dict[str, list[str]]:
+        """Every name recorded for each member, by member id, oldest first."""
+        ...
+
+    async def add_member_names(
+        self, member_id: str, platform: str, names: list[tuple[str, str]], now: datetime
+    ) -> None:
+        """Record ``(key, name)`` pairs seen for a member; a key already recorded is kept once."""
+        ...
+
     # conversation drafts, keyed by a blind index of the person
     async def load_draft(self, owner: str) -> dict[str, Any] | None: ...
     async def save_draft(self, owner: str, data: dict[str, Any], now: datetime) -> None: ...

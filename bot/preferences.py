@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain import Case, ReportBody
-from bot.rights import may_see
 from bot.team import Team
 from bot.teamfile import Member
 
@@ -91,12 +90,12 @@ def of(body: ReportBody) -> Preference | None:
 
 
 def matching(case: Case, body: ReportBody, members: Sequence[Member]) -> list[Member]:
-    """Those of ``members`` (the people on duty, say) who match the report's preference and may
-    see the case (bot.rights); none without a preference."""
+    """Those of ``members`` (the people on duty who may see the case, say) who match the
+    report's preference; none without a preference."""
     wanted = of(body)
     if wanted is None:
         return []
-    return [m for m in members if wanted.matches(m) and may_see(case, body, m)]
+    return [m for m in members if wanted.matches(m)]
 
 
 def note(wanted: Preference, matched: Sequence[Member]) -> str:

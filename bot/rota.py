@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot import aftercare, people
+from bot import aftercare, conflicts, people
 from bot.domain import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
 from bot.ports import TimerRow
 from bot.richtext import Rich, bold, lines, rich
-from bot.rights import may_see
 from bot.team import Duty
 from bot.teamfile import Member
 from bot.unit_of_work import UnitOfWork, button
@@ -124,7 +123,7 @@ async def _open_cases(uow: UnitOfWork) -> list[Case]:
 
 async def _may_see(uow: UnitOfWork, case: Case, member: Member) -> bool:
     report = await uow.tx.get_report(case.report_id)
-    return may_see(case, report.body, member)
+    return await conflicts.may_see(uow, case, report.body, member)
 
 
 async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:

@@ -3,7 +3,9 @@
 A list is pasted after the command or sent as a CSV file. With a header row naming its columns
 (name, username, e-mail, ...), only those columns are compared; without one, every value is. Several
 lines: one registration per line, its values separated by commas (or semicolons or tabs). A single
-line: each comma-separated item is a registration of its own.
+line: each comma-separated item is a registration of its own. A value may be written as
+organizers paste it (``User:Jo_Doe``, ``[[User:Jo Doe|Jo]]``, a user page's web address, an
+e-mail address) and is compared the one way names are (:mod:`bot.identifiers`).
 
 The answer names, for each matching registration, only where it is in the list, the value that
 matched, the flag and the codes of linked cases the member may open: nothing else about the person.
@@ -12,6 +14,7 @@ matched, the flag and the codes of linked cases the member may open: nothing els
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 
 from bot import people
@@ -24,6 +27,16 @@ MAX_ROWS = 20_000
 MAX_SHOWN = 60  # matching lines listed in one answer
 # Header words of the columns worth comparing; others (t-shirt size, diet, ...) are ignored.
 _IDENTITY_WORDS = ("name", "user", "mail", "handle", "account", "telegram", "slack", "wiki", "nick")
+# Words an identity column's label is made of; a first row with any other word in its identity
+# cells is a registration, not a header.
+_LABEL_WORDS = frozenset(
+    """name names full first last given family sur surname surnames user users username usernames
+    e mail email emails address addresses handle handles account accounts telegram slack wiki
+    wikimedia wikipedia meta nick nickname nicknames login id participant participants attendee
+    registrant your contact display real preferred badge public on in of the as for and or
+    """.split()  # noqa: SIM905
+)
+_VALUE_CHARS = "@:/[]|"
 
 
 @dataclass(frozen=True)
@@ -49,10 +62,22 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def _is_header(row: list[str]) -> bool:
-    folded = [fold(cell) for cell in row]
-    return any(any(word in cell for word in _IDENTITY_WORDS) for cell in folded) and not any(
-        "@" in cell for cell in folded
+def _is_label(cell: str) -> bool:
+    """A column label naming identities ("Name", "Wiki username", "E-mail address"): only
+    label words, one of them an identity word. "User:Jo_Doe" or "Nick Jones" is a value."""
+    words = re.findall(r"[^\W\d_]+", fold(cell))
+    return (
+        bool(words)
+        and all(word in _LABEL_WORDS for word in words)
+        and any(identity in word for word in words for identity in _IDENTITY_WORDS)
+    )
+
+
+def is_header(row: list[str]) -> bool:
+    """A header row: a label for at least one identity column, and no cell like a value (an
+    e-mail address, a ``User:`` prefix, a web address, a wiki link)."""
+    return any(_is_label(cell) for cell in row) and not any(
+        char in cell for cell in row for char in _VALUE_CHARS
     )
 
 
@@ -63,7 +88,7 @@ def registrations(text: str) -> list[Registration]:
     rows = list(csv.reader((line for _, line in numbered), delimiter=_delimiter(text[:4000])))[
         :MAX_ROWS
     ]
-    header = rows[0] if _is_header(rows[0]) else None
+    header = rows[0] if is_header(rows[0]) else None
     if header is None and len(rows) == 1:
         items = [cell.strip() for cell in rows[0] if cell.strip()]
         return [Registration(f"item {i}", [("value", v)]) for i, v in enumerate(items, start=1)]
@@ -121,7 +146,8 @@ async def screen(uow: UnitOfWork, member: Member, text: str) -> Rich:
             break  # one line per registration
     head = rich(
         bold("Screening: "),
-        f"{len(listed)} registrations checked against {len(flagged)} flagged"
+        f"{len(listed)} {'registration' if len(listed) == 1 else 'registrations'} checked"
+        f" against {len(flagged)} flagged"
         f" {'person' if len(flagged) == 1 else 'people'}. ",
     )
     if not matched:

@@ -8,7 +8,7 @@ case's chain goes on at its normal pace. "I need help now" is the urgent path (b
 
 from __future__ import annotations
 
-from bot import alerts, cases, escalation, preferences, rota
+from bot import alerts, cases, conflicts, escalation, preferences, rota
 from bot.domain import Case, Report
 from bot.richtext import Rich, bold, rich
 from bot.teamfile import Member
@@ -71,7 +71,7 @@ async def set_preference(uow: UnitOfWork, case: Case, wanted: preferences.Prefer
     await uow.tx.save_report_body(case.report_id, report.body)
     await uow.audit(case, "reporter", "preference_given")
     duty = [d.member for d in await rota.on_duty(uow)]
-    matched = preferences.matching(case, report.body, duty)
+    matched = preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
     note = preferences.note(wanted, matched)
     if not case.awaiting_ack:
         for member in await alerts.responders(uow, case):

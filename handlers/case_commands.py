@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import cases, retention, rights, risk
+from bot import cases, conflicts, retention, rights, risk
+from bot.conflicts import unconflicted
 from bot.domain import OUTCOMES, Case, CaseState, Severity
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import bold, rich
@@ -176,9 +177,8 @@ async def recuse(req: Request, args: list[str]) -> None:
         case.second_person = None
     if case.handler == member.id:
         case.handler = None  # a lead takes it from here
-        report = await req.uow.tx.get_report(case.report_id)
-        for lead in req.uow.team.with_role("lead"):
-            if lead.id != member.id and rights.may_see(case, report.body, lead):
+        for lead in await unconflicted(req.uow, case, req.uow.team.with_role("lead")):
+            if lead.id != member.id:
                 await req.uow.send_member(
                     lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
                 )
@@ -242,7 +242,7 @@ async def second(req: Request, args: list[str]) -> None:
         await req.reply(rich("Name another team member by their id: /second CODE member."))
         return
     report = await req.uow.tx.get_report(case.report_id)
-    reason = rights.second_refusal(case, report.body, other)
+    reason = await conflicts.second_refusal(req.uow, case, report.body, other)
     if reason is not None:
         await req.uow.audit(
             case, f"member:{member.id}", "second_refused", member=other.id, reason=reason

@@ -6,7 +6,7 @@ here, exactly as for the typed command.
 
 from __future__ import annotations
 
-from bot import cases, escalation, people, retention, rights, tasks
+from bot import cases, conflicts, escalation, people, retention, rights, tasks
 from bot.codes import normalise_case_code
 from bot.domain import (
     OPEN_STATES,
@@ -38,7 +38,7 @@ async def may_see(req: Request, member: Member, case: Case, action: str) -> bool
     """Whether ``member`` may see ``case`` (bot.rights). If not, the refusal goes into the case's
     audit trail and they get exactly the answer an unknown code gets."""
     report = await req.uow.tx.get_report(case.report_id)
-    reason = rights.refusal(case, report.body, member)
+    reason = await conflicts.refusal(req.uow, case, report.body, member)
     if reason is None:
         return True
     await req.uow.audit(case, f"member:{member.id}", f"{action}_refused", reason=reason)
@@ -176,7 +176,7 @@ async def list_cases(req: Request) -> None:
     visible = []
     for case in open_cases:
         report = await req.uow.tx.get_report(case.report_id)
-        if rights.may_see(case, report.body, member):
+        if await conflicts.may_see(req.uow, case, report.body, member):
             visible.append(case)
     if not visible:
         await req.reply(rich("No open cases."))

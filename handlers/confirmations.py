@@ -8,10 +8,10 @@ time at all. A member who filed a report for someone, or opened a case, hears wh
 from __future__ import annotations
 
 from bot import escalation, rota
-from bot.conflicts import with_leads
 from bot.domain import Case, ReportBody
 from bot.durations import format_duration
 from bot.richtext import Rich, bold, lines, rich
+from bot.rights import with_leads
 from bot.views import expected_response
 from handlers import preference
 from handlers.context import Request

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
-from bot import chat_moves, reachability
+from bot import chat_moves, member_names, reachability
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
@@ -67,6 +67,8 @@ class Dispatcher:
                 member = self.team.member_for(event.sender.platform, event.sender.user_id)
                 try:
                     await reachability.noticed(uow, event)
+                    if member is not None:  # the names a platform shows for them, if new
+                        await member_names.record(uow, member, event.sender)
                     await route(Request(uow, event, member, upload))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import rights, tasks
+from bot import conflicts, tasks
 from bot.conflicts import conflict_reason
 from bot.richtext import bold, rich
 from handlers.case_commands import working_case
@@ -38,7 +38,7 @@ async def task(req: Request, args: list[str]) -> None:
         await req.reply(rich(f"Please keep a task under {tasks.MAX_TASK_TEXT} characters."))
         return
     report = await req.uow.tx.get_report(case.report_id)
-    reason = conflict_reason(case, report.body, owner)
+    reason = await conflict_reason(req.uow, case, report.body, owner)
     if reason is not None:
         await req.uow.audit(
             case, f"member:{member.id}", "task_refused", member=owner.id, reason=reason
@@ -69,7 +69,7 @@ async def done(req: Request, number: str) -> None:
     if found is not None and case is not None and found.owner != member.id:
         # a task of a case this member may not see is answered as if it did not exist
         report = await req.uow.tx.get_report(case.report_id)
-        reason = rights.refusal(case, report.body, member)
+        reason = await conflicts.refusal(req.uow, case, report.body, member)
         if reason is not None:
             await req.uow.audit(case, f"member:{member.id}", "task_done_refused", reason=reason)
             case = None

@@ -73,10 +73,12 @@ class Remembered:
 
     unreachable: frozenset[tuple[str, str]] | None = None
     duty: tuple[DutyChange, ...] | None = None
+    member_names: dict[str, tuple[str, ...]] | None = None
 
     def forget(self) -> None:
         self.unreachable = None
         self.duty = None
+        self.member_names = None
 
 
 class SqliteTx(ChatMoves):
@@ -168,6 +170,38 @@ class SqliteTx(ChatMoves):
                     " VALUES (?, ?, ?)",
                     (platform, user_id, member["id"]),
                 )
+
+    async def member_names(self) -> dict[str, list[str]]:
+        if self._remembered.member_names is None:
+            rows = await self._all(
+                "SELECT member_id, name_enc FROM member_names ORDER BY seen_at, rowid"
+            )
+            found: dict[str, list[str]] = {}
+            for member_id, name_enc in rows:
+                found.setdefault(member_id, []).append(
+                    str(self._cipher.decrypt_json(name_enc, "member_name"))
+                )
+            self._remembered.member_names = {m: tuple(names) for m, names in found.items()}
+        return {m: list(names) for m, names in self._remembered.member_names.items()}
+
+    async def add_member_names(
+        self, member_id: str, platform: str, names: list[tuple[str, str]], now: datetime
+    ) -> None:
+        self._remembered.member_names = None
+        self._later_many(
+            "INSERT OR IGNORE INTO member_names (member_id, key, platform, name_enc, seen_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    member_id,
+                    self._cipher.blind_index("member_name:" + key),
+                    platform,
+                    self._cipher.encrypt_json(name, "member_name"),
+                    _ts(now),
+                )
+                for key, name in names
+            ],
+        )
 
     # -- drafts -------------------------------------------------------------------------------
     async def load_draft(self, owner: str) -> dict[str, Any] | None:

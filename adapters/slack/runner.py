@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.escaping import from_slack
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
+from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.app import BotApp
 from bot.domain import PlatformUser
@@ -58,7 +59,7 @@ def _correction(event: dict[str, Any], body: dict[str, Any]) -> Inbound | None:
         return None
     user = str(message["user"])
     return Inbound(
-        sender=_person(user),
+        sender=PlatformUser(PLATFORM, user, ""),
         chat_id=user,
         private=True,
         text=from_slack(str(message.get("text") or "")),
@@ -74,10 +75,6 @@ def _thread(event: dict[str, Any]) -> str | None:
     if not thread or thread == event.get("ts"):
         return None
     return str(thread)
-
-
-def _person(user_id: str) -> PlatformUser:
-    return PlatformUser(PLATFORM, user_id, "")
 
 
 class SlackAdapter:
@@ -107,6 +104,7 @@ class SlackAdapter:
             process_before_response=True,
         )
         self.messenger = SlackMessenger(self.client, per_channel=per_channel)
+        self.profiles = ProfileNames(self.client)
         self._registered = False
 
     async def start(self) -> None:
@@ -114,6 +112,12 @@ class SlackAdapter:
 
     async def stop(self) -> None:
         return None
+
+    async def _person(self, app: BotApp, user_id: str) -> PlatformUser:
+        """The sender; a team member's Slack names come along (see adapters/slack/names.py)."""
+        if app.team.member_for(PLATFORM, user_id) is None:
+            return PlatformUser(PLATFORM, user_id, "")
+        return PlatformUser(PLATFORM, user_id, "", names=await self.profiles.names(user_id))
 
     # -- listeners ----------------------------------------------------------------------------
     def register(self, app: BotApp) -> None:
@@ -136,7 +140,7 @@ class SlackAdapter:
             user = str(event.get("user", ""))
             await app.handle(
                 Inbound(
-                    sender=_person(user),
+                    sender=await self._person(app, user),
                     chat_id=user,
                     private=True,
                     text=_dm_text(event),
@@ -153,7 +157,12 @@ class SlackAdapter:
                 return
             user = str(event["user"])
             await app.handle(
-                Inbound(sender=_person(user), chat_id=HOME_PREFIX + user, private=True, home=True)
+                Inbound(
+                    sender=await self._person(app, user),
+                    chat_id=HOME_PREFIX + user,
+                    private=True,
+                    home=True,
+                )
             )
 
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
@@ -161,7 +170,7 @@ class SlackAdapter:
             user = str(body["user"]["id"])
             await app.handle(
                 Inbound(
-                    sender=_person(user),
+                    sender=await self._person(app, user),
                     chat_id=user,
                     private=True,
                     button=str(action.get("value", "")),
@@ -173,7 +182,9 @@ class SlackAdapter:
         async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
             await app.handle(
-                Inbound(sender=_person(user), chat_id=user, private=True, text="/start")
+                Inbound(
+                    sender=await self._person(app, user), chat_id=user, private=True, text="/start"
+                )
             )
             await ack()
 
@@ -194,7 +205,9 @@ class SlackAdapter:
                 await ack(response_action="errors", errors=problems)
                 return
             user = str(body["user"]["id"])
-            await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
+            await app.handle(
+                Inbound(sender=await self._person(app, user), chat_id=user, private=True, form=form)
+            )
             await ack()
 
     @staticmethod
@@ -225,7 +238,7 @@ class SlackAdapter:
         in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
         await app.handle(
             Inbound(
-                sender=_person(user),
+                sender=await self._person(app, user),
                 chat_id=channel if in_channel else user,
                 private=not in_channel,
                 text=text,

@@ -92,7 +92,8 @@ def to_inbound(update: Update) -> Inbound | None:
 
 def _person(user_id: int, full_name: str, username: str | None) -> PlatformUser:
     display = f"{full_name} (@{username})" if username else full_name
-    return PlatformUser(PLATFORM, str(user_id), display)
+    names = (full_name, f"@{username}") if username else (full_name,)
+    return PlatformUser(PLATFORM, str(user_id), display, names=names)
 
 
 def _moved(message: Message, delivery: str) -> Inbound:
