@@ -78,11 +78,16 @@ async def assert_routed_around_alice(bot: Harness, code: str) -> None:
     assert not any(code in text for text in bot.platform.texts("ae"))
     assert any(code in text for text in bot.platform.texts("lena"))
     assert not any(code in text for text in bot.platform.texts("bob"))
-    assert bot.platform.texts("team") == ["A case is with the leads."]
-    await bot.say("ae", f"/ack {code}")
-    assert f"You can't take {code}: you have a conflict of interest" in bot.last_text("ae")
-    await bot.say("ae", f"/case {code}")
-    assert f"You can't open {code}" in bot.last_text("ae")
+    # the channel shows it as it shows any case, with nothing that singles it out (issue 14)
+    (line,) = bot.platform.texts("team")
+    assert line.startswith(f"{code} · ") and "lead" not in line.lower()
+    # Alice gets the answer a code that does not exist gets
+    unknown = "FS-ZZZZ" if code != "FS-ZZZZ" else "FS-YYYY"
+    for command in ("/ack", "/case"):
+        await bot.say("ae", f"{command} {unknown}")
+        expected = bot.last_text("ae").replace(unknown, "CODE")
+        await bot.say("ae", f"{command} {code}")
+        assert bot.last_text("ae").replace(code, "CODE") == expected
     assert "kept following me" not in "\n".join(bot.platform.texts("ae"))
     skipped = [d for _, kind, d in await bot.audit(code) if kind == "page_skipped"]
     assert {"member": "ae", "reason": "named in the report"} in skipped

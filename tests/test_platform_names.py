@@ -45,8 +45,9 @@ async def test_a_telegram_username_names_the_member_who_wrote_with_it(
         code = await file_report(fake, who="@Wonderland_Al, near the stairs")
         await said(fake, LENA, code)
         assert not any(code in text for text in texts(fake, ALICE))
-        await step(fake, ALICE, f"/ack {code}", "conflict of interest")
-        await step(fake, ALICE, f"/case {code}", f"You can't open {code}")
+        # she gets the answer a code that does not exist gets (issue 14)
+        await step(fake, ALICE, f"/ack {code}", f"I can't find a case {code} that you can see")
+        await step(fake, ALICE, f"/case {code}", f"I can't find a case {code} that you can see")
         assert not any("kept following me" in text for text in texts(fake, ALICE))
 
 
@@ -66,6 +67,7 @@ async def test_a_slack_display_name_names_the_member_and_only_members_are_looked
         other = await bot.file_report(who="Alice LIDDELL")
         await bot.said(SLACK_LENA, other)
         assert not any(other in text for text in bot.texts(SLACK_ALICE))
-        assert all(text.startswith("A case is with the leads.") for text in bot.texts(CHANNEL))
+        # the channel shows them as it shows any case, with nothing that singles them out
+        assert bot.texts(CHANNEL) and not any("lead" in t.lower() for t in bot.texts(CHANNEL))
     # Sam wrote many times and was never looked up; Alice once, for the hour.
     assert [params["user"] for params in fake.calls_to("users.info")] == [SLACK_ALICE]
