@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import logging
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,13 +19,20 @@ from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
 from bot.messages import Inbound
-from bot.ports import Files, Messenger, OutboxRow
+from bot.ports import Files, Messenger, OutboxRow, StoreFault
 from bot.scheduler import Scheduler, TimerHandler
+from bot.storage_alarm import StorageAlarm
+from bot.storage_retry import FIRST_DELAY, delays, with_retries
 from bot.team import Team
 from bot.teamfile import TeamFile
 from bot.unit_of_work import UnitOfWork
 from handlers.dispatch import Dispatcher
+from storage.inbox import Inbox
 from storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+INBOX_MAX_DELAY = 30.0  # seconds between tries of an event kept in the inbox, at most
 
 TIMER_HANDLERS: dict[str, TimerHandler] = {
     escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
@@ -50,15 +60,20 @@ class BotApp:
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
+        self.inbox = Inbox.beside(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
+        self.alarm = StorageAlarm(self.team, by_platform, self.clock)
         self.worker = OutboxWorker(
             self.store,
             by_platform,
             self.clock,
             on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+            health=self.alarm,
         )
-        self.channel_worker = OutboxWorker(self.store, by_platform, self.clock, channel=True)
+        self.channel_worker = OutboxWorker(
+            self.store, by_platform, self.clock, channel=True, health=self.alarm
+        )
         self.scheduler = Scheduler(
             self.store,
             self.team,
@@ -66,6 +81,7 @@ class BotApp:
             self.clock,
             TIMER_HANDLERS,
             on_commit=self._committed_by_timer,
+            health=self.alarm,
         )
         self.dispatcher = Dispatcher(
             self.store,
@@ -77,6 +93,7 @@ class BotApp:
             files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._finishing: set[asyncio.Task[None]] = set()  # events waiting in the inbox
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)
@@ -88,15 +105,31 @@ class BotApp:
         self.channel_worker.wake()
 
     async def start(self) -> None:
-        """Open the store, record the team, plan the rota, and start delivering and firing."""
-        await self.store.open()
+        """Open the store, record the team, plan the rota, and start delivering and firing;
+        then finish what the inbox kept from before.
+
+        Raises :class:`bot.ports.StoreFault` (its message is one line for the operator) when
+        the database cannot be used, having waited a while for another process's lock; nothing
+        is left running then.
+        """
+        try:
+            await with_retries(self.store.open, what="opening the database")
+            await with_retries(self._prepare, what="preparing the database")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.store.close()
+            raise
+        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
+        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        for key, event in await self.inbox.pending():
+            self._finish_later(key, event, None)
+
+    async def _prepare(self) -> None:
         async with self.store.transaction() as tx:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
-        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
-        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -108,11 +141,73 @@ class BotApp:
         the sync and the adapter's next requests wait for them, 20 ms at most: the adapter's
         requests alongside a page's made it arrive about a millisecond later, and a sync shares
         the same two cores.
+
+        A store that fails for a while (locked by another process, disk full) is tried again
+        with backoff (bot/storage_retry.py); past that, or at once when the file itself is
+        broken, this raises :class:`bot.ports.StoreFault`, having stored nothing. Adapters call
+        :meth:`accept`, which turns that into a kind answer.
         """
-        handled = await self.dispatcher.handle(event)
+        handled = await with_retries(lambda: self.dispatcher.handle(event), what="an update")
         await self.worker.urgent_sent(0.02)
-        await self.store.durable()
+        await with_retries(self.store.durable, what="syncing the database")
+        self.alarm.ok()
         return handled
+
+    async def accept(self, event: Inbound, within: float | None) -> bool:
+        """Take one event for an adapter, which confirms it to its platform when this returns.
+
+        It returns once the event is stored (see :meth:`handle`); or, when the database keeps
+        it waiting past ``within`` seconds (what the platform allows for an answer), once it
+        is kept on disk in the inbox, to be finished as soon as the database lets it; or, when
+        it cannot be stored at all (disk full, a broken file), once the sender has been told so,
+        with the team's emergency information, and the leads alerted (bot/storage_alarm.py).
+        Returns False in that last case only. ``within=None`` never uses the inbox (the console
+        has no platform waiting). Any other error (a bug) is raised, as from :meth:`handle`.
+        """
+        if within is not None and event.delivery_id is None:  # finishing it twice is harmless
+            event = dataclasses.replace(event, delivery_id=f"bot:{uuid.uuid4().hex}")
+        attempt = asyncio.create_task(self.handle(event), name="update")
+        try:
+            done, _ = await asyncio.wait({attempt}, timeout=within)
+            if not done:
+                try:
+                    key = await self.inbox.put(event)
+                except (OSError, TypeError, ValueError) as error:
+                    log.warning("could not keep an update in the inbox: %s", type(error).__name__)
+                    await asyncio.wait({attempt})
+                else:
+                    self._finish_later(key, event, attempt)
+                    return True
+        except asyncio.CancelledError:
+            attempt.cancel()
+            raise
+        try:
+            attempt.result()
+        except StoreFault as fault:
+            await self.alarm.refuse(event, fault)
+            return False
+        return True
+
+    def _finish_later(self, key: str, event: Inbound, attempt: asyncio.Task[bool] | None) -> None:
+        task = asyncio.create_task(self._finish(key, event, attempt), name="inbox")
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    async def _finish(self, key: str, event: Inbound, attempt: asyncio.Task[bool] | None) -> None:
+        """Handle an event kept in the inbox until the database takes it, then forget it."""
+        wait = delays(FIRST_DELAY, INBOX_MAX_DELAY)
+        while True:
+            try:
+                await (attempt if attempt is not None else self.handle(event))
+                break
+            except StoreFault as fault:  # kept on disk: try again, however long it takes
+                self.alarm.fault(fault)
+                attempt = None
+                await asyncio.sleep(wait())
+            except Exception:  # a bug: as an adapter would, log it and go on to the next
+                log.exception("an update kept in the inbox could not be handled")
+                break
+        await self.inbox.remove(key)
 
     async def flush(self) -> None:
         """Fire what is due and deliver what is queued (the console waits for this)."""
@@ -123,9 +218,11 @@ class BotApp:
             busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        """Stop working; what is still in the inbox stays there for the next start."""
+        for task in [*self._tasks, *self._finishing]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.alarm.close()
         await self.store.close()

@@ -16,6 +16,7 @@ from bot import housekeeping, serve, stats
 from bot.clock import SystemClock
 from bot.crypto import EncryptionKeyError, generate_key
 from bot.demo import demo_team_text
+from bot.ports import PlatformUnavailable, StoreFault
 from bot.settings import Settings
 from bot.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
 
@@ -107,7 +108,7 @@ def run() -> None:
             serve.run_platforms(database, config, key, adapters)
         else:
             serve.run_console(database, config, key)
-    except EncryptionKeyError as exc:
+    except (EncryptionKeyError, StoreFault, PlatformUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -186,7 +187,7 @@ def purge(dry_run: bool) -> None:
     key = settings.encryption_key.get_secret_value()
     try:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
-    except EncryptionKeyError as exc:
+    except (EncryptionKeyError, StoreFault) as exc:
         raise click.ClickException(str(exc)) from exc
     cases = "1 case past its" if count == 1 else f"{count} cases past their"
     if dry_run:
@@ -221,7 +222,10 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
     config = _load_team(settings.team_file)
     # Stats read no private column, so they need no key; a throwaway one opens the store.
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else generate_key()
-    figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+    try:
+        figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+    except StoreFault as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(stats.render_markdown(figures))
     chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
     stats.write_png(figures, chart)

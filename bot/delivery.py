@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.failpoints import failpoint
-from bot.loop import WakeableLoop
+from bot.loop import Health, WakeableLoop
 from bot.messages import Outbound
-from bot.ports import DeliveryError, Messenger, OutboxRow, Store
+from bot.ports import DeliveryError, Messenger, OutboxRow, Store, StoreFault
 from bot.unit_of_work import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -50,12 +50,16 @@ class OutboxWorker:
         on_unreachable: Callable[[str, str], None] | None = None,
         *,
         channel: bool = False,
+        health: Health | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         self._store = store
         self._messengers = messengers
         self._clock = clock
-        self._loop = WakeableLoop(clock)
+        self._loop = WakeableLoop(clock, health)
+        # Rows a platform took while the store could not record it (disk full): their platform
+        # refs, so that they are marked, not sent again, once it can (see _deliver).
+        self._unmarked: dict[int, str] = {}
         self._lock = asyncio.Lock()
         self._on_unreachable = on_unreachable
         self._urgent: set[asyncio.Task[None]] = set()  # sends from memory (see committed)
@@ -93,7 +97,9 @@ class OutboxWorker:
             for row in rows:
                 try:
                     await self._deliver(row)
-                except Exception:  # the row stays pending: the loop tries it again
+                except StoreFault as fault:  # the row stays pending: the loop tries it again
+                    log.warning("could not record outbox row %s: %s", row.id, fault)
+                except Exception:
                     log.exception("could not deliver outbox row %s", row.id)
 
     async def flush(self) -> int:
@@ -125,6 +131,11 @@ class OutboxWorker:
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
+        taken = self._unmarked.get(row.id)
+        if taken is not None:  # sent before; only the record of it is missing
+            await self._mark_sent(row, taken, now)
+            del self._unmarked[row.id]
+            return
         if row.message is None:
             async with self._store.transaction() as tx:
                 await tx.mark_failed(row.id, "no payload")
@@ -161,6 +172,14 @@ class OutboxWorker:
             log.exception("unexpected error delivering outbox row %s", row.id)
             await self._failed(row, message, DeliveryError(type(exc).__name__), now)
             return
+        try:
+            await self._mark_sent(row, ref, now)
+        except StoreFault:
+            self._unmarked[row.id] = ref
+            raise
+        log.info("delivered outbox row %s (%s)", row.id, row.purpose)
+
+    async def _mark_sent(self, row: OutboxRow, ref: str, now: datetime) -> None:
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
             newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
@@ -174,7 +193,6 @@ class OutboxWorker:
                     now=now,
                     replaces=row.id,
                 )
-        log.info("delivered outbox row %s (%s)", row.id, row.purpose)
 
     async def _edit_target(
         self, row: OutboxRow, message: Outbound, now: datetime

@@ -16,23 +16,32 @@ update wait for the disk (see bot/app.py). Concurrent callers share one fsync (g
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.resources
 import logging
 import os
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import aiosqlite
 
 from bot.crypto import Cipher
+from bot.ports import StoreFault
+from storage.sqlite_faults import describe, store_fault
 from storage.sqlite_tx import Remembered, SqliteTx
 
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# How long one statement waits for another process's write lock (a backup, `fsbot purge`) before
+# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
+BUSY_TIMEOUT_MS = 5000
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -60,19 +69,43 @@ class SqliteStore:
         self._remembered = Remembered()  # see Remembered: kept between transactions
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk full,
-        # I/O error) while writes are still queued behind the failing one (see SqliteTx._later),
-        # those open a new implicit transaction that our ROLLBACK undoes, rather than each
-        # committing alone. Transactions themselves are begun explicitly (BEGIN IMMEDIATE).
-        db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
+        """Connect, check the file and apply pending migrations.
+
+        Raises :class:`bot.ports.StoreFault` when the file cannot be used (read-only, damaged,
+        not there to be made, locked by another process), with the connection closed again, so
+        that a bot that cannot start ends instead of staying half alive.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk
+            # full, I/O error) while writes are still queued behind the failing one (see
+            # SqliteTx._later), those open a new implicit transaction that our ROLLBACK undoes,
+            # rather than each committing alone. Transactions are begun explicitly (BEGIN
+            # IMMEDIATE).
+            db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
+        except (OSError, sqlite3.Error) as error:
+            self._raise_fault(error)
+        try:
+            await self._prepare(db)
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                await db.close()
+            self._db = None
+            self._raise_fault(error)
+
+    async def _prepare(self, db: aiosqlite.Connection) -> None:
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")  # the WAL is synced by durable()
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
+        await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Deleted and overwritten content is zeroed, not left in free space: a purge must
         # leave no trace of the erased bytes in the file (see bot/retention.py).
         await db.execute("PRAGMA secure_delete=ON")
+        # A damaged file is found now, not at the first report (milliseconds for a bot's file).
+        async with db.execute("PRAGMA quick_check") as cursor:
+            verdict = await cursor.fetchone()
+        if verdict is None or verdict[0] != "ok":
+            raise StoreFault("corrupt", describe("corrupt", self.path))
         self._db = db
         await self._migrate()
 
@@ -115,25 +148,43 @@ class SqliteStore:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
+        """See :meth:`bot.ports.Store.transaction`. A failure of the file itself comes out as a
+        :class:`bot.ports.StoreFault`, with nothing of the transaction left behind."""
         db = self._require()
         async with self._lock:
-            tx = SqliteTx(db, self._cipher, self._remembered)
+            tx = SqliteTx(db, self._cipher, self._remembered, self.path)
             try:
                 tx.begin()
                 yield tx
                 await tx.settle()
-            except BaseException:
+            except BaseException as error:
                 self._remembered.forget()
-                await tx.rollback()
-                raise
+                await self._roll_back(tx)
+                self._raise_fault(error)
             try:
                 await tx.commit()
-            except BaseException:
+            except BaseException as error:
                 self._remembered.forget()  # committed or not, nobody can tell here
-                raise
+                await self._roll_back(tx)  # a COMMIT refused (busy) leaves it open
+                self._raise_fault(error)
             self._commits += 1
             if tx.purged:
                 await self._truncate_wal()
+
+    def _raise_fault(self, error: BaseException) -> NoReturn:
+        """Raise ``error`` as the :class:`StoreFault` it stands for, or as it is."""
+        fault = store_fault(error, self.path)
+        if fault is None or fault is error:
+            raise error
+        raise fault from error
+
+    async def _roll_back(self, tx: SqliteTx) -> None:
+        """Roll back if anything is left to roll back; a failure here must not hide the error
+        that made us roll back (SQLite may have rolled back by itself: disk full, I/O error)."""
+        try:
+            await tx.rollback()
+        except Exception as error:
+            log.warning("rollback failed: %s", type(error).__name__)
 
     async def durable(self) -> None:
         """Return once every commit so far is on disk (see the module's docstring)."""
@@ -149,6 +200,8 @@ class SqliteStore:
         try:
             await asyncio.to_thread(_fsync, Path(f"{self.path}-wal"))
             self._synced = max(self._synced, upto)
+        except OSError as error:
+            self._raise_fault(error)
         finally:
             self._syncing = None
 

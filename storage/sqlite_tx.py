@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -34,6 +35,7 @@ from bot.domain import (
 )
 from bot.messages import Outbound
 from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
+from storage.sqlite_faults import store_fault
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
@@ -79,8 +81,15 @@ class Remembered:
 
 
 class SqliteTx:
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, remembered: Remembered) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        cipher: Cipher,
+        remembered: Remembered,
+        path: Path | None = None,
+    ) -> None:
         self._db = db
+        self._path = path  # the file, named in a fault's message
         self._cipher = cipher
         self._remembered = remembered
         # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
@@ -129,8 +138,11 @@ class SqliteTx:
         await self._now("COMMIT")
 
     async def rollback(self) -> None:
+        """Undo what is open. SQLite may have rolled back by itself already (disk full, I/O
+        error), and then there is nothing left to undo."""
         await self._let_writes_finish()
-        await self._now("ROLLBACK")
+        if self._db.in_transaction:
+            await self._now("ROLLBACK")
 
     async def _let_writes_finish(self) -> None:
         """Before rolling back: the queued writes run first, whatever their outcome."""
@@ -873,10 +885,16 @@ class SqliteTx:
         try:
             yield
             await self.settle()
-        except BaseException:
+        except BaseException as error:
             self._remembered.forget()
             await self._let_writes_finish()
-            await self._now("ROLLBACK TO fire")
-            await self._now("RELEASE fire")
-            raise
+            if self._db.in_transaction:  # SQLite rolls all back by itself on some faults
+                await self._now("ROLLBACK TO fire")
+                await self._now("RELEASE fire")
+            # A fault of the file is the whole transaction's, not this savepoint's: said so
+            # here, where the caller may catch what went wrong inside (bot/scheduler.py).
+            fault = store_fault(error, self._path)
+            if fault is None or fault is error:
+                raise
+            raise fault from error
         self._later("RELEASE fire")

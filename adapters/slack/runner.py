@@ -3,7 +3,9 @@ otherwise HTTP mode (events and interactivity POSTed to ``/slack/events``, signa
 
 Every listener finishes the bot's work (committed) before it acknowledges, so an event Slack has
 been told we got is never lost; that work takes milliseconds, well inside Slack's 3 seconds.
-Slack's retries carry the same ``event_id``, which the core de-duplicates.
+Slack's retries carry the same ``event_id``, which the core de-duplicates. Should another process
+hold the database's write lock, an event is kept in the bot's inbox on disk after
+:data:`ACK_WITHIN` and acknowledged, and finished once the database lets it (BotApp.accept).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
@@ -23,12 +27,17 @@ from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTI
 from bot.app import BotApp
 from bot.domain import PlatformUser
 from bot.messages import Inbound
-from handlers import report_form
+from bot.ports import PlatformUnavailable
+from handlers import report_form, texts
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# Seconds an event may wait for the database before it is kept in the inbox and acknowledged
+# (see BotApp.accept): Slack allows 3 s, and never sends a button press again.
+ACK_WITHIN = 2.0
 EVENTS_PATH = "/slack/events"
+START_TIMEOUT = 15.0  # seconds for auth.test at start
 IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
 
 
@@ -79,7 +88,22 @@ class SlackAdapter:
         self._registered = False
 
     async def start(self) -> None:
-        await self.client.auth_test()
+        """Check the token (auth.test). Raises :class:`bot.ports.PlatformUnavailable` when Slack
+        cannot be reached or refuses the token."""
+        try:
+            async with asyncio.timeout(START_TIMEOUT):
+                await self.client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+            raise PlatformUnavailable(
+                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}."
+            ) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            how = "no answer in time" if isinstance(error, TimeoutError) else "no connection"
+            raise PlatformUnavailable(
+                f"Cannot reach Slack's Web API at {self.client.base_url} (FSB_SLACK_API_URL):"
+                f" {how}."
+            ) from error
 
     async def stop(self) -> None:
         return None
@@ -100,7 +124,7 @@ class SlackAdapter:
             ):
                 return
             user = str(event.get("user", ""))
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=_person(user),
                     chat_id=user,
@@ -109,7 +133,8 @@ class SlackAdapter:
                     attachment=_file(event),
                     delivery_id=str(body.get("event_id") or "") or None,
                     reply_to=_thread(event),
-                )
+                ),
+                ACK_WITHIN,
             )
 
         @bolt.event("app_home_opened")
@@ -117,28 +142,31 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             user = str(event["user"])
-            await app.handle(
-                Inbound(sender=_person(user), chat_id=HOME_PREFIX + user, private=True, home=True)
+            await app.accept(
+                Inbound(sender=_person(user), chat_id=HOME_PREFIX + user, private=True, home=True),
+                ACK_WITHIN,
             )
 
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
         async def pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=_person(user),
                     chat_id=user,
                     private=True,
                     button=str(action.get("value", "")),
-                )
+                ),
+                ACK_WITHIN,
             )
             await ack()
 
         @bolt.action(OPEN_DM_ACTION)
         async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.handle(
-                Inbound(sender=_person(user), chat_id=user, private=True, text="/start")
+            await app.accept(
+                Inbound(sender=_person(user), chat_id=user, private=True, text="/start"),
+                ACK_WITHIN,
             )
             await ack()
 
@@ -159,7 +187,10 @@ class SlackAdapter:
                 await ack(response_action="errors", errors=problems)
                 return
             user = str(body["user"]["id"])
-            await app.handle(Inbound(sender=_person(user), chat_id=user, private=True, form=form))
+            event = Inbound(sender=_person(user), chat_id=user, private=True, form=form)
+            if not await app.accept(event, ACK_WITHIN):  # keep their answers in the open form
+                await ack(response_action="errors", errors={"account": texts.NOT_SAVED_FORM})
+                return
             await ack()
 
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
@@ -177,13 +208,14 @@ class SlackAdapter:
             return
         text = "/" + (words if words else "help")
         in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
-        await app.handle(
+        await app.accept(
             Inbound(
                 sender=_person(user),
                 chat_id=channel if in_channel else user,
                 private=not in_channel,
                 text=text,
-            )
+            ),
+            ACK_WITHIN,
         )
         await ack() if in_channel else await ack("I've answered you in a direct message.")
 
