@@ -22,7 +22,7 @@ from bot.messages import Inbound
 from bot.ports import Files, Messenger, OutboxRow, StoreFault
 from bot.scheduler import Scheduler, TimerHandler
 from bot.storage_alarm import StorageAlarm
-from bot.storage_retry import FIRST_DELAY, delays, with_retries
+from bot.storage_retry import FIRST_DELAY, delays, stop_if_cancelled, with_retries
 from bot.team import Team
 from bot.teamfile import TeamFile
 from bot.unit_of_work import UnitOfWork
@@ -201,10 +201,12 @@ class BotApp:
                 await (attempt if attempt is not None else self.handle(event))
                 break
             except StoreFault as fault:  # kept on disk: try again, however long it takes
+                stop_if_cancelled()
                 self.alarm.fault(fault)
                 attempt = None
                 await asyncio.sleep(wait())
             except Exception:  # a bug: as an adapter would, log it and go on to the next
+                stop_if_cancelled()
                 log.exception("an update kept in the inbox could not be handled")
                 break
         await self.inbox.remove(key)

@@ -88,6 +88,8 @@ def run() -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # httpx logs every request's URL at INFO, and a Telegram URL holds the bot's token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, settings.log_level_number))
     if settings.encryption_key is None:
         raise click.ClickException(
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"

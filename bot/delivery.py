@@ -158,6 +158,14 @@ class OutboxWorker:
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, paced_until, "paced", counted=False)
             return
+        await self._send(row, message, messenger, now)
+
+    async def _send(
+        self, row: OutboxRow, message: Outbound, messenger: Messenger, now: datetime
+    ) -> None:
+        """Send one row's message and record that it went. Should the store refuse the record
+        (disk full), the platform's ref is kept in memory, so that the row is recorded later
+        rather than sent again (see ``_unmarked``)."""
         if row.purpose not in URGENT_PURPOSES:
             # A page leaves as soon as its case is committed; anything else, a reporter's
             # "your report is in" above all, only once what it speaks of is safe on disk.

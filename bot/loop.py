@@ -20,7 +20,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.ports import StoreFault
-from bot.storage_retry import PATIENCE, delays
+from bot.storage_retry import PATIENCE, delays, stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,13 @@ class WakeableLoop:
                 await work()
                 due = await next_due()
             except StoreFault as fault:  # keep going: what failed stays due
+                stop_if_cancelled()
                 log.warning("%s failed: %s", what, fault)
                 self._report(fault)
                 await self._sleep(backoff())
                 continue
             except Exception:  # a bug: keep going, without spinning on it
+                stop_if_cancelled()
                 log.exception("%s failed", what)
                 await self._sleep(backoff())
                 continue

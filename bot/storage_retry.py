@@ -71,6 +71,7 @@ async def with_retries(
         except StoreFault as fault:
             if not fault.transient:
                 raise  # needs a person: the caller says so
+            stop_if_cancelled()
             waited = clock() - started
             limit = patience.get(fault.kind, 0.0)
             if waited >= limit:
@@ -91,6 +92,15 @@ async def with_retries(
         if tries > 1 or waited >= LONG_WAIT:
             log.warning("%s went through after %d tries, waiting %.1f s", what, tries, waited)
         return result
+
+
+def stop_if_cancelled() -> None:
+    """Raise ``CancelledError`` if this task is being cancelled. A fault met while a
+    cancellation unwinds (a ``finally`` that reads the database) must not turn it into one more
+    try: the bot would never stop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 _STATE = {

@@ -33,15 +33,11 @@ import aiosqlite
 from bot.crypto import Cipher
 from bot.ports import StoreFault
 from storage.sqlite_faults import describe, store_fault
-from storage.sqlite_tx import Remembered, SqliteTx
+from storage.sqlite_tx import BUSY_TIMEOUT_MS, Remembered, SqliteTx
 
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-# How long one statement waits for another process's write lock (a backup, `fsbot purge`) before
-# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
-BUSY_TIMEOUT_MS = 5000
 
 
 def migrations() -> list[tuple[int, str]]:

@@ -44,18 +44,16 @@ _ERRNO_KINDS = {
 def describe(kind: str, path: Path | None) -> str:
     """One line for an operator: which file, what is wrong, what to do. No content, ever."""
     where = f"the database {path} (FSB_DATABASE)" if path else "the database (FSB_DATABASE)"
-    return {
-        "busy": f"{where.capitalize()} is locked by another process (a backup, `fsbot purge`?)"
-        " for longer than the bot waits; try again once it is done.",
-        "full": f"There is no space left for {where}; free some disk space.",
-        "io": f"Reading or writing {where} fails (a disk error or a file size limit).",
-        "readonly": f"{where.capitalize()} is read-only; the bot must be able to write the file"
-        " and its folder.",
-        "corrupt": f"{where.capitalize()} is damaged or is not an SQLite database; restore it"
-        " from a backup.",
-        "cantopen": f"Cannot open {where}; check that its folder exists and the bot may write"
-        " there.",
+    said = {
+        "busy": "{The} is locked by another process (a backup, `fsbot purge`?) for longer than"
+        " the bot waits; try again once it is done.",
+        "full": "There is no space left for {the}; free some disk space.",
+        "io": "Reading or writing {the} fails (a disk error or a file size limit).",
+        "readonly": "{The} is read-only; the bot must be able to write the file and its folder.",
+        "corrupt": "{The} is damaged or is not an SQLite database; restore it from a backup.",
+        "cantopen": "Cannot open {the}; check that its folder exists and the bot may write there.",
     }[kind]
+    return said.format(the=where, The="T" + where[1:])
 
 
 def store_fault(error: BaseException, path: Path | None) -> StoreFault | None:

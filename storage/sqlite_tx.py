@@ -53,6 +53,12 @@ _OUTBOX_COLUMNS = (
 _PURGE_KEEPS_DETAIL = frozenset({"old", "new", "severity", "outcome"})
 
 
+# How long a statement waits for another process's write lock (a backup, `fsbot purge`) before
+# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
+BUSY_TIMEOUT_MS = 5000
+_RESTORE_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
+
+
 def _ts(value: datetime) -> float:
     return value.timestamp()
 
@@ -130,17 +136,27 @@ class SqliteTx:
 
     def begin(self) -> None:
         """Queued like a write: should it fail (another process holding the file past the busy
-        timeout), what follows fails too, and ``settle`` rolls the whole back."""
+        timeout), what follows fails too, and ``settle`` rolls the whole back.
+
+        Once BEGIN IMMEDIATE holds the write lock, nothing inside the transaction waits for
+        another process; should it have failed, each write queued behind it would wait the whole
+        busy timeout in turn (a report's dozens of writes: minutes). So the timeout is 0 inside
+        and back to :data:`BUSY_TIMEOUT_MS` at the end, and a try under a lock takes one timeout.
+        """
         self._later("BEGIN IMMEDIATE")
+        self._later("PRAGMA busy_timeout=0")
 
     async def commit(self) -> None:
         """COMMIT, once ``settle`` has seen every queued write through (SqliteStore.transaction)."""
+        restore = asyncio.ensure_future(self._db.execute(_RESTORE_TIMEOUT))
         await self._now("COMMIT")
+        await restore  # ran before COMMIT: no wait
 
     async def rollback(self) -> None:
         """Undo what is open. SQLite may have rolled back by itself already (disk full, I/O
         error), and then there is nothing left to undo."""
         await self._let_writes_finish()
+        await self._now(_RESTORE_TIMEOUT)
         if self._db.in_transaction:
             await self._now("ROLLBACK")
 

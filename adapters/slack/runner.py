@@ -181,17 +181,20 @@ class SlackAdapter:
 
         @bolt.view(CALLBACK_ID)
         async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-            form = form_values(view)
-            problems = report_form.problems(app.team, form)
-            if problems:
-                await ack(response_action="errors", errors=problems)
-                return
-            user = str(body["user"]["id"])
-            event = Inbound(sender=_person(user), chat_id=user, private=True, form=form)
-            if not await app.accept(event, ACK_WITHIN):  # keep their answers in the open form
-                await ack(response_action="errors", errors={"account": texts.NOT_SAVED_FORM})
-                return
-            await ack()
+            await self._submitted(app, ack, str(body["user"]["id"]), form_values(view))
+
+    async def _submitted(self, app: BotApp, ack: AsyncAck, user: str, form: dict[str, Any]) -> None:
+        """The report form sent: refused problems, and a report that could not be stored, are
+        shown in the form, which stays open with the person's answers in it."""
+        problems = report_form.problems(app.team, form)
+        if problems:
+            await ack(response_action="errors", errors=problems)
+            return
+        event = Inbound(sender=_person(user), chat_id=user, private=True, form=form)
+        if not await app.accept(event, ACK_WITHIN):
+            await ack(response_action="errors", errors={"account": texts.NOT_SAVED_FORM})
+            return
+        await ack()
 
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
         view = report_view(report_form.fields(app.team), app.team.name)
