@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import checkins, escalation, retention, rota, tasks
+from bot.backlog import Backlog
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -22,7 +23,7 @@ from bot.messages import Inbound
 from bot.ports import Files, Messenger, OutboxRow, StoreFault
 from bot.scheduler import Scheduler, TimerHandler
 from bot.storage_alarm import StorageAlarm
-from bot.storage_retry import FIRST_DELAY, delays, stop_if_cancelled, with_retries
+from bot.storage_retry import with_retries
 from bot.team import Team
 from bot.teamfile import TeamFile
 from bot.unit_of_work import UnitOfWork
@@ -31,8 +32,6 @@ from storage.inbox import Inbox
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
-
-INBOX_MAX_DELAY = 30.0  # seconds between tries of an event kept in the inbox, at most
 
 TIMER_HANDLERS: dict[str, TimerHandler] = {
     escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
@@ -60,7 +59,6 @@ class BotApp:
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
-        self.inbox = Inbox.beside(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
         self.alarm = StorageAlarm(self.team, by_platform, self.clock)
@@ -93,7 +91,7 @@ class BotApp:
             files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
-        self._finishing: set[asyncio.Task[None]] = set()  # events waiting in the inbox
+        self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)
@@ -122,8 +120,7 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
-        for key, event in await self.inbox.pending():
-            self._finish_later(key, event, None)
+        await self.backlog.resume()
 
     async def _prepare(self) -> None:
         async with self.store.transaction() as tx:
@@ -166,18 +163,14 @@ class BotApp:
         """
         if within is not None and event.delivery_id is None:  # finishing it twice is harmless
             event = dataclasses.replace(event, delivery_id=f"bot:{uuid.uuid4().hex}")
+        if within is not None and self.backlog.waiting and await self._keep(event):
+            return True  # behind others that wait for the database: in their order
         attempt = asyncio.create_task(self.handle(event), name="update")
         try:
             done, _ = await asyncio.wait({attempt}, timeout=within)
-            if not done:
-                try:
-                    key = await self.inbox.put(event)
-                except (OSError, TypeError, ValueError) as error:
-                    log.warning("could not keep an update in the inbox: %s", type(error).__name__)
-                    await asyncio.wait({attempt})
-                else:
-                    self._finish_later(key, event, attempt)
-                    return True
+            if not done and await self._keep(event, attempt):
+                return True
+            await asyncio.wait({attempt})
         except asyncio.CancelledError:
             attempt.cancel()
             raise
@@ -188,28 +181,14 @@ class BotApp:
             return False
         return True
 
-    def _finish_later(self, key: str, event: Inbound, attempt: asyncio.Task[bool] | None) -> None:
-        task = asyncio.create_task(self._finish(key, event, attempt), name="inbox")
-        self._finishing.add(task)
-        task.add_done_callback(self._finishing.discard)
-
-    async def _finish(self, key: str, event: Inbound, attempt: asyncio.Task[bool] | None) -> None:
-        """Handle an event kept in the inbox until the database takes it, then forget it."""
-        wait = delays(FIRST_DELAY, INBOX_MAX_DELAY)
-        while True:
-            try:
-                await (attempt if attempt is not None else self.handle(event))
-                break
-            except StoreFault as fault:  # kept on disk: try again, however long it takes
-                stop_if_cancelled()
-                self.alarm.fault(fault)
-                attempt = None
-                await asyncio.sleep(wait())
-            except Exception:  # a bug: as an adapter would, log it and go on to the next
-                stop_if_cancelled()
-                log.exception("an update kept in the inbox could not be handled")
-                break
-        await self.inbox.remove(key)
+    async def _keep(self, event: Inbound, attempt: asyncio.Task[bool] | None = None) -> bool:
+        """Keep ``event`` in the inbox (see bot/backlog.py); False if it cannot be written."""
+        try:
+            await self.backlog.keep(event, attempt)
+        except (OSError, TypeError, ValueError) as error:
+            log.warning("could not keep an update in the inbox: %s", type(error).__name__)
+            return False
+        return True
 
     async def flush(self) -> None:
         """Fire what is due and deliver what is queued (the console waits for this)."""
@@ -221,7 +200,8 @@ class BotApp:
 
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""
-        for task in [*self._tasks, *self._finishing]:
+        await self.backlog.stop()
+        for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

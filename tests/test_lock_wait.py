@@ -4,6 +4,7 @@ is let go, and the platform is told "got it" only when the press is stored or ke
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -82,6 +83,10 @@ async def test_slack_a_press_during_a_7_s_lock_is_acknowledged_in_time_and_becom
             assert status == 200  # within Slack's 3 s (the fake records a late answer)
             assert fake.late == []
             assert list((Path(f"{path}-inbox")).glob("*.event"))  # kept on disk meanwhile
+            # What the reporter writes next waits its turn behind the press, on disk too.
+            started = asyncio.get_running_loop().time()
+            status, _ = await bot.write(SLACK_SAM, "/mycases")
+            assert status == 200 and asyncio.get_running_loop().time() - started < 1.0
             await fake.wait_for(lambda: lock.held >= HELD and waits_logged(caplog), timeout=30)
             assert cases(path) == []
         finally:
@@ -90,6 +95,8 @@ async def test_slack_a_press_during_a_7_s_lock_is_acknowledged_in_time_and_becom
         code = code_in(fake.visible_text(confirmation))
         assert cases(path) == [code]
         await bot.said(SLACK_ALICE, code)
+        listed = await bot.said(SLACK_SAM, "Your reports")  # handled after the press: in order
+        assert code in fake.visible_text(listed)
         await fake.wait_for(lambda: not list(Path(f"{path}-inbox").glob("*.event")))
         assert fake.violations == [] and fake.late == []
 

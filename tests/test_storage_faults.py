@@ -273,7 +273,7 @@ async def test_an_event_kept_in_the_inbox_is_finished_after_a_restart(tmp_path: 
     lock = await WriteLock(h.path).take()
     try:
         assert await h.app.accept(press, within=0.5)  # kept on disk, not yet stored
-        assert len(await h.app.inbox.pending()) == 1
+        assert h.app.backlog.waiting == 1
         await h.app.stop()  # the bot stops before the database lets it finish
     finally:
         await lock.release()
