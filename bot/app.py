@@ -147,7 +147,8 @@ class BotApp:
         handled = await with_retries(lambda: self.dispatcher.handle(event), what="an update")
         await self.worker.urgent_sent(0.02)
         await with_retries(self.store.durable, what="syncing the database")
-        self.alarm.ok()
+        if handled:  # stored (a duplicate stored nothing, and proves nothing)
+            self.alarm.ok()
         return handled
 
     async def accept(self, event: Inbound, within: float | None) -> bool:

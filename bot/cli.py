@@ -72,7 +72,7 @@ def demo(database: Path, fresh: bool) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     try:
         serve.run_console(database, _load_team(team_path), key_path.read_text().strip())
-    except EncryptionKeyError as exc:
+    except (EncryptionKeyError, StoreFault) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -4,8 +4,7 @@ deadline or until woken by a commit. No polling: an idle bot sleeps until someth
 When the work fails, what failed stays due and is tried again after a backoff (0.5 s, doubling,
 at most 30 s; a commit elsewhere wakes it sooner), so a full disk or a locked database never
 makes the loop spin, and never ends it. A failing store is logged in one line and, once it is
-more than a passing lock, reported to ``health`` (bot/storage_alarm.py), which hears ``ok()``
-when the work goes through again.
+more than a passing lock, reported to ``health`` (bot/storage_alarm.py).
 """
 
 from __future__ import annotations
@@ -29,10 +28,9 @@ MAX_BACKOFF = 30.0  # seconds
 
 
 class Health(Protocol):
-    """Who hears that storing fails, and that it works again (bot.storage_alarm.StorageAlarm)."""
+    """Who hears that storing fails (bot.storage_alarm.StorageAlarm)."""
 
     def fault(self, fault: StoreFault) -> None: ...
-    def ok(self) -> None: ...
 
 
 class WakeableLoop:
@@ -69,10 +67,7 @@ class WakeableLoop:
                 log.exception("%s failed", what)
                 await self._sleep(backoff())
                 continue
-            if self._trouble_since is not None:
-                self._trouble_since = None
-                if self._health is not None:
-                    self._health.ok()
+            self._trouble_since = None  # (work that only read proves nothing to ``health``)
             backoff = delays(FIRST_BACKOFF, MAX_BACKOFF)
             timeout = None
             if due is not None:

@@ -2,9 +2,9 @@
 person kindly (with the team's emergency information), and alerts the leads.
 
 Nothing here goes through the outbox, which lives in the database that is failing: messages are
-sent straight through the platforms' messengers. The leads hear once per kind of trouble (again
-after :data:`REPEAT` if it lasts), each on the first of their platforms that takes the message,
-and hear again when storing works once more.
+sent straight through the platforms' messengers. The leads hear of each kind of trouble at most
+once every :data:`REPEAT`, each on the first of their platforms that takes the message, and hear
+it is over when an update is stored again.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class StorageAlarm:
         self._team = team
         self._messengers = messengers
         self._clock = clock
-        self._alerted: dict[str, datetime] = {}  # kind of trouble -> when the leads last heard
+        self._last_alert: dict[str, datetime] = {}  # kind of trouble -> when the leads heard
+        self._alerted = False  # the leads were alerted and have not heard it is over
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def refuse(self, event: Inbound, fault: StoreFault) -> None:
@@ -46,20 +47,22 @@ class StorageAlarm:
         self.fault(fault)
 
     def fault(self, fault: StoreFault) -> None:
-        """Storing failed for good (for now): alert the leads, unless they heard of it lately."""
+        """Storing failed for good (for now): alert the leads, unless they heard of this kind of
+        trouble within :data:`REPEAT` (a disk that fills and empties must not flood them)."""
         now = self._clock.now()
-        last = self._alerted.get(fault.kind)
+        last = self._last_alert.get(fault.kind)
         if last is not None and now - last < REPEAT:
             return
-        self._alerted[fault.kind] = now
+        self._last_alert[fault.kind] = now
+        self._alerted = True
         log.error("cannot store: %s", fault)
         self._later(self._tell_leads(texts.storage_trouble(fault.kind)))
 
     def ok(self) -> None:
-        """Storing works: if the leads were alerted, tell them it is over."""
+        """An update was stored: if the leads were alerted, tell them storing works again."""
         if not self._alerted:
             return
-        self._alerted.clear()
+        self._alerted = False
         log.warning("storing works again")
         self._later(self._tell_leads(texts.STORAGE_RECOVERED))
 

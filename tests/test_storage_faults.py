@@ -28,13 +28,15 @@ from faults import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import Harness, case_code
+from support import FakeClock, Harness, Recorder, case_code, demo_config
 
 from bot.crypto import Cipher, generate_key
 from bot.domain import PlatformUser
 from bot.messages import Inbound
 from bot.ports import StoreFault
+from bot.storage_alarm import StorageAlarm
 from bot.storage_retry import FIRST_DELAY, MAX_DELAY, PATIENCE, with_retries
+from bot.team import CONSOLE, Team
 from storage.inbox import Inbox
 from storage.sqlite import SqliteStore
 from storage.sqlite_faults import store_fault
@@ -261,6 +263,35 @@ async def test_a_message_sent_while_its_record_fails_is_recorded_later_not_sent_
         assert len(pages) == 1
     finally:
         await h.stop()
+
+
+async def test_the_leads_hear_of_trouble_once_and_of_its_end_not_at_every_flap(
+    real_faults: dict[str, StoreFault],
+) -> None:
+    """A disk that fills and empties again and again alerts the leads once every half hour."""
+    clock = FakeClock()
+    team = Team(demo_config(clock.now()), [CONSOLE])
+    lena = Recorder()
+    alarm = StorageAlarm(team, {CONSOLE: lena}, clock)
+    full = real_faults["SQLITE_FULL"]
+
+    async def heard() -> list[str]:
+        await asyncio.sleep(0)
+        await alarm.close()
+        return lena.texts("lena")
+
+    for _ in range(5):  # flapping
+        alarm.fault(full)
+        alarm.ok()
+        clock.advance(60)
+    said = await heard()
+    assert [("cannot save" in t, "can save again" in t) for t in said] == [
+        (True, False),
+        (False, True),
+    ]
+    clock.advance(30 * 60)
+    alarm.fault(full)
+    assert len(await heard()) == 3  # half an hour on: heard again
 
 
 # -- the inbox --------------------------------------------------------------------------------
