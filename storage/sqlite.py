@@ -11,6 +11,11 @@ made inside COMMIT: :meth:`SqliteStore.durable` makes it, for every commit so fa
 whoever is about to tell the outside world "we have it" awaits it. So a page leaves as soon as its
 case is committed, while the reporter's confirmation and the platform's acknowledgement of the
 update wait for the disk (see bot/app.py). Concurrent callers share one fsync (group commit).
+
+Faults: a failure of the file itself (locked by another process past the busy timeout, disk full,
+an I/O error, read-only, damaged) comes out of ``open``, ``transaction`` and ``durable`` as a
+:class:`bot.ports.StoreFault` (storage/sqlite_faults.py), with nothing half-done left behind; the
+core decides whether to try again (bot/storage_retry.py).
 """
 
 from __future__ import annotations
