@@ -8,22 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import logging
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import aftercare, chat_moves, checkins, escalation, outages, retention, rota, tasks
+from bot.backlog import Backlog
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
 from bot.messages import Inbound
 from bot.outages import Outage, PlatformOutages
-from bot.ports import Files, Messenger, OutboxRow
+from bot.ports import Files, Messenger, OutboxRow, StoreFault
 from bot.scheduler import Scheduler, TimerHandler
+from bot.storage_alarm import StorageAlarm
+from bot.storage_retry import with_retries
 from bot.team import Team
 from bot.teamfile import TeamFile
 from bot.unit_of_work import UnitOfWork
 from handlers.dispatch import Dispatcher
+from storage.inbox import Inbox
 from storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
 
 TIMER_HANDLERS: dict[str, TimerHandler] = {
     escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
@@ -56,6 +65,7 @@ class BotApp:
         by_platform = {m.platform: m for m in messengers}
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
+        self.alarm = StorageAlarm(self.team, by_platform, self.clock)
         self.worker = OutboxWorker(
             self.store,
             by_platform,
@@ -64,6 +74,7 @@ class BotApp:
             outages=self.outages,
             on_outage=self._outage,
             on_moved=self._chat_moved,
+            health=self.alarm,
         )
         self.channel_worker = OutboxWorker(
             self.store,
@@ -74,6 +85,7 @@ class BotApp:
             outages=self.outages,
             on_outage=self._outage,
             on_moved=self._chat_moved,
+            health=self.alarm,
         )
         self.scheduler = Scheduler(
             self.store,
@@ -82,6 +94,7 @@ class BotApp:
             self.clock,
             TIMER_HANDLERS,
             on_commit=self._committed_by_timer,
+            health=self.alarm,
         )
         self.dispatcher = Dispatcher(
             self.store,
@@ -93,6 +106,7 @@ class BotApp:
             files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)
@@ -124,18 +138,33 @@ class BotApp:
         self._committed(list(uow.urgent.values()))
 
     async def start(self) -> None:
-        """Open the store, record the team, plan the rota, and start delivering and firing."""
-        await self.store.open()
+        """Open the store, record the team, plan the rota, and start delivering and firing;
+        then finish what the inbox kept from before.
+
+        Raises :class:`bot.ports.StoreFault` (its message is one line for the operator) when
+        the database cannot be used, having waited a while for another process's lock; nothing
+        is left running then.
+        """
+        try:
+            await with_retries(self.store.open, what="opening the database")
+            await with_retries(self._prepare, what="preparing the database")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.store.close()
+            raise
+        await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
+        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
+        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        await self.backlog.resume()
+
+    async def _prepare(self) -> None:
         async with self.store.transaction() as tx:
             for move in await tx.chat_moves():  # where the team channel went, before anything
                 self.team.follow(move.platform, move.old_id, move.new_id)
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
-        await self.worker.release_held()
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
-        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
-        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -147,11 +176,58 @@ class BotApp:
         the sync and the adapter's next requests wait for them, 20 ms at most: the adapter's
         requests alongside a page's made it arrive about a millisecond later, and a sync shares
         the same two cores.
+
+        A store that fails for a while (locked by another process, disk full) is tried again
+        with backoff (bot/storage_retry.py); past that, or at once when the file itself is
+        broken, this raises :class:`bot.ports.StoreFault`, having stored nothing. Adapters call
+        :meth:`accept`, which turns that into a kind answer.
         """
-        handled = await self.dispatcher.handle(event)
+        handled = await with_retries(lambda: self.dispatcher.handle(event), what="an update")
         await self.worker.urgent_sent(0.02)
-        await self.store.durable()
+        await with_retries(self.store.durable, what="syncing the database")
+        if handled:  # stored (a duplicate stored nothing, and proves nothing)
+            self.alarm.ok()
         return handled
+
+    async def accept(self, event: Inbound, within: float | None) -> bool:
+        """Take one event for an adapter, which confirms it to its platform when this returns.
+
+        It returns once the event is stored (see :meth:`handle`); or, when the database keeps
+        it waiting past ``within`` seconds (what the platform allows for an answer), once it
+        is kept on disk in the inbox, to be finished as soon as the database lets it; or, when
+        it cannot be stored at all (disk full, a broken file), once the sender has been told so,
+        with the team's emergency information, and the leads alerted (bot/storage_alarm.py).
+        Returns False in that last case only. ``within=None`` never uses the inbox (the console
+        has no platform waiting). Any other error (a bug) is raised, as from :meth:`handle`.
+        """
+        if within is not None and event.delivery_id is None:  # finishing it twice is harmless
+            event = dataclasses.replace(event, delivery_id=f"bot:{uuid.uuid4().hex}")
+        if within is not None and self.backlog.waiting and await self._keep(event):
+            return True  # behind others that wait for the database: in their order
+        attempt = asyncio.create_task(self.handle(event), name="update")
+        try:
+            done, _ = await asyncio.wait({attempt}, timeout=within)
+            if not done and await self._keep(event, attempt):
+                return True
+            await asyncio.wait({attempt})
+        except asyncio.CancelledError:
+            attempt.cancel()
+            raise
+        try:
+            attempt.result()
+        except StoreFault as fault:
+            await self.alarm.refuse(event, fault)
+            return False
+        return True
+
+    async def _keep(self, event: Inbound, attempt: asyncio.Task[bool] | None = None) -> bool:
+        """Keep ``event`` in the inbox (see bot/backlog.py); False if it cannot be written."""
+        try:
+            await self.backlog.keep(event, attempt)
+        except (OSError, TypeError, ValueError) as error:
+            log.warning("could not keep an update in the inbox: %s", type(error).__name__)
+            return False
+        return True
 
     async def flush(self) -> None:
         """Fire what is due and deliver what is queued (the console waits for this)."""
@@ -162,9 +238,12 @@ class BotApp:
             busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
 
     async def stop(self) -> None:
+        """Stop working; what is still in the inbox stays there for the next start."""
+        await self.backlog.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.alarm.close()
         await self.store.close()

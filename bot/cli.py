@@ -14,6 +14,7 @@ from bot import housekeeping, keyfiles, logsafety, serve, stats
 from bot.clock import SystemClock
 from bot.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.demo import demo_team_text
+from bot.ports import PlatformUnavailable, StoreFault
 from bot.settings import Settings
 from bot.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
 
@@ -107,6 +108,8 @@ def demo(database: Path, fresh: bool) -> None:
         raise click.ClickException(
             f"{exc} Put back the key file {key_path}, or start the demo over with --fresh."
         ) from exc
+    except StoreFault as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -139,6 +142,8 @@ def run() -> None:
             serve.run_console(database, config, key)
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
+    except (StoreFault, PlatformUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -229,6 +234,8 @@ def purge(dry_run: bool) -> None:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
+    except StoreFault as exc:
+        raise click.ClickException(str(exc)) from exc
     cases = "1 case past its" if count == 1 else f"{count} cases past their"
     if dry_run:
         click.echo(f"{cases} review date; nothing purged (--dry-run).")
@@ -266,6 +273,8 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
         figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
+    except StoreFault as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(stats.render_markdown(figures))
     chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
     stats.write_png(figures, chart)

@@ -28,10 +28,10 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.failpoints import failpoint
-from bot.loop import WakeableLoop
+from bot.loop import Health, WakeableLoop
 from bot.messages import Outbound
 from bot.outages import Outage, PlatformOutages
-from bot.ports import DeliveryError, Messenger, OutboxRow, Store, Tx
+from bot.ports import DeliveryError, Messenger, OutboxRow, Store, StoreFault, Tx
 from bot.refusals import plain_form
 from bot.unit_of_work import EDITABLE_PURPOSES, URGENT_PURPOSES
 
@@ -85,6 +85,7 @@ class OutboxWorker:
         outages: PlatformOutages | None = None,
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
+        health: Health | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
@@ -93,7 +94,10 @@ class OutboxWorker:
         self._store = store
         self._messengers = messengers
         self._clock = clock
-        self._loop = WakeableLoop(clock)
+        self._loop = WakeableLoop(clock, health)
+        # Rows a platform took while the store could not record it (disk full): their platform
+        # refs, so that they are marked, not sent again, once it can (see _deliver).
+        self._unmarked: dict[int, str] = {}
         self._lock = asyncio.Lock()
         self._on_bounce = on_unreachable
         self._outages = outages or PlatformOutages()
@@ -133,6 +137,8 @@ class OutboxWorker:
             for row in rows:
                 try:
                     await self._deliver(row)
+                except StoreFault as fault:  # the row stays pending: the loop tries it again
+                    log.warning("could not record outbox row %s: %s", row.id, fault)
                 except Exception as exc:  # the row stays pending: the loop tries it again
                     _log_unexpected("could not deliver", row.id, exc)
 
@@ -171,6 +177,8 @@ class OutboxWorker:
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
+        if await self._recorded_late(row, now):
+            return
         message = await self._prepared(row, now)
         if message is None:
             return
@@ -196,7 +204,21 @@ class OutboxWorker:
             unexpected = DeliveryError(f"adapter error {type(exc).__name__}")
             await self._failed(row, message, unexpected, now)
             return
-        await self._sent(row, message, ref, now)
+        try:
+            await self._sent(row, message, ref, now)
+        except StoreFault:
+            self._unmarked[row.id] = ref
+            raise
+
+    async def _recorded_late(self, row: OutboxRow, now: datetime) -> bool:
+        """Record a row the platform took while the store could not record it (disk full), so
+        that it is marked sent rather than sent again; True if it was such a row."""
+        taken = self._unmarked.get(row.id)
+        if taken is None or row.message is None:
+            return False
+        await self._sent(row, row.message, taken, now)
+        del self._unmarked[row.id]
+        return True
 
     async def _prepared(self, row: OutboxRow, now: datetime) -> Outbound | None:
         """The message to send now, or ``None`` when the row cannot go (yet)."""

@@ -362,6 +362,36 @@ class DeliveryError(Exception):
         return self.permanent and not self.unreachable and self.moved_to is None
 
 
+class StoreFault(Exception):
+    """The store could not do what was asked, for a reason outside the bot's code.
+
+    ``kind`` is one of :data:`TRANSIENT_FAULTS` (``busy``: another process holds the write lock;
+    ``full``: no space left; ``io``: reading or writing the disk failed), which may pass by
+    themselves and are tried again, or of the permanent ones (``readonly``, ``corrupt``,
+    ``cantopen``), which need a person. ``str()`` is one line fit for an operator: it names the
+    database file and what to do, never any content.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in TRANSIENT_FAULTS
+
+
+TRANSIENT_FAULTS = frozenset({"busy", "full", "io"})
+
+
+class PlatformUnavailable(Exception):
+    """A platform could not be reached, or refused the bot's credentials, as the bot started.
+
+    ``str()`` is one line for the operator: which platform, which setting to check. It never
+    holds a token.
+    """
+
+
 class Messenger(Protocol):
     """One platform's delivery of core messages."""
 

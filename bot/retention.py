@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, time
 
 from bot.domain import AuditEntry, Case, CaseState
-from bot.ports import TimerRow, Tx
+from bot.ports import StoreFault, TimerRow, Tx
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
 
@@ -102,5 +102,7 @@ async def on_purge_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     try:
         async with uow.tx.savepoint():
             await purge_due(uow.tx, uow.now)
+    except StoreFault:
+        raise  # the store fails, not the purge: the timer fires again once it works
     except Exception:
         log.exception("the daily purge failed; it runs again tomorrow")

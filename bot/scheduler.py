@@ -18,8 +18,8 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.failpoints import failpoint
-from bot.loop import WakeableLoop
-from bot.ports import OutboxRow, Store, TimerRow
+from bot.loop import Health, WakeableLoop
+from bot.ports import OutboxRow, Store, StoreFault, TimerRow
 from bot.team import Team
 from bot.unit_of_work import UnitOfWork
 
@@ -38,6 +38,7 @@ class Scheduler:
         clock: Clock,
         handlers: dict[str, TimerHandler],
         on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
+        health: Health | None = None,
     ) -> None:
         self._store = store
         self._team = team
@@ -45,7 +46,7 @@ class Scheduler:
         self._clock = clock
         self._handlers = handlers
         self._on_commit = on_commit
-        self._loop = WakeableLoop(clock)
+        self._loop = WakeableLoop(clock, health)
         self._lock = asyncio.Lock()
         self.fired = 0
 
@@ -79,6 +80,8 @@ class Scheduler:
                         else:
                             log.error("no handler for timer kind %s", timer.kind)
                     urgent.extend(uow.urgent.values())  # not those of a timer rolled back
+                except StoreFault:
+                    raise  # the store fails, not this timer: all of it is fired again later
                 except Exception:
                     # Its work is undone; mark it done so one bad timer cannot wedge the rest.
                     log.exception("timer %s (%s) failed", timer.id, timer.kind)

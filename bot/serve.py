@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.app import BotApp
-from bot.ports import Messenger
+from bot.ports import Messenger, PlatformUnavailable
 from bot.settings import Settings
 from bot.teamfile import TeamFile
 
@@ -72,6 +72,9 @@ def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
     return adapters
 
 
+START_TIMEOUT = 30.0  # seconds a platform may take to answer the bot's first call
+
+
 class ConfigError(ValueError):
     """Settings that cannot work together; the message says what to set."""
 
@@ -97,38 +100,60 @@ def run_console(database: Path, config: TeamFile, key: str) -> None:
 def run_platforms(
     database: Path, config: TeamFile, key: str, adapters: list[PlatformAdapter]
 ) -> None:
+    """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
+    :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
+    :class:`bot.ports.StoreFault`, each with everything started so far stopped again."""
+
     async def go() -> None:
-        for adapter in adapters:
-            await adapter.start()
-        app = BotApp(
-            database=database,
-            config=config,
-            key=key,
-            messengers=[a.messenger for a in adapters],
-        )
+        started: list[PlatformAdapter] = []
+        app: BotApp | None = None
         try:
-            await app.start()  # refuses a key that is not the database's, having written nothing
-        except BaseException:
             for adapter in adapters:
-                await adapter.stop()
-            raise
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        tasks = [asyncio.create_task(a.run(app)) for a in adapters]
-        stopper = asyncio.create_task(stop.wait())
-        try:
-            done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                if task is not stopper and task.exception() is not None:
-                    raise task.exception()  # type: ignore[misc]
+                await _start(adapter)
+                started.append(adapter)
+            app = BotApp(
+                database=database,
+                config=config,
+                key=key,
+                messengers=[a.messenger for a in adapters],
+            )
+            await app.start()
+            await _serve(app, adapters)
         finally:
-            for task in [*tasks, stopper]:
-                task.cancel()
-            await asyncio.gather(*tasks, stopper, return_exceptions=True)
-            await app.stop()
-            for adapter in adapters:
-                await adapter.stop()
+            if app is not None:
+                await app.stop()
+            for adapter in started:
+                with contextlib.suppress(Exception):
+                    await adapter.stop()
 
     asyncio.run(go())
+
+
+async def _start(adapter: PlatformAdapter) -> None:
+    """Start one adapter; an answer that never comes is a platform that cannot be reached."""
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            await adapter.start()
+    except TimeoutError as error:
+        raise PlatformUnavailable(
+            f"{type(adapter).__name__} got no answer from its platform within"
+            f" {START_TIMEOUT:.0f} s; check the FSB_ settings for its API URL."
+        ) from error
+
+
+async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(a.run(app)) for a in adapters]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)

@@ -99,3 +99,43 @@ def emergency(info: str) -> Rich:
     """The team's emergency information: numbers that work even if nobody answers here. It
     never repeats the "I need help now" hint: it is shown with that choice, or after it."""
     return lines(bold("If you are in danger right now:"), info or "Call local emergency services.")
+
+
+# -- when the bot cannot store what it is sent (bot/storage_alarm.py) --------------------------
+
+
+def not_saved(info: str) -> Rich:
+    """To a person whose message could not be stored: nothing reached the team; what to do."""
+    return lines(
+        "I couldn't save that, so the safety team has not seen it. Please try again in a few"
+        " minutes.",
+        bold("If you need help now:"),
+        info or "Call local emergency services.",
+    )
+
+
+STORAGE_TROUBLE_REASONS = {
+    "busy": "another program has kept its database locked for over a minute",
+    "full": "the disk is full",
+    "io": "writing to the disk fails",
+    "readonly": "its database file is read-only",
+    "corrupt": "its database file is damaged",
+    "cantopen": "its database file cannot be opened",
+}
+
+
+def storage_trouble(kind: str) -> Rich:
+    """To the leads: the bot cannot store anything, why, and what people are told meanwhile."""
+    reason = STORAGE_TROUBLE_REASONS.get(kind, "its database fails")
+    return lines(
+        bold("The bot cannot save anything right now:"),
+        f"{reason.capitalize()}. Reports and button presses are not taken; people who write are"
+        " told to try again or to use the emergency contacts. The bot's log on its server has"
+        " the details.",
+    )
+
+
+STORAGE_RECOVERED = rich("The bot can save again: reports are taken as usual.")
+
+# shown in Slack's report form, which stays open with the answers in it
+NOT_SAVED_FORM = "I couldn't save this just now. Please try again in a few minutes."

@@ -11,25 +11,35 @@ made inside COMMIT: :meth:`SqliteStore.durable` makes it, for every commit so fa
 whoever is about to tell the outside world "we have it" awaits it. So a page leaves as soon as its
 case is committed, while the reporter's confirmation and the platform's acknowledgement of the
 update wait for the disk (see bot/app.py). Concurrent callers share one fsync (group commit).
+
+Faults: a failure of the file itself (locked by another process past the busy timeout, disk full,
+an I/O error, read-only, damaged) comes out of ``open``, ``transaction`` and ``durable`` as a
+:class:`bot.ports.StoreFault` (storage/sqlite_faults.py), with nothing half-done left behind; the
+core decides whether to try again (bot/storage_retry.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.resources
 import logging
 import os
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import aiosqlite
 
 from bot.crypto import Cipher
+from bot.ports import StoreFault
 from storage import sqlite_keys
-from storage.sqlite_tx import Remembered, SqliteTx
+from storage.sqlite_faults import describe, store_fault
+from storage.sqlite_tx import BUSY_TIMEOUT_MS, Remembered, SqliteTx
 
 log = logging.getLogger(__name__)
 
@@ -66,30 +76,39 @@ class SqliteStore:
         self._remembered = Remembered()  # see Remembered: kept between transactions
 
     async def open(self) -> None:
-        """Open the file (created 0600), refuse a key it was not created with, then migrate.
+        """Open the file (created 0600), refuse a key it was not created with, check the file,
+        then migrate.
 
         Raises:
             EncryptionKeyError: the key is not this database's; nothing was written.
+            StoreFault: the file cannot be used (read-only, damaged, not there to be made, locked
+                by another process), with the connection closed again, so that a bot that cannot
+                start ends instead of staying half alive.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        sqlite_keys.private_files(self.path)
-        # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk full,
-        # I/O error) while writes are still queued behind the failing one (see SqliteTx._later),
-        # those open a new implicit transaction that our ROLLBACK undoes, rather than each
-        # committing alone. Transactions themselves are begun explicitly (BEGIN IMMEDIATE).
-        db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
         try:
-            unsealed = await self._prepare(db)
-        except BaseException:
-            await db.close()
-            raise
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            sqlite_keys.private_files(self.path)
+            # "DEFERRED", not autocommit: should SQLite roll a transaction back by itself (disk
+            # full, I/O error) while writes are still queued behind the failing one (see
+            # SqliteTx._later), those open a new implicit transaction that our ROLLBACK undoes,
+            # rather than each committing alone. Transactions are begun explicitly (BEGIN
+            # IMMEDIATE).
+            db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
+        except (OSError, sqlite3.Error) as error:
+            self._raise_fault(error)
+        try:
+            if await self._prepare(db):
+                await sqlite_keys.seal(db, self._cipher)
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                await db.close()
+            self._raise_fault(error)
         self._db = db
-        if unsealed:
-            await sqlite_keys.seal(db, self._cipher)
 
     async def _prepare(self, db: aiosqlite.Connection) -> bool:
-        """Settings, the key check (before any write) and migrations; True if still unsealed."""
-        await db.execute("PRAGMA busy_timeout=5000")
+        """Settings, the key check (before any write), a check of the file, and migrations;
+        True if the database is still unsealed (see storage/sqlite_keys.py)."""
+        await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         unsealed = False
         if self._check_key:
             unsealed = await sqlite_keys.check(db, self._cipher, self.path)
@@ -99,6 +118,11 @@ class SqliteStore:
         # Deleted and overwritten content is zeroed, not left in free space: a purge must
         # leave no trace of the erased bytes in the file (see bot/retention.py).
         await db.execute("PRAGMA secure_delete=ON")
+        # A damaged file is found now, not at the first report (milliseconds for a bot's file).
+        async with db.execute("PRAGMA quick_check") as cursor:
+            verdict = await cursor.fetchone()
+        if verdict is None or verdict[0] != "ok":
+            raise StoreFault("corrupt", describe("corrupt", self.path))
         await self._migrate(db)
         return unsealed
 
@@ -140,25 +164,43 @@ class SqliteStore:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
+        """See :meth:`bot.ports.Store.transaction`. A failure of the file itself comes out as a
+        :class:`bot.ports.StoreFault`, with nothing of the transaction left behind."""
         db = self._require()
         async with self._lock:
-            tx = SqliteTx(db, self._cipher, self._remembered)
+            tx = SqliteTx(db, self._cipher, self._remembered, self.path)
             try:
                 tx.begin()
                 yield tx
                 await tx.settle()
-            except BaseException:
+            except BaseException as error:
                 self._remembered.forget()
-                await tx.rollback()
-                raise
+                await self._roll_back(tx)
+                self._raise_fault(error)
             try:
                 await tx.commit()
-            except BaseException:
+            except BaseException as error:
                 self._remembered.forget()  # committed or not, nobody can tell here
-                raise
+                await self._roll_back(tx)  # a COMMIT refused (busy) leaves it open
+                self._raise_fault(error)
             self._commits += 1
             if tx.purged:
                 await self._truncate_wal()
+
+    def _raise_fault(self, error: BaseException) -> NoReturn:
+        """Raise ``error`` as the :class:`StoreFault` it stands for, or as it is."""
+        fault = store_fault(error, self.path)
+        if fault is None or fault is error:
+            raise error
+        raise fault from error
+
+    async def _roll_back(self, tx: SqliteTx) -> None:
+        """Roll back if anything is left to roll back; a failure here must not hide the error
+        that made us roll back (SQLite may have rolled back by itself: disk full, I/O error)."""
+        try:
+            await tx.rollback()
+        except Exception as error:
+            log.warning("rollback failed: %s", type(error).__name__)
 
     async def durable(self) -> None:
         """Return once every commit so far is on disk (see the module's docstring)."""
@@ -174,6 +216,8 @@ class SqliteStore:
         try:
             await asyncio.to_thread(_fsync, Path(f"{self.path}-wal"))
             self._synced = max(self._synced, upto)
+        except OSError as error:
+            self._raise_fault(error)
         finally:
             self._syncing = None
 

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -35,6 +36,7 @@ from bot.domain import (
 from bot.messages import Outbound
 from bot.ports import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 from storage.sqlite_chat_moves import ChatMoves
+from storage.sqlite_faults import store_fault
 
 _CASE_COLUMNS = (
     "id, code, report_id, severity, state, created_at, updated_at, handler, acknowledged_at,"
@@ -50,6 +52,12 @@ _OUTBOX_COLUMNS = (
 # What a purged case's audit entries keep: states, severities and the outcome (names from fixed
 # lists), never anything anyone wrote.
 _PURGE_KEEPS_DETAIL = frozenset({"old", "new", "severity", "outcome"})
+
+
+# How long a statement waits for another process's write lock (a backup, `fsbot purge`) before
+# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
+BUSY_TIMEOUT_MS = 5000
+_RESTORE_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
 
 
 def _ts(value: datetime) -> float:
@@ -82,8 +90,15 @@ class Remembered:
 
 
 class SqliteTx(ChatMoves):
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, remembered: Remembered) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        cipher: Cipher,
+        remembered: Remembered,
+        path: Path | None = None,
+    ) -> None:
         self._db = db
+        self._path = path  # the file, named in a fault's message
         self._cipher = cipher
         self._remembered = remembered
         # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
@@ -124,16 +139,29 @@ class SqliteTx(ChatMoves):
 
     def begin(self) -> None:
         """Queued like a write: should it fail (another process holding the file past the busy
-        timeout), what follows fails too, and ``settle`` rolls the whole back."""
+        timeout), what follows fails too, and ``settle`` rolls the whole back.
+
+        Once BEGIN IMMEDIATE holds the write lock, nothing inside the transaction waits for
+        another process; should it have failed, each write queued behind it would wait the whole
+        busy timeout in turn (a report's dozens of writes: minutes). So the timeout is 0 inside
+        and back to :data:`BUSY_TIMEOUT_MS` at the end, and a try under a lock takes one timeout.
+        """
         self._later("BEGIN IMMEDIATE")
+        self._later("PRAGMA busy_timeout=0")
 
     async def commit(self) -> None:
         """COMMIT, once ``settle`` has seen every queued write through (SqliteStore.transaction)."""
+        restore = asyncio.ensure_future(self._db.execute(_RESTORE_TIMEOUT))
         await self._now("COMMIT")
+        await restore  # ran before COMMIT: no wait
 
     async def rollback(self) -> None:
+        """Undo what is open. SQLite may have rolled back by itself already (disk full, I/O
+        error), and then there is nothing left to undo."""
         await self._let_writes_finish()
-        await self._now("ROLLBACK")
+        await self._now(_RESTORE_TIMEOUT)
+        if self._db.in_transaction:
+            await self._now("ROLLBACK")
 
     async def _let_writes_finish(self) -> None:
         """Before rolling back: the queued writes run first, whatever their outcome."""
@@ -931,10 +959,16 @@ class SqliteTx(ChatMoves):
         try:
             yield
             await self.settle()
-        except BaseException:
+        except BaseException as error:
             self._remembered.forget()
             await self._let_writes_finish()
-            await self._now("ROLLBACK TO fire")
-            await self._now("RELEASE fire")
-            raise
+            if self._db.in_transaction:  # SQLite rolls all back by itself on some faults
+                await self._now("ROLLBACK TO fire")
+                await self._now("RELEASE fire")
+            # A fault of the file is the whole transaction's, not this savepoint's: said so
+            # here, where the caller may catch what went wrong inside (bot/scheduler.py).
+            fault = store_fault(error, self._path)
+            if fault is None or fault is error:
+                raise
+            raise fault from error
         self._later("RELEASE fire")

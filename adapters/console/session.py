@@ -151,7 +151,7 @@ class ConsoleAdapter:
                 self.say(f"(there is no file {parsed.attachment})")
                 return True
             attachment = FILE_PREFIX + str(path.resolve())
-        await self.app.handle(
+        await self.app.accept(
             Inbound(
                 sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
                 chat_id=chat_id,
@@ -159,7 +159,8 @@ class ConsoleAdapter:
                 text=parsed.text,
                 button=token,
                 attachment=attachment,
-            )
+            ),
+            within=None,  # nobody else is waiting for an answer: no need for the inbox
         )
         return True
 

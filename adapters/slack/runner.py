@@ -3,7 +3,9 @@ otherwise HTTP mode (events and interactivity POSTed to ``/slack/events``, signa
 
 Every listener finishes the bot's work (committed) before it acknowledges, so an event Slack has
 been told we got is never lost; that work takes milliseconds, well inside Slack's 3 seconds.
-Slack's retries carry the same ``event_id``, which the core de-duplicates.
+Slack's retries carry the same ``event_id``, which the core de-duplicates. Should another process
+hold the database's write lock, an event is kept in the bot's inbox on disk after
+:data:`ACK_WITHIN` and acknowledged, and finished once the database lets it (BotApp.accept).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.escaping import from_slack
@@ -26,13 +30,18 @@ from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTI
 from bot.app import BotApp
 from bot.domain import PlatformUser
 from bot.messages import Inbound
-from handlers import report_form
+from bot.ports import PlatformUnavailable
+from handlers import report_form, texts
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# Seconds an event may wait for the database before it is kept in the inbox and acknowledged
+# (see BotApp.accept): Slack allows 3 s, and never sends a button press again.
+ACK_WITHIN = 2.0
 EVENTS_PATH = "/slack/events"
 BOLT_LOGGER = "slack_bolt.fsbot"
+START_TIMEOUT = 15.0  # seconds for auth.test at start
 IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
 
 
@@ -108,7 +117,22 @@ class SlackAdapter:
         self._registered = False
 
     async def start(self) -> None:
-        await self.client.auth_test()
+        """Check the token (auth.test). Raises :class:`bot.ports.PlatformUnavailable` when Slack
+        cannot be reached or refuses the token."""
+        try:
+            async with asyncio.timeout(START_TIMEOUT):
+                await self.client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+            raise PlatformUnavailable(
+                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}."
+            ) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            how = "no answer in time" if isinstance(error, TimeoutError) else "no connection"
+            raise PlatformUnavailable(
+                f"Cannot reach Slack's Web API at {self.client.base_url} (FSB_SLACK_API_URL):"
+                f" {how}."
+            ) from error
 
     async def stop(self) -> None:
         return None
@@ -138,7 +162,7 @@ class SlackAdapter:
             ):
                 return
             user = str(event.get("user", ""))
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=await self._person(app, user),
                     chat_id=user,
@@ -148,7 +172,8 @@ class SlackAdapter:
                     delivery_id=str(body.get("event_id") or "") or None,
                     reply_to=_thread(event),
                     message_id=str(event.get("ts") or "") or None,
-                )
+                ),
+                ACK_WITHIN,
             )
 
         @bolt.event("app_home_opened")
@@ -156,35 +181,38 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             user = str(event["user"])
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=await self._person(app, user),
                     chat_id=HOME_PREFIX + user,
                     private=True,
                     home=True,
-                )
+                ),
+                ACK_WITHIN,
             )
 
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
         async def pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=await self._person(app, user),
                     chat_id=user,
                     private=True,
                     button=str(action.get("value", "")),
-                )
+                ),
+                ACK_WITHIN,
             )
             await ack()
 
         @bolt.action(OPEN_DM_ACTION)
         async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.handle(
+            await app.accept(
                 Inbound(
                     sender=await self._person(app, user), chat_id=user, private=True, text="/start"
-                )
+                ),
+                ACK_WITHIN,
             )
             await ack()
 
@@ -199,16 +227,21 @@ class SlackAdapter:
 
         @bolt.view(CALLBACK_ID)
         async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-            form = form_values(view)
-            problems = report_form.problems(app.team, form)
-            if problems:
-                await ack(response_action="errors", errors=problems)
-                return
-            user = str(body["user"]["id"])
-            await app.handle(
-                Inbound(sender=await self._person(app, user), chat_id=user, private=True, form=form)
-            )
-            await ack()
+            await self._submitted(app, ack, str(body["user"]["id"]), form_values(view))
+
+    async def _submitted(self, app: BotApp, ack: AsyncAck, user: str, form: dict[str, Any]) -> None:
+        """The report form sent: refused problems, and a report that could not be stored, are
+        shown in the form, which stays open with the person's answers in it."""
+        problems = report_form.problems(app.team, form)
+        if problems:
+            await ack(response_action="errors", errors=problems)
+            return
+        sender = await self._person(app, user)
+        event = Inbound(sender=sender, chat_id=user, private=True, form=form)
+        if not await app.accept(event, ACK_WITHIN):
+            await ack(response_action="errors", errors={"account": texts.NOT_SAVED_FORM})
+            return
+        await ack()
 
     @staticmethod
     def _edited(app: BotApp) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
@@ -236,13 +269,14 @@ class SlackAdapter:
             return
         text = "/" + (words if words else "help")
         in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
-        await app.handle(
+        await app.accept(
             Inbound(
                 sender=await self._person(app, user),
                 chat_id=channel if in_channel else user,
                 private=not in_channel,
                 text=text,
-            )
+            ),
+            ACK_WITHIN,
         )
         await ack() if in_channel else await ack("I've answered you in a direct message.")
 

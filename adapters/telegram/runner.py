@@ -3,7 +3,9 @@
 Nothing is lost: in polling mode an update is confirmed to Telegram (the next ``getUpdates``
 offset) only after the core has committed it, so a crash re-fetches it, and the core's
 de-duplication by ``update_id`` makes the second handling a no-op. In webhook mode Telegram gets
-its 200 only after the commit, for the same reason.
+its 200 only after the commit, for the same reason. Updates are handled one at a time, in order,
+and the offset moves past one only once :meth:`BotApp.accept` has returned: while another process
+holds the database's write lock, the update is retried and Telegram keeps it meanwhile.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from telegram import (
     BotCommandScopeChat,
     Update,
 )
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
@@ -30,12 +32,18 @@ from adapters.telegram.updates import to_inbound
 from bot import commands
 from bot.app import BotApp
 from bot.commands import Audience
+from bot.ports import PlatformUnavailable
 from bot.team import Team
 
 log = logging.getLogger(__name__)
 
 # my_chat_member: Telegram says when a person blocks the bot or starts it again (bot.reachability).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+# Seconds an update may wait for the database before it is kept in the inbox instead (see
+# BotApp.accept). Telegram keeps a polled update until the next offset confirms it, so polling
+# can wait a while; a webhook call should be answered sooner.
+ANSWER_WITHIN = 30.0
+WEBHOOK_WITHIN = 10.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -89,6 +97,7 @@ class TelegramAdapter:
             rate_limiter=AIORateLimiter(max_retries=0),
         )
         self.messenger = TelegramMessenger(self.bot)
+        self.api_url = api_url  # without the token, which PTB adds to each request
         self.webhook_url = webhook_url
         self.webhook_port = webhook_port
         self.webhook_host = webhook_host
@@ -96,8 +105,27 @@ class TelegramAdapter:
         self.poll_timeout = poll_timeout
 
     async def start(self) -> None:
-        """Connect (getMe) so that links to a private chat know the bot's username."""
-        await self.bot.initialize()
+        """Connect (getMe) so that links to a private chat know the bot's username.
+
+        Raises :class:`bot.ports.PlatformUnavailable` when Telegram cannot be reached or
+        refuses the token.
+        """
+        try:
+            await self.bot.initialize()
+        except InvalidToken as error:
+            raise PlatformUnavailable(
+                "Telegram refused the bot's token (FSB_TELEGRAM_TOKEN); check it with @BotFather."
+            ) from error
+        except NetworkError as error:  # TimedOut is one too
+            how = "no answer in time" if isinstance(error, TimedOut) else "no connection"
+            raise PlatformUnavailable(
+                f"Cannot reach Telegram's Bot API at {self.api_url} (FSB_TELEGRAM_API_URL): {how}."
+            ) from error
+        except TelegramError as error:
+            raise PlatformUnavailable(
+                f"Telegram's Bot API at {self.api_url} refused to start the bot:"
+                f" {type(error).__name__}."
+            ) from error
         self.messenger.username = self.bot.username
 
     async def stop(self) -> None:
@@ -116,11 +144,16 @@ class TelegramAdapter:
                 log.warning("setMyCommands for %s failed: %s", where, error)
         return refused
 
-    async def process(self, app: BotApp, update: Update) -> None:
-        """Hand one update to the core; answer a button press once it is committed."""
+    async def process(self, app: BotApp, update: Update, within: float = ANSWER_WITHIN) -> None:
+        """Hand one update to the core; answer a button press once it is committed.
+
+        Returns once the update may be confirmed to Telegram (see :meth:`BotApp.accept`): it is
+        stored, or kept in the inbox after ``within`` seconds, or its sender was told it could
+        not be stored.
+        """
         event = to_inbound(update)
         if event is not None:
-            await app.handle(event)
+            await app.accept(event, within)
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer()
@@ -175,7 +208,7 @@ class TelegramAdapter:
                 update = Update.de_json(await request.json(), self.bot)
             except ValueError:
                 return web.Response(status=400, text="bad update")
-            await self.process(app, update)
+            await self.process(app, update, WEBHOOK_WITHIN)
             return web.Response(text="ok")
 
         async def healthz(request: web.Request) -> web.Response:
