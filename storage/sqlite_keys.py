@@ -14,6 +14,7 @@ tightened at start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
@@ -47,9 +48,12 @@ def wrong_key_message(path: Path) -> str:
 def private_files(path: Path) -> None:
     """Create the database file readable by its owner only, and take group and other access
     away from it and its ``-wal`` and ``-shm`` files if an older version left them open."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    if not path.exists():  # a file that cannot be made, or a folder, is SQLite's to refuse
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if not name.is_file():
+            continue
         try:
             mode = stat.S_IMODE(name.stat().st_mode)
             if mode & 0o077:
