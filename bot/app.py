@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import checkins, escalation, retention, rota, tasks
+from bot import checkins, escalation, response, retention, rota, tasks
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.delivery import OutboxWorker
@@ -32,6 +32,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     rota.SHIFT_CONFIRM: rota.shift_unconfirmed,
     rota.DAILY_POST: rota.daily_post,
     checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
+    response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
 }

@@ -57,11 +57,6 @@ def page_buttons(case: Case) -> list[Button]:
     ]
 
 
-def first_wait(case: Case) -> timedelta:
-    steps = case.policy["steps"]
-    return timedelta(seconds=steps[0]["wait"] if steps else 300)
-
-
 def fence(case: Case) -> int:
     """Which page of the chain a timer belongs to; a timer from an earlier page is stale."""
     return case.esc_round * max(1, len(case.policy["steps"])) + case.esc_step

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain import (
     SEVERITY_ORDER,
@@ -17,6 +17,7 @@ from bot.domain import (
     Case,
     CaseState,
     Report,
+    ReportBody,
 )
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Duty, Team
@@ -129,6 +130,13 @@ def case_details(
     ]
     if body.help_now:
         parts.append(rich(bold("Asked for help now.")))
+    if body.meet:
+        parts.append(
+            rich(
+                bold("They would rather tell someone in person."),
+                f" Please arrange to meet them: /reply {case.code} with where and when.",
+            )
+        )
     if body.location_now:
         parts.append(rich(bold("Where they are now: "), " / ".join(body.location_now)))
     parts += [
@@ -144,11 +152,22 @@ def case_details(
         *history,
         rich(bold("Witnesses: "), body.witnesses or "not given"),
         rich(bold("Identity: "), reporter),
-        rich(bold("Contact: "), body.contact or "not given"),
+        rich(bold("Contact: "), body.contact or "not given", _updates(case, body)),
     ]
+    if body.notes:
+        parts.append(
+            rich(bold("Also written (where a button was expected): "), " / ".join(body.notes))
+        )
     if body.outcome:
         parts.append(rich(bold("Outcome they would like: "), body.outcome))
     return lines(*parts)
+
+
+def _updates(case: Case, body: ReportBody) -> str:
+    """Whether the reporter chose automatic updates: what the handler may expect them to hear."""
+    if body.source or case.disclosure == "anonymous":
+        return ""
+    return " · automatic updates: " + ("yes" if body.updates else "no")
 
 
 def page_text(
@@ -262,8 +281,3 @@ def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty])
 
 def reporter_state(case: Case) -> str:
     return STATE_FOR_REPORTER[case.state]
-
-
-def expected_response(wait: timedelta) -> str:
-    minutes = max(1, int(wait.total_seconds() // 60))
-    return f"{minutes} minute" + ("s" if minutes != 1 else "")

@@ -56,7 +56,7 @@ async def ask_location(req: Request, case: Case) -> None:
     await req.reply(
         lines(
             alerted,
-            texts.emergency(uow.team.config.team.emergency_info),
+            texts.emergency_for(uow.team),
             bold("Where are you right now?"),
             "A room, a landmark, anything that helps us find you. " + findable,
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import cases, checkins
-from bot.domain import ReportBody, Severity
+from bot.domain import CONTACT_HERE, NO_CONTACT, ReportBody, Severity
 from bot.messages import Address
 from bot.richtext import Rich, bold, lines, rich
 from bot.team import Team
@@ -80,12 +80,22 @@ def _where_text(body: ReportBody, text: str) -> None:
     body.where_detail = text
 
 
-def _contact_choice(body: ReportBody, value: str) -> None:
-    body.contact = {
-        "here": "Message me here",
-        "none": "Please don't contact me",
-        "through": "Through the team member who took the report",
-    }[value]
+CONTACT_OPTIONS = {  # value -> (what the handler reads, whether automatic updates go)
+    "here": (CONTACT_HERE, True),
+    "needed": ("Message me here only if they need to ask me something", False),
+    "none": (NO_CONTACT, False),
+    "through": ("Through the team member who took the report", False),
+}
+
+
+def contact_choice(body: ReportBody, value: str) -> None:
+    """A contact button: what the handler reads, and whether automatic updates go."""
+    body.contact, body.updates = CONTACT_OPTIONS[value]
+
+
+def _contact_text(body: ReportBody, text: str) -> None:
+    """Another way to reach them (an e-mail address): no automatic updates here."""
+    body.contact, body.updates = text, False
 
 
 def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
@@ -94,6 +104,48 @@ def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
         "Is there anyone on the safety team you do not want handling this? Tap a name to"
         " exclude them, tap it again to undo, then press Done. They will not be told.",
         "Excluded: " + (", ".join(chosen) if chosen else "nobody"),
+    )
+
+
+SKIP = ("skip", "I'd rather not say")
+# What "I'd rather not say" leaves empty, by question: nothing but what happened is required.
+SKIPPABLE: dict[str, tuple[str, ...]] = {
+    "when": ("when",),
+    "where": ("where", "where_detail"),
+    "who": ("who",),
+    "affiliation": ("affiliation",),
+    "witnesses": ("witnesses",),
+}
+
+
+def _disclosure_prompt(team: Team, body: ReportBody) -> Rich:
+    return lines(
+        "How identifiable do you want to be to the person handling this?",
+        "• Named: they see who you are.",
+        "• Pseudonymous: they talk to you only through this bot and are not told who you are.",
+        "• Anonymous: nobody can reply to you, and the report is not linked to you.",
+        "Whichever you choose, details you give (where, when, who was there) may still show"
+        " who you are.",
+    )
+
+
+def _contact_prompt(team: Team, body: ReportBody) -> Rich:
+    if body.source == "in_person":
+        return rich("How may the safety team reach the person about this?")
+    return lines(
+        "How may the safety team contact you about this?",
+        "• Message me here: I tell you when someone picks it up and when it changes.",
+        "• Only if they need to ask you something: no automatic updates.",
+        "• Please don't contact me: nothing more from us about it.",
+        "Or type another way to reach you (for example an e-mail address).",
+    )
+
+
+def _who_prompt(team: Team, body: ReportBody) -> Rich:
+    return lines(
+        "Who was involved? A name, a username or a description is enough; you don't have to"
+        " name them.",
+        "If they are on the safety team, naming them here keeps the report from them.",
     )
 
 
@@ -122,6 +174,25 @@ STEPS: list[Step] = [
         _set("role"),
     ),
     Step(
+        "disclosure",
+        "How identifiable you are",
+        _disclosure_prompt,
+        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
+        _set("disclosure"),
+    ),
+    Step(
+        "contact",
+        "How to contact you",
+        _contact_prompt,
+        [
+            ("here", "Message me here"),
+            ("needed", "Only if they need to ask me"),
+            ("none", NO_CONTACT),
+        ],
+        contact_choice,
+        _contact_text,
+    ),
+    Step(
         "account",
         "What happened",
         lambda team, body: rich(
@@ -140,6 +211,7 @@ STEPS: list[Step] = [
             ("Just now", "Just now"),
             ("Earlier today", "Earlier today"),
             ("Another day", "Another day"),
+            SKIP,
         ],
         _set("when"),
         _set("when"),
@@ -148,17 +220,15 @@ STEPS: list[Step] = [
         "where",
         "Where",
         lambda team, body: rich("Where did it happen? Choose one, or type a few words."),
-        [(value, label) for value, label in WHERE_WORDS.items()],
+        [*WHERE_WORDS.items(), SKIP],
         _set("where"),
         _where_text,
     ),
     Step(
         "who",
         "Who was involved",
-        lambda team, body: rich(
-            "Who was involved? A name, a username or a description is enough, whatever you know."
-        ),
-        [("I don't know who", "I don't know who")],
+        _who_prompt,
+        [("I don't know who", "I don't know who"), SKIP],
         _set("who"),
         _set("who"),
     ),
@@ -166,39 +236,19 @@ STEPS: list[Step] = [
         "affiliation",
         "Their connection to the event",
         lambda team, body: rich("Do you know how they are connected to the event?"),
-        [(value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()],
+        [
+            *((value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()),
+            SKIP,
+        ],
         _set("affiliation"),
     ),
     Step(
         "witnesses",
         "Witnesses",
         lambda team, body: rich("Did anyone else see or hear it? Names or descriptions are fine."),
-        [("No one", "No one"), ("Not sure", "Not sure")],
+        [("No one", "No one"), ("Not sure", "Not sure"), SKIP],
         _set("witnesses"),
         _set("witnesses"),
-    ),
-    Step(
-        "disclosure",
-        "How identifiable you are",
-        lambda team, body: lines(
-            "How identifiable do you want to be to the person handling this?",
-            "• Named: they see who you are.",
-            "• Pseudonymous: they talk to you only through this bot and never learn who you are.",
-            "• Anonymous: nobody can reply to you, and the report is not linked to you.",
-        ),
-        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
-        _set("disclosure"),
-    ),
-    Step(
-        "contact",
-        "How to contact you",
-        lambda team, body: rich(
-            "How may the safety team contact you about this? Choose, or type another way"
-            " (for example an e-mail address)."
-        ),
-        [("here", "Message me here"), ("none", "Please don't contact me")],
-        _contact_choice,
-        _set("contact"),
     ),
     Step(
         "exclude",
@@ -280,6 +330,7 @@ def summary(team: Team, body: ReportBody) -> Rich:
         ),
         rich(bold("Not to be handled by: "), ", ".join(excluded) or "nobody"),
         rich(bold("Outcome you would like: "), body.outcome or "-"),
+        rich(bold("Also written: "), " / ".join(body.notes)) if body.notes else "",
     )
 
 
@@ -334,8 +385,8 @@ async def load(req: Request) -> Draft | None:
 
 
 INTRO = {
-    "": "Thank you for reaching out. I'll ask a few questions, one at a time. You can go back at"
-    " any step, and /cancel stops without sending anything.",
+    "": "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
+    " skipped. You can go back at any step, and /cancel stops without sending anything.",
     "in_person": "You are filing a report for someone who told you in person. Answer as they told"
     " you, in their words where you can; the case will say it was taken in person by you."
     " /cancel stops without sending anything.",
@@ -354,7 +405,9 @@ async def begin(req: Request, source: str = "") -> None:
             return
         draft.body.source, draft.body.taken_by = source, req.member.id
     await save(req, draft)
-    await req.reply(rich(INTRO[source]))
+    # A person may rather say it to someone's face: the on-duty contact is asked to meet them.
+    meet = [] if source else [button("I'd rather tell someone in person", "meet.ask")]
+    await req.reply(rich(INTRO[source]), meet)
     await prompt(req, draft)
 
 
@@ -423,20 +476,21 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await save(req, draft)
         await prompt(req, draft)
         return
-    step.choose(draft.body, value)
+    if value == SKIP[0] and step.name in SKIPPABLE:
+        for attr in SKIPPABLE[step.name]:
+            setattr(draft.body, attr, "")  # "I'd rather not say": left empty
+    else:
+        step.choose(draft.body, value)
     if step.name == "danger" and value == "yes":
-        await req.reply(
-            texts.emergency(req.uow.team.config.team.emergency_info),
-            [button("I need help now", "help.now")],
-        )
+        await req.reply(texts.emergency_for(req.uow.team), [button("I need help now", "help.now")])
     await _advance(req, draft)
 
 
 async def on_text(req: Request, draft: Draft, text: str) -> None:
-    """Free text while a report is being written."""
+    """Free text while a report is being written; where a button was expected, it is kept as
+    a note with the report (never thrown away) and the question is asked again."""
     if draft.step in ("summary", "edit") or BY_NAME[draft.step].text is None:
-        await req.reply(rich("Please use one of the buttons for this question."))
-        await prompt(req, draft)
+        await keep_as_note(req, draft, text)
         return
     step = BY_NAME[draft.step]
     assert step.text is not None
@@ -459,9 +513,25 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
     await _advance(req, draft)
 
 
+async def keep_as_note(req: Request, draft: Draft, text: str) -> None:
+    """Text typed where a button was expected: kept with the report, then the question again."""
+    draft.body.notes.append(text)
+    await save(req, draft)
+    await req.reply(
+        rich(
+            "I've kept what you wrote with your report. For this question, please use one of"
+            " the buttons."
+        )
+    )
+    await prompt(req, draft)
+
+
 async def on_attachment(req: Request, draft: Draft, reference: str, caption: str) -> None:
     """A photo, document or voice note: kept (as a reference) with what happened."""
     if draft.step != "account":
+        if caption:
+            draft.body.notes.append(caption)
+            await save(req, draft)
         await req.reply(
             rich(
                 "I can keep files only with what happened. For this question,"
@@ -506,12 +576,12 @@ async def file_report(req: Request, body: ReportBody) -> None:
     if body.source:
         await confirmations.tell_member(req, case, body)
     else:
-        await confirmations.tell_reporter(req, case)
+        await confirmations.tell_reporter(req, case, body)
     if case.severity == Severity.CRITICAL and body.source != "team":
         from handlers.help_now import ask_location  # help_now builds on this module
 
         await ask_location(req, case)
-    elif not body.source and case.disclosure != "anonymous":
+    elif not body.source and body.contactable:  # check-ins are messages later on
         await checkins.offer(
             uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
         )

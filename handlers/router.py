@@ -14,10 +14,13 @@ from handlers import (
     additions,
     case_commands,
     casework,
+    closing,
     handoff,
+    handoff_consent,
     help_now,
     home,
     intake,
+    meet,
     report_form,
     rota_commands,
     task_commands,
@@ -89,8 +92,10 @@ async def _button(req: Request, token: str) -> None:
         await intake.on_choice(req, record.args)
     elif action == "menu.report":
         await intake.begin(req)
+    elif action == "meet.ask":
+        await meet.ask(req)
     elif action == "menu.privacy":
-        await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
+        await req.reply(texts.privacy(req.uow.team), MENU_BUTTONS[:2])
     elif action == "help.now":
         await help_now.help_now(req)
     elif action.startswith("shift."):
@@ -99,10 +104,20 @@ async def _button(req: Request, token: str) -> None:
         await handoff.toggle(req, record.args)
     elif action == "handoff.send":
         await handoff.send(req, record.args)
+    elif action == "handoff.agree":
+        await handoff_consent.agree(req, record.args)
+    elif action == "handoff.decline":
+        await handoff_consent.decline(req, record.args)
+    elif action == "handoff.danger":
+        await handoff_consent.danger(req, record.args)
     elif action == "handoff.cancel":
         await req.reply(rich("Handoff cancelled; nothing was sent."))
     elif action == "risk.tell":
         await case_commands.tell_externals(req, record.args)
+    elif action == "closing.send":
+        await closing.send(req, record.args)
+    elif action == "closing.skip":
+        await closing.skip(req, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
@@ -133,6 +148,10 @@ async def _text(req: Request) -> None:
     if state is not None and state.get("flow") == additions.FLOW:
         if text:
             await additions.on_text(req, state, text)
+        return
+    if state is not None and state.get("flow") == closing.FLOW:
+        if text:
+            await closing.on_text(req, state, text)
         return
     if state is not None and state.get("flow") == "report":
         draft = intake.Draft.from_dict(state)
