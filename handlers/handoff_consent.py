@@ -93,8 +93,8 @@ async def ask(
         reason = f"{taker.name} can't be reached" if taker else _cannot_ask(case, report)
         await req.reply(
             rich(
-                f"{reason}, so parts of the report can't go without their agreement. Untick them"
-                " to send the code and what you need; if someone is in danger, send now.",
+                f"{reason}. Parts of the report can't go without their agreement: untick them to"
+                " send the code and what you need or, if someone is in danger, send now.",
             ),
             [_danger(args)],
         )

@@ -283,12 +283,14 @@ def asked(name: str, body: ReportBody) -> bool:
 
 
 def next_step(draft: Draft) -> str:
+    """The next question not yet answered. A draft begun when the questions came in another
+    order (stored before an update) is asked what it skipped before its summary."""
     order = [step.name for step in STEPS]
     index = order.index(draft.step) + 1 if draft.step in order else len(order)
-    while index < len(order):
-        if asked(order[index], draft.body):
-            return order[index]
-        index += 1
+    answered = {*draft.history, draft.step}
+    for name in [*order[index:], *order[:index]]:
+        if asked(name, draft.body) and name not in answered:
+            return name
     return "summary"
 
 
