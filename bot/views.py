@@ -110,20 +110,7 @@ def case_details(
     who = body.who or "not given"
     if body.affiliation:
         who = f"{who} ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
-    if body.source == "team":
-        reporter = f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
-    elif body.source == "in_person":
-        reporter = (
-            f"taken in person by {team.member_name(body.taken_by)}, "
-            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
-        )
-    elif show_identity and report.reporter is not None:
-        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
-        reporter += f" on {report.reporter.platform} (id {report.reporter.user_id})"
-    elif case.disclosure == "anonymous":
-        reporter = "anonymous: no follow-up possible"
-    else:
-        reporter = "pseudonymous: reply through the bot only"
+    reporter = _identity(case, report, team, show_identity)
     parts: list[Rich | str] = [
         rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
         rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
@@ -161,6 +148,24 @@ def case_details(
     if body.outcome:
         parts.append(rich(bold("Outcome they would like: "), body.outcome))
     return lines(*parts)
+
+
+def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> str:
+    """Who reported it, as far as this reader may know."""
+    body = report.body
+    if body.source == "team":
+        return f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+    if body.source == "in_person":
+        return (
+            f"taken in person by {team.member_name(body.taken_by)}, "
+            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        )
+    if show_identity and report.reporter is not None:
+        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
+        return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
+    if case.disclosure == "anonymous":
+        return "anonymous: no follow-up possible"
+    return "pseudonymous: reply through the bot only"
 
 
 def _updates(case: Case, body: ReportBody) -> str:

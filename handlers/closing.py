@@ -147,3 +147,11 @@ async def _drop_draft(req: Request) -> None:
     state = await req.uow.tx.load_draft(req.owner)
     if state is not None and state.get("flow") == FLOW:
         await req.uow.tx.delete_draft(req.owner)
+
+
+async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
+    """ "Send this" or "Don't send a message"."""
+    if action == "closing.send":
+        await send(req, args)
+    else:
+        await skip(req, args)

@@ -19,7 +19,7 @@ from bot.teamfile import External, Member
 from bot.unit_of_work import Button, button
 from handlers import texts
 from handlers.context import Request
-from handlers.handoff import FIELDS, _case_for, already_sent, deliver, parts
+from handlers.handoff import FIELDS, _case_for, already_sent, deliver, parts, send, toggle
 
 # The parts of the report as the reporter reads them.
 PART_WORDS = {
@@ -205,3 +205,27 @@ async def _tell_reporter(
     if report.body.contactable and await cases.tell_reporter(req.uow, case, report, text):
         return "the reporter has been told"
     return _cannot_ask(case, report).replace("be asked", "be told")
+
+
+async def cancel(req: Request, args: dict[str, Any]) -> None:
+    await req.reply(rich("Handoff cancelled; nothing was sent."))
+
+
+BUTTONS = {
+    "handoff.toggle": toggle,
+    "handoff.send": send,
+    "handoff.cancel": cancel,
+    "handoff.agree": agree,
+    "handoff.decline": decline,
+    "handoff.danger": danger,
+}
+
+
+async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
+    """Every button of a handoff: the handler's (tick, send, cancel, send now) and the
+    reporter's answer."""
+    handler = BUTTONS.get(action)
+    if handler is None:
+        await req.reply(texts.STALE_BUTTON)
+    else:
+        await handler(req, args)

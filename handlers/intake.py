@@ -453,15 +453,23 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await _summary_choice(req, draft, value)
         return
     if step_name == "edit":
-        if value == "summary":
-            draft.step = "summary"
-        else:
-            draft.history.append("edit")
-            draft.step, draft.editing = value, True
-        await save(req, draft)
-        await prompt(req, draft)
+        await _edit_choice(req, draft, value)
         return
-    step = BY_NAME[step_name]
+    await _step_choice(req, draft, BY_NAME[step_name], value)
+
+
+async def _edit_choice(req: Request, draft: Draft, value: str) -> None:
+    if value == "summary":
+        draft.step = "summary"
+    else:
+        draft.history.append("edit")
+        draft.step, draft.editing = value, True
+    await save(req, draft)
+    await prompt(req, draft)
+
+
+async def _step_choice(req: Request, draft: Draft, step: Step, value: str) -> None:
+    """A button of a question: checked, kept (a skip leaves the field empty), then onwards."""
     allowed = {v for v, _ in options_for(step, req.uow.team, draft.body)}
     if value not in allowed:
         await req.reply(texts.STALE_BUTTON)

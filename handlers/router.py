@@ -7,6 +7,9 @@ kind word and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot.messages import MAX_INBOUND_TEXT
 from bot.richtext import rich
 from bot.unit_of_work import private_chat_button
@@ -15,7 +18,6 @@ from handlers import (
     case_commands,
     casework,
     closing,
-    handoff,
     handoff_consent,
     help_now,
     home,
@@ -100,24 +102,12 @@ async def _button(req: Request, token: str) -> None:
         await help_now.help_now(req)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
-    elif action == "handoff.toggle":
-        await handoff.toggle(req, record.args)
-    elif action == "handoff.send":
-        await handoff.send(req, record.args)
-    elif action == "handoff.agree":
-        await handoff_consent.agree(req, record.args)
-    elif action == "handoff.decline":
-        await handoff_consent.decline(req, record.args)
-    elif action == "handoff.danger":
-        await handoff_consent.danger(req, record.args)
-    elif action == "handoff.cancel":
-        await req.reply(rich("Handoff cancelled; nothing was sent."))
+    elif action.startswith("handoff."):
+        await handoff_consent.on_button(req, action, record.args)
     elif action == "risk.tell":
         await case_commands.tell_externals(req, record.args)
-    elif action == "closing.send":
-        await closing.send(req, record.args)
-    elif action == "closing.skip":
-        await closing.skip(req, record.args)
+    elif action.startswith("closing."):
+        await closing.on_button(req, action, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
@@ -138,20 +128,22 @@ async def _button(req: Request, token: str) -> None:
         await req.reply(texts.STALE_BUTTON)
 
 
+# Conversations where the next thing a person types is an answer: where they are now ("I need
+# help now"), what they add to a report, a handler's own closing message.
+TEXT_FLOWS: dict[str, Callable[[Request, dict[str, Any], str], Awaitable[None]]] = {
+    "location": help_now.on_location,
+    additions.FLOW: additions.on_text,
+    closing.FLOW: closing.on_text,
+}
+
+
 async def _text(req: Request) -> None:
     state = await req.uow.tx.load_draft(req.owner)
     text = req.event.text.strip()
-    if state is not None and state.get("flow") == "location":
+    flow = TEXT_FLOWS.get(str(state.get("flow"))) if state is not None else None
+    if state is not None and flow is not None:
         if text:
-            await help_now.on_location(req, state, text)
-        return
-    if state is not None and state.get("flow") == additions.FLOW:
-        if text:
-            await additions.on_text(req, state, text)
-        return
-    if state is not None and state.get("flow") == closing.FLOW:
-        if text:
-            await closing.on_text(req, state, text)
+            await flow(req, state, text)
         return
     if state is not None and state.get("flow") == "report":
         draft = intake.Draft.from_dict(state)
