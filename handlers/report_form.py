@@ -13,7 +13,7 @@ from typing import Any
 from bot.domain import ReportBody
 from bot.richtext import rich
 from bot.team import Team
-from handlers import intake, texts
+from handlers import intake, report_steps, texts
 from handlers.context import Request
 
 MAX_FIELD = 3000  # Slack's plain-text input limit; also plenty for one answer
@@ -33,7 +33,7 @@ def fields(team: Team) -> list[Field]:
     """The intake's steps as form fields, in the same order with the very same choices: how
     identifiable and how to be contacted before the account; all but what happened optional."""
     people = [(m.id, m.name) for m in team.handlers()]
-    step = intake.BY_NAME
+    step = report_steps.BY_NAME
     return [
         Field("danger", "Are you in danger right now?", "choice", step["danger"].options, False),
         Field("role", "Which of these fits best?", "choice", step["role"].options, False),
@@ -129,10 +129,10 @@ def body_from(form: dict[str, Any]) -> ReportBody:
         role=text("role"),
         account=[text("account")],
         when=text("when"),
-        where="" if text("where") == intake.SKIP[0] else text("where"),
+        where="" if text("where") == report_steps.SKIP[0] else text("where"),
         where_detail=text("where_detail"),
         who=text("who"),
-        affiliation="" if text("affiliation") == intake.SKIP[0] else text("affiliation"),
+        affiliation="" if text("affiliation") == report_steps.SKIP[0] else text("affiliation"),
         witnesses=text("witnesses"),
         disclosure=text("disclosure"),
         excluded=list(form.get("excluded") or []),
@@ -140,8 +140,8 @@ def body_from(form: dict[str, Any]) -> ReportBody:
     )
     if body.where_detail and not body.where:
         body.where = "other"
-    if body.disclosure != "anonymous" and text("contact") in intake.CONTACT_OPTIONS:
-        intake.contact_choice(body, text("contact"))
+    if body.disclosure != "anonymous" and text("contact") in report_steps.CONTACT_OPTIONS:
+        report_steps.contact_choice(body, text("contact"))
         detail = text("contact_detail")
         if detail and text("contact") == "none":
             body.notes.append(detail)  # kept, but "don't contact me" stands
