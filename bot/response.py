@@ -47,7 +47,7 @@ async def on_response_due(uow: UnitOfWork, timer: TimerRow) -> None:
         rich(
             bold(case.code),
             ": nobody from the safety team has answered yet, and it is taking longer than we"
-            " said. I'm sorry. I am still trying to reach someone.",
+            " said. I'm sorry.",
         ),
         emergency_for(uow.team),
     )

@@ -371,13 +371,6 @@ class ResponseTarget(_Strict):
                 raise ValueError(f'{value!r} is not a time like "08:00"') from None
         return value
 
-    @field_validator("within")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value <= timedelta(0):
-            raise ValueError("must be longer than no time at all")
-        return value
-
     @model_validator(mode="after")
     def _both_or_neither(self) -> "ResponseTarget":
         if (self.start is None) != (self.end is None):

@@ -71,6 +71,10 @@ async def ask(
 ) -> None:
     """Ask the reporter (or the member who took it in person); the handler is told it waits."""
     assert req.member is not None
+    trail = await req.uow.tx.audit_for(case.id)
+    if any(e.kind == "handoff_asked" and e.detail.get("hid") == args["hid"] for e in trail):
+        await req.reply(rich("They were already asked; it goes when they say yes."))
+        return
     args = {**args, "by": req.member.id}
     answers = [
         button("Yes, share it", "handoff.agree", **args),
@@ -100,7 +104,12 @@ async def ask(
         )
         return
     await req.uow.audit(
-        case, f"member:{req.member.id}", "handoff_asked", to=contact.id, fields=args["fields"]
+        case,
+        f"member:{req.member.id}",
+        "handoff_asked",
+        to=contact.id,
+        fields=args["fields"],
+        hid=args["hid"],
     )
     await req.reply(
         rich(

@@ -46,7 +46,8 @@ def fields(team: Team) -> list[Field]:
         ),
         Field(
             "contact",
-            "May the safety team message you about this? (not asked if anonymous)",
+            'How may the safety team contact you? "Message me here" includes updates when it is'
+            " picked up or changes. (Not needed if anonymous.)",
             "choice",
             step["contact"].options,
             True,

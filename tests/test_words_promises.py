@@ -354,7 +354,11 @@ async def test_a_handoff_with_any_part_of_the_report_waits_for_the_reporters_yes
 
 async def test_a_no_sends_nothing_and_only_a_recorded_danger_overrides_it(story: Story) -> None:
     code = await _taken(story)
-    await story.run(handoff(code, "What happened") + "\n@sam > No, don't share it")
+    await story.run(handoff(code, "What happened"))
+    await story.run("> Send to Organizers of the event next door")  # pressed again: asked once
+    assert story.last("alice") == "They were already asked; it goes when they say yes."
+    assert sum("Is that OK?" in t for t in story.chat("sam")) == 1
+    await story.run("@sam > No, don't share it")
     assert story.last("sam") == "Understood. Nothing was shared."
     assert "The answer is no, so nothing was sent" in story.last("alice")
     assert story.chat("nextdoor") == []

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stories import Story
 from support import Harness
-from teams import promises_team
+from teams import STORIES, promises_team
 from test_words_promises import report
 
 from bot.domain import ReportBody
+from bot.teamfile import TeamFileError, parse_team_text
 
 HOUR = 3600.0
 SUPPORT = "Crisis line: 0800 111 222 (24h; English, German)"
@@ -71,6 +72,35 @@ async def test_without_support_in_the_team_file_nothing_is_made_up(tmp_path: Pat
     await bot.file_report()
     assert "Support" not in bot.confirmation("sam") and RIGHT in bot.confirmation("sam")
     await bot.stop()
+
+
+def test_the_team_file_says_which_support_and_targets_are_wrong() -> None:
+    bad = (
+        STORIES
+        + """
+[[support]]
+name = "Crisis line"
+
+[[response_target]]
+start = "8am"
+end = "22:00"
+within = "15m"
+
+[[response_target]]
+within = "0s"
+
+[[response_target]]
+start = "22:00"
+within = "1h"
+"""
+    )
+    with pytest.raises(TeamFileError) as raised:
+        parse_team_text(bad, "team.toml")
+    found = {(p.field, p.message) for p in raised.value.problems}
+    assert ("support[0].contact", "missing required field") in found
+    assert ("response_target[0].start", "'8am' is not a time like \"08:00\"") in found
+    assert any(f == "response_target[1].within" and "is zero" in m for f, m in found)
+    assert any(f == "response_target[2]" and "give both start and end" in m for f, m in found)
 
 
 # -- closing ---------------------------------------------------------------------------------------
