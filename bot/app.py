@@ -14,7 +14,17 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import aftercare, chat_moves, checkins, escalation, outages, retention, rota, tasks
+from bot import (
+    aftercare,
+    chat_moves,
+    checkins,
+    escalation,
+    outages,
+    response,
+    retention,
+    rota,
+    tasks,
+)
 from bot.backlog import Backlog
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
@@ -43,6 +53,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     aftercare.SHIFT_END: aftercare.on_shift_end,
     rota.DAILY_POST: rota.daily_post,
     checkins.CHECKIN_TIMER: checkins.on_checkin_timer,
+    response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
 }

@@ -7,6 +7,7 @@ message it causes commit together.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import (
@@ -27,7 +28,7 @@ from bot.messages import Address
 from bot.ports import NewCase
 from bot.richtext import Rich, bold, lines, rich
 from bot.teamfile import Member
-from bot.unit_of_work import UnitOfWork
+from bot.unit_of_work import Button, UnitOfWork
 from bot.views import (
     ALERT_WORDS,
     RESPONSE_REMINDER,
@@ -104,19 +105,30 @@ def reporter_address(report: Report) -> Address | None:
     return Address(report.reporter.platform, report.reporter.user_id)
 
 
-async def tell_reporter(uow: UnitOfWork, case: Case, report: Report, text: Rich) -> bool:
-    """Message the reporter of a case, if they left a way to reach them."""
+async def tell_reporter(
+    uow: UnitOfWork, case: Case, report: Report, text: Rich, buttons: Sequence[Button] = ()
+) -> bool:
+    """Message the reporter of a case, if they left a way to reach them; buttons are theirs."""
     address = reporter_address(report)
     if address is None or report.reporter is None:
         return False
     await uow.send(
         address,
         text,
+        buttons,
         audience=uow.reporter_audience(report.reporter),
         purpose="reporter",
         case_id=case.id,
     )
     return True
+
+
+async def update_reporter(uow: UnitOfWork, case: Case, report: Report, text: Rich) -> bool:
+    """An automatic message about the report (it was picked up, its state changed): only to a
+    reporter who chose updates at the contact step ("Message me here")."""
+    if not report.body.updates:
+        return False
+    return await tell_reporter(uow, case, report, text)
 
 
 class AckOutcome(enum.Enum):
@@ -191,7 +203,7 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
     if case.severity == Severity.CRITICAL:
         told = await tell_reporter(uow, case, report, coming(member.name))
     else:
-        told = await tell_reporter(
+        told = await update_reporter(
             uow,
             case,
             report,
@@ -277,7 +289,11 @@ async def _who_tells_them(
         return f"{name} took it in person and has been asked to tell the person."
     if body.source == "team":
         return ""
-    return "The reporter chose to stay anonymous, so they can't be told."
+    if case.disclosure == "anonymous":
+        return "The reporter chose to stay anonymous, so they can't be told."
+    if not body.contactable:
+        return "The reporter asked not to be contacted, so they were not told."
+    return "The reporter asked for no automatic updates, so they were not told."
 
 
 async def _acknowledge_alert(
@@ -377,8 +393,10 @@ async def change_state(
         case, f"member:{actor.id}", "state_changed", old=old.value, new=new.value, **detail
     )
     await update_channel_posts(uow, case)
+    if not case.is_open:
+        return None  # the end is told in the handler's words (handlers.closing)
     report = await uow.tx.get_report(case.report_id)
-    await tell_reporter(
+    await update_reporter(
         uow,
         case,
         report,

@@ -2,7 +2,8 @@
 
 Each check-in offers "I'm OK", "I'd like to talk to someone" (a normal request to the handler,
 bot.talk), "I need help now" (the urgent path, bot.alerts) and "Stop check-ins". Silence is never
-an alarm, and a check-in never repeats the account: it names the case code and nothing else.
+an alarm, and a check-in never repeats the account: it names the case code and nothing else, and
+reads neutrally on a lock screen (no "report").
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from bot import alerts, cases
 from bot.domain import Case, Report
 from bot.messages import Address
 from bot.ports import TimerRow
-from bot.richtext import Rich, bold, rich
+from bot.richtext import Rich, bold, lines, rich
 from bot.unit_of_work import UnitOfWork, button
 
 CHECKIN_TIMER = "checkin"
+# A check-in may light up a lock screen others can see: it reads neutrally, and this tip is given.
+PREVIEW_TIP = (
+    "Tip: if others may see your screen, turn off message previews for this chat in your"
+    " phone's notification settings."
+)
 CHOICES = (2, 4)  # hours between check-ins a reporter can choose
 
 
@@ -58,9 +64,10 @@ async def choose(uow: UnitOfWork, case: Case, hours: float) -> Rich:
     await uow.tx.save_case(case)
     await uow.audit(case, "reporter", "checkins_on", hours=hours)
     await _arm(uow, case)
-    return rich(
+    return lines(
         f"I'll check in every {hours:g} hours until the event ends. Press"
-        ' "Stop check-ins" on any check-in to stop.'
+        ' "Stop check-ins" on any check-in to stop.',
+        PREVIEW_TIP,
     )
 
 
@@ -97,7 +104,7 @@ async def on_checkin_timer(uow: UnitOfWork, timer: TimerRow) -> None:
         return
     await uow.send(
         address,
-        rich("Checking in about your report ", bold(case.code), ". How are you doing?"),
+        rich("Checking in (", bold(case.code), "). How are you doing?"),
         [
             button("I'm OK", "checkin.ok", case=case.id),
             button("I'd like to talk to someone", "checkin.talk", case=case.id),

@@ -61,4 +61,12 @@ steps = [
   {{ notify = ["leads"], wait = "10m" }},
 ]
 repeat = 2
+
+[[response_target]]
+within = "15m"
+
+[[support]]
+name = "Venue first aid"
+contact = "Info desk, ground floor"
+hours = "during the event"
 """

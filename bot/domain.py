@@ -94,6 +94,10 @@ class PlatformUser:
         return f"{self.platform}:{self.user_id}"
 
 
+CONTACT_HERE = "Message me here"
+NO_CONTACT = "Please don't contact me"
+
+
 @dataclass
 class ReportBody:
     """What a reporter told us. Stored encrypted as a whole."""
@@ -111,6 +115,8 @@ class ReportBody:
     witnesses: str = ""
     disclosure: str = ""  # named | pseudonymous | anonymous
     contact: str = ""
+    # Automatic messages about the report (picked up, state changes, late): only if chosen.
+    updates: bool = False
     excluded: list[str] = field(default_factory=list)  # member ids
     outcome: str = ""
     location_now: list[str] = field(default_factory=list)
@@ -118,6 +124,8 @@ class ReportBody:
     help_now: bool = False
     # Whom they would prefer to talk to (bot.preferences): "gender:..." or "language:...".
     prefer: str = ""
+    meet: bool = False  # "I'd rather tell someone in person": the handler is asked to meet them
+    notes: list[str] = field(default_factory=list)  # text typed where a button was expected
     # Who filed it: "" (the reporter themselves), "in_person" (a member, on the person's behalf)
     # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
     source: str = ""
@@ -128,9 +136,17 @@ class ReportBody:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    @property
+    def contactable(self) -> bool:
+        """The reporter left a way to reach them here (so a question or a handler's message
+        may go to them); automatic updates need :attr:`updates` as well."""
+        return self.disclosure != "anonymous" and self.contact != NO_CONTACT
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReportBody:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "updates" not in known:  # stored before the choice was asked: as it was then
+            known["updates"] = known.get("contact") == CONTACT_HERE
         return cls(**known)
 
 

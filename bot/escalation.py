@@ -59,6 +59,8 @@ def page_buttons(case: Case) -> list[Button]:
 
 
 def first_wait(case: Case) -> timedelta:
+    """How long the chain's first step waits before the next (the default step's 5 minutes when
+    the policy has no steps)."""
     steps = case.policy["steps"]
     return timedelta(seconds=steps[0]["wait"] if steps else 300)
 

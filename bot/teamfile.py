@@ -50,10 +50,12 @@ __all__ = [
     "LocalDateTime",
     "Member",
     "Problem",
+    "ResponseTarget",
     "Retention",
     "Role",
     "Shift",
     "Step",
+    "SupportResource",
     "TeamFile",
     "TeamFileError",
     "TeamInfo",
@@ -375,6 +377,58 @@ class External(_Strict):
     slack: PlatformId | None = None
 
 
+class SupportResource(_Strict):
+    """One ``[[support]]`` entry: help beside the team's own (a crisis or sexual-assault line,
+    the venue's first aid, the foundation's safety team). Reporters see it after a report, at
+    its close, in "How my information is handled" and with the emergency information."""
+
+    name: str = Field(min_length=1)
+    contact: str = Field(min_length=1)  # how to reach them: a number, an address, a place
+    hours: str = ""  # in the reader's words: "24h", "09:00-18:00 at the info desk"
+    languages: list[str] = Field(default_factory=list)
+
+
+def _clock(value: str | None) -> time | None:
+    return None if value is None else time.fromisoformat(value)
+
+
+class ResponseTarget(_Strict):
+    """One ``[[response_target]]`` entry: how soon a reporter is told to expect an answer while
+    someone is on duty, for the hours from ``start`` to ``end`` (team-local "HH:MM", which may
+    run past midnight; both left out: at any hour). The first entry covering the moment a report
+    is sent is what the reporter is promised; with none, no time is promised."""
+
+    within: Duration
+    start: str | None = None
+    end: str | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock_time(cls, value: str | None) -> str | None:
+        """A local clock time, "HH:MM"."""
+        if value is not None:
+            try:
+                time.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f'{value!r} is not a time like "08:00"') from None
+        return value
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "ResponseTarget":
+        if (self.start is None) != (self.end is None):
+            raise ValueError('give both start and end (like "08:00" and "22:00"), or neither')
+        return self
+
+    def covers(self, clock: time) -> bool:
+        """Whether a report sent at this team-local clock time falls in these hours."""
+        start, end = _clock(self.start), _clock(self.end)
+        if start is None or end is None or start == end:
+            return True
+        if start < end:
+            return start <= clock < end
+        return clock >= start or clock < end  # past midnight
+
+
 def parse_notify_target(target: str) -> tuple[str, str | None]:
     """Split a notify target into ``(kind, id)``: ``"member:alice"`` -> ``("member", "alice")``.
 
@@ -400,6 +454,8 @@ class TeamFile(_Strict):
     escalation: Escalation = Field(default_factory=Escalation)
     retention: Retention = Field(default_factory=Retention)
     external: list[External] = Field(default_factory=list)
+    support: list[SupportResource] = Field(default_factory=list)
+    response_target: list[ResponseTarget] = Field(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -431,6 +487,12 @@ class TeamFile(_Strict):
     def external_contact(self, external_id: str) -> External | None:
         """The external contact with this id, or None."""
         return next((e for e in self.external if e.id == external_id), None)
+
+    def response_within(self, moment: datetime) -> timedelta | None:
+        """What a reporter is promised for a report sent at ``moment`` (aware) while someone is
+        on duty: the first ``[[response_target]]`` covering its local time, or None."""
+        clock = moment.astimezone(self.tz).time()
+        return next((t.within for t in self.response_target if t.covers(clock)), None)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot import pieces, preferences
 from bot.domain import (
@@ -158,26 +158,20 @@ def case_details(
     who = written(team, body, "who") if body.who else rich("not given")
     if body.affiliation:
         who += f" ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
-    if body.source == "team":
-        reporter = f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
-    elif body.source == "in_person":
-        reporter = (
-            f"taken in person by {team.member_name(body.taken_by)}, "
-            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
-        )
-    elif show_identity and report.reporter is not None:
-        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
-        reporter += f" on {report.reporter.platform} (id {report.reporter.user_id})"
-    elif case.disclosure == "anonymous":
-        reporter = "anonymous: no follow-up possible"
-    else:
-        reporter = "pseudonymous: reply through the bot only"
+    reporter = _identity(case, report, team, show_identity)
     parts: list[Rich | str] = [
         rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
         rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
     ]
     if body.help_now:
         parts.append(rich(bold("Asked for help now.")))
+    if body.meet:
+        parts.append(
+            rich(
+                bold("They would rather tell someone in person."),
+                f" Please arrange to meet them: /reply {case.code} with where and when.",
+            )
+        )
     if body.location_now:
         parts.append(rich(bold("Where they are now: "), _locations(team, body)))
     parts += [
@@ -193,8 +187,12 @@ def case_details(
         *history,
         rich(bold("Witnesses: "), _answer(team, body, "witnesses")),
         rich(bold("Identity: "), reporter),
-        rich(bold("Contact: "), _answer(team, body, "contact")),
+        rich(bold("Contact: "), _answer(team, body, "contact"), _updates(case, body)),
     ]
+    if body.notes:
+        parts.append(
+            rich(bold("Also written (where a button was expected): "), " / ".join(body.notes))
+        )
     return lines(*parts, *_wishes(team, body))
 
 
@@ -218,6 +216,31 @@ def _locations(team: Team, body: ReportBody) -> Rich:
     for index in range(len(body.location_now)):
         shown += rich(" / " if index else "", written(team, body, "location_now", index))
     return shown
+
+
+def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> str:
+    """Who reported it, as far as this reader may know."""
+    body = report.body
+    if body.source == "team":
+        return f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+    if body.source == "in_person":
+        return (
+            f"taken in person by {team.member_name(body.taken_by)}, "
+            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        )
+    if show_identity and report.reporter is not None:
+        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
+        return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
+    if case.disclosure == "anonymous":
+        return "anonymous: no follow-up possible"
+    return "pseudonymous: reply through the bot only"
+
+
+def _updates(case: Case, body: ReportBody) -> str:
+    """Whether the reporter chose automatic updates: what the handler may expect them to hear."""
+    if body.source or case.disclosure == "anonymous":
+        return ""
+    return " · automatic updates: " + ("yes" if body.updates else "no")
 
 
 def page_text(
@@ -386,11 +409,6 @@ def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty])
 
 def reporter_state(case: Case) -> str:
     return STATE_FOR_REPORTER[case.state]
-
-
-def expected_response(wait: timedelta) -> str:
-    minutes = max(1, int(wait.total_seconds() // 60))
-    return f"{minutes} minute" + ("s" if minutes != 1 else "")
 
 
 def channel_moved(platform: str, old: str, new: str) -> Rich:

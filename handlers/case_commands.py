@@ -14,7 +14,7 @@ from bot.richtext import bold, rich
 from bot.teamfile import Member
 from bot.unit_of_work import button
 from bot.views import CONFLICT_WORDS, either
-from handlers import texts
+from handlers import closing, texts
 from handlers.casework import case_for
 from handlers.context import Request
 
@@ -137,6 +137,7 @@ async def resolve(req: Request, args: list[str]) -> None:
     if await _change(
         req, member, case, CaseState.RESOLVED, outcome=outcome, note=" ".join(args[2:])
     ):
+        await closing.ask(req, case)
         await req.reply(rich(req.uow.team.config.team.aftercare_note))
 
 

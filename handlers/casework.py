@@ -207,15 +207,22 @@ async def list_cases(req: Request) -> None:
     await req.reply(lines(*parts))
 
 
+# An anonymous report is not linked to anyone, so /mycases cannot find it: say why it is missing.
+NOT_LISTED = "Reports sent anonymously are not listed here, because they are not linked to you."
+
+
 async def my_cases(req: Request) -> None:
+    """The reporter's own reports in plain words, each with a button to write about it (a
+    closed one too: it still reaches the team)."""
     found = await req.uow.tx.cases_for_reporter(req.owner)
     if not found:
-        await req.reply(rich("You have no reports with me. /report starts one."))
+        await req.reply(lines("You have no reports I can show. /report starts one.", NOT_LISTED))
         return
     await req.reply(
         lines(
             bold("Your reports"),
             *(rich(bold(c.code), f": {reporter_state(c)}") for c in found),
+            NOT_LISTED,
         ),
-        [additions.add_button(c) for c in found if c.is_open],
+        [additions.add_button(c) for c in found],
     )

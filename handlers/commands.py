@@ -56,7 +56,7 @@ def _members_only(handler: Callable[[Request], Awaitable[None]]) -> Handler:
 
 async def start(req: Request) -> None:
     """The welcome, with the menu buttons; a member also gets their commands."""
-    await req.reply(texts.welcome(req.uow.team.name), MENU_BUTTONS)
+    await req.reply(texts.welcome(req.uow.team), MENU_BUTTONS)
     if req.member is not None:
         await req.reply(texts.MEMBER_HELP)
 

@@ -1,54 +1,74 @@
 """What a person is told once a report is sent: its code, what happens next and when.
 
-Only what the rota can keep is promised: a reply within the chain's first wait while someone is
-on duty; otherwise (after the event, outside the rota) the team file's ``off_duty_reply``, or no
-time at all. A member who filed a report for someone, or opened a case, hears who was alerted.
+Only what the team file supports is promised (bot.response): a response target while someone is
+on duty, ``off_duty_reply`` while nobody is, or no time at all. A member who filed a report for
+someone, or opened a case, hears who was alerted.
 """
 
 from __future__ import annotations
 
-from bot import escalation, rota
-from bot.domain import Case, ReportBody
+from bot import response, rota
+from bot.domain import CONTACT_HERE, NO_CONTACT, Case, ReportBody
 from bot.durations import format_duration
-from bot.richtext import Rich, bold, lines, rich
+from bot.help_words import support_lines
+from bot.richtext import bold, lines, rich
 from bot.rights import with_leads
-from bot.views import expected_response
 from handlers import preference
 from handlers.context import Request
 
+RIGHT_THING = (
+    "You did the right thing by telling us, and you are not in trouble. Reporting when you're"
+    " not sure is fine too."
+)
 
-async def tell_reporter(req: Request, case: Case) -> None:
-    """The reporter's confirmation: the code, what happens next, how to hear back."""
-    parts: list[Rich | str] = [
-        rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
-        await _what_happens_next(req, case),
-    ]
-    if case.disclosure == "anonymous":
-        parts.append(
+
+def hearing_back(body: ReportBody) -> str:
+    """How they will hear of it, as they chose at the contact step."""
+    add = "/mycases shows where it stands, and replying to this message adds to your report."
+    if body.disclosure == "anonymous":
+        return (
             "You chose to stay anonymous, so nobody can reply to you and this chat is not linked"
-            " to the report. Keep the code if you want to refer to it."
+            " to the report. For the same reason it is not listed in /mycases: keep the code if"
+            " you want to refer to it."
         )
-    else:
-        parts.append(
-            "You will hear back here. /mycases shows where your reports stand, and replying to"
-            " this message adds to your report."
-        )
-    await req.reply(lines(*parts), case_id=None if case.disclosure == "anonymous" else case.id)
+    if body.updates:
+        return f"You will hear back here when someone picks it up. {add}"
+    if body.contact == NO_CONTACT:
+        return f"As you asked, nobody will contact you about it. {add}"
+    if body.contact.startswith(CONTACT_HERE):
+        return f"I won't send you updates; the team writes here only to ask you something. {add}"
+    return f"The team will reach you the way you gave; I won't send updates here. {add}"
+
+
+async def tell_reporter(req: Request, case: Case, body: ReportBody) -> None:
+    """The reporter's confirmation: the code, that reporting was right, what happens next, how
+    they will hear back, and the team's support resources."""
+    await req.reply(
+        lines(
+            rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
+            RIGHT_THING,
+            await what_happens_next(req, case),
+            hearing_back(body),
+            *support_lines(req.uow.team.config.support),
+        ),
+        case_id=None if case.disclosure == "anonymous" else case.id,
+    )
     await preference.offer(req, case)
 
 
-async def _what_happens_next(req: Request, case: Case) -> str:
-    """Only what the rota can keep: a reply within the first wait while someone is on duty;
-    otherwise (after the event, outside the rota) the team file's ``off_duty_reply``, or no time."""
+async def what_happens_next(req: Request, case: Case) -> str:
+    """Only what the team file supports (bot.response): a response target while someone is on
+    duty, ``off_duty_reply`` while nobody is, or no time; a promised time is kept watch on."""
     uow = req.uow
+    within = await response.promised(uow)
+    if within is not None:
+        await response.keep_watch(uow, case, within)
+    when = f"within {format_duration(within)}" if within else "as soon as they can"
     if await rota.on_duty(uow):
-        wait = expected_response(escalation.first_wait(case))
         return (
-            f"What happens next: {await _alerted(req, case)} been alerted and will pick it up."
-            f" We aim to respond within {wait}."
+            f"What happens next: {await _alerted(req, case)} been alerted and will pick it up"
+            f" {when}."
         )
-    reply = uow.team.config.escalation.off_duty_reply
-    when = f"within {format_duration(reply)}" if reply else "as soon as they can"
     have = "The team's leads have it" if with_leads(case) else "The safety team has it"
     return f"What happens next: nobody is on duty right now. {have} and will pick it up {when}."
 

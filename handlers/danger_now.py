@@ -25,7 +25,7 @@ async def follow_up(uow: UnitOfWork) -> Rich:
     who = "everyone on duty" if await rota.on_duty(uow) else "the whole safety team"
     return lines(
         bold("Nobody has been told yet."),
-        texts.emergency(uow.team.config.team.emergency_info),
+        texts.emergency_for(uow.team),
         f'"I need help now" alerts {who} at once with what you have told me so far, and'
         " your name, so they can find you.",
         'Or carry on with the report: nobody is told until you press "Send report".',

@@ -140,7 +140,20 @@ async def toggle(req: Request, args: dict[str, Any]) -> None:
     await _preview(req, case, report, {**state, "fields": chosen})
 
 
+async def already_sent(req: Request, case: Case, hid: str) -> bool:
+    """Whether this handoff (its id) went out already; if so, the presser is told."""
+    trail = await req.uow.tx.audit_for(case.id)
+    if any(e.kind == "handoff" and e.detail.get("hid") == hid for e in trail):
+        await req.reply(rich("This handoff was already sent; nothing was sent again."))
+        return True
+    return False
+
+
 async def send(req: Request, args: dict[str, Any]) -> None:
+    """ "Send to ...": at once when only the code, severity and need go; with parts of the
+    report, only once the reporter agrees (handlers.handoff_consent)."""
+    from handlers import handoff_consent  # it builds on this module
+
     found = await _case_for(req, args)
     if found is None or req.member is None:
         return
@@ -150,32 +163,45 @@ async def send(req: Request, args: dict[str, Any]) -> None:
     if contact is None:
         await req.reply(rich("That contact is no longer in the team file; nothing was sent."))
         return
-    trail = await req.uow.tx.audit_for(case.id)
-    if any(e.kind == "handoff" and e.detail.get("hid") == args["hid"] for e in trail):
-        await req.reply(rich("This handoff was already sent; nothing was sent again."))
+    if await already_sent(req, case, str(args["hid"])):
         return
     chosen = [f for f in args["fields"] if f in _available(case, report) or f == SPEAK]
     if SPEAK in chosen and not await two_people(
         req, member, case, "handoff", "Asking someone to speak to the reported person"
     ):
         return
+    if handoff_consent.needed(report, chosen):
+        await handoff_consent.ask(req, case, report, contact, {**args, "fields": chosen})
+        return
+    sent = await deliver(req, member.id, case, report, {**args, "fields": chosen})
+    await req.reply(rich(f"Sent to {contact.name}: {sent}. It is recorded in the case."))
+
+
+async def deliver(
+    req: Request, by: str, case: Case, report: Report, args: dict[str, Any], **why: Any
+) -> str:
+    """Send the packet of handoff ``args`` (made by member ``by``) and record it, with ``why``
+    it may go (the reporter agreed, or someone is in danger). Returns what went, in words."""
+    contact = req.uow.team.config.external_contact(str(args["to"]))
+    assert contact is not None
+    chosen: list[str] = list(args["fields"])
     text = packet(case, report, req.uow.team, str(args["need"]), chosen)
     await req.uow.send_external(contact, text, case_id=case.id)
     case.updated_at = req.uow.now
     await req.uow.tx.save_case(case)
     await req.uow.audit(
         case,
-        f"member:{member.id}",
+        f"member:{by}",
         "handoff",
         to=contact.id,
         fields=chosen,
         hid=args["hid"],
         text=f"to {contact.name}: {args['need']}",
+        **why,
     )
-    sent = ", ".join(FIELDS.get(f, "speak to the reported person") for f in chosen) or "nothing"
-    await req.reply(
-        rich(
-            f"Sent to {contact.name}: the code, severity and what you need, and: {sent}."
-            " It is recorded in the case."
-        )
-    )
+    return "the code, severity and what you need, and: " + parts(chosen)
+
+
+def parts(chosen: list[str]) -> str:
+    """The chosen parts in words, as the handler reads them."""
+    return ", ".join(FIELDS.get(f, "speak to the reported person") for f in chosen) or "nothing"

@@ -96,7 +96,7 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
             "I'll tell you here who is coming as soon as someone answers."
             if not then
             else "I'll tell you here as soon as someone answers.",
-            "" if emergency_shown else texts.emergency(uow.team.config.team.emergency_info),
+            "" if emergency_shown else texts.emergency_for(uow.team),
             bold("Where are you right now?"),
             "A room, a landmark, anything that helps us find you.",
         ),

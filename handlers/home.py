@@ -11,6 +11,7 @@ from bot.domain import OPEN_STATES, STATE_FOR_TEAM
 from bot.richtext import Rich, bold, lines, rich
 from bot.unit_of_work import Button
 from bot.views import age, reporter_state
+from handlers.casework import NOT_LISTED
 from handlers.context import Request
 
 REPORT_FORM = Button("Report something", "", {}, link="report_form")
@@ -39,4 +40,5 @@ async def show(req: Request) -> None:
         parts += [rich("  ", bold(c.code), f": {reporter_state(c)}") for c in reports]
     else:
         parts.append("You have no reports with us. If something happened, you can tell us here.")
+    parts.append(NOT_LISTED)
     await req.reply(lines(*parts), [REPORT_FORM])

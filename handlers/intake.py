@@ -7,7 +7,6 @@ exactly where the person was. Fixed answers are buttons; free text is accepted w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,30 @@ from bot.views import (
 )
 from handlers import confirmations, danger_now, texts
 from handlers.context import Request
+from handlers.report_steps import (
+    BY_NAME,
+    CONTACT_OPTIONS,
+    SKIP,
+    SKIPPABLE,
+    STEPS,
+    Step,
+    asked,
+    contact_choice,
+    options_for,
+)
+
+# The questions live in handlers.report_steps; these names are read from here too.
+__all__ = [
+    "BY_NAME",
+    "CONTACT_OPTIONS",
+    "SKIP",
+    "SKIPPABLE",
+    "STEPS",
+    "Step",
+    "asked",
+    "contact_choice",
+    "options_for",
+]
 
 # Characters across all "what happened" messages: a long paste arrives as many messages (Telegram
 # cuts it every 4096), and about fifteen of them are kept whole; the page that shows them still
@@ -69,202 +92,16 @@ class Draft:
         )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One question: its prompt, its fixed answers, and what free text means (if anything)."""
-
-    name: str
-    title: str  # what "Edit" calls it
-    prompt: Callable[[Team, ReportBody], Rich]
-    options: list[tuple[str, str]]  # (value, label)
-    choose: Callable[[ReportBody, str], None]
-    text: Callable[[ReportBody, str], None] | None = None
-
-
-def _set(attr: str) -> Callable[[ReportBody, str], None]:
-    def setter(body: ReportBody, value: str) -> None:
-        setattr(body, attr, value)
-
-    return setter
-
-
-def _where_text(body: ReportBody, text: str) -> None:
-    body.where = body.where or "other"
-    body.where_detail = text
-
-
-def _contact_choice(body: ReportBody, value: str) -> None:
-    body.contact = {
-        "here": "Message me here",
-        "none": "Please don't contact me",
-        "through": "Through the team member who took the report",
-    }[value]
-
-
-def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
-    chosen = [m.name for m in team.handlers() if m.id in body.excluded]
-    return lines(
-        "Is there anyone on the safety team you do not want handling this? Tap a name to"
-        " exclude them, tap it again to undo, then press Done. They will not be told.",
-        "Excluded: " + (", ".join(chosen) if chosen else "nobody"),
-    )
-
-
-STEPS: list[Step] = [
-    Step(
-        "danger",
-        "Danger now",
-        lambda team, body: rich(
-            {
-                "in_person": "First, is the person in danger right now?",
-                "team": "First, is anyone in danger right now?",
-            }.get(body.source, "First, are you in danger right now?")
-        ),
-        [("yes", "Yes, I'm in danger"), ("no", "No"), ("not_sure", "Not sure")],
-        _set("danger"),
-    ),
-    Step(
-        "role",
-        "Your role",
-        lambda team, body: rich("Which of these fits best?"),
-        [
-            ("target", "It happened to me"),
-            ("witness", "I saw it happen"),
-            ("on_behalf", "I'm reporting for someone else"),
-        ],
-        _set("role"),
-    ),
-    Step(
-        "account",
-        "What happened",
-        lambda team, body: rich(
-            "In your own words, what happened? You can send several messages. Press Done when"
-            " you have said what you want to say."
-        ),
-        [("done", "Done")],
-        lambda body, value: None,
-        lambda body, text: body.account.append(text),
-    ),
-    Step(
-        "when",
-        "When",
-        lambda team, body: rich("When did it happen? A rough time is fine, or type it."),
-        [
-            ("Just now", "Just now"),
-            ("Earlier today", "Earlier today"),
-            ("Another day", "Another day"),
-        ],
-        _set("when"),
-        _set("when"),
-    ),
-    Step(
-        "where",
-        "Where",
-        lambda team, body: rich("Where did it happen? Choose one, or type a few words."),
-        [(value, label) for value, label in WHERE_WORDS.items()],
-        _set("where"),
-        _where_text,
-    ),
-    Step(
-        "who",
-        "Who was involved",
-        lambda team, body: rich(
-            "Who was involved? A name, a username or a description is enough, whatever you know."
-        ),
-        [("I don't know who", "I don't know who")],
-        _set("who"),
-        _set("who"),
-    ),
-    Step(
-        "affiliation",
-        "Their connection to the event",
-        lambda team, body: rich("Do you know how they are connected to the event?"),
-        [(value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()],
-        _set("affiliation"),
-    ),
-    Step(
-        "witnesses",
-        "Witnesses",
-        lambda team, body: rich("Did anyone else see or hear it? Names or descriptions are fine."),
-        [("No one", "No one"), ("Not sure", "Not sure")],
-        _set("witnesses"),
-        _set("witnesses"),
-    ),
-    Step(
-        "disclosure",
-        "How identifiable you are",
-        lambda team, body: lines(
-            "How identifiable do you want to be to the person handling this?",
-            "• Named: they see who you are.",
-            "• Pseudonymous: they talk to you only through this bot and never learn who you are.",
-            "• Anonymous: nobody can reply to you, and the report is not linked to you.",
-        ),
-        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
-        _set("disclosure"),
-    ),
-    Step(
-        "contact",
-        "How to contact you",
-        lambda team, body: rich(
-            "How may the safety team contact you about this? Choose, or type another way"
-            " (for example an e-mail address)."
-        ),
-        [("here", "Message me here"), ("none", "Please don't contact me")],
-        _contact_choice,
-        _set("contact"),
-    ),
-    Step(
-        "exclude",
-        "People you don't want handling it",
-        _exclude_prompt,
-        [],  # built from the team, see options_for
-        lambda body, value: None,
-    ),
-    Step(
-        "outcome",
-        "Outcome you would like",
-        lambda team, body: rich(
-            "Is there an outcome you would like? This is optional; you can skip it."
-        ),
-        [("skip", "Skip")],
-        lambda body, value: None,
-        _set("outcome"),
-    ),
-]
-BY_NAME = {step.name: step for step in STEPS}
-
-
-# A case the team opens itself has no reporter to ask about their role, identity or contact.
-NOT_FOR_TEAM_CASES = frozenset({"role", "disclosure", "contact"})
-
-
-def asked(name: str, body: ReportBody) -> bool:
-    """Whether this question applies to this report."""
-    if name == "contact" and body.disclosure == "anonymous":
-        return False
-    return not (body.source == "team" and name in NOT_FOR_TEAM_CASES)
-
-
 def next_step(draft: Draft) -> str:
+    """The next question not yet answered. A draft begun when the questions came in another
+    order (stored before an update) is asked what it skipped before its summary."""
     order = [step.name for step in STEPS]
     index = order.index(draft.step) + 1 if draft.step in order else len(order)
-    while index < len(order):
-        if asked(order[index], draft.body):
-            return order[index]
-        index += 1
+    answered = {*draft.history, draft.step}
+    for name in [*order[index:], *order[:index]]:
+        if asked(name, draft.body) and name not in answered:
+            return name
     return "summary"
-
-
-def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
-    if step.name == "contact" and body.source == "in_person":
-        return [("through", "Through me"), ("none", "They don't want contact")]
-    if step.name == "exclude":
-        people = [
-            (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
-            for m in team.handlers()
-        ]
-        return [*people, ("done", "Done")]
-    return step.options
 
 
 def summary(team: Team, body: ReportBody) -> Rich:
@@ -293,6 +130,7 @@ def summary(team: Team, body: ReportBody) -> Rich:
         ),
         rich(bold("Not to be handled by: "), ", ".join(excluded) or "nobody"),
         rich(bold("Outcome you would like: "), body.outcome or "-"),
+        rich(bold("Also written: "), " / ".join(body.notes)) if body.notes else "",
     )
 
 
@@ -352,8 +190,8 @@ async def load(req: Request) -> Draft | None:
 
 
 INTRO = {
-    "": "Thank you for reaching out. I'll ask a few questions, one at a time. You can go back at"
-    " any step, and /cancel stops without sending anything.",
+    "": "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
+    " skipped. You can go back at any step, and /cancel stops without sending anything.",
     "in_person": "You are filing a report for someone who told you in person. Answer as they told"
     " you, in their words where you can; the case will say it was taken in person by you."
     " /cancel stops without sending anything.",
@@ -372,7 +210,9 @@ async def begin(req: Request, source: str = "") -> None:
             return
         draft.body.source, draft.body.taken_by = source, req.member.id
     await save(req, draft)
-    await req.reply(rich(INTRO[source]))
+    # A person may rather say it to someone's face: the on-duty contact is asked to meet them.
+    meet = [] if source else [button("I'd rather tell someone in person", "meet.ask")]
+    await req.reply(rich(INTRO[source]), meet)
     await prompt(req, draft)
 
 
@@ -419,15 +259,23 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await _summary_choice(req, draft, value)
         return
     if step_name == "edit":
-        if value == "summary":
-            draft.step = "summary"
-        else:
-            draft.history.append("edit")
-            draft.step, draft.editing = value, True
-        await save(req, draft)
-        await prompt(req, draft)
+        await _edit_choice(req, draft, value)
         return
-    step = BY_NAME[step_name]
+    await _step_choice(req, draft, BY_NAME[step_name], value)
+
+
+async def _edit_choice(req: Request, draft: Draft, value: str) -> None:
+    if value == "summary":
+        draft.step = "summary"
+    else:
+        draft.history.append("edit")
+        draft.step, draft.editing = value, True
+    await save(req, draft)
+    await prompt(req, draft)
+
+
+async def _step_choice(req: Request, draft: Draft, step: Step, value: str) -> None:
+    """A button of a question: checked, kept (a skip leaves the field empty), then onwards."""
     allowed = {v for v, _ in options_for(step, req.uow.team, draft.body)}
     if value not in allowed:
         await req.reply(texts.STALE_BUTTON)
@@ -444,7 +292,11 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
         await save(req, draft)
         await prompt(req, draft)
         return
-    step.choose(draft.body, value)
+    if value == SKIP[0] and step.name in SKIPPABLE:
+        for attr in SKIPPABLE[step.name]:
+            setattr(draft.body, attr, "")  # "I'd rather not say": left empty
+    else:
+        step.choose(draft.body, value)
     await _answered(req, draft, value)
 
 
@@ -478,8 +330,7 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
             await prompt(req, draft)
         return
     if draft.step in ("summary", "edit", danger_now.STEP) or BY_NAME[draft.step].text is None:
-        await req.reply(rich("Please use one of the buttons for this question."))
-        await prompt(req, draft)
+        await keep_as_note(req, draft, text)
         return
     step = BY_NAME[draft.step]
     assert step.text is not None
@@ -519,9 +370,25 @@ async def _add_to_account(req: Request, draft: Draft, text: str) -> bool:
     return True
 
 
+async def keep_as_note(req: Request, draft: Draft, text: str) -> None:
+    """Text typed where a button was expected: kept with the report, then the question again."""
+    draft.body.notes.append(text)
+    await save(req, draft)
+    await req.reply(
+        rich(
+            "I've kept what you wrote with your report. For this question, please use one of"
+            " the buttons."
+        )
+    )
+    await prompt(req, draft)
+
+
 async def on_attachment(req: Request, draft: Draft, reference: str, caption: str) -> None:
     """A photo, document or voice note: kept (as a reference) with what happened."""
     if draft.step != "account":
+        if caption:
+            draft.body.notes.append(caption)
+            await save(req, draft)
         await req.reply(
             rich(
                 "I can keep files only with what happened. For this question,"
@@ -574,12 +441,12 @@ async def file_report(req: Request, body: ReportBody) -> None:
     if body.source:
         await confirmations.tell_member(req, case, body)
     else:
-        await confirmations.tell_reporter(req, case)
+        await confirmations.tell_reporter(req, case, body)
     if case.severity == Severity.CRITICAL and body.source != "team":
         from handlers.help_now import ask_location  # help_now builds on this module
 
         await ask_location(req, case)
-    elif not body.source and case.disclosure != "anonymous":
+    elif not body.source and body.contactable:  # check-ins are messages later on
         await checkins.offer(
             uow, case, Address(req.event.sender.platform, req.event.chat_id), req.audience
         )

@@ -18,11 +18,13 @@ from handlers import (
     additions,
     case_commands,
     casework,
+    closing,
     corrections,
-    handoff,
+    handoff_consent,
     help_now,
     home,
     intake,
+    meet,
     preference,
     report_form,
     rota_commands,
@@ -112,18 +114,18 @@ async def _button(req: Request, token: str) -> None:
         await BY_ARGS[action](req, record.args)
     elif action == "menu.report":
         await intake.begin(req)
+    elif action == "meet.ask":
+        await meet.ask(req)
     elif action == "menu.privacy":
-        await req.reply(texts.PRIVACY, MENU_BUTTONS[:2])
+        await req.reply(texts.privacy(req.uow.team), MENU_BUTTONS[:2])
     elif action.startswith("help."):
         await help_now.on_button(req, action, record.args)
     elif action.startswith("shift."):
         await rota_commands.shift_button(req, action, str(record.args["key"]))
-    elif action == "handoff.toggle":
-        await handoff.toggle(req, record.args)
-    elif action == "handoff.send":
-        await handoff.send(req, record.args)
-    elif action == "handoff.cancel":
-        await req.reply(rich("Handoff cancelled; nothing was sent."))
+    elif action.startswith("handoff."):
+        await handoff_consent.on_button(req, action, record.args)
+    elif action.startswith("closing."):
+        await closing.on_button(req, action, record.args)
     elif action == "task.done":
         await task_commands.done(req, str(record.args["task"]))
     elif action == "report.add":
@@ -144,19 +146,26 @@ async def _button(req: Request, token: str) -> None:
         await req.reply(texts.STALE_BUTTON)
 
 
+# Conversations where the next thing a person types is an answer: where they are now ("I need
+# help now"), what they add to a report, a handler's own closing message.
+TEXT_FLOWS: dict[str, Callable[[Request, dict[str, Any], str], Awaitable[None]]] = {
+    help_now.FLOW: help_now.on_text,
+    additions.FLOW: additions.on_text,
+    closing.FLOW: closing.on_text,
+}
+
+
 async def _text(req: Request) -> None:
     state = await req.uow.tx.load_draft(req.owner) or {}
-    flow = state.get("flow")
+    flow = str(state.get("flow", ""))
     text = req.event.text.strip()
     if flow == "report" and req.event.attachment is not None:
         draft = intake.Draft.from_dict(state)
         await intake.on_attachment(req, draft, req.event.attachment, text)
-    elif flow in (help_now.FLOW, additions.FLOW, "report") and not text:
+    elif (flow in TEXT_FLOWS or flow == "report") and not text:
         await _nothing_said(req, state)  # every message gets an answer, even an empty one
-    elif flow == help_now.FLOW:
-        await help_now.on_text(req, state, text)
-    elif flow == additions.FLOW:
-        await additions.on_text(req, state, text)
+    elif flow in TEXT_FLOWS:
+        await TEXT_FLOWS[flow](req, state, text)
     elif flow == "report":
         await intake.on_text(req, intake.Draft.from_dict(state), text)
     else:
@@ -180,6 +189,8 @@ async def _nothing_said(req: Request, state: dict[str, object]) -> None:
             said + " Write what you want to add, or press Done.",
             [button("Done", "report.add_done")],
         )
+    elif flow == closing.FLOW:
+        await req.reply(said + " Write the message for the reporter.")
     elif state.get("asking", True):
         await req.reply(said + " Where are you right now? A room or a landmark is enough.")
     else:

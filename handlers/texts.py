@@ -3,30 +3,70 @@
 from __future__ import annotations
 
 from bot.commands import Audience, help_lines
+from bot.help_words import emergency, emergency_for, support_lines
 from bot.richtext import Rich, bold, lines, rich
+from bot.team import Team
+
+__all__ = ["emergency", "emergency_for", "support_lines"]  # written once, in bot.help_words
 
 
-def welcome(team_name: str) -> Rich:
-    return lines(
-        bold(f"Hi, this is the {team_name}."),
-        "You can tell me about harassment or anything that made you feel unsafe, in your own"
-        " words. Only the safety team reads a report: the person on duty and, if needed, the"
-        " team leads. Nobody else, and the team channel only ever sees a case code.",
+def who_reads(team: Team) -> str:
+    """Who reads a report, as it is: the team's safety contacts and leads (how many), and a
+    second member one of them brings in (``/second``)."""
+    count = len(team.handlers())
+    people = "1 person" if count == 1 else f"{count} people"
+    return (
+        f"Only the safety team reads a report: its safety contacts and leads ({people}), and a"
+        " team member they bring in to help."
     )
 
 
-PRIVACY = lines(
-    bold("How your information is handled"),
-    "• What you tell me is stored encrypted and read only by the safety team: the contact on"
-    " duty and, if needed, the team leads. Each time someone opens your report, it is recorded.",
-    "• The shared team channel only ever sees a case code, how urgent it is and its status:"
-    " never your name, never who you reported, never what happened.",
-    "• You choose how identifiable you are: named (the handler sees who you are),"
-    " pseudonymous (they talk to you only through this bot and never learn who you are) or"
-    " anonymous (no follow-up; your report is not linked to you at all).",
-    "• You can exclude anyone on the safety team from handling it. They are not told.",
-    "• Anyone you name in a report never sees it, even if they are on the team.",
+def outside_contacts(team: Team) -> str:
+    """What outside contacts may hear (escalation, risk, /handoff), or "" when there are none."""
+    if not team.config.external:
+        return ""
+    return (
+        f"Outside contacts, such as {team.config.external[0].name}, may hear that a report"
+        " exists and how urgent it is; never what you said or who you are, unless you agree or"
+        " someone is in danger."
+    )
+
+
+def welcome(team: Team) -> Rich:
+    return lines(
+        bold(f"Hi, this is the {team.name}."),
+        "You can tell me about harassment or anything that made you feel unsafe, in your own"
+        f" words. {who_reads(team)} The team channel only ever sees a case code.",
+    )
+
+
+NAMING = (
+    '• To keep a report from someone on the team, name them under "who was involved" (a name or'
+    ' username) or exclude them when asked. If they hold a role on the team, choosing "An'
+    ' organizer" or "Board or staff" sends it to the leads, not the rest of the team. Nobody'
+    " is told they were excluded."
 )
+
+
+def privacy(team: Team) -> Rich:
+    """ "How my information is handled": the same as README's privacy section."""
+    return lines(
+        bold("How your information is handled"),
+        f"• {who_reads(team)} It is stored encrypted, and each time someone opens it, it is"
+        " recorded.",
+        "• " + outside_contacts(team) if team.config.external else "",
+        "• The shared team channel only ever sees a case code, how urgent it is and its status:"
+        " never your name, never who you reported, never what happened.",
+        "• You choose how identifiable you are: named (the person handling it sees who you are),"
+        " pseudonymous (they talk to you only through this bot and are not told who you are) or"
+        " anonymous (no follow-up; the report is not linked to you). Details you give may still"
+        " show who you are.",
+        "• You choose whether I message you about it: with updates, only if someone needs to ask"
+        " you something, or not at all.",
+        NAMING,
+        *support_lines(team.config.support),
+    )
+
 
 # /help's words come from the one declaration of the commands (bot/commands.py).
 MEMBER_HELP = lines(bold("Commands for the safety team"), *help_lines(Audience.MEMBER))
@@ -93,12 +133,6 @@ def ids(chat_id: str, user_id: str) -> Rich:
 
 def unknown_command(name: str) -> Rich:
     return rich("I don't know the command ", name, ". /help shows what I can do.")
-
-
-def emergency(info: str) -> Rich:
-    """The team's emergency information: numbers that work even if nobody answers here. It
-    never repeats the "I need help now" hint: it is shown with that choice, or after it."""
-    return lines(bold("If you are in danger right now:"), info or "Call local emergency services.")
 
 
 # -- when the bot cannot store what it is sent (bot/storage_alarm.py) --------------------------

@@ -58,6 +58,8 @@ REPORT_SCRIPT = """\
 > Report something
 > No
 > It happened to me
+> Pseudonymous
+> Message me here
 Someone kept following me between sessions.
 > Done
 > Earlier today
@@ -65,8 +67,6 @@ Someone kept following me between sessions.
 A tall person in a red jacket
 > A participant
 > No one
-> Pseudonymous
-> Message me here
 > Done
 > Skip
 > Send report

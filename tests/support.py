@@ -207,6 +207,7 @@ class Harness:
         danger: str = "No",
         who_text: str = "A tall person in a red jacket",
         disclosure: str = "Pseudonymous",
+        contact: str = "Message me here",
         exclude: tuple[str, ...] = (),
         send: bool = True,
     ) -> str:
@@ -217,6 +218,9 @@ class Harness:
         if danger != "No":  # nobody is told yet: the report goes on only if they choose so
             await self.press(who, "Carry on with the report")
         await self.press(who, "It happened to me")
+        await self.press(who, disclosure)
+        if disclosure != "Anonymous":
+            await self.press(who, contact)
         await self.say(who, account)
         await self.press(who, "Done")
         await self.press(who, "Earlier today")
@@ -224,9 +228,6 @@ class Harness:
         await self.say(who, who_text)
         await self.press(who, "A participant")
         await self.press(who, "No one")
-        await self.press(who, disclosure)
-        if disclosure != "Anonymous":
-            await self.press(who, "Message me here")
         for name in exclude:
             await self.press(who, name)
         await self.press(who, "Done")

@@ -199,3 +199,32 @@ name = "Venue security"
 
 def story_team() -> TeamFile:
     return parse_team_text(STORIES, "stories.toml")
+
+
+# The stories' team with what issue 15's promises rest on: a username for Alice, support beside
+# the team, and response targets by time of day (thinner at night). Clock: 2027-08-11T10:00Z.
+PROMISES = (
+    STORIES.replace(
+        'name = "Alice Example"\nroles = ["safety_contact"]',
+        'name = "Alice Example"\nroles = ["safety_contact"]\nusernames = ["AliceWMAT"]',
+    )
+    + """
+[[support]]
+name = "Crisis line"
+contact = "0800 111 222"
+hours = "24h"
+languages = ["English", "German"]
+
+[[response_target]]
+start = "08:00"
+end = "22:00"
+within = "15m"
+
+[[response_target]]
+within = "1h"
+"""
+)
+
+
+def promises_team() -> TeamFile:
+    return parse_team_text(PROMISES, "promises.toml")

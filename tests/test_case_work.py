@@ -39,9 +39,13 @@ async def test_state_changes_tell_the_reporter_and_update_the_channel(bot: Harne
     assert bot.platform.chat("team")[0].text.startswith(f"{code} · high · investigating")
     await bot.say("alice", f"/resolve {code} warning Spoke to them; they apologised.")
     texts = bot.platform.texts("alice")
-    assert f"{code} is now resolved." in texts[-2]
+    assert f"{code} is now resolved." in texts[-3]
+    # The end is told in the handler's words (issue 15), not as "is now: resolved".
+    assert "A last message to the reporter" in texts[-2]
     assert "Thank you for handling this" in texts[-1]
-    assert "is now: resolved" in bot.last_text("sam")
+    assert "resolved" not in bot.last_text("sam")
+    await bot.press("alice", "Send this")
+    assert f"A message from the safety team about {code}" in bot.last_text("sam")
     await bot.say("alice", f"/close {code}")
     assert (await bot.case(code)).state.value == "closed"
     await bot.say("alice", f"/reopen {code}")
@@ -152,7 +156,7 @@ async def test_a_reported_persons_statement_needs_two_named_people(bot: Harness)
     assert "statement reporter · Alice Example: It happened twice on Monday." in shown
 
 
-async def test_a_reply_to_a_closed_case_message_adds_nothing(bot: Harness) -> None:
+async def test_a_reply_to_a_closed_case_message_still_reaches_the_handler(bot: Harness) -> None:
     import dataclasses
 
     code = await _taken(bot)
@@ -162,10 +166,11 @@ async def test_a_reply_to_a_closed_case_message_adds_nothing(bot: Harness) -> No
     event = dataclasses.replace(bot.event("sam", "One more thing"), reply_to=picked.ref)
     await bot.app.handle(event)
     await bot.app.flush()
-    assert (
-        bot.last_text("sam") == f"{code} is closed, so nothing was added. /report starts a new one."
-    )
-    assert "reporter_added" not in [k for _, k, _ in await bot.audit(code)]
+    # A closed report still takes messages (issue 15): they reach its handler.
+    assert bot.last_text("sam").startswith(f"Sent to the safety team with {code}.")
+    assert bot.last_text("alice") == f"{code} (closed) · the reporter added:\nOne more thing"
+    assert "reporter_added" in [k for _, k, _ in await bot.audit(code)]
+    assert (await bot.case(code)).state.value == "closed"
     # someone else replying to a message ref of sam's chat reaches no case at all
     other = dataclasses.replace(bot.event("kim", "hello"), reply_to=picked.ref)
     await bot.app.handle(other)

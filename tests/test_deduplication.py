@@ -9,6 +9,8 @@ async def _to_summary(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "It happened to me")
+    await bot.press("sam", "Pseudonymous")
+    await bot.press("sam", "Message me here")
     await bot.say("sam", "It happened.")
     await bot.press("sam", "Done")
     await bot.press("sam", "Just now")
@@ -16,8 +18,6 @@ async def _to_summary(bot: Harness) -> None:
     await bot.press("sam", "I don't know who")
     await bot.press("sam", "Not known")
     await bot.press("sam", "No one")
-    await bot.press("sam", "Pseudonymous")
-    await bot.press("sam", "Message me here")
     await bot.press("sam", "Done")
     await bot.press("sam", "Skip")
 

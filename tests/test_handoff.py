@@ -29,9 +29,13 @@ async def test_only_the_ticked_fields_reach_the_outside_contact(team_bot: Harnes
     await bot.press("alice", "Who was involved")
     assert "✓ Who was involved" in bot.platform.last("alice").labels
     await bot.press("alice", "Send to Organizers of the event next door")
-    assert bot.last_text("alice").startswith(
-        "Sent to Organizers of the event next door: the code, severity and what you need,"
-        " and: Who was involved."
+    # A part of the report goes only with the reporter's yes (issue 15).
+    assert bot.last_text("alice").startswith("I've asked the reporter whether")
+    assert bot.platform.texts("nextdoor") == []
+    await bot.press("sam", "Yes, share it")
+    assert bot.last_text("alice").endswith(
+        "Agreed: sent to Organizers of the event next door: the code, severity and what you"
+        " need, and: Who was involved."
     )
     received = bot.platform.texts("nextdoor")
     assert len(received) == 1

@@ -24,7 +24,7 @@ async def test_whole_intake_creates_a_case_and_tells_the_reporter_the_code(bot: 
     code = await bot.file_report(account="He touched my arm twice after I stepped away.")
     confirmation = bot.confirmation("sam")
     assert f"Your report is in: {code}" in confirmation
-    assert "We aim to respond within 5 minutes" in confirmation
+    assert "will pick it up within 15 minutes" in confirmation  # the team file's target
     assert all(ch not in code[3:] for ch in "01OI")
     async with bot.app.store.transaction() as tx:
         case = await tx.find_case(code)
@@ -60,6 +60,8 @@ async def test_several_messages_make_up_the_account(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "I saw it happen")
+    await bot.press("sam", "Pseudonymous")
+    await bot.press("sam", "Message me here")
     await bot.press("sam", "Done")  # nothing said yet
     assert "Please tell me what happened first" in bot.last_text("sam")
     await bot.say("sam", "First part.")
@@ -81,13 +83,15 @@ async def test_back_returns_to_the_previous_question_and_keeps_going(bot: Harnes
     draft = await _draft(bot, "sam")
     assert draft is not None
     assert draft["body"]["role"] == "on_behalf"
-    assert draft["step"] == "account"
+    assert draft["step"] == "disclosure"  # how identifiable comes before the account
 
 
 async def test_cancel_at_any_step_deletes_the_draft_and_sends_nothing(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "It happened to me")
+    await bot.press("sam", "Pseudonymous")
+    await bot.press("sam", "Message me here")
     await bot.say("sam", "Something happened.")
     await bot.say("sam", "/cancel")
     assert "Nothing was sent" in bot.last_text("sam")
@@ -126,6 +130,8 @@ async def test_a_restart_resumes_the_conversation_where_it_was(bot: Harness) -> 
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "It happened to me")
+    await bot.press("sam", "Pseudonymous")
+    await bot.press("sam", "Message me here")
     await bot.say("sam", "It happened at lunch.")
     await bot.restart()
     await bot.say("sam", "And again at dinner.")
@@ -158,13 +164,17 @@ async def test_danger_yes_shows_the_emergency_information_at_once(bot: Harness) 
     assert "I need help now" in bot.platform.last("sam").labels
 
 
-async def test_a_text_where_a_button_is_needed_asks_again_kindly(bot: Harness) -> None:
+async def test_a_text_where_a_button_is_needed_is_kept_and_asks_again_kindly(
+    bot: Harness,
+) -> None:
     await bot.say("sam", "/report")
     await bot.say("sam", "maybe")
-    assert "Please use one of the buttons" in bot.platform.chat("sam")[-2].text
+    assert "I've kept what you wrote" in bot.platform.chat("sam")[-2].text
+    assert "please use one of the buttons" in bot.platform.chat("sam")[-2].text
     assert "are you in danger right now" in bot.last_text("sam")
     draft = await _draft(bot, "sam")
     assert draft is not None and draft["step"] == "danger"
+    assert draft["body"]["notes"] == ["maybe"]  # kept, never thrown away
 
 
 async def test_an_old_button_does_nothing_but_says_where_we_are(bot: Harness) -> None:
@@ -213,6 +223,8 @@ async def _to_summary(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "It happened to me")
+    await bot.press("sam", "Named")
+    await bot.press("sam", "Message me here")
     await bot.say("sam", "Something happened.")
     await bot.press("sam", "Done")
     await bot.say("sam", "Yesterday evening")
@@ -220,8 +232,6 @@ async def _to_summary(bot: Harness) -> None:
     await bot.press("sam", "I don't know who")
     await bot.press("sam", "Not known")
     await bot.press("sam", "Not sure")
-    await bot.press("sam", "Named")
-    await bot.press("sam", "Message me here")
     await bot.press("sam", "Done")
     await bot.say("sam", "I'd like them to stop.")
     assert "Here is your report" in bot.last_text("sam")

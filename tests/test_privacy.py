@@ -53,6 +53,8 @@ async def test_draft_in_progress_is_encrypted_too(bot: Harness) -> None:
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
     await bot.press("sam", "It happened to me")
+    await bot.press("sam", "Pseudonymous")
+    await bot.press("sam", "Message me here")
     await bot.say("sam", f"Draft text {MARKER}")
     await bot.stop()
     assert MARKER.encode() not in _raw_database(bot.path)

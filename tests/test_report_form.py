@@ -18,7 +18,7 @@ GOOD = {
     "affiliation": "participant",
     "witnesses": "",
     "disclosure": "pseudonymous",
-    "contact": "",
+    "contact": "here",
     "excluded": ["bob"],
     "outcome": "",
 }
@@ -55,7 +55,7 @@ async def test_a_submitted_form_creates_the_case_as_the_conversation_does(bot: H
     async with bot.app.store.transaction() as tx:
         report = await tx.get_report(case.report_id)
     assert report.body.role == "witness"
-    assert report.body.contact == "Message me here"
+    assert report.body.contact == "Message me here" and report.body.updates
     assert any(code in t for t in bot.platform.texts("alice"))
     assert any(code in t for t in bot.platform.texts("team"))
 

@@ -239,7 +239,7 @@ async def test_a_reporter_no_longer_sees_a_purged_case(bot: Harness) -> None:
     assert (await bot.case(code)).purged_at is not None
     await bot.say("sam", "/mycases")
     assert code not in bot.last_text("sam")
-    assert "You have no reports with me" in bot.last_text("sam")
+    assert "You have no reports I can show" in bot.last_text("sam")
 
 
 PAST = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)

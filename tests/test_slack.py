@@ -107,16 +107,16 @@ class SlackBot:
         await self.step(user, "hello", "Only the safety team reads a report")
         await self.step(user, "> Report something", "are you in danger")
         await self.step(user, "> No", "Which of these fits best")
-        await self.step(user, "> It happened to me", "In your own words")
+        await self.step(user, "> It happened to me", "How identifiable")
+        await self.step(user, "> Pseudonymous", "How may the safety team contact you")
+        await self.step(user, "> Message me here", "In your own words")
         await self.step(user, account, "Add more if you like")
         await self.step(user, "> Done", "When did it happen")
         await self.step(user, when, "Where did it happen")
         await self.step(user, "> At the event venue", "Who was involved")
         await self.step(user, who, "connected to the event")
         await self.step(user, "> A participant", "anyone else see")
-        await self.step(user, witnesses, "How identifiable")
-        await self.step(user, "> Pseudonymous", "How may the safety team contact you")
-        await self.step(user, "> Message me here", "anyone on the safety team")
+        await self.step(user, witnesses, "anyone on the safety team")
         await self.step(user, "> Done", "outcome")
         await self.step(user, "> Skip", "Here is your report")
         await self.step(user, "> Send report", "Your report is in")
@@ -245,6 +245,7 @@ async def test_the_same_story_through_the_modal(bot: SlackBot, fake: FakeSlack) 
         "account": "Modal account MODAL-99",
         "where": "venue",
         "disclosure": "pseudonymous",
+        "contact": "here",  # asked on the form too: updates only if chosen
         "excluded": ["bob"],
     }
     status, _ = await fake.send_interaction(

@@ -38,6 +38,8 @@ def report_script(
         @{who} /report
         > No
         > It happened to me
+        > {disclosure}
+        {contact}
         {account}
         > Done
         > Earlier today
@@ -45,8 +47,6 @@ def report_script(
         {reported}
         > {affiliation}
         > No one
-        > {disclosure}
-        {contact}
         > Done
         > Skip
         > Send report
@@ -168,6 +168,9 @@ async def test_story_2_someone_from_the_event_next_door(story: Story) -> None:
         > Who was involved
         > Send to Organizers of the event next door
     """)
+    assert story.chat("nextdoor") == []  # a part of her report goes only with her yes
+    assert "Is that OK?" in story.last("sam")
+    await story.run("@sam > Yes, share it")
     (packet,) = story.chat("nextdoor")
     assert code in packet and RIK in packet and "keep this person away" in packet
     assert NEXT_DOOR not in packet and "Coffee corner" not in packet
@@ -194,6 +197,8 @@ async def test_story_3_a_heated_debate_on_the_way(story: Story) -> None:
         @carol /report for
         > No
         > It happened to me
+        > Named
+        > Through me
         {TRAIN}
         > Done
         > Another day
@@ -201,8 +206,6 @@ async def test_story_3_a_heated_debate_on_the_way(story: Story) -> None:
         Kim, from the other affiliate group; both are in the shared flat
         > A participant
         > No one
-        > Named
-        > Through me
         > Done
         > Skip
         > Send report

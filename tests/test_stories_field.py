@@ -51,6 +51,7 @@ def report(
         @{who} {command}
         > No
         > It happened to me
+        {identity}
         {account}
         > Done
         > Earlier today
@@ -58,7 +59,6 @@ def report(
         {reported}
         > {affiliation}
         > No one
-        {identity}
         {excluded}
         > Done
         > Skip

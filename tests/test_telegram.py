@@ -288,7 +288,7 @@ async def test_photos_documents_and_voice_notes_are_kept_with_the_case_as_file_i
 ) -> None:
     steps = intake_steps()
     # the account is files here: the steps before it, then those from "When did it happen" on
-    before_account, after_account = steps[:4], steps[6:]
+    before_account, after_account = steps[:6], steps[8:]
     for action, expect in before_account:
         await step(fake, SAM, action, expect)
     kept = "the file is kept with your report"

@@ -36,7 +36,8 @@ def _element(field: Field) -> dict[str, Any]:
     }
 
 
-def report_view(fields: list[Field], team_name: str) -> dict[str, Any]:
+def report_view(fields: list[Field], team_name: str, intro: str) -> dict[str, Any]:
+    """The modal: ``intro`` (who reads a report, from the core's words), then the fields."""
     inputs = [
         {
             "type": "input",
@@ -48,21 +49,15 @@ def report_view(fields: list[Field], team_name: str) -> dict[str, Any]:
         for field in fields
         if field.kind != "multi_choice" or field.options
     ]
-    intro = {
-        "type": "section",
-        "text": {
-            "type": "mrkdwn",
-            "text": "Only the safety team reads a report. The team channel only ever sees a case"
-            " code. Nothing is sent until you press Send report.",
-        },
-    }
+    # plain text: a team's name or an external contact's is shown as written, never as markup
+    header = {"type": "section", "text": {"type": "plain_text", "text": intro[:3000]}}
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "title": {"type": "plain_text", "text": "Report something"},
         "submit": {"type": "plain_text", "text": "Send report"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [intro, *inputs],
+        "blocks": [header, *inputs],
         "private_metadata": team_name[:100],
     }
 

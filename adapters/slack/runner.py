@@ -255,7 +255,8 @@ class SlackAdapter:
         return edited
 
     async def _open_form(self, app: BotApp, trigger_id: str) -> None:
-        view = report_view(report_form.fields(app.team), app.team.name)
+        team = app.team
+        view = report_view(report_form.fields(team), team.name, report_form.intro(team))
         await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def _slash(self, app: BotApp, ack: AsyncAck, command: dict[str, Any]) -> None:
