@@ -202,8 +202,9 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
     await update_posts(uow, case)
     if case.severity == Severity.CRITICAL:
         told = await tell_reporter(uow, case, report, coming(member.name))
-    else:
-        told = await update_reporter(
+    else:  # whoever called for help is told, whatever they chose about updates
+        tell = tell_reporter if report.body.help_now else update_reporter
+        told = await tell(
             uow,
             case,
             report,
@@ -393,6 +394,8 @@ async def change_state(
         case, f"member:{actor.id}", "state_changed", old=old.value, new=new.value, **detail
     )
     await update_channel_posts(uow, case)
+    if new == CaseState.RESOLVED:
+        await aftercare.after_resolved(uow, case, actor)
     if not case.is_open:
         return None  # the end is told in the handler's words (handlers.closing)
     report = await uow.tx.get_report(case.report_id)
@@ -402,6 +405,4 @@ async def change_state(
         report,
         rich("Your report ", bold(case.code), f" is now: {reporter_state(case)}."),
     )
-    if new == CaseState.RESOLVED:
-        await aftercare.after_resolved(uow, case, actor)
     return None

@@ -198,6 +198,7 @@ async def test_a_report_form_on_a_full_database_stays_open_with_the_answers_in_i
             "account": "He followed me to the station and back. " * 72,
             "where": "venue",
             "disclosure": "pseudonymous",
+            "contact": "here",
         }
         submit = fake.view_submission(SLACK_SAM, fake.modals[trigger]["id"], values=answers)
         await limit_pages(bot.app.store, await _pages(path))

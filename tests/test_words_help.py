@@ -51,6 +51,8 @@ def report_lines(who: str, danger: str = "> No", *, send: bool = True) -> list[s
         f"@{who} /report",
         *danger.splitlines(),
         "> It happened to me",
+        "> Pseudonymous",
+        "> Message me here",
         ACCOUNT,
         "> Done",
         "> Earlier today",
@@ -58,8 +60,6 @@ def report_lines(who: str, danger: str = "> No", *, send: bool = True) -> list[s
         "Rik, blue lanyard",
         "> A participant",
         "> No one",
-        "> Pseudonymous",
-        "> Message me here",
         "> Done",
         "> Skip",
     ]
