@@ -379,7 +379,7 @@ async def slack_form_report(fake: FakeSlack, url: str) -> None:
     """A whole report in Slack's form, named, and Alice acknowledging it. (The form, not the
     conversation: the bot paces itself to Slack's 1 message a second per chat.)"""
     trigger = fake.new_trigger_id()
-    for _ in range(100):  # until the server listens
+    for _ in range(100):  # until the server listens (a bounded wait for a condition)
         try:
             await fake.send_command(
                 url, SLACK_SECRET, text="report", user_id=SLACK_REPORTER, trigger_id=trigger
@@ -395,6 +395,7 @@ async def slack_form_report(fake: FakeSlack, url: str) -> None:
         "who": WHO,
         "where": "venue",
         "disclosure": "named",
+        "contact": "here",
     }
     form = fake.view_submission(SLACK_REPORTER, fake.modals[trigger]["id"], values=answers)
     status, _ = await fake.send_interaction(url, SLACK_SECRET, form)
