@@ -69,8 +69,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from adapters.telegram.runner import TelegramAdapter
-from bot.app import BotApp
-from bot.crypto import generate_key
+from bot.main.app import BotApp
+from bot.runtime.crypto import generate_key
 
 # The fake Bot API and the team/clock helpers live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

@@ -28,15 +28,15 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.clock import SystemClock
-from bot.crypto import Cipher, generate_key
-from bot.demo import demo_team_text
-from bot.ports import TimerRow
-from bot.scheduler import Scheduler
-from bot.team import CONSOLE, Team
-from bot.teamfile import parse_team_text
-from bot.unit_of_work import UnitOfWork
-from storage.sqlite import SqliteStore
+from bot.config.demo import demo_team_text
+from bot.config.teamfile import parse_team_text
+from bot.domain.team import CONSOLE, Team
+from bot.ports.store import TimerRow
+from bot.runtime.clock import SystemClock
+from bot.runtime.crypto import Cipher, generate_key
+from bot.runtime.scheduler import Scheduler
+from bot.uow import UnitOfWork
+from storage.sqlite.store import SqliteStore
 
 GOAL_P99_MS = 50.0
 INSERT_TRANSACTIONS = 5

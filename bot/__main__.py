@@ -1,5 +1,5 @@
 """``python -m bot`` is the same as ``fsbot``."""
 
-from bot.cli import main
+from bot.main.cli import main
 
 main()

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands import Audience, offered_to
-from bot.unit_of_work import button
-from handlers import (
+from bot.text import phrases as texts
+from bot.text.commands import Audience, offered_to
+from bot.uow import button
+from handlers.context import Request
+from handlers.participant import intake
+from handlers.team import (
     case_commands,
     casework,
     handoff,
-    intake,
     people_commands,
     rota_commands,
     task_commands,
     team_commands,
-    texts,
 )
-from handlers.context import Request
 
 Handler = Callable[[Request, list[str]], Awaitable[None]]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.messages import Address, Inbound
-from bot.richtext import Rich
-from bot.teamfile import Member
-from bot.unit_of_work import Button, UnitOfWork, member_audience
+from bot.config.teamfile import Member
+from bot.ports.events import Address, Inbound
+from bot.text.richtext import Rich
+from bot.uow import Button, UnitOfWork, member_audience
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,18 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
-from bot import chat_moves, member_names, reachability
-from bot.clock import Clock
-from bot.crypto import Cipher
-from bot.failpoints import failpoint
-from bot.messages import Inbound
-from bot.ports import Files, FileTooLarge, OutboxRow, Store
-from bot.team import Team
-from bot.unit_of_work import UnitOfWork
+from bot.domain.team import Team
+from bot.ports.events import Inbound
+from bot.ports.platform import Files, FileTooLarge
+from bot.ports.store import OutboxRow, Store
+from bot.runtime.clock import Clock
+from bot.runtime.crypto import Cipher
+from bot.runtime.failpoints import failpoint
+from bot.services import chat_moves, member_names, reachability
+from bot.uow import UnitOfWork
 from handlers.context import Request, Upload
-from handlers.people_commands import wants_file
 from handlers.router import route
+from handlers.team.people_commands import wants_file
 
 log = logging.getLogger(__name__)
 

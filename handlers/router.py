@@ -10,29 +10,31 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot import chat_moves
-from bot.messages import MAX_INBOUND_TEXT
-from bot.richtext import rich
-from bot.unit_of_work import button, private_chat_button
-from handlers import (
+from bot.ports.events import MAX_INBOUND_TEXT
+from bot.services import chat_moves
+from bot.text import phrases as texts
+from bot.text.richtext import rich
+from bot.uow import button, private_chat_button
+from handlers.commands import MENU_BUTTONS, channel_command, private_command, show_ids, start
+from handlers.context import Request
+from handlers.participant import (
     additions,
-    case_commands,
-    casework,
-    closing,
     corrections,
-    handoff_consent,
     help_now,
     home,
     intake,
     meet,
     preference,
     report_form,
+)
+from handlers.team import (
+    case_commands,
+    casework,
+    closing,
+    handoff_consent,
     rota_commands,
     task_commands,
-    texts,
 )
-from handlers.commands import MENU_BUTTONS, channel_command, private_command, show_ids, start
-from handlers.context import Request
 
 # Commands a participant might try in a group: the answer is a button to a private chat.
 PRIVATE_ONLY_IN_GROUPS = ("/report", "/start", "/help")

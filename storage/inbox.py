@@ -22,9 +22,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bot.crypto import Cipher
-from bot.domain import PlatformUser
-from bot.messages import Inbound
+from bot.domain.model import PlatformUser
+from bot.ports.events import Inbound
+from bot.runtime.crypto import Cipher
 
 log = logging.getLogger(__name__)
 

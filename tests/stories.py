@@ -14,9 +14,9 @@ from support import FakeClock
 
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.session import ConsoleAdapter
-from bot.app import BotApp
-from bot.crypto import generate_key
-from bot.teamfile import TeamFile
+from bot.config.teamfile import TeamFile
+from bot.main.app import BotApp
+from bot.runtime.crypto import generate_key
 
 _HEADER = re.compile(r"^\[(#team channel|private chat with (\S+))( · message (\d+) updated)?\]$")
 

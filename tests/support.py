@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import BotApp
-from bot.crypto import generate_key
-from bot.demo import demo_team_text
-from bot.domain import Case, PlatformUser
-from bot.messages import Inbound, Outbound
-from bot.team import CONSOLE, CONSOLE_CHANNEL
-from bot.teamfile import TeamFile, parse_team_text
+from bot.config.demo import demo_team_text
+from bot.config.teamfile import TeamFile, parse_team_text
+from bot.domain.model import Case, PlatformUser
+from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
+from bot.main.app import BotApp
+from bot.ports.events import Inbound, Outbound
+from bot.runtime.crypto import generate_key
 
 START = datetime(2027, 8, 11, 10, 0, tzinfo=UTC)
 

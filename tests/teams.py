@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.teamfile import TeamFile, parse_team_text
+from bot.config.teamfile import TeamFile, parse_team_text
 
 # Times are UTC; the tests' clock starts at 2027-08-11T10:00Z, during Alice's shift.
 CHAIN = """\

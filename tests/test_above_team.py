@@ -7,7 +7,7 @@ from pathlib import Path
 
 from support import Harness
 
-from bot.teamfile import parse_team_text
+from bot.config.teamfile import parse_team_text
 
 TEAM = """\
 [team]

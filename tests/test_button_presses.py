@@ -10,9 +10,9 @@ from fakes.telegram_api import FakeTelegram
 from support import Harness
 from test_telegram import ALICE, SAM, file_report, running_bot, texts
 
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.team import CONSOLE
+from bot.domain.model import PlatformUser
+from bot.domain.team import CONSOLE
+from bot.ports.events import Inbound
 
 MALLORY = 777
 

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from subprocesses import fsbot
 
-from bot.durations import MAX_DURATION
-from bot.team import Team
-from bot.teamfile import TeamFileError, parse_team_text
+from bot.config.durations import MAX_DURATION
+from bot.config.teamfile import TeamFileError, parse_team_text
+from bot.domain.team import Team
 
 LIMIT = 30  # seconds for one check-config run, start-up included; it takes about one
 
@@ -246,7 +246,7 @@ def test_a_huge_file_that_reports_a_small_size_is_read_only_up_to_the_limit() ->
     proc = Path("/proc/self/status")  # "regular", size 0: how /proc and pipes look
     if not proc.exists():
         pytest.skip("no /proc here")
-    from bot.teamfile_read import MAX_BYTES, read_limited
+    from bot.config.teamfile_read import MAX_BYTES, read_limited
 
     assert len(read_limited(proc)) <= MAX_BYTES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from subprocesses import REPORT_SCRIPT, fsbot
 from test_teamfile import THREE_MISTAKES
 
-from bot.teamfile import starter_team_text
+from bot.config.teamfile import starter_team_text
 
 
 def test_demo_files_a_report_and_it_is_acknowledged(tmp_path: Path) -> None:

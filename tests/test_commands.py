@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import Harness
 
-from bot.commands import (
+from bot.text.commands import (
     COMMANDS,
     MENU_TEXT_LIMIT,
     NAME_PATTERN,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from support import Harness, case_code
 
-from bot.delivery import MAX_ATTEMPTS
-from bot.ports import DeliveryError
-from storage import sqlite as sqlite_module
+from bot.ports.platform import DeliveryError
+from bot.runtime.delivery import MAX_ATTEMPTS
+from storage.sqlite import store as sqlite_module
 
 
 async def test_a_rate_limited_page_waits_retry_after_then_goes_out(bot: Harness) -> None:

@@ -27,8 +27,8 @@ from test_slack import code_in, slack_bot
 from test_telegram import press, texts
 
 from adapters.telegram.runner import TelegramAdapter
-from bot.crypto import generate_key
-from bot.teamfile import parse_team_text
+from bot.config.teamfile import parse_team_text
+from bot.runtime.crypto import generate_key
 
 EMERGENCY = "Venue security: 0100 200 300."
 SAM, ALICE, LENA = 555, 111, 333

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.durations import compact_duration, format_duration, parse_duration
+from bot.config.durations import compact_duration, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

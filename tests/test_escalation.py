@@ -10,7 +10,7 @@ import pytest
 from support import Harness, case_code
 from teams import chain_team
 
-from bot.ports import DeliveryError
+from bot.ports.platform import DeliveryError
 
 PAGE = "A new report needs a safety contact."
 
@@ -240,7 +240,7 @@ async def test_idle_case_reminds_its_handler_then_its_lead(chain: Harness) -> No
 async def test_a_channel_step_names_who_is_on_duty_and_is_updated_on_ack(tmp_path: Path) -> None:
     from teams import CHAIN
 
-    from bot.teamfile import parse_team_text
+    from bot.config.teamfile import parse_team_text
 
     text = CHAIN.format(wait="5s", repeat=0).replace(
         'notify = ["on_duty"]', 'notify = ["channel", "on_duty"]'

@@ -41,7 +41,7 @@ async def _play(path: Path, ops: list[tuple[str, object]], critical: bool) -> No
         elif kind == "restart":
             await bot.restart()
         elif kind == "block":
-            from bot.ports import DeliveryError
+            from bot.ports.platform import DeliveryError
 
             bot.platform.fail_for[str(arg)] = DeliveryError("blocked", unreachable=True)
         else:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from support import Harness, case_code
 
-from bot.messages import Forwarded
+from bot.ports.events import Forwarded
 
 ACCOUNT = "He keeps inviting me to hang out after I said no, always when I'm alone."
 WHO = "Tall man with a lanyard of the conference next door"

@@ -14,7 +14,7 @@ import pytest
 from fakes.slack_api import FakeSlack
 from test_slack import ALICE, FAST, SAM, SECRET, SlackBot, code_in, slack_bot
 
-from bot.domain import Report
+from bot.domain.model import Report
 
 
 @pytest.fixture

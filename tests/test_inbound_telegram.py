@@ -17,8 +17,8 @@ from intake_steps import intake_steps
 from support import case_code
 from test_telegram import ALICE, SAM, press, running_bot, said, step, texts
 
-from bot.app import BotApp
-from bot.domain import Report
+from bot.domain.model import Report
+from bot.main.app import BotApp
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from adapters.slack.escaping import from_slack
 from adapters.slack.render import escape, text_pieces, to_mrkdwn
 from adapters.telegram.render import chunks
-from bot import pieces
-from bot.clean_text import clean
-from bot.domain import PlatformUser, ReportBody
-from bot.messages import Forwarded, Inbound
-from bot.richtext import Rich, Span
+from bot.domain import pieces
+from bot.domain.clean_text import clean
+from bot.domain.model import PlatformUser, ReportBody
+from bot.ports.events import Forwarded, Inbound
+from bot.text.richtext import Rich, Span
 
 # Any code point at all, lone surrogates and controls included (st.text() leaves surrogates out).
 any_text = st.lists(st.integers(0, 0x10FFFF).map(chr), max_size=60).map("".join)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from support import Harness
 
-from bot.messages import MAX_INBOUND_TEXT
+from bot.ports.events import MAX_INBOUND_TEXT
 
 
 async def test_start_explains_who_sees_a_report_and_offers_the_three_choices(bot: Harness) -> None:

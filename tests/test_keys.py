@@ -14,9 +14,9 @@ import pytest
 from subprocesses import fsbot
 from support import Harness
 
-from bot.crypto import Cipher, EncryptionKeyError, WrongKeyError, generate_key
-from bot.demo import demo_team_text
-from storage.sqlite import SqliteStore
+from bot.config.demo import demo_team_text
+from bot.runtime.crypto import Cipher, EncryptionKeyError, WrongKeyError, generate_key
+from storage.sqlite.store import SqliteStore
 
 
 def mode(path: Path) -> int:

@@ -32,9 +32,9 @@ from test_slack import SECRET as SLACK_SECRET
 from test_slack import SlackBot, code_in, free_port, slack_bot
 
 from adapters.telegram.runner import TelegramAdapter
-from bot import logsafety
-from bot.app import BotApp
-from bot.crypto import generate_key
+from bot.main.app import BotApp
+from bot.runtime import logsafety
+from bot.runtime.crypto import generate_key
 
 TOKEN = "7012345678:AAHsecretTOKENmarker-0123456789abcdefghij"
 SLACK_TOKEN = "xoxb-test-token"  # the one test_slack's bot runs with
@@ -246,7 +246,7 @@ def test_a_traceback_is_redacted_too() -> None:
         raise RuntimeError(f"could not open with {KEY}")
     except RuntimeError:
         record = logging.LogRecord(
-            "bot.app", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+            "bot.main.app", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
         )
     assert guard.filter(record)
     out = logging.Formatter().format(record)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from support import Harness
 
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.team import CONSOLE
-from bot.teamfile import parse_team_text
+from bot.config.teamfile import parse_team_text
+from bot.domain.model import PlatformUser
+from bot.domain.team import CONSOLE
+from bot.ports.events import Inbound
 
 # Alice's id is too short to be a name key, so only her name, username or a name a platform
 # showed for her can name her.

@@ -14,9 +14,9 @@ from urllib.parse import quote
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot import screening
-from bot.identifiers import grams, identifier_key, names_in
-from bot.wiki_prefixes import CONTRIBUTIONS, USER, USER_TALK
+from bot.domain.identifiers import grams, identifier_key, names_in
+from bot.domain.wiki_prefixes import CONTRIBUTIONS, USER, USER_TALK
+from bot.services import screening
 
 ALPHABETS = (
     "abcdefghijklmnopqrstuvwxyz",

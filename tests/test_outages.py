@@ -27,10 +27,10 @@ from test_telegram import file_report, said
 
 from adapters.slack.runner import SlackAdapter
 from adapters.telegram.runner import TelegramAdapter
-from bot.app import BotApp
-from bot.crypto import generate_key
-from bot.ports import DeliveryError
-from bot.teamfile import TeamFile, parse_team_text
+from bot.config.teamfile import TeamFile, parse_team_text
+from bot.main.app import BotApp
+from bot.ports.platform import DeliveryError
+from bot.runtime.crypto import generate_key
 
 TG_ALICE, TG_BOB, TG_LENA, TG_SAM = 111, 222, 333, 555
 SLACK_ALICE, SLACK_BOB, SLACK_LENA = "U0ALICE", "U0BOB", "U0LENA"

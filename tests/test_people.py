@@ -15,11 +15,11 @@ from support import START, FakeClock, Harness, demo_config
 
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.session import ConsoleAdapter, parse
-from bot.app import BotApp
-from bot.crypto import generate_key
-from bot.demo import demo_team_text
-from bot.identifiers import extract, grams, identifier_key
-from bot.teamfile import parse_team_text
+from bot.config.demo import demo_team_text
+from bot.config.teamfile import parse_team_text
+from bot.domain.identifiers import extract, grams, identifier_key
+from bot.main.app import BotApp
+from bot.runtime.crypto import generate_key
 
 ORGANIZER = """
 [[members]]

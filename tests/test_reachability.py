@@ -22,10 +22,10 @@ from support import Harness
 from teams import chain_team
 from test_telegram import ALICE, BOB, LENA, file_report, press, running_bot, said, texts
 
-from bot.app import BotApp
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.ports import DeliveryError
+from bot.domain.model import PlatformUser
+from bot.main.app import BotApp
+from bot.ports.events import Inbound
+from bot.ports.platform import DeliveryError
 
 KIM = 556
 

@@ -26,9 +26,9 @@ from test_telegram import ALICE, BOB, SAM, file_report, running_bot, said, step
 
 from adapters.slack.messenger import delivery_error as slack_error
 from adapters.telegram.messenger import delivery_error as telegram_error
-from bot.app import BotApp
-from bot.ports import DeliveryError
-from bot.refusals import PLAIN_LIMIT, SHORTENED, plain_text
+from bot.main.app import BotApp
+from bot.ports.platform import DeliveryError
+from bot.runtime.refusals import PLAIN_LIMIT, SHORTENED, plain_text
 
 SECRET = "SECRET-ACCOUNT-77"
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from support import Harness
 
-from handlers import intake, report_form
+from handlers.participant import intake, report_form
 
 GOOD = {
     "danger": "no",

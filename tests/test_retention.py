@@ -9,10 +9,10 @@ from pathlib import Path
 from subprocesses import fsbot
 from support import START, Harness, demo_config
 
-from bot.crypto import Cipher, generate_key
-from bot.demo import demo_team_text
-from bot.domain import OUTCOMES
-from bot.teamfile import Retention, TeamFileError, parse_team_text
+from bot.config.demo import demo_team_text
+from bot.config.teamfile import Retention, TeamFileError, parse_team_text
+from bot.domain.model import OUTCOMES
+from bot.runtime.crypto import Cipher, generate_key
 
 ACCOUNT = "He grabbed my arm at the party. ACCOUNT-SECRET-9Q"
 NOTE = "Spoke to venue staff. NOTE-SECRET-4K"

@@ -20,9 +20,9 @@ from support import ShiftedClock
 from teams import slack_team
 
 from adapters.slack.runner import SlackAdapter
-from bot.app import BotApp
-from bot.crypto import generate_key
-from bot.teamfile import TeamFile
+from bot.config.teamfile import TeamFile
+from bot.main.app import BotApp
+from bot.runtime.crypto import generate_key
 
 SECRET = "test-signing-secret"
 SAM, ALICE, BOB, LENA = "U0SAM", "U0ALICE", "U0BOB", "U0LENA"

@@ -15,7 +15,7 @@ from slack_manifest import (
     slash_commands,
 )
 
-from bot.commands import COMMANDS
+from bot.text.commands import COMMANDS
 
 
 def needed_scopes() -> dict[str, set[str]]:

@@ -22,7 +22,7 @@ from fakes.telegram_api import FakeTelegram
 from subprocesses import REPO, fsb_env, fsbot
 from teams import SLACK
 
-from bot.crypto import generate_key
+from bot.runtime.crypto import generate_key
 
 TEAM = SLACK.format(alice="telegram = 111")
 LIMIT = 40.0  # seconds the process may take to give up

@@ -20,14 +20,14 @@ import pytest
 from click.testing import CliRunner
 from support import START
 
-from bot import retention
-from bot.cli import main
-from bot.crypto import Cipher, generate_key
-from bot.demo import demo_team_text
-from bot.domain import OUTCOMES, CaseState, Report, ReportBody, Severity
-from bot.ports import NewCase
-from bot.stats import CaseFigures, compute, render_markdown
-from storage.sqlite import SqliteStore
+from bot.config.demo import demo_team_text
+from bot.domain.model import OUTCOMES, CaseState, Report, ReportBody, Severity
+from bot.main.cli import main
+from bot.ports.store import NewCase
+from bot.runtime.crypto import Cipher, generate_key
+from bot.services import retention
+from bot.services.stats import CaseFigures, compute, render_markdown
+from storage.sqlite.store import SqliteStore
 
 TZ = ZoneInfo("Europe/Vienna")
 FIRST, LAST = date(2027, 8, 1), date(2027, 8, 31)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from subprocesses import fsbot
 
-from bot.stats import CaseFigures, compute, period_problem
+from bot.services.stats import CaseFigures, compute, period_problem
 
 
 @pytest.mark.parametrize(

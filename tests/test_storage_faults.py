@@ -30,17 +30,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import FakeClock, Harness, Recorder, case_code, demo_config
 
-from bot.crypto import Cipher, generate_key
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.ports import StoreFault
-from bot.storage_alarm import StorageAlarm
-from bot.storage_retry import FIRST_DELAY, MAX_DELAY, PATIENCE, with_retries
-from bot.team import CONSOLE, Team
+from bot.domain.model import PlatformUser
+from bot.domain.team import CONSOLE, Team
+from bot.ports.events import Inbound
+from bot.ports.store import StoreFault
+from bot.runtime.crypto import Cipher, generate_key
+from bot.runtime.storage_alarm import StorageAlarm
+from bot.runtime.storage_retry import FIRST_DELAY, MAX_DELAY, PATIENCE, with_retries
 from storage.inbox import Inbox
-from storage.sqlite import SqliteStore
-from storage.sqlite_faults import store_fault
-from storage.sqlite_tx import BUSY_TIMEOUT_MS
+from storage.sqlite.faults import store_fault
+from storage.sqlite.store import SqliteStore
+from storage.sqlite.tx import BUSY_TIMEOUT_MS
 
 KINDS: dict[str, tuple[Callable[[Path], sqlite3.Error], str, bool]] = {
     "SQLITE_BUSY": (busy_error, "busy", True),

@@ -18,9 +18,9 @@ from stories import Story
 from support import Harness
 from teams import STORIES, story_team
 
-from bot.commands import COMMANDS
-from bot.teamfile import parse_team_text
-from bot.views import either
+from bot.config.teamfile import parse_team_text
+from bot.text.commands import COMMANDS
+from bot.text.views import either
 
 HOUR = 3600.0
 URGENT = "Urgent: someone needs help now."

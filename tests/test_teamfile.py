@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.teamfile import (
+from bot.config.teamfile import (
     Escalation,
     Member,
     Problem,
@@ -22,7 +22,7 @@ from bot.teamfile import (
     parse_team_text,
     starter_team_text,
 )
-from bot.teamfile_lines import Loc, build_line_index, locate_line
+from bot.config.teamfile_lines import Loc, build_line_index, locate_line
 
 MINIMAL = """\
 [team]

@@ -17,8 +17,8 @@ from support import ShiftedClock, case_code
 from teams import chain_team
 
 from adapters.telegram.runner import TelegramAdapter
-from bot.app import BotApp
-from bot.crypto import generate_key
+from bot.main.app import BotApp
+from bot.runtime.crypto import generate_key
 
 SAM, ALICE, BOB, LENA = 555, 111, 222, 333
 GROUP = -100500

@@ -12,7 +12,7 @@ from fakes.telegram_api import FakeTelegram
 from subprocesses import fsb_env, start_run
 from test_telegram import ALICE, SAM, file_report, texts
 
-from bot.crypto import generate_key
+from bot.runtime.crypto import generate_key
 
 
 def team_file(path: Path) -> None:

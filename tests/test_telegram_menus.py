@@ -10,7 +10,7 @@ import pytest
 from fakes.telegram_api import FakeTelegram
 from test_telegram import ALICE, BOB, GROUP, LENA, MENU_SCOPES, SAM, menu, running_bot, said
 
-from bot.commands import Audience, offered_to
+from bot.text.commands import Audience, offered_to
 
 PRIVATE_CHATS = None  # fail_next without a chat: the first call, the participants' menu
 

@@ -26,9 +26,9 @@ from test_telegram import ALICE, SAM, file_report, running_bot, texts
 
 from adapters.slack.messenger import SlackMessenger
 from adapters.telegram.messenger import TelegramMessenger
-from bot.messages import Address, Choice, Outbound
-from bot.richtext import Rich, Span
-from bot.splitting import split, utf8_bytes, utf16_units
+from bot.ports.events import Address, Choice, Outbound
+from bot.text.richtext import Rich, Span
+from bot.text.splitting import split, utf8_bytes, utf16_units
 
 TELEGRAM_LIMIT = 4096
 SECTION_LIMIT = 3000

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
-from bot.crypto import generate_key
+from bot.runtime.crypto import generate_key
 
 BOB_PAGE = "[private chat with bob]\n    A new report needs a safety contact."
 

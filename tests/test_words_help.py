@@ -20,9 +20,9 @@ from stories import Story
 from support import Harness
 from teams import STORIES, story_team
 
-from bot import preferences
-from bot.team import CONSOLE, Team
-from bot.teamfile import TeamFile, TeamFileError, parse_team_text
+from bot.config.teamfile import TeamFile, TeamFileError, parse_team_text
+from bot.domain import preferences
+from bot.domain.team import CONSOLE, Team
 
 HOUR = 3600.0
 URGENT = "Urgent: someone needs help now."

@@ -21,8 +21,8 @@ from support import Harness
 from teams import promises_team
 
 from adapters.slack.modal import report_view
-from bot.teamfile import parse_team_text
-from handlers import report_form
+from bot.config.teamfile import parse_team_text
+from handlers.participant import report_form
 
 HOUR = 3600.0
 PAGE = "A new report needs a safety contact."

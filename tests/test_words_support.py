@@ -21,8 +21,8 @@ from support import Harness
 from teams import STORIES, promises_team
 from test_words_promises import report
 
-from bot.domain import ReportBody
-from bot.teamfile import TeamFileError, parse_team_text
+from bot.config.teamfile import TeamFileError, parse_team_text
+from bot.domain.model import ReportBody
 
 HOUR = 3600.0
 SUPPORT = "Crisis line: 0800 111 222 (24h; English, German)"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.messages import Outbound
-from bot.ports import FileTooLarge
-from bot.team import CONSOLE, CONSOLE_CHANNEL
+from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
+from bot.ports.events import Outbound
+from bot.ports.platform import FileTooLarge
 
 FILE_PREFIX = "console:file:"
 

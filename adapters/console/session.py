@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.messenger import FILE_PREFIX, ConsoleMessenger
-from bot.app import BotApp
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.team import CONSOLE, CONSOLE_CHANNEL
+from bot.domain.model import PlatformUser
+from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
+from bot.main.app import BotApp
+from bot.ports.events import Inbound
 
 HELP = """\
 Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in

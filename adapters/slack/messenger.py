@@ -19,8 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import Part, blocks, parts
-from bot.messages import Outbound
-from bot.ports import DeliveryError, FileTooLarge
+from bot.ports.events import Outbound
+from bot.ports.platform import DeliveryError, FileTooLarge
 
 HOME_PREFIX = "home:"
 FILE_PREFIX = "slack:file:"  # how a shared file is referred to in an Inbound

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.report_form import MAX_FIELD, Field
+from handlers.participant.report_form import MAX_FIELD, Field
 
 CALLBACK_ID = "fsb_report"
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Choice, Outbound
-from bot.richtext import Rich, Span
-from bot.splitting import fit, split, utf8_bytes
+from bot.ports.events import Choice, Outbound
+from bot.text.richtext import Rich, Span
+from bot.text.splitting import fit, split, utf8_bytes
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50  # in a message

@@ -27,11 +27,12 @@ from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
-from bot.app import BotApp
-from bot.domain import PlatformUser
-from bot.messages import Inbound
-from bot.ports import PlatformUnavailable
-from handlers import report_form, texts
+from bot.domain.model import PlatformUser
+from bot.main.app import BotApp
+from bot.ports.events import Inbound
+from bot.ports.platform import PlatformUnavailable
+from bot.text import phrases as texts
+from handlers.participant import report_form
 
 log = logging.getLogger(__name__)
 

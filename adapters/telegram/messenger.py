@@ -26,8 +26,8 @@ from telegram.error import (
 )
 
 from adapters.telegram.render import chunks
-from bot.messages import Outbound
-from bot.ports import DeliveryError, FileTooLarge
+from bot.ports.events import Outbound
+from bot.ports.platform import DeliveryError, FileTooLarge
 
 
 def retry_after_seconds(error: RetryAfter) -> float:

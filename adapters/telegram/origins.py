@@ -13,7 +13,7 @@ from telegram import (
     MessageOriginUser,
 )
 
-from bot.messages import Forwarded
+from bot.ports.events import Forwarded
 
 
 def _utc(moment: datetime) -> datetime:

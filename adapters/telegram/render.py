@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from bot.richtext import Rich, Span
-from bot.splitting import split, utf16_units
+from bot.text.richtext import Rich, Span
+from bot.text.splitting import split, utf16_units
 
 # Telegram's limit for a message's text: 1-4096 UTF-16 code units of the text after entity
 # parsing, that is without the HTML tags and with &lt; &gt; &amp; counted as the one character

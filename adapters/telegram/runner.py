@@ -29,11 +29,11 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.updates import to_inbound
-from bot import commands
-from bot.app import BotApp
-from bot.commands import Audience
-from bot.ports import PlatformUnavailable
-from bot.team import Team
+from bot.domain.team import Team
+from bot.main.app import BotApp
+from bot.ports.platform import PlatformUnavailable
+from bot.text import commands
+from bot.text.commands import Audience
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from adapters.telegram.origins import forwarded
-from bot.domain import PlatformUser
-from bot.messages import Inbound
+from bot.domain.model import PlatformUser
+from bot.ports.events import Inbound
 
 PLATFORM = "telegram"
 

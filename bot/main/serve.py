@@ -1,0 +1,159 @@
+"""Running the bot: on the local console, or on the platforms whose credentials are set.
+
+Part of the composition root: the one place besides ``bot.app`` that knows the adapters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import Protocol
+
+from bot.config.settings import Settings
+from bot.config.teamfile import TeamFile
+from bot.main.app import BotApp
+from bot.ports.platform import Messenger, PlatformUnavailable
+
+
+class PlatformAdapter(Protocol):
+    @property
+    def messenger(self) -> Messenger: ...
+
+    async def start(self) -> None: ...
+    async def run(self, app: BotApp) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
+    """One adapter per platform whose credentials are present."""
+    adapters: list[PlatformAdapter] = []
+    if settings.telegram_token is not None:
+        from adapters.telegram.runner import TelegramAdapter
+
+        adapters.append(
+            TelegramAdapter(
+                settings.telegram_token.get_secret_value(),
+                settings.telegram_api_url,
+                webhook_url=settings.telegram_webhook_url,
+                webhook_port=settings.telegram_webhook_port,
+                webhook_secret=settings.telegram_webhook_secret.get_secret_value()
+                if settings.telegram_webhook_secret
+                else None,
+            )
+        )
+    if settings.slack_bot_token is not None:
+        from adapters.slack.runner import SlackAdapter
+
+        app_token = (
+            settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+        )
+        secret = (
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
+        )
+        if app_token is None and secret is None:
+            raise ConfigError(
+                "Slack in HTTP mode needs FSB_SLACK_SIGNING_SECRET to check that requests come"
+                " from Slack (or set FSB_SLACK_APP_TOKEN for Socket Mode)."
+            )
+        adapters.append(
+            SlackAdapter(
+                settings.slack_bot_token.get_secret_value(),
+                signing_secret=secret,
+                app_token=app_token,
+                api_url=settings.slack_api_url,
+                port=settings.slack_port,
+            )
+        )
+    return adapters
+
+
+START_TIMEOUT = 30.0  # seconds a platform may take to answer the bot's first call
+
+
+class ConfigError(ValueError):
+    """Settings that cannot work together; the message says what to set."""
+
+
+def run_console(database: Path, config: TeamFile, key: str) -> None:
+    from adapters.console.messenger import ConsoleMessenger
+    from adapters.console.session import ConsoleAdapter, stdin_is_terminal
+
+    async def go() -> None:
+        messenger = ConsoleMessenger(sys.stdout)
+        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
+        await app.start()
+        try:
+            await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
+            await app.flush()
+        finally:
+            await app.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(go())
+
+
+def run_platforms(
+    database: Path, config: TeamFile, key: str, adapters: list[PlatformAdapter]
+) -> None:
+    """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
+    :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
+    :class:`bot.ports.StoreFault`, each with everything started so far stopped again."""
+
+    async def go() -> None:
+        started: list[PlatformAdapter] = []
+        app: BotApp | None = None
+        try:
+            for adapter in adapters:
+                await _start(adapter)
+                started.append(adapter)
+            app = BotApp(
+                database=database,
+                config=config,
+                key=key,
+                messengers=[a.messenger for a in adapters],
+            )
+            await app.start()
+            await _serve(app, adapters)
+        finally:
+            if app is not None:
+                await app.stop()
+            for adapter in started:
+                with contextlib.suppress(Exception):
+                    await adapter.stop()
+
+    asyncio.run(go())
+
+
+async def _start(adapter: PlatformAdapter) -> None:
+    """Start one adapter; an answer that never comes is a platform that cannot be reached."""
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            await adapter.start()
+    except TimeoutError as error:
+        raise PlatformUnavailable(
+            f"{type(adapter).__name__} got no answer from its platform within"
+            f" {START_TIMEOUT:.0f} s; check the FSB_ settings for its API URL."
+        ) from error
+
+
+async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(a.run(app)) for a in adapters]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)

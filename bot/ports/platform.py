@@ -1,0 +1,93 @@
+"""The platform side of the core's contracts: what an adapter implements (Messenger, Files)
+and how it says a delivery failed."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from bot.ports.events import Outbound
+
+
+@runtime_checkable
+class Files(Protocol):
+    """One platform's way to read a file a person sent (an :attr:`Inbound.attachment`)."""
+
+    platform: str
+
+    async def fetch(self, reference: str, limit: int) -> bytes:
+        """The file's bytes; raises :class:`FileTooLarge` past ``limit`` bytes, ``LookupError``
+        when the platform cannot give it."""
+        ...
+
+
+class FileTooLarge(Exception):
+    """A file is larger than the caller is willing to read."""
+
+
+class DeliveryError(Exception):
+    """A platform did not take a message.
+
+    ``reason`` is short and content-free: the platform's status and error code as the adapter
+    names them (``"telegram 403 blocked"``, ``"slack invalid_auth"``), never the text of the
+    platform library's exception, which can hold the request (the rendered report). The outbox
+    logs it and stores it in ``outbox.last_error``.
+
+    What the outbox does about it depends on its kind:
+
+    * ``retry_after`` set: try again then (rate limit); otherwise back off and retry.
+    * ``paced``: nothing went wrong, the conversation has had its share for now (the adapter keeps
+      the platform's pace); try again after ``retry_after`` without counting an attempt, and send
+      other conversations' messages meanwhile instead of waiting.
+    * ``unreachable``: the person cannot be messaged at all (blocked the bot, never started it, chat
+      not found), so escalation moves past them until they are heard from again.
+    * ``credentials``: the bot's own token or installation was refused (Telegram 401/404 on the
+      token, Slack ``invalid_auth``, ``token_revoked``...). Nobody is unreachable: the platform's
+      messages are held, without counting attempts, until a send works again.
+    * ``permanent`` (and not unreachable): the platform refuses this message for good (too long,
+      markup it cannot parse): :attr:`refused`. It is re-sent once in a safe plain form.
+    * ``moved_to``: the chat has a new id (Telegram: a group upgraded to a supergroup); what waits
+      for it goes there instead (bot/chat_moves.py). Not a refusal of the message.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unreachable: bool = False,
+        paced: bool = False,
+        credentials: bool = False,
+        moved_to: str | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent or unreachable
+        self.unreachable = unreachable
+        self.paced = paced
+        self.credentials = credentials
+        self.moved_to = moved_to
+
+    @property
+    def refused(self) -> bool:
+        """The platform refuses this message, not its recipient: it will never take it as is."""
+        return self.permanent and not self.unreachable and self.moved_to is None
+
+
+class PlatformUnavailable(Exception):
+    """A platform could not be reached, or refused the bot's credentials, as the bot started.
+
+    ``str()`` is one line for the operator: which platform, which setting to check. It never
+    holds a token.
+    """
+
+
+class Messenger(Protocol):
+    """One platform's delivery of core messages."""
+
+    platform: str
+
+    async def send(self, message: Outbound) -> str:
+        """Send or edit (``message.replaces_ref``); return the platform's message id."""
+        ...

@@ -1,0 +1,63 @@
+"""Who must not handle a case, and who may see it, with every name a member goes by.
+
+The rules are :mod:`bot.rights` (pure); this module gives them the names a member goes by: the
+team file's name, id and usernames, and the names the platforms showed for them
+(bot/member_names.py). A case naming a member goes above the team (bot/cases.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.config.teamfile import Member
+from bot.domain import rights
+from bot.domain.identifiers import grams, name_keys
+from bot.domain.model import Case, ReportBody
+from bot.services.member_names import everyone, names_of
+from bot.uow import UnitOfWork
+
+
+async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
+    """The members the report's "who" text names, in team file order."""
+    if not body.who.strip():
+        return []
+    text = grams(body.who, limit=None)
+    names = await everyone(uow)
+    return [m for m in uow.team.members if not name_keys(names[m.id]).isdisjoint(text)]
+
+
+async def unconflicted(uow: UnitOfWork, case: Case, members: list[Member]) -> list[Member]:
+    """Those of ``members`` who may handle ``case`` (told about it, asked to take it)."""
+    report = await uow.tx.get_report(case.report_id)
+    return [m for m in members if await conflict_reason(uow, case, report.body, m) is None]
+
+
+async def seeing(uow: UnitOfWork, case: Case, members: Sequence[Member]) -> list[Member]:
+    """Those of ``members`` who may see ``case`` (:func:`bot.rights.refusal`)."""
+    report = await uow.tx.get_report(case.report_id)
+    return [m for m in members if await refusal(uow, case, report.body, m) is None]
+
+
+async def conflict_reason(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
+    """Why ``member`` may not handle ``case``, or ``None`` when they may: the rule of
+    :func:`bot.rights.conflict` with every name they go by (bot/member_names.py)."""
+    return rights.conflict(case, body, member, await names_of(uow, member))
+
+
+async def refusal(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> str | None:
+    """:func:`bot.rights.refusal` with every name ``member`` goes by."""
+    return rights.refusal(case, body, member, await names_of(uow, member))
+
+
+async def second_refusal(
+    uow: UnitOfWork, case: Case, body: ReportBody, member: Member
+) -> str | None:
+    """:func:`bot.rights.second_refusal` with every name ``member`` goes by."""
+    return rights.second_refusal(case, body, member, await names_of(uow, member))
+
+
+async def may_see(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> bool:
+    """Whether ``member`` may see ``case`` (:func:`bot.rights.refusal`)."""
+    return await refusal(uow, case, body, member) is None

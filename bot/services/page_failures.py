@@ -1,0 +1,83 @@
+"""A page that did not reach its person: why, what the audit trail says, who can still see one.
+
+The outbox adds a ``page_failed`` timer (due at once) when a page bounces because the person
+blocked the bot (``why="unreachable"``), when the platform refuses the page for its form
+(``"refused"``: it is re-sent in plain form, see bot.refusals) and when the platform refuses the
+bot's own credentials (``"held"``, see bot.outages). The chain (bot.escalation.on_page_failed)
+then moves on at once unless someone on the step can still see a page. An unreachable person is
+known from the store; a refused or held page is known from its ``page_skipped`` entry, which
+names the platform and the step (fence) it belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config.teamfile import Member
+from bot.services.outages import platform_name
+from bot.uow import UnitOfWork
+
+REASONS = {
+    "unreachable": "blocked the bot",
+    "refused": "the platform refused the page",
+    "held": "the platform refused the bot's own access",
+}
+
+
+def _why(payload: dict[str, Any]) -> str:
+    why = str(payload.get("why", "unreachable"))  # timers from before "why" was recorded
+    return why if why in REASONS else "unreachable"
+
+
+def skip_detail(member: Member, payload: dict[str, Any], fence: int) -> dict[str, Any]:
+    """The audit entry's detail: who and why; for a page that failed on one platform only (not
+    the person), that platform and the step."""
+    why = _why(payload)
+    detail: dict[str, Any] = {"member": member.id, "reason": REASONS[why]}
+    if why != "unreachable":
+        detail.update(platform=str(payload["platform"]), fence=fence)
+    return detail
+
+
+def skip_note(member: Member, payload: dict[str, Any]) -> str:
+    """What the next page says about it."""
+    why = _why(payload)
+    if why == "refused":
+        return f"{member.name} could not be shown the page."
+    if why == "held":
+        name = platform_name(str(payload["platform"]))
+        return f"{member.name} could not be reached: {name} is not taking the bot's messages."
+    return f"{member.name} could not be reached."
+
+
+async def step_still_covered(uow: UnitOfWork, case_id: int, fence: int, member_id: str) -> bool:
+    """Whether the chain should stay on this step (``fence``) although ``member_id``'s page
+    failed: they were not paged on it (the page was an earlier step's, or the leads' "reached
+    nobody" notice, which must not restart the chain), or someone paged on it has an address
+    where a page may be seen: not unreachable, and not where their page was refused or is held.
+    """
+    unreachable = await uow.tx.unreachable()
+    entries = await uow.tx.audit_for(case_id)
+    if not any(
+        e.kind == "paged" and e.detail.get("fence") == fence and e.detail["member"] == member_id
+        for e in entries
+    ):
+        return True
+    failed = {
+        (str(e.detail["member"]), str(e.detail["platform"]))
+        for e in entries
+        if e.kind == "page_skipped" and e.detail.get("fence") == fence and "platform" in e.detail
+    }
+    for entry in entries:
+        if entry.kind != "paged" or entry.detail.get("fence") != fence:
+            continue
+        paged = uow.team.member(str(entry.detail["member"]))
+        if paged is None:
+            continue
+        for address in uow.team.addresses_for(paged):
+            if (address.platform, address.chat_id) not in unreachable and (
+                paged.id,
+                address.platform,
+            ) not in failed:
+                return True
+    return False

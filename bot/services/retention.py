@@ -1,0 +1,108 @@
+"""Keeping and forgetting: review dates for closed cases, and the purge that honours them.
+
+A safety team must be able to say how long it keeps what people told it, and then actually stop
+keeping it. So a closed case gets a review date from its outcome (``[retention]`` in the team
+file), fixed at closing like the escalation policy is fixed at opening; reopening clears it. Once
+the date has passed, the purge erases the account, identities and notes and keeps the case row's
+counts and times, so ``fsbot stats`` still counts it. The same :func:`purge_due` runs from
+``fsbot purge`` and from a daily timer (at :data:`PURGE_AT`, team-local), which re-arms itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+
+from bot.domain.model import AuditEntry, Case, CaseState
+from bot.domain.team import Team
+from bot.ports.store import StoreFault, TimerRow, Tx
+from bot.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PURGE_TIMER = "retention_purge"
+PURGE_AT = time(4, 0)  # a quiet hour in the team's time zone
+
+
+async def on_state_change(uow: UnitOfWork, case: Case, new: CaseState, outcome: str) -> None:
+    """Keep ``outcome`` and ``review_at`` in step with a state change (before it is saved)."""
+    if new == CaseState.RESOLVED:
+        case.outcome = outcome or None
+    elif new == CaseState.REOPENED:
+        case.outcome = None
+        case.review_at = None
+    elif new == CaseState.CLOSED:
+        if case.outcome is None:
+            case.outcome = await _outcome_from_audit(uow, case)
+        after = uow.team.config.retention.review_after(case.outcome)
+        case.review_at = uow.now + after if after is not None else None
+
+
+async def _outcome_from_audit(uow: UnitOfWork, case: Case) -> str | None:
+    """The outcome of a case resolved before outcomes had their own column."""
+    for entry in reversed(await uow.tx.audit_for(case.id)):
+        if entry.kind == "state_changed" and entry.detail.get("new") == CaseState.RESOLVED:
+            outcome = entry.detail.get("outcome")
+            return outcome if isinstance(outcome, str) and outcome else None
+    return None
+
+
+def _day(team: Team, moment: datetime) -> str:
+    return team.local(moment).strftime("%a %d %b %Y")
+
+
+def purged_line(case: Case, team: Team) -> str:
+    assert case.purged_at is not None
+    return f"{case.code} was purged on {_day(team, case.purged_at)}: only counts remain."
+
+
+def retention_lines(case: Case, team: Team) -> list[str]:
+    """What ``/case`` adds about the outcome and how long the case is kept."""
+    found: list[str] = []
+    if case.outcome:
+        found.append(f"Outcome: {case.outcome.replace('_', ' ')}")
+    if case.state == CaseState.CLOSED:
+        if case.review_at is not None:
+            found.append(
+                f"Review date: {_day(team, case.review_at)}. The account, identities and notes"
+                " are erased then; only counts remain."
+            )
+        else:
+            found.append("Review date: none, this case is kept.")
+    return found
+
+
+async def purge_due(tx: Tx, now: datetime) -> int:
+    """Purge every closed case whose review date has passed; return how many.
+
+    Only counts go to the log: which cases were purged is in their own audit trail.
+    """
+    due = await tx.cases_due_for_purge(now)
+    await tx.purge_cases(due, now)
+    for case_id in due:
+        await tx.add_audit(AuditEntry(case_id, now, "system", "purged", {}))
+    if due:
+        log.info("purged %d case(s) past their review date", len(due))
+    return len(due)
+
+
+async def plan(uow: UnitOfWork) -> None:
+    """Arm the next daily purge; keyed, so planning twice (every start) arms it once."""
+    at = uow.team.next_at(uow.now, PURGE_AT)
+    await uow.tx.add_timer(at, PURGE_TIMER, None, {}, 0, key=f"purge:{at.isoformat()}")
+
+
+async def on_purge_timer(uow: UnitOfWork, timer: TimerRow) -> None:
+    """The daily purge: arm tomorrow's, then erase what is due.
+
+    Tomorrow's is armed first and the purge runs in its own savepoint, so a purge that fails
+    is undone whole and tried again the next day instead of stopping the daily purge for good.
+    """
+    await plan(uow)
+    try:
+        async with uow.tx.savepoint():
+            await purge_due(uow.tx, uow.now)
+    except StoreFault:
+        raise  # the store fails, not the purge: the timer fires again once it works
+    except Exception:
+        log.exception("the daily purge failed; it runs again tomorrow")

@@ -1,0 +1,148 @@
+"""Tasks on a case: an owner, a due time, and reminders until someone marks it done.
+
+Story 3 needs them (re-accommodate both people, without favouring either): the work after a report
+is often practical and shared, and it must not depend on somebody remembering. The due time and
+every later reminder are rows in the timers table, so a restart never drops one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from bot.config.durations import parse_duration
+from bot.config.teamfile import Member
+from bot.domain.model import Case, Task
+from bot.domain.team import Team
+from bot.ports.store import TimerRow
+from bot.text.richtext import Rich, bold, rich
+from bot.uow import Button, UnitOfWork, button
+
+TASK_TIMER = "task"
+MAX_TASK_TEXT = 500
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def parse_due(text: str, now: datetime, team: Team) -> datetime | None:
+    """When a task is due: ``18:00`` (the next time the team's clock shows it), ``2h`` or ``1h30m``
+    (from now), or ``2027-08-11T18:00`` (the team's local time). ``None`` if unreadable."""
+    text = text.strip()
+    match = _CLOCK.match(text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            return None
+        return team.next_at(now, time(hour, minute)).astimezone(now.tzinfo)
+    try:
+        return now + parse_duration(text)
+    except ValueError:
+        return _date_and_time(text, now, team)
+
+
+def _date_and_time(text: str, now: datetime, team: Team) -> datetime | None:
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if local.tzinfo is None:
+        return team.config.to_utc(local)
+    return local.astimezone(now.tzinfo)
+
+
+def when(team: Team, moment: datetime) -> str:
+    """A due time as the team reads it: ``Wed 18:00`` in the team's time zone."""
+    return team.local(moment).strftime("%a %H:%M")
+
+
+def done_button(task: Task) -> Button:
+    return button("Mark done", "task.done", task=task.id)
+
+
+def task_line(task: Task, team: Team, now: datetime) -> Rich:
+    """One task as the team reads it in /case, reminders and idle reminders."""
+    due = when(team, task.due_at)
+    if task.done_at is not None:
+        state = f"done by {team.member_name(task.done_by)}"
+    elif task.due_at <= now:
+        state = f"OVERDUE since {due}"
+    else:
+        state = f"due {due}"
+    return rich(f"  task {task.id} · {team.member_name(task.owner)} · {state}: ", task.text)
+
+
+async def add(
+    uow: UnitOfWork, case: Case, owner: Member, by: Member, due: datetime, text: str
+) -> Task:
+    """Record the task, arm its first reminder and tell the owner."""
+    task_id = await uow.tx.add_task(case.id, owner.id, by.id, due, text, uow.now)
+    task = Task(task_id, case.id, owner.id, by.id, due, text)
+    await uow.tx.add_timer(due, TASK_TIMER, case.id, {"task": task_id}, 0)
+    await uow.audit(
+        case, f"member:{by.id}", "task_added", member=owner.id, text=f"task {task_id}: {text}"
+    )
+    if owner.id != by.id:
+        await uow.send_member(
+            owner,
+            rich(
+                f"{by.name} gave you a task on ",
+                bold(case.code),
+                f", due {when(uow.team, due)}:\n",
+                text,
+            ),
+            [done_button(task)],
+            case_id=case.id,
+        )
+    return task
+
+
+async def on_task_timer(uow: UnitOfWork, timer: TimerRow) -> None:
+    """A task fell due (or is still open an interval later): remind its owner, and arm the next."""
+    task = await uow.tx.get_task(int(timer.payload["task"]))
+    case = await uow.tx.get_case(timer.case_id or 0)
+    if task is None or not task.is_open or case is None or not case.is_open:
+        return
+    owner = uow.team.member(task.owner)
+    if owner is not None:
+        await uow.send_member(
+            owner,
+            rich("Reminder: a task on ", bold(case.code), " is not marked done yet.\n")
+            + task_line(task, uow.team, uow.now),
+            [done_button(task)],
+            case_id=case.id,
+        )
+    await uow.audit(case, "system", "task_reminder", member=task.owner, task=task.id)
+    interval = uow.team.config.escalation.task_reminder
+    await uow.tx.add_timer(uow.now + interval, TASK_TIMER, case.id, {"task": task.id}, 0)
+
+
+async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Rich:
+    """Mark a task done; its owner, the case's handler or second person, or a lead may. Says
+    what happened."""
+    may = member.id in (task.owner, case.handler, case.second_person) or "lead" in member.roles
+    if not may:
+        await uow.audit(case, f"member:{member.id}", "task_done_refused", task=task.id)
+        return rich(
+            f"Task {task.id} belongs to {uow.team.member_name(task.owner)}; only they, the"
+            " people on the case or a lead can mark it done."
+        )
+    if not await uow.tx.finish_task(task.id, member.id, uow.now):
+        return rich(f"Task {task.id} on ", bold(case.code), " was already marked done.")
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
+    await uow.audit(case, f"member:{member.id}", "task_done", task=task.id)
+    handler = uow.team.member(case.handler) if case.handler else None
+    if handler is not None and handler.id != member.id:
+        await uow.send_member(
+            handler,
+            rich(f"{member.name} marked task {task.id} on ", bold(case.code), " done: ", task.text),
+            case_id=case.id,
+        )
+    return rich(f"Task {task.id} on ", bold(case.code), " is marked done. Thank you.")
+
+
+async def open_task_lines(uow: UnitOfWork, case: Case) -> list[Rich]:
+    return [
+        task_line(task, uow.team, uow.now)
+        for task in await uow.tx.tasks_for_case(case.id)
+        if task.is_open
+    ]

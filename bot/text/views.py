@@ -1,0 +1,428 @@
+"""How a case reads to each audience.
+
+Privacy lives here as much as in storage: the team-channel views take only a Case (code, severity,
+state, handler, times) and never a Report, so they *cannot* show an account or a name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain import pieces, preferences
+from bot.domain.model import (
+    SEVERITY_ORDER,
+    STATE_FOR_REPORTER,
+    STATE_FOR_TEAM,
+    Case,
+    CaseState,
+    Report,
+    ReportBody,
+)
+from bot.domain.team import Duty, Team
+from bot.ports.events import Forwarded
+from bot.text.richtext import Rich, bold, code, italic, lines, rich
+
+ROLE_WORDS = {
+    "target": "It happened to them",
+    "witness": "They saw it happen",
+    "on_behalf": "Reporting for someone else",
+}
+DANGER_WORDS = {"yes": "YES, in danger now", "no": "no", "not_sure": "not sure"}
+WHERE_WORDS = {
+    "venue": "At the event venue",
+    "nearby_event": "At a nearby event",
+    "travel": "Travelling to or from the event",
+    "accommodation": "At the accommodation",
+    "online": "Online",
+    "other": "Somewhere else",
+}
+AFFILIATION_WORDS = {
+    "participant": "a participant",
+    "organizer": "an organizer",
+    "board_staff": "board or staff",
+    "venue_staff": "venue staff",
+    "other_event": "from another event",
+    "unknown": "not known",
+}
+DISCLOSURE_WORDS = {
+    "named": "named (you may see who they are)",
+    "pseudonymous": "pseudonymous (talk to them only through the bot)",
+    "anonymous": "anonymous (no follow-up possible)",
+}
+
+
+def age(since: datetime, now: datetime) -> str:
+    """``"4m"``, ``"2h 5m"``, ``"3d"``: short enough for a one-line status."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{hours // 24}d"
+
+
+def clock_time(team: Team, moment: datetime) -> str:
+    return team.local(moment).strftime("%H:%M")
+
+
+def forwarded_from(team: Team, origin: Forwarded) -> str:
+    """``"Forwarded message from Jo Doe (@jodoe), first sent Wed 11 Aug 09:12"``: where a
+    forwarded message came from, so nobody takes it for the reporter's own words."""
+    name = origin.name or "someone"
+    source = {
+        "user": f"{name} (@{origin.username})" if origin.username else name,
+        "hidden_user": f"{name} (their account is hidden)",
+        "chat": f"the group {name}",
+        "channel": f"the channel {name}" + (f" (@{origin.username})" if origin.username else ""),
+    }.get(origin.kind, name)
+    if origin.author:
+        source += f", signed {origin.author}"
+    sent = team.local(origin.date).strftime("%a %d %b %H:%M")
+    return f"Forwarded message from {source}, first sent {sent}"
+
+
+def written(
+    team: Team, body: ReportBody, field: str, index: int = 0, *, corrections: bool = True
+) -> Rich:
+    """An answer as the reporter gave it: a forwarded message says where it came from, and (for
+    the safety team, ``corrections``) a corrected one says when, and what it first said."""
+    text = pieces.current(body, field, index) or ""
+    found = pieces.piece(body, field, index)
+    origin = pieces.forwarded(found)
+    shown = rich(italic(forwarded_from(team, origin) + ":"), " ", text) if origin else rich(text)
+    corrected = pieces.last_correction(found) if corrections else None
+    if corrected is not None:
+        at, original = corrected
+        shown += rich(
+            italic(f" (corrected by the reporter {team.local(at).strftime('%a %H:%M')};"),
+            italic(" first written: "),
+            original,
+            italic(")"),
+        )
+    return shown
+
+
+def account_lines(team: Team, body: ReportBody, *, corrections: bool = True) -> list[Rich]:
+    """What happened, one line per message, indented under its heading."""
+    return [
+        rich("  ", written(team, body, "account", i, corrections=corrections))
+        for i in range(len(body.account))
+    ]
+
+
+def channel_line(case: Case, team: Team, now: datetime) -> Rich:
+    """The redacted one-liner for the team channel: code, severity, state, age, handler.
+
+    Every case reads alike here, a case about someone on the team too: that person may be reading
+    the channel, so nothing may single it out."""
+    state = STATE_FOR_TEAM[case.state]
+    if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
+        state = "awaiting acknowledgement again"
+    line = rich(bold(case.code), f" · {case.severity.value} · {state}")
+    if case.handler and not case.awaiting_ack:
+        line += f" by {team.member_name(case.handler)}"
+        if case.acknowledged_at:
+            line += f" after {waited(case.created_at, case.acknowledged_at)}"
+        return line
+    opened = age(case.created_at, now)
+    return line + f" · opened {opened}" + ("" if opened == "just now" else " ago")
+
+
+def waited(since: datetime, until: datetime) -> str:
+    """How long something waited, for "acknowledged after ..."."""
+    text = age(since, until)
+    return "less than a minute" if text == "just now" else text
+
+
+def case_details(
+    case: Case,
+    report: Report,
+    team: Team,
+    *,
+    show_identity: bool,
+    history: Sequence[Rich] = (),
+) -> Rich:
+    """The full case for a handler who may see it; ``history`` is what is known about the
+    reported person (bot.people.case_history), shown right after who they are."""
+    body = report.body
+    where = rich(WHERE_WORDS.get(body.where, body.where or "not given"))
+    if body.where_detail:
+        where += rich(": ", written(team, body, "where_detail"))
+    who = written(team, body, "who") if body.who else rich("not given")
+    if body.affiliation:
+        who += f" ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
+    reporter = _identity(case, report, team, show_identity)
+    parts: list[Rich | str] = [
+        rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
+        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
+    ]
+    if body.help_now:
+        parts.append(rich(bold("Asked for help now.")))
+    if body.meet:
+        parts.append(
+            rich(
+                bold("They would rather tell someone in person."),
+                f" Please arrange to meet them: /reply {case.code} with where and when.",
+            )
+        )
+    if body.location_now:
+        parts.append(rich(bold("Where they are now: "), _locations(team, body)))
+    parts += [
+        rich(bold("Reporter: "), ROLE_WORDS.get(body.role, body.role or "not given")),
+        rich(bold("When: "), _answer(team, body, "when")),
+        rich(bold("Where: "), where),
+        rich(bold("What happened:")),
+        *account_lines(team, body),
+        rich(bold("Attachments: "), f"{len(body.attachments)} kept with the case")
+        if body.attachments
+        else "",
+        rich(bold("Who was involved: "), who),
+        *history,
+        rich(bold("Witnesses: "), _answer(team, body, "witnesses")),
+        rich(bold("Identity: "), reporter),
+        rich(bold("Contact: "), _answer(team, body, "contact"), _updates(case, body)),
+    ]
+    if body.notes:
+        parts.append(
+            rich(bold("Also written (where a button was expected): "), " / ".join(body.notes))
+        )
+    return lines(*parts, *_wishes(team, body))
+
+
+def _wishes(team: Team, body: ReportBody) -> list[Rich]:
+    """What the reporter would like, if they said: whom to talk to, an outcome."""
+    found = []
+    wanted = preferences.of(body)
+    if wanted is not None:
+        found.append(rich(bold("Would prefer to talk to: "), wanted.words))
+    if body.outcome:
+        found.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
+    return found
+
+
+def _answer(team: Team, body: ReportBody, field: str) -> Rich:
+    return written(team, body, field) if pieces.current(body, field) else rich("not given")
+
+
+def _locations(team: Team, body: ReportBody) -> Rich:
+    shown = Rich()
+    for index in range(len(body.location_now)):
+        shown += rich(" / " if index else "", written(team, body, "location_now", index))
+    return shown
+
+
+def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> str:
+    """Who reported it, as far as this reader may know."""
+    body = report.body
+    if body.source == "team":
+        return f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+    if body.source == "in_person":
+        return (
+            f"taken in person by {team.member_name(body.taken_by)}, "
+            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        )
+    if show_identity and report.reporter is not None:
+        reporter = f"{report.reporter.display_name or report.reporter.user_id}"
+        return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
+    if case.disclosure == "anonymous":
+        return "anonymous: no follow-up possible"
+    return "pseudonymous: reply through the bot only"
+
+
+def _updates(case: Case, body: ReportBody) -> str:
+    """Whether the reporter chose automatic updates: what the handler may expect them to hear."""
+    if body.source or case.disclosure == "anonymous":
+        return ""
+    return " · automatic updates: " + ("yes" if body.updates else "no")
+
+
+def page_text(
+    case: Case,
+    report: Report,
+    team: Team,
+    now: datetime,
+    *,
+    notes: list[str] | None = None,
+) -> Rich:
+    """A page: what it asks for, a content note when an account follows, ``notes`` (why it was
+    sent, who could not be reached), then the case. A taken case paged again is an alert
+    (bot.alerts): its reporter asked for help, or to talk to someone."""
+    if case.severity.value == "critical":
+        header = "Urgent: someone needs help now."
+    elif case.state == CaseState.NEW:
+        header = "A new report needs a safety contact."
+    else:
+        header = "A reporter would like to talk to someone."
+    extra = [rich(n) for n in notes or []]
+    return lines(
+        bold(header),
+        CONTENT_NOTE if report.body.account else "",
+        *extra,
+        case_details(case, report, team, show_identity=case.disclosure == "named"),
+        f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
+    )
+
+
+# Before an account, for whoever is about to read it (WORDS.md, 12).
+CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
+
+
+def coming(name: str) -> Rich:
+    """What someone who called for help hears when it is answered: who is coming, by ``name``
+    whatever ``show_handler_names`` says, so that they can recognise them."""
+    return rich(
+        f"{name} from the safety team has your call for help and is coming to you."
+        " Stay where you are if it is safe."
+    )
+
+
+STOOD_DOWN = "stood_down"  # a call for help after "I'm safe now" or "I pressed it by mistake"
+
+
+@dataclass(frozen=True)
+class AlertWords:
+    """How an alert on a taken case (bot.alerts) reads once someone acknowledges it."""
+
+    what: str  # what was asked for, as the team reads it
+    reporter: str  # what the reporter reads after who has it (a call for help: coming())
+    told: str  # what the acknowledger reads about the reporter being told
+
+
+ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
+    "help": AlertWords(
+        "the call for help",
+        "",
+        "The person asking for help has been told your name and that you are coming.",
+    ),
+    "talk": AlertWords(
+        "the request to talk",
+        "has seen that you would like to talk and will be in touch as you asked.",
+        "The reporter has been told that someone will be in touch.",
+    ),
+    STOOD_DOWN: AlertWords(
+        "the call for help",
+        "has your message and will check in with you as you asked.",
+        "The reporter has been told that someone will check in with them.",
+    ),
+}
+
+# With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
+RESPONSE_REMINDER = lines(
+    "When you talk to them: believe them, and don't ask why they did or didn't do something.",
+    "Promise only what you can do, and say what happens next.",
+)
+
+
+def acknowledged_page(
+    case: Case, team: Team, by: str | None = None, at: datetime | None = None
+) -> Rich:
+    """What every page becomes once someone took the case (or answered its new alert, ``by``
+    whom ``at`` what time): no details left on other phones."""
+    when = clock_time(team, at or case.acknowledged_at or case.updated_at)
+    who = team.member_name(by or case.handler)
+    return rich(bold(case.code), f" · acknowledged by {who} at {when}.")
+
+
+def no_such_case(code: str) -> Rich:
+    """The answer to a code that names no case, and, in exactly the same words, to a member who
+    may not see the case it names (bot.rights): nobody learns that a case about them exists."""
+    return rich(
+        "I can't find a case ", bold(code), " that you can see. Check the code and try again."
+    )
+
+
+# Why a member can't be on a case (bot.conflicts), as the handler who asked reads it.
+CONFLICT_WORDS = {
+    "excluded by the reporter": "the reporter asked that they not handle it",
+    "recused": "they stepped aside from it",
+    "named in the report": "the report names them",
+}
+
+OUTCOME_WORDS = {
+    "not_a_violation": "not a violation",
+    "out_of_scope": "out of scope",
+    "no_action": "no action",
+    "warning": "warning",
+    "no_contact_agreement": "no-contact agreement",
+    "removed_from_event": "removed from the event",
+    "event_ban": "event ban",
+    "referred": "referred",
+}
+
+
+def either(names: Sequence[str], fallback: str) -> str:
+    """``"Lena"``, ``"Lena or Mira"``, ``"Ann, Lena or Mira"``: whom to call, any one of them.
+    Repeats are dropped; ``fallback`` when there is nobody."""
+    unique = list(dict.fromkeys(n for n in names if n))
+    if not unique:
+        return fallback
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
+    """Counts by state and severity, waiting cases and who is on duty: nothing else, and
+    nothing that singles out one case (see :func:`channel_line`)."""
+    open_cases = [c for c in cases if c.is_open]
+    by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
+    by_severity = Counter(c.severity for c in open_cases)
+    waiting = sorted(
+        (c for c in open_cases if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
+    )
+    parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
+    if not open_cases:
+        parts.append("No open cases.")
+    else:
+        parts.append(
+            f"Open cases: {len(open_cases)} ("
+            + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
+            + ")"
+        )
+        parts.append(
+            "By severity: "
+            + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
+        )
+    if waiting:
+        parts.append(bold("Awaiting acknowledgement:"))
+        parts += [
+            rich(
+                "  ",
+                bold(c.code),
+                f" · {c.severity.value} · waiting {age(c.alert_at or c.created_at, now)}",
+            )
+            for c in waiting
+        ]
+    parts.append(
+        "On duty now: "
+        + (", ".join(f"{d.member.name} ({d.level})" for d in duty) if duty else "nobody")
+    )
+    return lines(*parts)
+
+
+def reporter_state(case: Case) -> str:
+    return STATE_FOR_REPORTER[case.state]
+
+
+def channel_moved(platform: str, old: str, new: str) -> Rich:
+    """To each lead, privately, when the platform gave the team channel a new id."""
+    name = platform.capitalize()
+    return lines(
+        bold(f"The team channel on {name} has a new id."),
+        f"{name} changed it from {old} to {new} (a group becomes a supergroup this way)."
+        " I post there from now on.",
+        rich(
+            "Please update the team file: under ",
+            code("[channels]"),
+            ", set ",
+            code(f"{platform} = {new}"),
+            ".",
+        ),
+    )

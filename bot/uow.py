@@ -1,0 +1,184 @@
+"""One unit of work: a transaction plus what a handler needs to act within it.
+
+Everything a handler sends goes through here into the outbox, in the same transaction as the state
+change that caused it. Buttons get their opaque tokens here, bound to their intended audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.config.teamfile import External, Member
+from bot.domain.model import AuditEntry, Case, PlatformUser
+from bot.domain.team import Team
+from bot.ports.events import Address, Choice, Outbound
+from bot.ports.store import OutboxRow, Tx
+from bot.runtime.crypto import Cipher
+from bot.text.richtext import Rich
+
+# Messages that may be edited later keep their payload; everything else is purged once sent.
+EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
+# Messages someone is waiting for: sent before any other (see SqliteTx.due_outbox) and, once
+# committed, handed to the outbox worker straight from memory (see OutboxWorker.committed).
+URGENT_PURPOSES = frozenset({"page", "external"})
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button before it has a token: what it does and with what arguments."""
+
+    label: str
+    action: str
+    args: dict[str, Any]
+    link: str | None = None
+
+
+def button(label: str, action: str, **args: Any) -> Button:
+    return Button(label, action, args)
+
+
+def private_chat_button(label: str) -> Button:
+    """A button that opens a private chat with the bot (it carries no action)."""
+    return Button(label, "", {}, link="private_chat")
+
+
+def member_audience(member: Member) -> str:
+    return f"member:{member.id}"
+
+
+class UnitOfWork:
+    def __init__(self, tx: Tx, now: datetime, team: Team, cipher: Cipher) -> None:
+        self.tx = tx
+        self.now = now
+        self.team = team
+        self._cipher = cipher
+        self.sent = 0
+        # The urgent rows this unit queued, as they will stand once it commits.
+        self.urgent: dict[int, OutboxRow] = {}
+        self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
+        # Chats the platform moved, (platform, old id, new id): the team follows them once this
+        # unit has committed (see bot/chat_moves.py).
+        self.moved_chats: list[tuple[str, str, str]] = []
+
+    def person_key(self, person: PlatformUser) -> str:
+        """The blind index that stands for a participant in drafts, tokens and cases."""
+        return self._cipher.blind_index(person.key)
+
+    def reporter_audience(self, person: PlatformUser) -> str:
+        return f"reporter:{self.person_key(person)}"
+
+    async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
+        await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
+
+    async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:
+        acting = [b for b in buttons if not b.link]
+        tokens = iter(
+            await self.tx.create_tokens(audience, [(b.action, b.args) for b in acting], self.now)
+        )
+        return [
+            Choice(b.label, "", b.link) if b.link else Choice(b.label, next(tokens))
+            for b in buttons
+        ]
+
+    async def send(
+        self,
+        address: Address,
+        text: Rich,
+        buttons: Sequence[Button] = (),
+        *,
+        audience: str,
+        purpose: str = "reply",
+        case_id: int | None = None,
+    ) -> int:
+        choices = await self._choices(audience, buttons)
+        self.sent += 1
+        message = Outbound(address, text, choices)
+        outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
+        if purpose in URGENT_PURPOSES:
+            self.urgent[outbox_id] = OutboxRow(
+                outbox_id, case_id, purpose, message, None, "pending", 0, self.now, None
+            )
+        return outbox_id
+
+    async def send_member(
+        self,
+        member: Member,
+        text: Rich,
+        buttons: Sequence[Button] = (),
+        *,
+        purpose: str = "notice",
+        case_id: int | None = None,
+    ) -> list[int]:
+        """Message a member on every running platform where they have an id and are reachable.
+
+        Returns the outbox ids; an empty list means the member cannot be reached at all.
+        """
+        ids: list[int] = []
+        for address in await self.reachable(member):
+            ids.append(
+                await self.send(
+                    address,
+                    text,
+                    buttons,
+                    audience=member_audience(member),
+                    purpose=purpose,
+                    case_id=case_id,
+                )
+            )
+        return ids
+
+    async def send_external(self, contact: External, text: Rich, *, case_id: int) -> int:
+        """Message someone outside the team (no buttons: they cannot act in the bot); returns
+        how many of their addresses it went to, 0 when none is on a running platform."""
+        addresses = self.team.addresses_for(contact)
+        for address in addresses:
+            await self.send(address, text, audience="external", purpose="external", case_id=case_id)
+        return len(addresses)
+
+    async def reachable(self, member: Member) -> list[Address]:
+        """The member's addresses on running platforms, less those that refused the bot."""
+        unreachable = await self.tx.unreachable()
+        return [
+            address
+            for address in self.team.addresses_for(member)
+            if (address.platform, address.chat_id) not in unreachable
+        ]
+
+    async def send_channel(
+        self, text: Rich, *, purpose: str = "channel", case_id: int | None = None
+    ) -> list[int]:
+        """Post to the team channel on every running platform. Channel posts carry no buttons."""
+        return [
+            await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
+            for address in self.team.channel_addresses()
+        ]
+
+    async def edit(self, outbox_id: int, text: Rich, buttons: Sequence[Button] = ()) -> None:
+        """Change a message already queued or sent: rewrite it if pending, else queue an edit."""
+        original = await self.tx.get_outbox(outbox_id)
+        if original is None or original.message is None or original.status == "failed":
+            return
+        audience = "channel"
+        if not original.purpose.startswith("channel"):
+            address = original.message.address
+            member = self.team.member_for(address.platform, address.chat_id)
+            audience = member_audience(member) if member else "nobody"
+        choices = await self._choices(audience, buttons)
+        message = Outbound(original.message.address, text, choices)
+        if original.status == "pending":
+            await self.tx.replace_pending(outbox_id, message)
+            if outbox_id in self.urgent:
+                row = self.urgent[outbox_id]
+                self.urgent[outbox_id] = replace(row, message=message, revision=row.revision + 1)
+        else:
+            await self.tx.enqueue(
+                message,
+                purpose=f"{original.purpose}-edit",
+                case_id=original.case_id,
+                now=self.now,
+                replaces=outbox_id,
+            )
+        self.sent += 1

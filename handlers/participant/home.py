@@ -1,0 +1,44 @@
+"""The app's home view (Slack's App Home): where a person's own things stand, at a glance.
+
+A reporter sees their reports in plain words; a safety contact also sees whether they are on duty
+and the cases assigned to them (codes, severity, state, age). Nothing else.
+"""
+
+from __future__ import annotations
+
+from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM
+from bot.services import rota
+from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.views import age, reporter_state
+from bot.uow import Button
+from handlers.context import Request
+from handlers.team.casework import NOT_LISTED
+
+REPORT_FORM = Button("Report something", "", {}, link="report_form")
+
+
+async def show(req: Request) -> None:
+    uow = req.uow
+    parts: list[Rich | str] = [bold(f"{uow.team.name}")]
+    member = req.member
+    if member is not None and uow.team.is_handler(member):
+        on_duty = any(d.member.id == member.id for d in await rota.on_duty(uow))
+        parts.append(rich(bold("You are on duty now.") if on_duty else "You are not on duty."))
+        mine = [c for c in await uow.tx.list_cases(list(OPEN_STATES)) if c.handler == member.id]
+        parts.append(bold("Cases assigned to you:") if mine else "No cases are assigned to you.")
+        parts += [
+            rich(
+                "  ",
+                bold(c.code),
+                f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]} · {age(c.created_at, uow.now)}",
+            )
+            for c in mine
+        ]
+    reports = await uow.tx.cases_for_reporter(req.owner)
+    if reports:
+        parts.append(bold("Your reports:"))
+        parts += [rich("  ", bold(c.code), f": {reporter_state(c)}") for c in reports]
+    else:
+        parts.append("You have no reports with us. If something happened, you can tell us here.")
+    parts.append(NOT_LISTED)
+    await req.reply(lines(*parts), [REPORT_FORM])

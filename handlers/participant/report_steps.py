@@ -1,0 +1,252 @@
+"""The report's questions: each one's prompt, its fixed answers, what free text means, and
+which apply to which report. Their order is the order they are asked in: how identifiable and how
+to be contacted come before the account; everything but what happened can be skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.domain.model import CONTACT_HERE, NO_CONTACT, ReportBody
+from bot.domain.team import Team
+from bot.text.richtext import Rich, lines, rich
+from bot.text.views import AFFILIATION_WORDS, WHERE_WORDS
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: its prompt, its fixed answers, and what free text means (if anything)."""
+
+    name: str
+    title: str  # what "Edit" calls it
+    prompt: Callable[[Team, ReportBody], Rich]
+    options: list[tuple[str, str]]  # (value, label)
+    choose: Callable[[ReportBody, str], None]
+    text: Callable[[ReportBody, str], None] | None = None
+
+
+def _set(attr: str) -> Callable[[ReportBody, str], None]:
+    def setter(body: ReportBody, value: str) -> None:
+        setattr(body, attr, value)
+
+    return setter
+
+
+def _where_text(body: ReportBody, text: str) -> None:
+    body.where = body.where or "other"
+    body.where_detail = text
+
+
+CONTACT_OPTIONS = {  # value -> (what the handler reads, whether automatic updates go)
+    "here": (CONTACT_HERE, True),
+    "needed": ("Message me here only if they need to ask me something", False),
+    "none": (NO_CONTACT, False),
+    "through": ("Through the team member who took the report", False),
+}
+
+
+def contact_choice(body: ReportBody, value: str) -> None:
+    """A contact button: what the handler reads, and whether automatic updates go."""
+    body.contact, body.updates = CONTACT_OPTIONS[value]
+
+
+def _contact_text(body: ReportBody, text: str) -> None:
+    """Another way to reach them (an e-mail address): no automatic updates here."""
+    body.contact, body.updates = text, False
+
+
+def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
+    chosen = [m.name for m in team.handlers() if m.id in body.excluded]
+    return lines(
+        "Is there anyone on the safety team you do not want handling this? Tap a name to"
+        " exclude them, tap it again to undo, then press Done. They will not be told.",
+        "Excluded: " + (", ".join(chosen) if chosen else "nobody"),
+    )
+
+
+SKIP = ("skip", "I'd rather not say")
+# What "I'd rather not say" leaves empty, by question: nothing but what happened is required.
+SKIPPABLE: dict[str, tuple[str, ...]] = {
+    "when": ("when",),
+    "where": ("where", "where_detail"),
+    "who": ("who",),
+    "affiliation": ("affiliation",),
+    "witnesses": ("witnesses",),
+}
+
+
+def _disclosure_prompt(team: Team, body: ReportBody) -> Rich:
+    return lines(
+        "How identifiable do you want to be to the person handling this?",
+        "• Named: they see who you are.",
+        "• Pseudonymous: they talk to you only through this bot and are not told who you are.",
+        "• Anonymous: nobody can reply to you, and the report is not linked to you.",
+        "Whichever you choose, details you give (where, when, who was there) may still show"
+        " who you are.",
+    )
+
+
+def _contact_prompt(team: Team, body: ReportBody) -> Rich:
+    if body.source == "in_person":
+        return rich("How may the safety team reach the person about this?")
+    return lines(
+        "How may the safety team contact you about this?",
+        "• Message me here: I tell you when someone picks it up and when it changes.",
+        "• Only if they need to ask you something: no automatic updates.",
+        "• Please don't contact me: nothing more from us about it.",
+        "Or type another way to reach you (for example an e-mail address).",
+    )
+
+
+def _who_prompt(team: Team, body: ReportBody) -> Rich:
+    return lines(
+        "Who was involved? A name, a username or a description is enough; you don't have to"
+        " name them.",
+        "If they are on the safety team, naming them here keeps the report from them.",
+    )
+
+
+STEPS: list[Step] = [
+    Step(
+        "danger",
+        "Danger now",
+        lambda team, body: rich(
+            {
+                "in_person": "First, is the person in danger right now?",
+                "team": "First, is anyone in danger right now?",
+            }.get(body.source, "First, are you in danger right now?")
+        ),
+        [("yes", "Yes, I'm in danger"), ("no", "No"), ("not_sure", "Not sure")],
+        _set("danger"),
+    ),
+    Step(
+        "role",
+        "Your role",
+        lambda team, body: rich("Which of these fits best?"),
+        [
+            ("target", "It happened to me"),
+            ("witness", "I saw it happen"),
+            ("on_behalf", "I'm reporting for someone else"),
+        ],
+        _set("role"),
+    ),
+    Step(
+        "disclosure",
+        "How identifiable you are",
+        _disclosure_prompt,
+        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
+        _set("disclosure"),
+    ),
+    Step(
+        "contact",
+        "How to contact you",
+        _contact_prompt,
+        [
+            ("here", "Message me here"),
+            ("needed", "Only if they need to ask me"),
+            ("none", NO_CONTACT),
+        ],
+        contact_choice,
+        _contact_text,
+    ),
+    Step(
+        "account",
+        "What happened",
+        lambda team, body: rich(
+            "In your own words, what happened? You can send several messages. Press Done when"
+            " you have said what you want to say."
+        ),
+        [("done", "Done")],
+        lambda body, value: None,
+        lambda body, text: body.account.append(text),
+    ),
+    Step(
+        "when",
+        "When",
+        lambda team, body: rich("When did it happen? A rough time is fine, or type it."),
+        [
+            ("Just now", "Just now"),
+            ("Earlier today", "Earlier today"),
+            ("Another day", "Another day"),
+            SKIP,
+        ],
+        _set("when"),
+        _set("when"),
+    ),
+    Step(
+        "where",
+        "Where",
+        lambda team, body: rich("Where did it happen? Choose one, or type a few words."),
+        [*WHERE_WORDS.items(), SKIP],
+        _set("where"),
+        _where_text,
+    ),
+    Step(
+        "who",
+        "Who was involved",
+        _who_prompt,
+        [("I don't know who", "I don't know who"), SKIP],
+        _set("who"),
+        _set("who"),
+    ),
+    Step(
+        "affiliation",
+        "Their connection to the event",
+        lambda team, body: rich("Do you know how they are connected to the event?"),
+        [
+            *((value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()),
+            SKIP,
+        ],
+        _set("affiliation"),
+    ),
+    Step(
+        "witnesses",
+        "Witnesses",
+        lambda team, body: rich("Did anyone else see or hear it? Names or descriptions are fine."),
+        [("No one", "No one"), ("Not sure", "Not sure"), SKIP],
+        _set("witnesses"),
+        _set("witnesses"),
+    ),
+    Step(
+        "exclude",
+        "People you don't want handling it",
+        _exclude_prompt,
+        [],  # built from the team, see options_for
+        lambda body, value: None,
+    ),
+    Step(
+        "outcome",
+        "Outcome you would like",
+        lambda team, body: rich(
+            "Is there an outcome you would like? This is optional; you can skip it."
+        ),
+        [("skip", "Skip")],
+        lambda body, value: None,
+        _set("outcome"),
+    ),
+]
+BY_NAME = {step.name: step for step in STEPS}
+
+
+# A case the team opens itself has no reporter to ask about their role, identity or contact.
+NOT_FOR_TEAM_CASES = frozenset({"role", "disclosure", "contact"})
+
+
+def asked(name: str, body: ReportBody) -> bool:
+    """Whether this question applies to this report."""
+    if name == "contact" and body.disclosure == "anonymous":
+        return False
+    return not (body.source == "team" and name in NOT_FOR_TEAM_CASES)
+
+
+def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
+    if step.name == "contact" and body.source == "in_person":
+        return [("through", "Through me"), ("none", "They don't want contact")]
+    if step.name == "exclude":
+        people = [
+            (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
+            for m in team.handlers()
+        ]
+        return [*people, ("done", "Done")]
+    return step.options
