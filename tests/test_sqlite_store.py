@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import dataclasses
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
