@@ -97,7 +97,8 @@ async def test_a_forwarded_message_reaches_the_outside_contact_marked_as_forward
     bot = team_bot
     await bot.say("sam", "/report")
     await bot.press("sam", "No")
-    await bot.press("sam", "It happened to me")
+    for label in ("It happened to me", "Named", "Message me here"):
+        await bot.press("sam", label)
     await bot.say("sam", ACCOUNT)
     origin = Forwarded("hidden_user", "Rik", datetime(2027, 8, 10, 21, 5, tzinfo=UTC))
     await bot.app.handle(replace(bot.event("sam", "you will regret this"), forwarded=origin))
@@ -107,7 +108,7 @@ async def test_a_forwarded_message_reaches_the_outside_contact_marked_as_forward
     for label in ("Earlier today", "At the event venue"):
         await bot.press("sam", label)
     await bot.say("sam", WHO)
-    for label in ("A participant", "No one", "Named", "Message me here", "Done", "Skip"):
+    for label in ("A participant", "No one", "Done", "Skip"):
         await bot.press("sam", label)
     await bot.press("sam", "Send report")
     code = case_code(bot.confirmation("sam"))
@@ -115,6 +116,8 @@ async def test_a_forwarded_message_reaches_the_outside_contact_marked_as_forward
     await bot.say("alice", f"/handoff {code} nextdoor Please keep him away")
     await bot.press("alice", "What happened")
     await bot.press("alice", "Send to Organizers of the event next door")
+    assert bot.platform.texts("nextdoor") == []  # a part of the report waits for the yes
+    await bot.press("sam", "Yes, share it")
     (received,) = bot.platform.texts("nextdoor")
     assert (
         f"What happened: {ACCOUNT} / Forwarded message from Rik (their account is hidden),"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fakes.slack_api import FakeSlack
+from intake_steps import intake_steps
 from test_slack import ALICE, FAST, SAM, SECRET, SlackBot, code_in, slack_bot
 
 from bot.domain.model import Report
@@ -65,24 +66,13 @@ async def report(
         written[name] = event
         await send_dm(bot, event, expect)
 
-    await bot.step(SAM, "hello", "Only the safety team reads a report")
-    await bot.step(SAM, "> Report something", "are you in danger")
-    await bot.step(SAM, "> No", "Which of these fits best")
-    await bot.step(SAM, "> It happened to me", "In your own words")
-    await answer("account", account, "Add more if you like")
-    await bot.step(SAM, "> Done", "When did it happen")
-    await bot.step(SAM, "> Earlier today", "Where did it happen")
-    await answer("where", where, "Who was involved")
-    await answer("who", who, "connected to the event")
-    for label, expect in [
-        ("A participant", "anyone else see"),
-        ("No one", "How identifiable"),
-        ("Pseudonymous", "How may the safety team contact you"),
-        ("Message me here", "anyone on the safety team"),
-        ("Done", "outcome"),
-        ("Skip", "Here is your report"),
-    ]:
-        await bot.step(SAM, "> " + label, expect)
+    typed: dict[str, dict[str, Any] | str] = {"account": account, "where": where, "who": who}
+    marks = {f"<{name}>": name for name in typed}  # stand-ins for the answers given here
+    for action, expect in intake_steps(**{name: mark for mark, name in marks.items()}):
+        if action in marks:
+            await answer(marks[action], typed[marks[action]], expect)
+        else:  # on Slack a DM greets; /start is Telegram's
+            await bot.step(SAM, "hello" if action == "/start" else action, expect)
     if send:
         await bot.step(SAM, "> Send report", "Your report is in")
     return written

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from fakes.telegram_api import FakeTelegram, _utf16_len
-from intake_steps import intake_steps
+from intake_steps import ACCOUNT, intake_steps
 from support import case_code
 from test_telegram import ALICE, SAM, press, running_bot, said, step, texts
 
@@ -50,6 +50,11 @@ async def trail(bot: BotApp, code: str) -> list[tuple[str, str, dict[str, Any]]]
         case = await tx.find_case(code)
         assert case is not None
         return [(e.actor, e.kind, e.detail) for e in await tx.audit_for(case.id)]
+
+
+def index_of(steps: list[tuple[str, str]], action: str) -> int:
+    """Where ``action`` is in the intake, so a test does not count the questions before it."""
+    return [done for done, _ in steps].index(action)
 
 
 async def intake(fake: FakeTelegram, **answers: str) -> dict[str, dict[str, Any]]:
@@ -158,7 +163,7 @@ async def test_edits_of_anything_else_change_nothing_and_are_passed_over_quietly
     hello = fake.push_message(SAM, "hello")
     await said(fake, SAM, "Only the safety team reads a report")
     command = fake.push_message(SAM, "/mycases")
-    await said(fake, SAM, "You have no reports with me")
+    await said(fake, SAM, "You have no reports I can show")
     before = len(fake.messages(SAM))
     fake.edit_message(hello, "/report")  # an edit is never a new command
     fake.edit_message(command, "/start")
@@ -189,7 +194,9 @@ async def test_forwarded_messages_are_evidence_with_their_origin_never_the_repor
     bot: BotApp, fake: FakeTelegram
 ) -> None:
     steps = intake_steps(account="He keeps writing to me after I blocked him elsewhere.")
-    for action, expect in steps[:5]:  # up to and including the first account message
+    account_at = index_of(steps, "He keeps writing to me after I blocked him elsewhere.")
+    who_at = index_of(steps, "A tall person in a red jacket")
+    for action, expect in steps[: account_at + 1]:  # up to and including the first account message
         await step(fake, SAM, action, expect)
     origins = [
         fake.origin_user(777, "Jo", last_name="Doe", username="jodoe", date=FIRST_SENT),
@@ -201,13 +208,13 @@ async def test_forwarded_messages_are_evidence_with_their_origin_never_the_repor
     for n, origin in enumerate(origins, start=2):
         fake.push_message(SAM, f"you can't avoid me forever ({n})", forward_origin=origin)
         await said(fake, SAM, "Add more if you like", count=n)
-    for action, expect in steps[5:8]:  # Done, when, where: now "Who was involved?"
+    for action, expect in steps[account_at + 1 : who_at]:  # Done, when, where: "Who was involved?"
         await step(fake, SAM, action, expect)
     # a forward while another question is asked is kept with what happened, and asked again
     fake.push_message(SAM, "see you tonight", forward_origin=fake.origin_hidden_user("Jo D."))
     await said(fake, SAM, "I've kept that forwarded message with what happened")
     await said(fake, SAM, "Who was involved", count=2)
-    for action, expect in steps[8:]:
+    for action, expect in steps[who_at:]:
         await step(fake, SAM, action, expect)
     summary = fake.messages(SAM)[-1]["text"]
     assert f"Forwarded message from Jo Doe (@jodoe), first sent {FIRST_SENT_WORDS}:" in summary
@@ -227,6 +234,41 @@ async def test_forwarded_messages_are_evidence_with_their_origin_never_the_repor
         f" {FIRST_SENT_WORDS}: see you tonight",
     ]
     assert "Who was involved: A tall person in a red jacket" in page
+
+
+async def test_a_forward_while_identity_or_contact_is_asked_is_kept_never_taken_as_the_answer(
+    bot: BotApp, fake: FakeTelegram
+) -> None:
+    """Identity and contact come before the account (issue 15): a forward then is evidence all
+    the same, and a contact typed there can be corrected like any other answer."""
+    steps = intake_steps(contact="jo@example.org")
+    identity_at = index_of(steps, "> Pseudonymous")
+    for action, expect in steps[:identity_at]:
+        await step(fake, SAM, action, expect)
+    hidden = fake.origin_hidden_user("Jo D.", date=FIRST_SENT)
+    fake.push_message(SAM, "I know where you sleep (1)", forward_origin=hidden)
+    await said(fake, SAM, "I've kept that forwarded message with what happened")
+    await said(fake, SAM, "How identifiable", count=2)
+    await step(fake, SAM, *steps[identity_at])
+    fake.push_message(SAM, "I know where you sleep (2)", forward_origin=hidden)
+    await said(fake, SAM, "I've kept that forwarded message with what happened", count=2)
+    await said(fake, SAM, "How may the safety team contact you", count=2)
+    typed = await step(fake, SAM, *steps[identity_at + 1])  # the e-mail address
+    fake.edit_message(typed, "jo.doe@example.org")
+    await said(fake, SAM, "I've changed that in your report (Contact)")
+    for action, expect in steps[identity_at + 2 :]:
+        await step(fake, SAM, action, expect)
+    code = await send(fake)
+    body = (await report_of(bot, code)).body
+    assert body.disclosure == "pseudonymous" and body.contact == "jo.doe@example.org"
+    assert body.account == ["I know where you sleep (1)", "I know where you sleep (2)", ACCOUNT]
+    page = (await said(fake, ALICE, code))["text"]
+    for n in (1, 2):
+        assert (
+            f"  Forwarded message from Jo D. (their account is hidden), first sent"
+            f" {FIRST_SENT_WORDS}: I know where you sleep ({n})"
+        ) in page
+    assert f"  {ACCOUNT}" in page
 
 
 async def test_a_forward_added_to_a_sent_report_reaches_the_handler_marked_as_forwarded(
@@ -291,12 +333,13 @@ async def test_a_long_paste_in_several_messages_is_kept_whole_in_order(
 ) -> None:
     paste = " ".join(f"Sentence {n} of what happened that night." for n in range(700))
     steps = intake_steps()
-    for action, expect in steps[:4]:
+    account_at = index_of(steps, ACCOUNT)
+    for action, expect in steps[:account_at]:
         await step(fake, SAM, action, expect)
     pieces = fake.push_paste(SAM, paste)
     assert len(pieces) == 8
     await said(fake, SAM, "Add more if you like", count=len(pieces))
-    for action, expect in steps[5:]:
+    for action, expect in steps[account_at + 1 :]:
         await step(fake, SAM, action, expect)
     code = await send(fake)
     account = (await report_of(bot, code)).body.account
@@ -356,8 +399,8 @@ async def test_pieces_of_a_paste_that_arrive_out_of_order_are_kept_in_the_order_
 
         await deliver(fake.push_message(SAM, "/report"))
         await said(fake, SAM, "are you in danger")
-        await answer("No")
-        await answer("It happened to me")
+        for label in ("No", "It happened to me", "Pseudonymous", "Message me here"):
+            await answer(label)
         await said(fake, SAM, "In your own words")
         paste = " ".join(f"Line {n}: he would not let me pass." for n in range(350))
         pieces = fake.push_paste(SAM, paste)
@@ -372,7 +415,7 @@ async def test_pieces_of_a_paste_that_arrive_out_of_order_are_kept_in_the_order_
         await said(fake, SAM, "Who was involved")
         await deliver(fake.push_message(SAM, "Someone"))
         await said(fake, SAM, "connected to the event")
-        for label in ("A participant", "No one", "Pseudonymous", "Message me here"):
+        for label in ("A participant", "No one"):
             await answer(label)
         await said(fake, SAM, "anyone on the safety team")
         await answer("Done")
@@ -417,17 +460,19 @@ async def test_a_message_with_no_words_gets_a_kind_answer_and_the_question_again
     bot: BotApp, fake: FakeTelegram
 ) -> None:
     steps = intake_steps()
-    for action, expect in steps[:4]:
+    account_at = index_of(steps, ACCOUNT)
+    who_at = index_of(steps, "A tall person in a red jacket")
+    for action, expect in steps[:account_at]:
         await step(fake, SAM, action, expect)
     fake.push_message(SAM, "   \n\t  ")
     await said(fake, SAM, "I couldn't find any words in that message, so nothing was added.")
     await said(fake, SAM, "In your own words", count=2)
-    for action, expect in steps[4:8]:
+    for action, expect in steps[account_at:who_at]:
         await step(fake, SAM, action, expect)
     fake.push_message(SAM, " \u3000 ")  # an ideographic space is a space too
     await said(fake, SAM, "I couldn't find any words", count=2)
     await said(fake, SAM, "Who was involved", count=2)
-    for action, expect in steps[8:]:
+    for action, expect in steps[who_at:]:
         await step(fake, SAM, action, expect)
     code = await send(fake)
     assert (await report_of(bot, code)).body.who == "A tall person in a red jacket"
@@ -457,13 +502,14 @@ async def test_an_edited_caption_of_a_file_corrects_the_words_kept_with_it(
     bot: BotApp, fake: FakeTelegram
 ) -> None:
     steps = intake_steps()
-    for action, expect in steps[:4]:
+    account_at = index_of(steps, ACCOUNT)
+    for action, expect in steps[:account_at]:
         await step(fake, SAM, action, expect)
     photo = fake.push_photo(SAM, caption="The note he left on my bag")
     await said(fake, SAM, "the file is kept with your report")
     fake.edit_message(photo, "The note he left on my bag on Tuesday")
     await said(fake, SAM, "I've changed that in your report (What happened)")
-    for action, expect in steps[5:]:
+    for action, expect in steps[account_at + 1 :]:
         await step(fake, SAM, action, expect)
     code = await send(fake)
     page = (await said(fake, ALICE, code))["text"]

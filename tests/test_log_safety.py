@@ -395,7 +395,7 @@ async def slack_form_report(fake: FakeSlack, url: str) -> None:
         "who": WHO,
         "where": "venue",
         "disclosure": "named",
-        "contact": "here",
+        "contact": "here",  # the form asks it (issue 15); updates reach the reporter
     }
     form = fake.view_submission(SLACK_REPORTER, fake.modals[trigger]["id"], values=answers)
     status, _ = await fake.send_interaction(url, SLACK_SECRET, form)

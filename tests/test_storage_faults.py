@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -144,6 +145,25 @@ def test_transient_faults_are_retried_with_backoff_permanent_ones_said_at_once(
 
 
 # -- the store under real faults -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["folder", "damaged"])
+async def test_a_database_that_cannot_be_opened_leaves_no_worker_behind(
+    tmp_path: Path, kind: str
+) -> None:
+    """When open refuses, the connection's thread has ended: fsbot run, which ends at once
+    after its one-line error, printed a stray traceback from a thread still finishing."""
+    path = tmp_path / "bot.db"
+    if kind == "folder":
+        path.mkdir()  # a folder where the file should be: SQLite cannot open it
+    else:
+        path.write_bytes(b"not a database, " * 512)
+    before = set(threading.enumerate())
+    for _ in range(5):
+        with pytest.raises(StoreFault):
+            await SqliteStore(path, Cipher(generate_key())).open()
+        left = [t for t in threading.enumerate() if t not in before]
+        assert [t for t in left if not t.name.startswith("asyncio_")] == []  # not the pool's
 
 
 async def test_a_transaction_under_a_lock_fails_after_one_busy_timeout_and_leaves_nothing_open(

@@ -93,7 +93,7 @@ class SqliteStore:
             # SqliteTx._later), those open a new implicit transaction that our ROLLBACK undoes,
             # rather than each committing alone. Transactions are begun explicitly (BEGIN
             # IMMEDIATE).
-            db = await aiosqlite.connect(self.path, isolation_level="DEFERRED")
+            db = await _connect(self.path)
         except (OSError, sqlite3.Error) as error:
             self._raise_fault(error)
         try:
@@ -102,6 +102,7 @@ class SqliteStore:
         except BaseException as error:
             with contextlib.suppress(Exception):
                 await db.close()
+            await _ended(db)
             self._raise_fault(error)
         self._db = db
 
@@ -255,3 +256,22 @@ def _statements(sql: str) -> list[str]:
     """Split a migration into statements (our migrations have no semicolons inside strings)."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
     return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    """``aiosqlite.connect`` (see open for the isolation level), except that a connection that
+    fails to open has ended its worker thread when this raises (see _ended)."""
+    connection = aiosqlite.connect(path, isolation_level="DEFERRED")
+    try:
+        return await connection
+    except Exception:
+        await _ended(connection)
+        raise
+
+
+async def _ended(connection: aiosqlite.Connection) -> None:
+    """Wait for a stopped connection's worker thread to end. aiosqlite stops it with a future
+    that a failed connect never awaits, and its thread reports even to a closed event loop: so
+    ``fsbot run``, which ends at once after the one-line error of a database it cannot open,
+    printed a traceback after it."""
+    await asyncio.to_thread(connection._thread.join, 5.0)  # it has only the stop left to run
