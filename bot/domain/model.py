@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.policy import EscalationPolicy
+
 
 class CaseState(enum.StrEnum):
     NEW = "new"
@@ -171,7 +173,7 @@ class Case:
     acknowledged_at: datetime | None
     disclosure: str
     excluded: list[str]
-    policy: dict[str, Any]
+    policy: EscalationPolicy
     esc_step: int
     esc_round: int
     reporter_key: str | None

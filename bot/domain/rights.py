@@ -32,7 +32,7 @@ LEADS_ONLY = "for the leads only: the report is about someone on the team"
 
 def with_leads(case: Case) -> bool:
     """A case about someone on the team: only the leads (and the external contact) handle it."""
-    return case.policy.get("route") == "above_team"
+    return case.policy.above_team
 
 
 def conflict(case: Case, body: ReportBody, member: Member, names: Iterable[str]) -> str | None:

@@ -20,7 +20,7 @@ SHAREABLE = frozenset(RISK_WORDS)
 
 
 def _targets(case: Case) -> list[str]:
-    return sorted({t for step in case.policy["steps"] for t in step["notify"]})
+    return case.policy.targets
 
 
 def external_contacts(uow: UnitOfWork, case: Case) -> list[External]:
