@@ -169,7 +169,7 @@ class Case:
     state: CaseState
     created_at: datetime
     updated_at: datetime
-    handler: str | None  # member id
+    assignee: str | None  # member id (the database column is still "handler")
     acknowledged_at: datetime | None
     disclosure: str
     excluded: list[str]

@@ -258,9 +258,9 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
     or from the second repeat on. Repeats every ``critical_repeat`` until acknowledged."""
     team = uow.team
     members = [d.member for d in await rota.on_duty(uow)] + team.with_role("safety_contact")
-    handler = team.member(case.handler or "")
-    if handler is not None:
-        members.append(handler)
+    assignee = team.member(case.assignee or "")
+    if assignee is not None:
+        members.append(assignee)
     if case.esc_round >= 1:
         members += team.with_role("lead")
     unique = list({m.id: m for m in members}.values())
@@ -356,15 +356,15 @@ async def arm_idle(uow: UnitOfWork, case: Case, stage: int = 1) -> None:
 async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     """No update for a while: remind the handler, and after another period, their lead."""
     case = await uow.tx.get_case(timer.case_id or 0)
-    if case is None or not case.is_open or case.handler is None:
+    if case is None or not case.is_open or case.assignee is None:
         return
     if case.updated_at.timestamp() > float(timer.payload["since"]) + 1e-3:
         await arm_idle(uow, case)  # there was an update: count from it
         return
     hours = case.policy.idle_reminder.total_seconds() / 3600
     if timer.payload["stage"] == 1:
-        handler = uow.team.member(case.handler)
-        if handler is not None:
+        assignee = uow.team.member(case.assignee)
+        if assignee is not None:
             text = rich(
                 bold(case.code),
                 f" has had no update for {hours:g} h. Is there anything to record or do next?",
@@ -372,18 +372,18 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
             open_tasks = await tasks.open_task_lines(uow, case)
             if open_tasks:
                 text = lines(text, "Open tasks:", *open_tasks)
-            await uow.send_member(handler, text, case_id=case.id)
-        await uow.audit(case, "system", "idle_reminder", to=case.handler)
+            await uow.send_member(assignee, text, case_id=case.id)
+        await uow.audit(case, "system", "idle_reminder", to=case.assignee)
         await arm_idle(uow, case, stage=2)
         return
     for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
-        if lead.id != case.handler:
+        if lead.id != case.assignee:
             await uow.send_member(
                 lead,
                 rich(
                     bold(case.code),
                     f" has had no update for {2 * hours:g} h"
-                    f" (handler: {uow.team.member_name(case.handler)}).",
+                    f" (handler: {uow.team.member_name(case.assignee)}).",
                 ),
                 case_id=case.id,
             )

@@ -118,7 +118,7 @@ async def on_task_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Rich:
     """Mark a task done; its owner, the case's handler or second person, or a lead may. Says
     what happened."""
-    may = member.id in (task.owner, case.handler, case.second_person) or "lead" in member.roles
+    may = member.id in (task.owner, case.assignee, case.second_person) or "lead" in member.roles
     if not may:
         await uow.audit(case, f"member:{member.id}", "task_done_refused", task=task.id)
         return rich(
@@ -130,10 +130,10 @@ async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Ric
     case.updated_at = uow.now
     await uow.tx.save_case(case)
     await uow.audit(case, f"member:{member.id}", "task_done", task=task.id)
-    handler = uow.team.member(case.handler) if case.handler else None
-    if handler is not None and handler.id != member.id:
+    assignee = uow.team.member(case.assignee) if case.assignee else None
+    if assignee is not None and assignee.id != member.id:
         await uow.send_member(
-            handler,
+            assignee,
             rich(f"{member.name} marked task {task.id} on ", bold(case.code), " done: ", task.text),
             case_id=case.id,
         )

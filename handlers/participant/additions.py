@@ -77,9 +77,9 @@ async def on_reply(req: Request, case: Case, text: str) -> None:
 async def readers(uow: UnitOfWork, case: Case, body: ReportBody) -> list[Member]:
     """Who hears what a reporter adds: the handler; a closed (or recused) case with no handler
     goes to the leads who may see it. A case nobody has taken yet is read when it is taken."""
-    handler = uow.team.member(case.handler or "")
-    if handler is not None:
-        return [handler]
+    assignee = uow.team.member(case.assignee or "")
+    if assignee is not None:
+        return [assignee]
     if case.state == CaseState.NEW:
         return []
     return await conflicts.seeing(uow, case, uow.team.with_role("lead"))

@@ -41,7 +41,7 @@ async def working_case(req: Request, args: list[str], usage: str) -> tuple[Membe
         return None
     if not rights.may_change(case, member):
         await req.uow.audit(case, f"member:{member.id}", "change_refused", reason="not handler")
-        handler = req.uow.team.member_name(case.handler) if case.handler else "nobody now"
+        handler = req.uow.team.member_name(case.assignee) if case.assignee else "nobody now"
         await req.reply(
             rich(
                 bold(case.code),
@@ -178,8 +178,8 @@ async def recuse(req: Request, args: list[str]) -> None:
         case.recused.append(member.id)
     if case.second_person == member.id:
         case.second_person = None
-    if case.handler == member.id:
-        case.handler = None  # a lead takes it from here
+    if case.assignee == member.id:
+        case.assignee = None  # a lead takes it from here
         for lead in await unconflicted(req.uow, case, req.uow.team.with_role("lead")):
             if lead.id != member.id:
                 await req.uow.send_member(
@@ -241,7 +241,7 @@ async def second(req: Request, args: list[str]) -> None:
         return
     member, case = found
     other = req.uow.team.member(args[1].lower()) if len(args) > 1 else None
-    if other is None or other.id == case.handler:
+    if other is None or other.id == case.assignee:
         await req.reply(rich("Name another team member by their id: /second CODE member."))
         return
     report = await req.uow.tx.get_report(case.report_id)
@@ -286,7 +286,7 @@ async def statement(req: Request, args: list[str]) -> None:
     if party not in PARTIES or not text or len(text) > MAX_NOTE:
         await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
         return
-    present = [p for p in (case.handler, case.second_person) if p]
+    present = [p for p in (case.assignee, case.second_person) if p]
     if party == "reported" and not await two_people(
         req, member, case, "statement", "A statement from a reported person"
     ):
@@ -303,7 +303,7 @@ async def statement(req: Request, args: list[str]) -> None:
 async def two_people(req: Request, member: Member, case: Case, action: str, what: str) -> bool:
     """Contact with a reported person needs two named people on the case: refuse (and record
     the refusal) until there are."""
-    if case.handler and case.second_person:
+    if case.assignee and case.second_person:
         return True
     await req.uow.audit(
         case, f"member:{member.id}", f"{action}_refused", reason="two people needed"
