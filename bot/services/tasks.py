@@ -73,7 +73,8 @@ def task_line(task: Task, team: Team, now: datetime) -> Rich:
 async def add(
     uow: UnitOfWork, case: Case, owner: Member, by: Member, due: datetime, text: str
 ) -> Task:
-    """Record the task, arm its first reminder and tell the owner."""
+    """Record the task, arm its first reminder and tell the owner; the case counts as updated
+    now."""
     task_id = await uow.tx.add_task(case.id, owner.id, by.id, due, text, uow.now)
     task = Task(task_id, case.id, owner.id, by.id, due, text)
     await uow.tx.add_timer(due, TASK_TIMER, case.id, {"task": task_id}, 0)
@@ -92,6 +93,8 @@ async def add(
             [done_button(task)],
             case_id=case.id,
         )
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
     return task
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from bot.config.teamfile import Member
 from bot.domain import pieces
 from bot.domain.model import Case, CaseState, ReportBody
-from bot.services import conflicts
+from bot.services import case_changes, conflicts
 from bot.text.richtext import bold, italic, rich
 from bot.text.views import forwarded_from
 from bot.uow import UnitOfWork, button
@@ -99,9 +99,7 @@ async def add_text(req: Request, case: Case, text: str) -> None:
         forwarded=event.forwarded,
     )
     await uow.tx.save_report_body(case.report_id, report.body)
-    case.updated_at = uow.now
-    await uow.tx.save_case(case)
-    await uow.audit(case, "reporter", "reporter_added", closed=not case.is_open)
+    await case_changes.record(uow, case, "reporter", "reporter_added", closed=not case.is_open)
     state = "" if case.is_open else f" ({case.state.value})"
     origin = (
         rich(italic(forwarded_from(uow.team, event.forwarded) + ":"), "\n")

@@ -10,8 +10,7 @@ from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
-from bot.services import cases, conflicts, retention, risk
-from bot.services.conflicts import unconflicted
+from bot.services import case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
 from bot.text.richtext import bold, rich
 from bot.text.views import CONFLICT_WORDS, either
@@ -62,9 +61,7 @@ async def note(req: Request, args: list[str]) -> None:
     if not text or len(text) > MAX_NOTE:
         await req.reply(rich(f"Please add the note after the code (up to {MAX_NOTE} characters)."))
         return
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "note", text=text)
+    await case_changes.record(req.uow, case, f"member:{member.id}", "note", text=text)
     await req.reply(rich("Noted on ", bold(case.code), "."))
 
 
@@ -91,11 +88,7 @@ async def severity(req: Request, args: list[str]) -> None:
     if wanted not in {s.value for s in Severity}:
         await req.reply(rich("Use /severity CODE low|medium|high|critical."))
         return
-    old = case.severity
-    case.severity = Severity(wanted)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "severity_changed", old=old.value, new=wanted)
+    old = await case_changes.change_severity(req.uow, case, member, Severity(wanted))
     await cases.update_channel_posts(req.uow, case)
     told, offer = "", []
     if case.severity == Severity.CRITICAL and old != Severity.CRITICAL:
@@ -174,19 +167,7 @@ async def recuse(req: Request, args: list[str]) -> None:
     if found is None:
         return
     member, case = found
-    if member.id not in case.recused:
-        case.recused.append(member.id)
-    if case.second_person == member.id:
-        case.second_person = None
-    if case.assignee == member.id:
-        case.assignee = None  # a lead takes it from here
-        for lead in await unconflicted(req.uow, case, req.uow.team.with_role("lead")):
-            if lead.id != member.id:
-                await req.uow.send_member(
-                    lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
-                )
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "recused")
+    await case_changes.recuse(req.uow, case, member)
     await req.reply(
         rich(
             "You have stepped aside from ",
@@ -259,19 +240,7 @@ async def second(req: Request, args: list[str]) -> None:
             )
         )
         return
-    case.second_person = other.id
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "second_assigned", member=other.id)
-    await req.uow.send_member(
-        other,
-        rich(
-            f"{member.name} asked you to be the second person on ",
-            bold(case.code),
-            f". /case {case.code} shows it.",
-        ),
-        case_id=case.id,
-    )
+    await case_changes.name_second(req.uow, case, member, other)
     await req.reply(rich(f"{other.name} is the second person on ", bold(case.code), "."))
 
 
@@ -292,9 +261,9 @@ async def statement(req: Request, args: list[str]) -> None:
     ):
         return
     names = ", ".join(req.uow.team.member_name(p) for p in present)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", f"statement_{party}", text=text, present=names)
+    await case_changes.record(
+        req.uow, case, f"member:{member.id}", f"statement_{party}", text=text, present=names
+    )
     await req.reply(
         rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
     )
