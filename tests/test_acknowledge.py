@@ -40,7 +40,7 @@ async def test_acknowledge_by_button_assigns_tells_reporter_and_updates_posts(
         case = await tx.find_case(code)
         assert case is not None
         assert case.state.value == "acknowledged"
-        assert case.handler == "alice"
+        assert case.assignee == "alice"
         kinds = [entry.kind for entry in await tx.audit_for(case.id)]
     assert kinds == ["opened", "paged", "step_paged", "acknowledged"]
     await bot.say("sam", "/mycases")
@@ -66,7 +66,7 @@ async def test_second_acknowledgement_says_who_has_it_and_changes_nothing(bot: H
     assert len(bot.platform.chat("sam")) == sends_to_sam
     async with bot.app.store.transaction() as tx:
         case = await tx.find_case(code)
-        assert case is not None and case.handler == "alice"
+        assert case is not None and case.assignee == "alice"
         kinds = [entry.kind for entry in await tx.audit_for(case.id)]
     assert kinds.count("acknowledged") == 1
 

@@ -88,7 +88,7 @@ async def test_recusal_removes_a_member_from_the_case(bot: Harness) -> None:
     await bot.say("lena", f"/ack {code}")
     assert f"You're handling {code} now." in bot.last_text("lena")
     await bot.say("lena", f"/status {code} investigating")
-    assert (await bot.case(code)).handler == "lena"
+    assert (await bot.case(code)).assignee == "lena"
 
 
 async def test_reply_reaches_pseudonymous_and_named_reporters_but_not_anonymous_ones(

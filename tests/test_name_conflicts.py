@@ -91,7 +91,7 @@ async def assert_routed_around_alice(bot: Harness, code: str) -> None:
     assert "kept following me" not in "\n".join(bot.platform.texts("ae"))
     skipped = [d for _, kind, d in await bot.audit(code) if kind == "page_skipped"]
     assert {"member": "ae", "reason": "named in the report"} in skipped
-    assert (await bot.case(code)).handler is None
+    assert (await bot.case(code)).assignee is None
 
 
 @pytest.mark.parametrize(

@@ -199,7 +199,7 @@ async def test_daily_purge_erases_the_bytes_from_the_file_and_keeps_the_counts(
         before.created_at,
         before.acknowledged_at,
     )
-    assert purged.handler is None and purged.reporter_key is None
+    assert purged.assignee is None and purged.reporter_key is None
     trail = await bot.audit(due)
     assert [kind for _, kind, _ in trail][-1] == "purged"
     assert {actor for actor, _, _ in trail} <= {"member", "reporter", "system"}
@@ -299,7 +299,7 @@ async def test_a_failed_daily_purge_is_undone_whole_and_runs_again_tomorrow(
         db.execute("ALTER TABLE action_tokens RENAME TO tokens_aside")
     await bot.advance(184 * 24 * 3600)
     case = await bot.case(code)
-    assert case.purged_at is None and case.handler == "alice"  # nothing half-erased
+    assert case.purged_at is None and case.assignee == "alice"  # nothing half-erased
     async with bot.app.store.transaction() as tx:
         assert (await tx.get_report(case.report_id)).body.account == [ACCOUNT]
     (armed,) = _pending_purges(bot.path)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.model import AuditEntry, Report, ReportBody, Severity
+from bot.domain.policy import EscalationPolicy
 from bot.ports.store import NewCase
 from bot.runtime.crypto import Cipher, EncryptionKeyError, generate_key
 from storage.sqlite import store as sqlite_module
@@ -227,14 +228,42 @@ async def test_commits_made_together_reach_the_disk_in_one_sync(
 async def test_a_new_case_is_as_it_reads_back(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "i.db", Cipher(generate_key()))
     await store.open()
-    policy = {"steps": [{"notify": ["duty"], "wait": 300}], "repeat": 2}
+    policy = EscalationPolicy.from_dict({"steps": [{"notify": ["duty"], "wait": 300}], "repeat": 2})
     async with store.transaction() as tx:
         report_id = await tx.add_report(Report(None, NOW, ReportBody(account=["x"]), None), "k")
         new = NewCase(report_id, Severity.HIGH, "pseudonymous", ["bob"], policy, "k", NOW)
         case = await tx.add_case(new)
         assert case == await tx.get_case(case.id)
-        case.policy["steps"].clear()  # the case's own copy: what was asked for is untouched
-        assert policy["steps"]
+        assert policy.steps  # frozen: the case's copy cannot change what was asked for
     async with store.transaction() as tx:
         assert (await tx.find_case(case.code)) == dataclasses.replace(case, policy=new.policy)
     await store.close()
+
+
+async def test_a_case_stored_with_the_old_policy_shape_still_reads(tmp_path: Path) -> None:
+    """Cases opened before the policy was typed keep their chain: missing keys take the
+    defaults they had then, and a route is kept."""
+    path = tmp_path / "old.db"
+    cipher = Cipher(generate_key())
+    store = SqliteStore(path, cipher)
+    await store.open()
+    policy = EscalationPolicy.from_dict({"steps": [], "repeat": 0})
+    async with store.transaction() as tx:
+        report_id = await tx.add_report(Report(None, NOW, ReportBody(account=["x"]), None), "k")
+        new = NewCase(report_id, Severity.HIGH, "pseudonymous", [], policy, "k", NOW)
+        case = await tx.add_case(new)
+    await store.close()
+    old = '{"steps": [{"notify": ["leads", "external:ombuds"], "wait": 90}], "repeat": 1,'
+    old += ' "route": "above_team"}'
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE cases SET policy = ? WHERE id = ?", (old, case.id))
+    store = SqliteStore(path, cipher)
+    await store.open()
+    async with store.transaction() as tx:
+        read = await tx.get_case(case.id)
+    await store.close()
+    assert read is not None and read.policy.above_team
+    assert read.policy.targets == ["external:ombuds", "leads"]
+    assert read.policy.first_wait.total_seconds() == 90 and read.policy.repeat == 1
+    assert read.policy.critical_repeat.total_seconds() == 120
+    assert read.policy.idle_reminder.total_seconds() == 7200

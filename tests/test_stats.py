@@ -22,6 +22,7 @@ from support import START
 
 from bot.config.demo import demo_team_text
 from bot.domain.model import OUTCOMES, CaseState, Report, ReportBody, Severity
+from bot.domain.policy import EscalationPolicy
 from bot.main.cli import main
 from bot.ports.store import NewCase
 from bot.runtime.crypto import Cipher, generate_key
@@ -32,6 +33,8 @@ from storage.sqlite.store import SqliteStore
 TZ = ZoneInfo("Europe/Vienna")
 FIRST, LAST = date(2027, 8, 1), date(2027, 8, 31)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+NO_STEPS = EscalationPolicy(steps=())
 
 
 @dataclass
@@ -70,14 +73,14 @@ async def _generate(path: Path, key: str) -> list[Generated]:
             body = ReportBody(account=[f"generated account {rng.random()}"])
             report_id = await tx.add_report(Report(None, created, body, None), None)
             case = await tx.add_case(
-                NewCase(report_id, Severity.MEDIUM, "anonymous", [], {"steps": []}, None, created)
+                NewCase(report_id, Severity.MEDIUM, "anonymous", [], NO_STEPS, None, created)
             )
             roll = rng.random()
             acked = None
             if roll >= 0.1:  # 10% were never acknowledged: still new
                 acked = created + timedelta(seconds=round(rng.expovariate(1 / 420)) + 5)
                 case.acknowledged_at = acked
-                case.handler = "alice"
+                case.assignee = "alice"
             outcome = None
             if acked is None:
                 case.state = CaseState.NEW

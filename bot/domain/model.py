@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.policy import EscalationPolicy
+
 
 class CaseState(enum.StrEnum):
     NEW = "new"
@@ -167,11 +169,11 @@ class Case:
     state: CaseState
     created_at: datetime
     updated_at: datetime
-    handler: str | None  # member id
+    assignee: str | None  # member id (the database column is still "handler")
     acknowledged_at: datetime | None
     disclosure: str
     excluded: list[str]
-    policy: dict[str, Any]
+    policy: EscalationPolicy
     esc_step: int
     esc_round: int
     reporter_key: str | None

@@ -32,7 +32,7 @@ LEADS_ONLY = "for the leads only: the report is about someone on the team"
 
 def with_leads(case: Case) -> bool:
     """A case about someone on the team: only the leads (and the external contact) handle it."""
-    return case.policy.get("route") == "above_team"
+    return case.policy.above_team
 
 
 def conflict(case: Case, body: ReportBody, member: Member, names: Iterable[str]) -> str | None:
@@ -78,12 +78,12 @@ def refusal(case: Case, body: ReportBody, member: Member, names: Iterable[str]) 
 def may_change(case: Case, member: Member) -> bool:
     """Whether a member who may see a taken case may change it: its handler, its second person
     or a lead."""
-    return member.id in (case.handler, case.second_person) or "lead" in member.roles
+    return member.id in (case.assignee, case.second_person) or "lead" in member.roles
 
 
 def sees_identity(case: Case, member: Member) -> bool:
     """A named reporter's identity is shown to the case's handler and its second person."""
-    return case.disclosure == "named" and member.id in (case.handler, case.second_person)
+    return case.disclosure == "named" and member.id in (case.assignee, case.second_person)
 
 
 def may_take(member: Member) -> bool:

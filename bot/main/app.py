@@ -23,7 +23,7 @@ from bot.runtime.backlog import Backlog
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.crypto import Cipher
 from bot.runtime.delivery import OutboxWorker
-from bot.runtime.scheduler import Scheduler, TimerHandler
+from bot.runtime.scheduler import Scheduler, TimerAction
 from bot.runtime.storage_alarm import StorageAlarm
 from bot.runtime.storage_retry import with_retries
 from bot.services import (
@@ -45,7 +45,7 @@ from storage.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
 
-TIMER_HANDLERS: dict[str, TimerHandler] = {
+TIMER_ACTIONS: dict[str, TimerAction] = {
     escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
     escalation.PAGE_FAILED: escalation.on_page_failed,
     escalation.IDLE_TIMER: escalation.on_idle_timer,
@@ -104,7 +104,7 @@ class BotApp:
             self.team,
             self.cipher,
             self.clock,
-            TIMER_HANDLERS,
+            TIMER_ACTIONS,
             on_commit=self._committed_by_timer,
             health=self.alarm,
         )

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.model import AuditEntry, Case, CaseState, Person, Report, ReportBody, Severity, Task
+from bot.domain.policy import EscalationPolicy
 from bot.ports.events import Outbound
 
 
@@ -74,7 +75,7 @@ class NewCase:
     severity: Severity
     disclosure: str
     excluded: list[str]
-    policy: dict[str, Any]
+    policy: EscalationPolicy
     reporter_key: str | None
     created_at: datetime
 

@@ -25,7 +25,8 @@ from bot.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-TimerHandler = Callable[[UnitOfWork, TimerRow], Awaitable[None]]
+TimerAction = Callable[[UnitOfWork, TimerRow], Awaitable[None]]
+"""What a timer of one kind does when it fires, inside the scheduler's transaction."""
 BATCH = 200
 
 
@@ -36,7 +37,7 @@ class Scheduler:
         team: Team,
         cipher: Cipher,
         clock: Clock,
-        handlers: dict[str, TimerHandler],
+        on_timer: dict[str, TimerAction],
         on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
         health: Health | None = None,
     ) -> None:
@@ -44,7 +45,7 @@ class Scheduler:
         self._team = team
         self._cipher = cipher
         self._clock = clock
-        self._handlers = handlers
+        self._on_timer = on_timer
         self._on_commit = on_commit
         self._loop = WakeableLoop(clock, health)
         self._lock = asyncio.Lock()
@@ -72,13 +73,13 @@ class Scheduler:
             timers = await tx.due_timers(now, BATCH)
             for timer in timers:
                 uow = UnitOfWork(tx, now, self._team, self._cipher)
-                handler = self._handlers.get(timer.kind)
+                action = self._on_timer.get(timer.kind)
                 try:
                     async with tx.savepoint():
-                        if handler is not None:
-                            await handler(uow, timer)
+                        if action is not None:
+                            await action(uow, timer)
                         else:
-                            log.error("no handler for timer kind %s", timer.kind)
+                            log.error("no action for timer kind %s", timer.kind)
                     urgent.extend(uow.urgent.values())  # not those of a timer rolled back
                 except StoreFault:
                     raise  # the store fails, not this timer: all of it is fired again later

@@ -45,7 +45,7 @@ async def after_resolved(uow: UnitOfWork, case: Case, resolver: Member) -> None:
     entries = await uow.tx.audit_for(case.id)
     if not critical_times(entries):
         return
-    ids = [case.handler, case.second_person]
+    ids = [case.assignee, case.second_person]
     ids += [e.actor.removeprefix("member:") for e in entries if e.kind == ANSWERED_ALERT]
     for member_id in dict.fromkeys(i for i in ids if i and i != resolver.id):
         member = uow.team.member(member_id)

@@ -34,8 +34,8 @@ async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> No
     notes = [why]
     if case.state != CaseState.NEW:
         await raise_alert(uow, case, HELP)
-        if case.handler:
-            notes.append(f"{uow.team.member_name(case.handler)} has been handling this case.")
+        if case.assignee:
+            notes.append(f"{uow.team.member_name(case.assignee)} has been handling this case.")
     await page_critical(uow, case, report, notes)
     await uow.tx.save_case(case)
 
@@ -82,9 +82,9 @@ async def waiting_pages(uow: UnitOfWork, case: Case) -> list[OutboxRow]:
 
 async def responders(uow: UnitOfWork, case: Case) -> list[Member]:
     """Who acts on a taken case now: its handler and whoever acknowledged its newest alert."""
-    ids = [case.handler]
+    ids = [case.assignee]
     for entry in await uow.tx.audit_for(case.id):
         if entry.kind == ALERT_ACKNOWLEDGED:
-            ids = [case.handler, entry.actor.removeprefix("member:")]
+            ids = [case.assignee, entry.actor.removeprefix("member:")]
     found = [uow.team.member(i) for i in dict.fromkeys(i for i in ids if i)]
     return [m for m in found if m is not None]

@@ -156,9 +156,9 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         )
     if case.awaiting_ack and case.state != CaseState.NEW:
         return await _acknowledge_alert(uow, case, report, member)
-    if case.state != CaseState.NEW and case.handler is None and case.is_open:
+    if case.state != CaseState.NEW and case.assignee is None and case.is_open:
         # its handler recused: the first contact who acknowledges takes it over
-        case.handler = member.id
+        case.assignee = member.id
         case.updated_at = uow.now
         await uow.tx.save_case(case)
         await uow.audit(case, actor, "took_over")
@@ -167,7 +167,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
             AckOutcome.ACKNOWLEDGED, case, rich(bold(f"You're handling {case.code} now."))
         )
     if case.state != CaseState.NEW:
-        who = "you" if case.handler == member.id else uow.team.member_name(case.handler)
+        who = "you" if case.assignee == member.id else uow.team.member_name(case.assignee)
         when = ""
         if case.acknowledged_at is not None:
             when = " at " + uow.team.local(case.acknowledged_at).strftime("%H:%M")
@@ -182,7 +182,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
 async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> AckResult:
     """The first acknowledgement of a new case: it is ``member``'s now."""
     case.state = CaseState.ACKNOWLEDGED
-    case.handler = member.id
+    case.assignee = member.id
     case.acknowledged_at = uow.now
     case.updated_at = uow.now
     await uow.tx.save_case(case)
@@ -298,8 +298,8 @@ async def _acknowledge_alert(
         kind = STOOD_DOWN  # they said they are safe (bot.stand_down): nobody is on the way
     case.alert_at = None
     case.updated_at = uow.now
-    if case.handler is None:
-        case.handler = member.id
+    if case.assignee is None:
+        case.assignee = member.id
     await uow.tx.save_case(case)
     await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER, escalation.PAGE_FAILED])
     await uow.audit(case, f"member:{member.id}", alerts.ALERT_ACKNOWLEDGED)
@@ -313,10 +313,10 @@ async def _acknowledge_alert(
         else rich(f"{_handler_words(uow, member)} {words.reporter}")
     )
     told = await tell_reporter(uow, case, report, reporter_text)
-    handler = uow.team.member(case.handler or "")
-    if handler is not None and handler.id != member.id:
+    assignee = uow.team.member(case.assignee or "")
+    if assignee is not None and assignee.id != member.id:
         await uow.send_member(
-            handler,
+            assignee,
             rich(bold(case.code), f" · {member.name} acknowledged {words.what}."),
             case_id=case.id,
         )

@@ -8,12 +8,13 @@ is a row in the timers table, fenced by the step it belongs to, so a stale timer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from bot.config.teamfile import Member, TeamFile
 from bot.domain import preferences
 from bot.domain.model import Case, CaseState, Report, Severity
+from bot.domain.policy import EscalationPolicy, EscalationStep
 from bot.domain.rights import with_leads
 from bot.ports.store import TimerRow
 from bot.services import conflicts, rota, tasks
@@ -28,28 +29,24 @@ PAGE_FAILED = "page_failed"
 IDLE_TIMER = "idle"
 
 
-def policy_snapshot(config: TeamFile) -> dict[str, Any]:
-    """The escalation policy as plain data, to be stored with a new case."""
+def policy_snapshot(config: TeamFile) -> EscalationPolicy:
+    """The team file's escalation policy, frozen, to be stored with a new case."""
     policy = config.escalation
-    return {
-        "steps": [
-            {"notify": list(step.notify), "wait": step.wait.total_seconds()}
-            for step in policy.steps
-        ],
-        "repeat": policy.repeat,
-        "critical_repeat": policy.critical_repeat.total_seconds(),
-        "idle_reminder": policy.idle_reminder.total_seconds(),
-    }
+    return EscalationPolicy(
+        steps=tuple(EscalationStep(tuple(step.notify), step.wait) for step in policy.steps),
+        repeat=policy.repeat,
+        critical_repeat=policy.critical_repeat,
+        idle_reminder=policy.idle_reminder,
+    )
 
 
-def above_team_policy(config: TeamFile, policy: dict[str, Any]) -> dict[str, Any]:
+def above_team_policy(config: TeamFile, policy: EscalationPolicy) -> EscalationPolicy:
     """The report names someone on the team: it goes above them, to the leads (who are not
     named) and the external contact for this, and to nobody else on the team."""
     targets = ["leads"]
     if config.escalation.above_team:
         targets.append(f"external:{config.escalation.above_team}")
-    wait = policy["steps"][0]["wait"] if policy["steps"] else 300.0
-    return {**policy, "route": "above_team", "steps": [{"notify": targets, "wait": wait}]}
+    return policy.routed_above_team(tuple(targets))
 
 
 def page_buttons(case: Case) -> list[Button]:
@@ -62,16 +59,17 @@ def page_buttons(case: Case) -> list[Button]:
 def first_wait(case: Case) -> timedelta:
     """How long the chain's first step waits before the next (the default step's 5 minutes when
     the policy has no steps)."""
-    steps = case.policy["steps"]
-    return timedelta(seconds=steps[0]["wait"] if steps else 300)
+    return case.policy.first_wait
 
 
 def fence(case: Case) -> int:
     """Which page of the chain a timer belongs to; a timer from an earlier page is stale."""
-    return case.esc_round * max(1, len(case.policy["steps"])) + case.esc_step
+    return case.esc_round * max(1, len(case.policy.steps)) + case.esc_step
 
 
-async def resolve_targets(uow: UnitOfWork, targets: list[str]) -> tuple[list[Member], list[str]]:
+async def resolve_targets(
+    uow: UnitOfWork, targets: Sequence[str]
+) -> tuple[list[Member], list[str]]:
     """The members a step names, in order and without repeats, plus notes about fallbacks."""
     team = uow.team
     found: list[Member] = []
@@ -124,7 +122,7 @@ async def page_members(
 
 
 async def notify_externals(
-    uow: UnitOfWork, case: Case, targets: list[str], text: Rich | None = None
+    uow: UnitOfWork, case: Case, targets: Sequence[str], text: Rich | None = None
 ) -> list[str]:
     """Tell external contacts only what they need: a code, how urgent, whom to call. Returns
     the names of those reached."""
@@ -163,24 +161,24 @@ async def _post_to_channel(uow: UnitOfWork, case: Case) -> bool:
 
 async def page_step(uow: UnitOfWork, case: Case, report: Report, notes: list[str]) -> None:
     """Page the case's current step; skip at once to later steps while nobody is reached."""
-    steps = case.policy["steps"]
+    steps = case.policy.steps
     while True:
-        if not steps or case.esc_round > case.policy["repeat"]:
+        if not steps or case.esc_round > case.policy.repeat:
             await _exhausted(uow, case, report)
             return
         step = steps[case.esc_step]
-        members, fallback_notes = await resolve_targets(uow, step["notify"])
+        members, fallback_notes = await resolve_targets(uow, step.notify)
         members += await _preferred(uow, case, report, members)
         paged, skipped = await page_members(uow, case, report, members, notes + fallback_notes)
-        reached = len(paged) + len(await notify_externals(uow, case, step["notify"]))
-        if "channel" in step["notify"] and await _post_to_channel(uow, case):
+        reached = len(paged) + len(await notify_externals(uow, case, step.notify))
+        if "channel" in step.notify and await _post_to_channel(uow, case):
             reached += 1
         await uow.audit(
             case, "system", "step_paged", step=case.esc_step, round=case.esc_round, reached=reached
         )
         if reached:
             await uow.tx.add_timer(
-                uow.now + timedelta(seconds=step["wait"]),
+                uow.now + step.wait,
                 ESCALATE_TIMER,
                 case.id,
                 {},
@@ -216,7 +214,7 @@ async def _preferred(
 
 def _advance(case: Case) -> None:
     case.esc_step += 1
-    if case.esc_step >= len(case.policy["steps"]):
+    if case.esc_step >= len(case.policy.steps):
         case.esc_step = 0
         case.esc_round += 1
 
@@ -260,9 +258,9 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
     or from the second repeat on. Repeats every ``critical_repeat`` until acknowledged."""
     team = uow.team
     members = [d.member for d in await rota.on_duty(uow)] + team.with_role("safety_contact")
-    handler = team.member(case.handler or "")
-    if handler is not None:
-        members.append(handler)
+    assignee = team.member(case.assignee or "")
+    if assignee is not None:
+        members.append(assignee)
     if case.esc_round >= 1:
         members += team.with_role("lead")
     unique = list({m.id: m for m in members}.values())
@@ -276,7 +274,7 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
             [*notes, *skipped, "No safety contact could be reached."],
         )
     await uow.tx.add_timer(
-        uow.now + timedelta(seconds=case.policy["critical_repeat"]),
+        uow.now + case.policy.critical_repeat,
         ESCALATE_TIMER,
         case.id,
         {"critical": True},
@@ -346,9 +344,8 @@ async def on_page_failed(uow: UnitOfWork, timer: TimerRow) -> None:
 
 
 async def arm_idle(uow: UnitOfWork, case: Case, stage: int = 1) -> None:
-    seconds = case.policy.get("idle_reminder", 7200.0)
     await uow.tx.add_timer(
-        uow.now + timedelta(seconds=seconds),
+        uow.now + case.policy.idle_reminder,
         IDLE_TIMER,
         case.id,
         {"stage": stage, "since": case.updated_at.timestamp()},
@@ -359,15 +356,15 @@ async def arm_idle(uow: UnitOfWork, case: Case, stage: int = 1) -> None:
 async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     """No update for a while: remind the handler, and after another period, their lead."""
     case = await uow.tx.get_case(timer.case_id or 0)
-    if case is None or not case.is_open or case.handler is None:
+    if case is None or not case.is_open or case.assignee is None:
         return
     if case.updated_at.timestamp() > float(timer.payload["since"]) + 1e-3:
         await arm_idle(uow, case)  # there was an update: count from it
         return
-    hours = case.policy.get("idle_reminder", 7200.0) / 3600
+    hours = case.policy.idle_reminder.total_seconds() / 3600
     if timer.payload["stage"] == 1:
-        handler = uow.team.member(case.handler)
-        if handler is not None:
+        assignee = uow.team.member(case.assignee)
+        if assignee is not None:
             text = rich(
                 bold(case.code),
                 f" has had no update for {hours:g} h. Is there anything to record or do next?",
@@ -375,18 +372,18 @@ async def on_idle_timer(uow: UnitOfWork, timer: TimerRow) -> None:
             open_tasks = await tasks.open_task_lines(uow, case)
             if open_tasks:
                 text = lines(text, "Open tasks:", *open_tasks)
-            await uow.send_member(handler, text, case_id=case.id)
-        await uow.audit(case, "system", "idle_reminder", to=case.handler)
+            await uow.send_member(assignee, text, case_id=case.id)
+        await uow.audit(case, "system", "idle_reminder", to=case.assignee)
         await arm_idle(uow, case, stage=2)
         return
     for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
-        if lead.id != case.handler:
+        if lead.id != case.assignee:
             await uow.send_member(
                 lead,
                 rich(
                     bold(case.code),
                     f" has had no update for {2 * hours:g} h"
-                    f" (handler: {uow.team.member_name(case.handler)}).",
+                    f" (handler: {uow.team.member_name(case.assignee)}).",
                 ),
                 case_id=case.id,
             )

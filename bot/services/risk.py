@@ -20,7 +20,7 @@ SHAREABLE = frozenset(RISK_WORDS)
 
 
 def _targets(case: Case) -> list[str]:
-    return sorted({t for step in case.policy["steps"] for t in step["notify"]})
+    return case.policy.targets
 
 
 def external_contacts(uow: UnitOfWork, case: Case) -> list[External]:
@@ -41,8 +41,8 @@ async def tell_externals(uow: UnitOfWork, case: Case, assessor: Member) -> list[
     if case.severity not in SHAREABLE:
         return []
     people = [assessor.name]
-    if case.handler:
-        people.append(uow.team.member_name(case.handler))
+    if case.assignee:
+        people.append(uow.team.member_name(case.assignee))
     text = rich(
         bold(f"{uow.team.name}: case {case.code} is assessed as {RISK_WORDS[case.severity]}."),
         f" Please contact {either(people, 'the safety team')}.",

@@ -7,7 +7,7 @@ restart never plans them twice and a deadline missed while down fires at once.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from bot.config.teamfile import Member
 from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
@@ -253,7 +253,5 @@ async def daily_text(uow: UnitOfWork) -> Rich:
 
 def _overdue(uow: UnitOfWork, case: Case) -> bool:
     if case.state == CaseState.NEW:
-        steps = case.policy["steps"]
-        first = timedelta(seconds=steps[0]["wait"]) if steps else timedelta(minutes=5)
-        return uow.now - case.created_at > first
+        return uow.now - case.created_at > case.policy.first_wait
     return uow.now - case.updated_at > uow.team.config.escalation.idle_reminder

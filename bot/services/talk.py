@@ -31,10 +31,10 @@ async def ask_to_talk(uow: UnitOfWork, case: Case) -> Rich:
         )
     await alerts.raise_alert(uow, case, alerts.TALK)
     await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER])
-    handler = uow.team.member(case.handler or "")
+    assignee = uow.team.member(case.assignee or "")
     paged: list[Member] = []
-    if handler is not None:
-        paged, _ = await escalation.page_members(uow, case, report, [handler], [ASKED_AT_CHECKIN])
+    if assignee is not None:
+        paged, _ = await escalation.page_members(uow, case, report, [assignee], [ASKED_AT_CHECKIN])
     if paged:
         await uow.tx.add_timer(
             uow.now + escalation.first_wait(case),

@@ -73,7 +73,8 @@ def task_line(task: Task, team: Team, now: datetime) -> Rich:
 async def add(
     uow: UnitOfWork, case: Case, owner: Member, by: Member, due: datetime, text: str
 ) -> Task:
-    """Record the task, arm its first reminder and tell the owner."""
+    """Record the task, arm its first reminder and tell the owner; the case counts as updated
+    now."""
     task_id = await uow.tx.add_task(case.id, owner.id, by.id, due, text, uow.now)
     task = Task(task_id, case.id, owner.id, by.id, due, text)
     await uow.tx.add_timer(due, TASK_TIMER, case.id, {"task": task_id}, 0)
@@ -92,6 +93,8 @@ async def add(
             [done_button(task)],
             case_id=case.id,
         )
+    case.updated_at = uow.now
+    await uow.tx.save_case(case)
     return task
 
 
@@ -118,7 +121,7 @@ async def on_task_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Rich:
     """Mark a task done; its owner, the case's handler or second person, or a lead may. Says
     what happened."""
-    may = member.id in (task.owner, case.handler, case.second_person) or "lead" in member.roles
+    may = member.id in (task.owner, case.assignee, case.second_person) or "lead" in member.roles
     if not may:
         await uow.audit(case, f"member:{member.id}", "task_done_refused", task=task.id)
         return rich(
@@ -130,10 +133,10 @@ async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Ric
     case.updated_at = uow.now
     await uow.tx.save_case(case)
     await uow.audit(case, f"member:{member.id}", "task_done", task=task.id)
-    handler = uow.team.member(case.handler) if case.handler else None
-    if handler is not None and handler.id != member.id:
+    assignee = uow.team.member(case.assignee) if case.assignee else None
+    if assignee is not None and assignee.id != member.id:
         await uow.send_member(
-            handler,
+            assignee,
             rich(f"{member.name} marked task {task.id} on ", bold(case.code), " done: ", task.text),
             case_id=case.id,
         )

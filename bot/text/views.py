@@ -126,8 +126,8 @@ def channel_line(case: Case, team: Team, now: datetime) -> Rich:
     if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
         state = "awaiting acknowledgement again"
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
-    if case.handler and not case.awaiting_ack:
-        line += f" by {team.member_name(case.handler)}"
+    if case.assignee and not case.awaiting_ack:
+        line += f" by {team.member_name(case.assignee)}"
         if case.acknowledged_at:
             line += f" after {waited(case.created_at, case.acknowledged_at)}"
         return line
@@ -326,7 +326,7 @@ def acknowledged_page(
     """What every page becomes once someone took the case (or answered its new alert, ``by``
     whom ``at`` what time): no details left on other phones."""
     when = clock_time(team, at or case.acknowledged_at or case.updated_at)
-    who = team.member_name(by or case.handler)
+    who = team.member_name(by or case.assignee)
     return rich(bold(case.code), f" · acknowledged by {who} at {when}.")
 
 

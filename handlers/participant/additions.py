@@ -14,7 +14,7 @@ from typing import Any
 from bot.config.teamfile import Member
 from bot.domain import pieces
 from bot.domain.model import Case, CaseState, ReportBody
-from bot.services import conflicts
+from bot.services import case_changes, conflicts
 from bot.text.richtext import bold, italic, rich
 from bot.text.views import forwarded_from
 from bot.uow import UnitOfWork, button
@@ -77,9 +77,9 @@ async def on_reply(req: Request, case: Case, text: str) -> None:
 async def readers(uow: UnitOfWork, case: Case, body: ReportBody) -> list[Member]:
     """Who hears what a reporter adds: the handler; a closed (or recused) case with no handler
     goes to the leads who may see it. A case nobody has taken yet is read when it is taken."""
-    handler = uow.team.member(case.handler or "")
-    if handler is not None:
-        return [handler]
+    assignee = uow.team.member(case.assignee or "")
+    if assignee is not None:
+        return [assignee]
     if case.state == CaseState.NEW:
         return []
     return await conflicts.seeing(uow, case, uow.team.with_role("lead"))
@@ -99,9 +99,7 @@ async def add_text(req: Request, case: Case, text: str) -> None:
         forwarded=event.forwarded,
     )
     await uow.tx.save_report_body(case.report_id, report.body)
-    case.updated_at = uow.now
-    await uow.tx.save_case(case)
-    await uow.audit(case, "reporter", "reporter_added", closed=not case.is_open)
+    await case_changes.record(uow, case, "reporter", "reporter_added", closed=not case.is_open)
     state = "" if case.is_open else f" ({case.state.value})"
     origin = (
         rich(italic(forwarded_from(uow.team, event.forwarded) + ":"), "\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.domain import pieces
 from bot.domain.model import Case
-from bot.services import people
+from bot.services import case_changes, people
 from bot.text import phrases as texts
 from bot.text.richtext import bold, italic, rich
 from handlers.context import Request
@@ -56,9 +56,7 @@ async def _in_case(req: Request, ref: str, text: str) -> None:
         if change is None:
             return
         await uow.tx.save_report_body(case.report_id, report.body)
-        case.updated_at = uow.now
-        await uow.tx.save_case(case)
-        await uow.audit(case, "reporter", "reporter_corrected", part=change.title)
+        await case_changes.record(uow, case, "reporter", "reporter_corrected", part=change.title)
         if change.field == "who":
             await people.index_case(uow, case, report.body)  # matched by the new name too
         await _pass_on(req, case, change)

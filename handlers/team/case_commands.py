@@ -10,8 +10,7 @@ from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
-from bot.services import cases, conflicts, retention, risk
-from bot.services.conflicts import unconflicted
+from bot.services import case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
 from bot.text.richtext import bold, rich
 from bot.text.views import CONFLICT_WORDS, either
@@ -41,7 +40,7 @@ async def working_case(req: Request, args: list[str], usage: str) -> tuple[Membe
         return None
     if not rights.may_change(case, member):
         await req.uow.audit(case, f"member:{member.id}", "change_refused", reason="not handler")
-        handler = req.uow.team.member_name(case.handler) if case.handler else "nobody now"
+        handler = req.uow.team.member_name(case.assignee) if case.assignee else "nobody now"
         await req.reply(
             rich(
                 bold(case.code),
@@ -62,9 +61,7 @@ async def note(req: Request, args: list[str]) -> None:
     if not text or len(text) > MAX_NOTE:
         await req.reply(rich(f"Please add the note after the code (up to {MAX_NOTE} characters)."))
         return
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "note", text=text)
+    await case_changes.record(req.uow, case, f"member:{member.id}", "note", text=text)
     await req.reply(rich("Noted on ", bold(case.code), "."))
 
 
@@ -91,11 +88,7 @@ async def severity(req: Request, args: list[str]) -> None:
     if wanted not in {s.value for s in Severity}:
         await req.reply(rich("Use /severity CODE low|medium|high|critical."))
         return
-    old = case.severity
-    case.severity = Severity(wanted)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "severity_changed", old=old.value, new=wanted)
+    old = await case_changes.change_severity(req.uow, case, member, Severity(wanted))
     await cases.update_channel_posts(req.uow, case)
     told, offer = "", []
     if case.severity == Severity.CRITICAL and old != Severity.CRITICAL:
@@ -174,19 +167,7 @@ async def recuse(req: Request, args: list[str]) -> None:
     if found is None:
         return
     member, case = found
-    if member.id not in case.recused:
-        case.recused.append(member.id)
-    if case.second_person == member.id:
-        case.second_person = None
-    if case.handler == member.id:
-        case.handler = None  # a lead takes it from here
-        for lead in await unconflicted(req.uow, case, req.uow.team.with_role("lead")):
-            if lead.id != member.id:
-                await req.uow.send_member(
-                    lead, rich(bold(case.code), f": {member.name} recused; it needs a handler.")
-                )
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "recused")
+    await case_changes.recuse(req.uow, case, member)
     await req.reply(
         rich(
             "You have stepped aside from ",
@@ -241,7 +222,7 @@ async def second(req: Request, args: list[str]) -> None:
         return
     member, case = found
     other = req.uow.team.member(args[1].lower()) if len(args) > 1 else None
-    if other is None or other.id == case.handler:
+    if other is None or other.id == case.assignee:
         await req.reply(rich("Name another team member by their id: /second CODE member."))
         return
     report = await req.uow.tx.get_report(case.report_id)
@@ -259,19 +240,7 @@ async def second(req: Request, args: list[str]) -> None:
             )
         )
         return
-    case.second_person = other.id
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", "second_assigned", member=other.id)
-    await req.uow.send_member(
-        other,
-        rich(
-            f"{member.name} asked you to be the second person on ",
-            bold(case.code),
-            f". /case {case.code} shows it.",
-        ),
-        case_id=case.id,
-    )
+    await case_changes.name_second(req.uow, case, member, other)
     await req.reply(rich(f"{other.name} is the second person on ", bold(case.code), "."))
 
 
@@ -286,15 +255,15 @@ async def statement(req: Request, args: list[str]) -> None:
     if party not in PARTIES or not text or len(text) > MAX_NOTE:
         await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
         return
-    present = [p for p in (case.handler, case.second_person) if p]
+    present = [p for p in (case.assignee, case.second_person) if p]
     if party == "reported" and not await two_people(
         req, member, case, "statement", "A statement from a reported person"
     ):
         return
     names = ", ".join(req.uow.team.member_name(p) for p in present)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(case, f"member:{member.id}", f"statement_{party}", text=text, present=names)
+    await case_changes.record(
+        req.uow, case, f"member:{member.id}", f"statement_{party}", text=text, present=names
+    )
     await req.reply(
         rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
     )
@@ -303,7 +272,7 @@ async def statement(req: Request, args: list[str]) -> None:
 async def two_people(req: Request, member: Member, case: Case, action: str, what: str) -> bool:
     """Contact with a reported person needs two named people on the case: refuse (and record
     the refusal) until there are."""
-    if case.handler and case.second_person:
+    if case.assignee and case.second_person:
         return True
     await req.uow.audit(
         case, f"member:{member.id}", f"{action}_refused", reason="two people needed"

@@ -87,7 +87,7 @@ async def escalate(req: Request, case: Case, reason: str) -> None:
     if not await may_see(req, member, case, "escalate"):
         return
     if not case.awaiting_ack:
-        who = req.uow.team.member_name(case.handler)
+        who = req.uow.team.member_name(case.assignee)
         await req.reply(
             rich(
                 bold(case.code),
@@ -180,7 +180,7 @@ async def list_cases(req: Request) -> None:
     now = req.uow.now
 
     def line(c: Case) -> Rich:
-        handler = f" · {req.uow.team.member_name(c.handler)}" if c.handler else ""
+        handler = f" · {req.uow.team.member_name(c.assignee)}" if c.assignee else ""
         return rich(
             "  ",
             bold(c.code),
@@ -188,11 +188,11 @@ async def list_cases(req: Request) -> None:
             + handler,
         )
 
-    yours = [c for c in visible if member.id in (c.handler, c.second_person)]
+    yours = [c for c in visible if member.id in (c.assignee, c.second_person)]
     groups = [
         ("Yours", yours),
-        ("Waiting for someone", [c for c in visible if c.handler is None and c not in yours]),
-        ("Others", [c for c in visible if c.handler is not None and c not in yours]),
+        ("Waiting for someone", [c for c in visible if c.assignee is None and c not in yours]),
+        ("Others", [c for c in visible if c.assignee is not None and c not in yours]),
     ]
     parts: list[Rich | str] = [bold("Open cases")]
     for title, group in groups:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.config.teamfile import External
 from bot.domain.model import Case, Report
 from bot.domain.team import Team
+from bot.services import case_changes
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import WHERE_WORDS, account_lines
 from bot.uow import Button, button
@@ -187,9 +188,8 @@ async def deliver(
     chosen: list[str] = list(args["fields"])
     text = packet(case, report, req.uow.team, str(args["need"]), chosen)
     await req.uow.send_external(contact, text, case_id=case.id)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
-    await req.uow.audit(
+    await case_changes.record(
+        req.uow,
         case,
         f"member:{by}",
         "handoff",

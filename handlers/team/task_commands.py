@@ -46,8 +46,6 @@ async def task(req: Request, args: list[str]) -> None:
         await req.reply(rich(f"{owner.name} can't take work on this case (conflict of interest)."))
         return
     added = await tasks.add(req.uow, case, owner, member, due, text)
-    case.updated_at = req.uow.now
-    await req.uow.tx.save_case(case)
     await req.reply(
         rich(
             f"Task {added.id} on ",

@@ -31,6 +31,7 @@ from bot.domain.model import (
     Severity,
     Task,
 )
+from bot.domain.policy import EscalationPolicy
 from bot.ports.events import Outbound
 from bot.ports.store import DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
 from bot.runtime.clock import from_ts
@@ -341,7 +342,7 @@ class SqliteTx(ChatMoves):
                         _ts(new.created_at),
                         new.disclosure,
                         json.dumps(new.excluded),
-                        json.dumps(new.policy),
+                        json.dumps(new.policy.to_dict()),
                         new.reporter_key,
                     ),
                 )
@@ -358,11 +359,11 @@ class SqliteTx(ChatMoves):
                 state=CaseState.NEW,
                 created_at=created,
                 updated_at=created,
-                handler=None,
+                assignee=None,
                 acknowledged_at=None,
                 disclosure=new.disclosure,
                 excluded=json.loads(json.dumps(new.excluded)),
-                policy=json.loads(json.dumps(new.policy)),
+                policy=new.policy,
                 esc_step=0,
                 esc_round=0,
                 reporter_key=new.reporter_key,
@@ -378,11 +379,11 @@ class SqliteTx(ChatMoves):
             state=CaseState(row[4]),
             created_at=from_ts(row[5]),
             updated_at=from_ts(row[6]),
-            handler=row[7],
+            assignee=row[7],
             acknowledged_at=from_ts(row[8]) if row[8] is not None else None,
             disclosure=row[9],
             excluded=json.loads(row[10]),
-            policy=json.loads(row[11]),
+            policy=EscalationPolicy.from_dict(json.loads(row[11])),
             esc_step=row[12],
             esc_round=row[13],
             reporter_key=row[14],
@@ -413,10 +414,10 @@ class SqliteTx(ChatMoves):
                 case.severity.value,
                 case.state.value,
                 _ts(case.updated_at),
-                case.handler,
+                case.assignee,
                 _ts(case.acknowledged_at) if case.acknowledged_at else None,
                 json.dumps(case.excluded),
-                json.dumps(case.policy),
+                json.dumps(case.policy.to_dict()),
                 case.esc_step,
                 case.esc_round,
                 case.checkin_hours,
