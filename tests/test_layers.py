@@ -73,9 +73,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("adapters.slack.runner", "handlers.participant"): "",
     ("adapters.slack.runner", "handlers.participant.report_form"): "",
     ("adapters.telegram.runner", "bot.main.app"): "",
-    ("bot.domain.pieces", "bot.ports.events"): "",
-    ("bot.domain.team", "bot.ports.events"): "",
-    ("bot.ports.events", "bot.text.richtext"): "",
     ("bot.runtime.backlog", "storage.inbox"): "",
 }
 
