@@ -26,8 +26,8 @@ from typing import TextIO
 from adapters.console.messenger import FILE_PREFIX, ConsoleMessenger
 from bot.domain.model import PlatformUser
 from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
-from bot.main.app import BotApp
 from bot.ports.events import Inbound
+from bot.ports.platform import Core
 
 HELP = """\
 Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in
@@ -79,8 +79,8 @@ def parse(line: str, current: str) -> Line | str | None:
 
 
 class ConsoleAdapter:
-    def __init__(self, app: BotApp, messenger: ConsoleMessenger, out: TextIO) -> None:
-        self.app = app
+    def __init__(self, core: Core, messenger: ConsoleMessenger, out: TextIO) -> None:
+        self.core = core
         self.messenger = messenger
         self.out = out
         self.current = "sam"
@@ -90,13 +90,13 @@ class ConsoleAdapter:
         self.out.flush()
 
     def help_text(self) -> str:
-        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.app.team.members)
+        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.core.team.members)
         return HELP.format(members=members)
 
     async def run(self, source: TextIO, interactive: bool) -> None:
         self.say(self.help_text() + "\n")
         loop = asyncio.get_running_loop()
-        await self.app.flush()
+        await self.core.flush()
         while True:
             if interactive:
                 prompt = f"{self.current}> "
@@ -112,7 +112,7 @@ class ConsoleAdapter:
                     self.say(f">>> {line.rstrip()}")
             if not await self.perform(line):
                 break
-            await self.app.flush()
+            await self.core.flush()
 
     async def perform(self, line: str) -> bool:
         """Carry out one line; False when the person wants to quit."""
@@ -151,7 +151,7 @@ class ConsoleAdapter:
                 self.say(f"(there is no file {parsed.attachment})")
                 return True
             attachment = FILE_PREFIX + str(path.resolve())
-        await self.app.accept(
+        await self.core.accept(
             Inbound(
                 sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
                 chat_id=chat_id,
