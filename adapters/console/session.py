@@ -121,19 +121,8 @@ class ConsoleAdapter:
             return True
         if parsed in ("quit", "exit"):
             return False
-        if parsed == "help":
-            self.say(self.help_text())
-            return True
         if isinstance(parsed, str):
-            word, _, arg = parsed.partition(" ")
-            if word == "switch":
-                self.current = arg.strip().lstrip("@").lower()
-                self.say(f"(now speaking as {self.current})")
-            elif word == "wait":
-                try:
-                    await asyncio.sleep(float(arg))
-                except ValueError:
-                    self.say("(wait takes a number of seconds)")
+            await self._console_command(parsed)
             return True
         self.current = parsed.speaker
         chat_id = CONSOLE_CHANNEL if parsed.channel else parsed.speaker
@@ -144,13 +133,9 @@ class ConsoleAdapter:
                 self.say(f"(there is no button '{parsed.press}' in {parsed.speaker}'s chat)")
                 return True
             token = shown.token
-        attachment = None
-        if parsed.attachment is not None:
-            path = Path(parsed.attachment).expanduser()
-            if not path.is_file():
-                self.say(f"(there is no file {parsed.attachment})")
-                return True
-            attachment = FILE_PREFIX + str(path.resolve())
+        attachment = self._attachment(parsed.attachment)
+        if attachment == "":
+            return True
         await self.core.accept(
             Inbound(
                 sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
@@ -163,6 +148,31 @@ class ConsoleAdapter:
             within=None,  # nobody else is waiting for an answer: no need for the inbox
         )
         return True
+
+    async def _console_command(self, parsed: str) -> None:
+        """The console's own words: ``help``, ``switch <name>``, ``wait <seconds>``."""
+        word, _, arg = parsed.partition(" ")
+        if word == "help":
+            self.say(self.help_text())
+        elif word == "switch":
+            self.current = arg.strip().lstrip("@").lower()
+            self.say(f"(now speaking as {self.current})")
+        elif word == "wait":
+            try:
+                await asyncio.sleep(float(arg))
+            except ValueError:
+                self.say("(wait takes a number of seconds)")
+
+    def _attachment(self, named: str | None) -> str | None:
+        """The attachment reference for a file named on the line: None without one, "" (and
+        said why) when there is no such file."""
+        if named is None:
+            return None
+        path = Path(named).expanduser()
+        if not path.is_file():
+            self.say(f"(there is no file {named})")
+            return ""
+        return FILE_PREFIX + str(path.resolve())
 
 
 def stdin_is_terminal() -> bool:

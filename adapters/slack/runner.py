@@ -144,11 +144,16 @@ class SlackAdapter:
 
     # -- listeners ----------------------------------------------------------------------------
     def register(self, core: Core) -> None:
+        """Attach the listeners that give Slack's events to ``core`` (once; again: nothing)."""
         if self._registered:
             return
         self._registered = True
-        bolt = self.bolt
+        self._register_events(core)
+        self._register_actions(core)
 
+    def _register_events(self, core: Core) -> None:
+        """Direct messages, their edits, and the app's home tab opened."""
+        bolt = self.bolt
         # before the listener below: the first listener that matches an event is the one run
         bolt.event({"type": "message", "subtype": "message_changed"})(self._edited(core))
 
@@ -189,6 +194,10 @@ class SlackAdapter:
                 ),
                 ACK_WITHIN,
             )
+
+    def _register_actions(self, core: Core) -> None:
+        """Button presses, the /safety command and the report form sent."""
+        bolt = self.bolt
 
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
         async def pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
