@@ -27,6 +27,7 @@ from handlers.participant import (
     preference,
     report_form,
 )
+from handlers.participant.draft import Draft
 from handlers.team import (
     case_commands,
     casework,
@@ -180,14 +181,14 @@ async def _text(req: Request) -> None:
     flow = str(state.get("flow", ""))
     text = req.event.text.strip()
     if flow == "report" and req.event.attachment is not None:
-        draft = intake.Draft.from_dict(state)
+        draft = Draft.from_dict(state)
         await intake.on_attachment(req, draft, req.event.attachment, text)
     elif (flow in TEXT_FLOWS or flow == "report") and not text:
         await _nothing_said(req, state)  # every message gets an answer, even an empty one
     elif flow in TEXT_FLOWS:
         await TEXT_FLOWS[flow](req, state, text)
     elif flow == "report":
-        await intake.on_text(req, intake.Draft.from_dict(state), text)
+        await intake.on_text(req, Draft.from_dict(state), text)
     else:
         replied = await additions.replied_case(req)
         if replied is not None and text:
@@ -203,7 +204,7 @@ async def _nothing_said(req: Request, state: dict[str, object]) -> None:
     flow = state.get("flow")
     if flow == "report":
         await req.reply(said)
-        await intake.prompt(req, intake.Draft.from_dict(dict(state)))
+        await intake.prompt(req, Draft.from_dict(dict(state)))
     elif flow == additions.FLOW:
         await req.reply(
             said + " Write what you want to add, or press Done.",

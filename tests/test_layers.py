@@ -71,11 +71,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 # Modules still over MAX_LINES, with why.
 LONG: dict[str, str] = {
     "storage.sqlite.tx": "being split by another change",
-    "bot.text.views": "",
-    "handlers.participant.intake": "",
 }
-
-_EXCEPTION_MODULES = {module for module, _ in EXCEPTIONS}
 
 
 def _module_name(path: Path) -> str:
