@@ -27,6 +27,7 @@ from handlers.participant import (
     preference,
     report_form,
 )
+from handlers.participant.draft import Draft
 from handlers.team import (
     case_commands,
     casework,
@@ -41,19 +42,9 @@ PRIVATE_ONLY_IN_GROUPS = ("/report", "/start", "/help")
 
 
 async def route(req: Request) -> None:
+    """Give ``req``'s event to the one handler that answers it (see the module's docstring)."""
     event = req.event
-    if event.membership is not None:
-        return  # the platform's word on reaching them (bot.reachability); nothing to answer
-    if event.moved is not None:
-        await chat_moves.chat_moved(req.uow, event.sender.platform, *event.moved)
-        return
-    if event.edited:  # a correction of something already sent, never a new command
-        if event.private:
-            await corrections.on_edit(req)
-        return
-    if len(event.text) > MAX_INBOUND_TEXT:
-        if event.private:
-            await req.reply(texts.TOO_LONG)
+    if await _answered_before_reading(req):
         return
     if not event.private:
         await _team_channel(req)
@@ -72,6 +63,26 @@ async def route(req: Request) -> None:
         await private_command(req, *command)
         return
     await _text(req)
+
+
+async def _answered_before_reading(req: Request) -> bool:
+    """Events settled before what they say is read: a platform's word on membership, a chat
+    that moved, an edit (a correction, never a new command), a message too long to take."""
+    event = req.event
+    if event.membership is not None:
+        return True  # the platform's word on reaching them (bot.reachability); nothing to answer
+    if event.moved is not None:
+        await chat_moves.chat_moved(req.uow, event.sender.platform, *event.moved)
+        return True
+    if event.edited:
+        if event.private:
+            await corrections.on_edit(req)
+        return True
+    if len(event.text) > MAX_INBOUND_TEXT:
+        if event.private:
+            await req.reply(texts.TOO_LONG)
+        return True
+    return False
 
 
 async def _team_channel(req: Request) -> None:
@@ -95,11 +106,46 @@ async def _team_channel(req: Request) -> None:
     await channel_command(req, *command)
 
 
-# Buttons whose handler needs only the request and the button's arguments.
-BY_ARGS: dict[str, Callable[[Request, dict[str, Any]], Awaitable[None]]] = {
-    "intake": intake.on_choice,
-    "prefer.set": preference.choose,
-    "risk.tell": case_commands.tell_externals,
+ButtonHandler = Callable[[Request, str, dict[str, Any]], Awaitable[None]]
+
+
+async def _privacy(req: Request, _action: str, _args: dict[str, Any]) -> None:
+    await req.reply(texts.privacy(req.uow.team), MENU_BUTTONS[:2])
+
+
+async def _case_button(req: Request, action: str, args: dict[str, Any]) -> None:
+    """Acknowledge or escalate a case from its page."""
+    case = await req.uow.tx.get_case(int(args["case"]))
+    if case is None:
+        await req.reply(texts.STALE_BUTTON)
+    elif action == "case.ack":
+        await casework.ack(req, case)
+    else:
+        await casework.escalate(req, case, "pressed Escalate")
+
+
+# A button's action -> its handler, given the request, the action and the button's arguments.
+BY_ACTION: dict[str, ButtonHandler] = {
+    "intake": lambda req, _action, args: intake.on_choice(req, args),
+    "prefer.set": lambda req, _action, args: preference.choose(req, args),
+    "risk.tell": lambda req, _action, args: case_commands.tell_externals(req, args),
+    "menu.report": lambda req, _action, _args: intake.begin(req),
+    "meet.ask": lambda req, _action, _args: meet.ask(req),
+    "menu.privacy": _privacy,
+    "task.done": lambda req, _action, args: task_commands.done(req, str(args["task"])),
+    "report.add": lambda req, _action, args: additions.begin(req, int(args["case"])),
+    "report.add_done": lambda req, _action, _args: additions.done(req),
+    "case.ack": _case_button,
+    "case.escalate": _case_button,
+}
+
+# Families of buttons, by the prefix of their action, whose handler tells them apart.
+BY_PREFIX: dict[str, ButtonHandler] = {
+    "help.": help_now.on_button,
+    "shift.": lambda req, action, args: rota_commands.shift_button(req, action, str(args["key"])),
+    "handoff.": handoff_consent.on_button,
+    "closing.": closing.on_button,
+    "checkin.": rota_commands.checkin_button,
 }
 
 
@@ -112,40 +158,13 @@ async def _button(req: Request, token: str) -> None:
         await req.tell_presser(texts.NOT_YOUR_BUTTON)
         return
     action = record.action
-    if action in BY_ARGS:
-        await BY_ARGS[action](req, record.args)
-    elif action == "menu.report":
-        await intake.begin(req)
-    elif action == "meet.ask":
-        await meet.ask(req)
-    elif action == "menu.privacy":
-        await req.reply(texts.privacy(req.uow.team), MENU_BUTTONS[:2])
-    elif action.startswith("help."):
-        await help_now.on_button(req, action, record.args)
-    elif action.startswith("shift."):
-        await rota_commands.shift_button(req, action, str(record.args["key"]))
-    elif action.startswith("handoff."):
-        await handoff_consent.on_button(req, action, record.args)
-    elif action.startswith("closing."):
-        await closing.on_button(req, action, record.args)
-    elif action == "task.done":
-        await task_commands.done(req, str(record.args["task"]))
-    elif action == "report.add":
-        await additions.begin(req, int(record.args["case"]))
-    elif action == "report.add_done":
-        await additions.done(req)
-    elif action.startswith("checkin."):
-        await rota_commands.checkin_button(req, action, record.args)
-    elif action in ("case.ack", "case.escalate"):
-        case = await req.uow.tx.get_case(int(record.args["case"]))
-        if case is None:
-            await req.reply(texts.STALE_BUTTON)
-        elif action == "case.ack":
-            await casework.ack(req, case)
-        else:
-            await casework.escalate(req, case, "pressed Escalate")
-    else:
+    handler = BY_ACTION.get(action) or next(
+        (h for prefix, h in BY_PREFIX.items() if action.startswith(prefix)), None
+    )
+    if handler is None:
         await req.reply(texts.STALE_BUTTON)
+        return
+    await handler(req, action, record.args)
 
 
 # Conversations where the next thing a person types is an answer: where they are now ("I need
@@ -162,14 +181,14 @@ async def _text(req: Request) -> None:
     flow = str(state.get("flow", ""))
     text = req.event.text.strip()
     if flow == "report" and req.event.attachment is not None:
-        draft = intake.Draft.from_dict(state)
+        draft = Draft.from_dict(state)
         await intake.on_attachment(req, draft, req.event.attachment, text)
     elif (flow in TEXT_FLOWS or flow == "report") and not text:
         await _nothing_said(req, state)  # every message gets an answer, even an empty one
     elif flow in TEXT_FLOWS:
         await TEXT_FLOWS[flow](req, state, text)
     elif flow == "report":
-        await intake.on_text(req, intake.Draft.from_dict(state), text)
+        await intake.on_text(req, Draft.from_dict(state), text)
     else:
         replied = await additions.replied_case(req)
         if replied is not None and text:
@@ -185,7 +204,7 @@ async def _nothing_said(req: Request, state: dict[str, object]) -> None:
     flow = state.get("flow")
     if flow == "report":
         await req.reply(said)
-        await intake.prompt(req, intake.Draft.from_dict(dict(state)))
+        await intake.prompt(req, Draft.from_dict(dict(state)))
     elif flow == additions.FLOW:
         await req.reply(
             said + " Write what you want to add, or press Done.",

@@ -33,6 +33,9 @@ _SUFFIX = ".event"
 
 
 class Inbox:
+    """The events kept in ``folder``, one encrypted file each (implements
+    :class:`bot.ports.inbox.Inbox`)."""
+
     def __init__(self, folder: Path, cipher: Cipher) -> None:
         self.folder = folder
         self._cipher = cipher

@@ -26,8 +26,8 @@ from typing import TextIO
 from adapters.console.messenger import FILE_PREFIX, ConsoleMessenger
 from bot.domain.model import PlatformUser
 from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
-from bot.main.app import BotApp
 from bot.ports.events import Inbound
+from bot.ports.platform import Core
 
 HELP = """\
 Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in
@@ -79,8 +79,8 @@ def parse(line: str, current: str) -> Line | str | None:
 
 
 class ConsoleAdapter:
-    def __init__(self, app: BotApp, messenger: ConsoleMessenger, out: TextIO) -> None:
-        self.app = app
+    def __init__(self, core: Core, messenger: ConsoleMessenger, out: TextIO) -> None:
+        self.core = core
         self.messenger = messenger
         self.out = out
         self.current = "sam"
@@ -90,13 +90,13 @@ class ConsoleAdapter:
         self.out.flush()
 
     def help_text(self) -> str:
-        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.app.team.members)
+        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.core.team.members)
         return HELP.format(members=members)
 
     async def run(self, source: TextIO, interactive: bool) -> None:
         self.say(self.help_text() + "\n")
         loop = asyncio.get_running_loop()
-        await self.app.flush()
+        await self.core.flush()
         while True:
             if interactive:
                 prompt = f"{self.current}> "
@@ -112,7 +112,7 @@ class ConsoleAdapter:
                     self.say(f">>> {line.rstrip()}")
             if not await self.perform(line):
                 break
-            await self.app.flush()
+            await self.core.flush()
 
     async def perform(self, line: str) -> bool:
         """Carry out one line; False when the person wants to quit."""
@@ -121,19 +121,8 @@ class ConsoleAdapter:
             return True
         if parsed in ("quit", "exit"):
             return False
-        if parsed == "help":
-            self.say(self.help_text())
-            return True
         if isinstance(parsed, str):
-            word, _, arg = parsed.partition(" ")
-            if word == "switch":
-                self.current = arg.strip().lstrip("@").lower()
-                self.say(f"(now speaking as {self.current})")
-            elif word == "wait":
-                try:
-                    await asyncio.sleep(float(arg))
-                except ValueError:
-                    self.say("(wait takes a number of seconds)")
+            await self._console_command(parsed)
             return True
         self.current = parsed.speaker
         chat_id = CONSOLE_CHANNEL if parsed.channel else parsed.speaker
@@ -144,14 +133,10 @@ class ConsoleAdapter:
                 self.say(f"(there is no button '{parsed.press}' in {parsed.speaker}'s chat)")
                 return True
             token = shown.token
-        attachment = None
-        if parsed.attachment is not None:
-            path = Path(parsed.attachment).expanduser()
-            if not path.is_file():
-                self.say(f"(there is no file {parsed.attachment})")
-                return True
-            attachment = FILE_PREFIX + str(path.resolve())
-        await self.app.accept(
+        attachment = self._attachment(parsed.attachment)
+        if attachment == "":
+            return True
+        await self.core.accept(
             Inbound(
                 sender=PlatformUser(CONSOLE, parsed.speaker, parsed.speaker),
                 chat_id=chat_id,
@@ -163,6 +148,31 @@ class ConsoleAdapter:
             within=None,  # nobody else is waiting for an answer: no need for the inbox
         )
         return True
+
+    async def _console_command(self, parsed: str) -> None:
+        """The console's own words: ``help``, ``switch <name>``, ``wait <seconds>``."""
+        word, _, arg = parsed.partition(" ")
+        if word == "help":
+            self.say(self.help_text())
+        elif word == "switch":
+            self.current = arg.strip().lstrip("@").lower()
+            self.say(f"(now speaking as {self.current})")
+        elif word == "wait":
+            try:
+                await asyncio.sleep(float(arg))
+            except ValueError:
+                self.say("(wait takes a number of seconds)")
+
+    def _attachment(self, named: str | None) -> str | None:
+        """The attachment reference for a file named on the line: None without one, "" (and
+        said why) when there is no such file."""
+        if named is None:
+            return None
+        path = Path(named).expanduser()
+        if not path.is_file():
+            self.say(f"(there is no file {named})")
+            return ""
+        return FILE_PREFIX + str(path.resolve())
 
 
 def stdin_is_terminal() -> bool:

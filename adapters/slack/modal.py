@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.participant.report_form import MAX_FIELD, Field
+from bot.ports.forms import MAX_FIELD, Field
 
 CALLBACK_ID = "fsb_report"
 

@@ -5,7 +5,7 @@ Every listener finishes the bot's work (committed) before it acknowledges, so an
 been told we got is never lost; that work takes milliseconds, well inside Slack's 3 seconds.
 Slack's retries carry the same ``event_id``, which the core de-duplicates. Should another process
 hold the database's write lock, an event is kept in the bot's inbox on disk after
-:data:`ACK_WITHIN` and acknowledged, and finished once the database lets it (BotApp.accept).
+:data:`ACK_WITHIN` and acknowledged, and finished once the database lets it (Core.accept).
 """
 
 from __future__ import annotations
@@ -28,17 +28,15 @@ from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.domain.model import PlatformUser
-from bot.main.app import BotApp
 from bot.ports.events import Inbound
-from bot.ports.platform import PlatformUnavailable
+from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import phrases as texts
-from handlers.participant import report_form
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Seconds an event may wait for the database before it is kept in the inbox and acknowledged
-# (see BotApp.accept): Slack allows 3 s, and never sends a button press again.
+# (see Core.accept): Slack allows 3 s, and never sends a button press again.
 ACK_WITHIN = 2.0
 EVENTS_PATH = "/slack/events"
 BOLT_LOGGER = "slack_bolt.fsbot"
@@ -138,21 +136,26 @@ class SlackAdapter:
     async def stop(self) -> None:
         return None
 
-    async def _person(self, app: BotApp, user_id: str) -> PlatformUser:
+    async def _person(self, core: Core, user_id: str) -> PlatformUser:
         """The sender; a team member's Slack names come along (see adapters/slack/names.py)."""
-        if app.team.member_for(PLATFORM, user_id) is None:
+        if core.team.member_for(PLATFORM, user_id) is None:
             return PlatformUser(PLATFORM, user_id, "")
         return PlatformUser(PLATFORM, user_id, "", names=await self.profiles.names(user_id))
 
     # -- listeners ----------------------------------------------------------------------------
-    def register(self, app: BotApp) -> None:
+    def register(self, core: Core) -> None:
+        """Attach the listeners that give Slack's events to ``core`` (once; again: nothing)."""
         if self._registered:
             return
         self._registered = True
-        bolt = self.bolt
+        self._register_events(core)
+        self._register_actions(core)
 
+    def _register_events(self, core: Core) -> None:
+        """Direct messages, their edits, and the app's home tab opened."""
+        bolt = self.bolt
         # before the listener below: the first listener that matches an event is the one run
-        bolt.event({"type": "message", "subtype": "message_changed"})(self._edited(app))
+        bolt.event({"type": "message", "subtype": "message_changed"})(self._edited(core))
 
         @bolt.event("message")
         async def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -163,9 +166,9 @@ class SlackAdapter:
             ):
                 return
             user = str(event.get("user", ""))
-            await app.accept(
+            await core.accept(
                 Inbound(
-                    sender=await self._person(app, user),
+                    sender=await self._person(core, user),
                     chat_id=user,
                     private=True,
                     text=_dm_text(event),
@@ -182,9 +185,9 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             user = str(event["user"])
-            await app.accept(
+            await core.accept(
                 Inbound(
-                    sender=await self._person(app, user),
+                    sender=await self._person(core, user),
                     chat_id=HOME_PREFIX + user,
                     private=True,
                     home=True,
@@ -192,12 +195,16 @@ class SlackAdapter:
                 ACK_WITHIN,
             )
 
+    def _register_actions(self, core: Core) -> None:
+        """Button presses, the /safety command and the report form sent."""
+        bolt = self.bolt
+
         @bolt.action(re.compile("^" + re.escape(TOKEN_ACTION_PREFIX)))
         async def pressed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.accept(
+            await core.accept(
                 Inbound(
-                    sender=await self._person(app, user),
+                    sender=await self._person(core, user),
                     chat_id=user,
                     private=True,
                     button=str(action.get("value", "")),
@@ -209,9 +216,9 @@ class SlackAdapter:
         @bolt.action(OPEN_DM_ACTION)
         async def open_dm(ack: AsyncAck, body: dict[str, Any]) -> None:
             user = str(body["user"]["id"])
-            await app.accept(
+            await core.accept(
                 Inbound(
-                    sender=await self._person(app, user), chat_id=user, private=True, text="/start"
+                    sender=await self._person(core, user), chat_id=user, private=True, text="/start"
                 ),
                 ACK_WITHIN,
             )
@@ -220,60 +227,60 @@ class SlackAdapter:
         @bolt.action(REPORT_FORM_ACTION)
         async def report_button(ack: AsyncAck, body: dict[str, Any]) -> None:
             await ack()
-            await self._open_form(app, str(body["trigger_id"]))
+            await self._open_form(core, str(body["trigger_id"]))
 
         @bolt.command("/safety")
         async def safety(ack: AsyncAck, command: dict[str, Any]) -> None:
-            await self._slash(app, ack, command)
+            await self._slash(core, ack, command)
 
         @bolt.view(CALLBACK_ID)
         async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-            await self._submitted(app, ack, str(body["user"]["id"]), form_values(view))
+            await self._submitted(core, ack, str(body["user"]["id"]), form_values(view))
 
-    async def _submitted(self, app: BotApp, ack: AsyncAck, user: str, form: dict[str, Any]) -> None:
+    async def _submitted(self, core: Core, ack: AsyncAck, user: str, form: dict[str, Any]) -> None:
         """The report form sent: refused problems, and a report that could not be stored, are
         shown in the form, which stays open with the person's answers in it."""
-        problems = report_form.problems(app.team, form)
+        problems = core.form_problems(form)
         if problems:
             await ack(response_action="errors", errors=problems)
             return
-        sender = await self._person(app, user)
+        sender = await self._person(core, user)
         event = Inbound(sender=sender, chat_id=user, private=True, form=form)
-        if not await app.accept(event, ACK_WITHIN):
+        if not await core.accept(event, ACK_WITHIN):
             await ack(response_action="errors", errors={"account": texts.NOT_SAVED_FORM})
             return
         await ack()
 
     @staticmethod
-    def _edited(app: BotApp) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
+    def _edited(core: Core) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
         """The listener for a message that changed: a person's correction goes to the core."""
 
         async def edited(event: dict[str, Any], body: dict[str, Any]) -> None:
             correction = _correction(event, body)
             if correction is not None:
-                await app.handle(correction)
+                await core.handle(correction)
 
         return edited
 
-    async def _open_form(self, app: BotApp, trigger_id: str) -> None:
-        team = app.team
-        view = report_view(report_form.fields(team), team.name, report_form.intro(team))
+    async def _open_form(self, core: Core, trigger_id: str) -> None:
+        team = core.team
+        view = report_view(core.form_fields(), team.name, core.form_intro())
         await self.client.views_open(trigger_id=trigger_id, view=view)
 
-    async def _slash(self, app: BotApp, ack: AsyncAck, command: dict[str, Any]) -> None:
+    async def _slash(self, core: Core, ack: AsyncAck, command: dict[str, Any]) -> None:
         """``/safety <words>``: the same words as the chat commands."""
         words = from_slack(str(command.get("text") or "")).strip()
         sub = words.split(" ", 1)[0].lower() if words else "help"
         user, channel = str(command["user_id"]), str(command.get("channel_id", ""))
         if sub == "report":
             await ack()
-            await self._open_form(app, str(command["trigger_id"]))
+            await self._open_form(core, str(command["trigger_id"]))
             return
         text = "/" + (words if words else "help")
-        in_channel = sub in IN_CHANNEL and app.team.is_team_channel(PLATFORM, channel)
-        await app.accept(
+        in_channel = sub in IN_CHANNEL and core.team.is_team_channel(PLATFORM, channel)
+        await core.accept(
             Inbound(
-                sender=await self._person(app, user),
+                sender=await self._person(core, user),
                 chat_id=channel if in_channel else user,
                 private=not in_channel,
                 text=text,
@@ -283,8 +290,8 @@ class SlackAdapter:
         await ack() if in_channel else await ack("I've answered you in a direct message.")
 
     # -- running ------------------------------------------------------------------------------
-    def web_app(self, app: BotApp) -> web.Application:
-        self.register(app)
+    def web_app(self, core: Core) -> web.Application:
+        self.register(core)
         server = self.bolt.web_app(path=EVENTS_PATH, port=self.port)
 
         async def healthz(request: web.Request) -> web.Response:
@@ -293,8 +300,8 @@ class SlackAdapter:
         server.router.add_get("/healthz", healthz)
         return server
 
-    async def run(self, app: BotApp) -> None:
-        self.register(app)
+    async def run(self, core: Core) -> None:
+        self.register(core)
         if self.app_token:
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -305,7 +312,7 @@ class SlackAdapter:
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             return
-        runner = web.AppRunner(self.web_app(app))
+        runner = web.AppRunner(self.web_app(core))
         await runner.setup()
         await web.TCPSite(runner, self.host, self.port).start()
         try:

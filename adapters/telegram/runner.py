@@ -4,7 +4,7 @@ Nothing is lost: in polling mode an update is confirmed to Telegram (the next ``
 offset) only after the core has committed it, so a crash re-fetches it, and the core's
 de-duplication by ``update_id`` makes the second handling a no-op. In webhook mode Telegram gets
 its 200 only after the commit, for the same reason. Updates are handled one at a time, in order,
-and the offset moves past one only once :meth:`BotApp.accept` has returned: while another process
+and the offset moves past one only once :meth:`Core.accept` has returned: while another process
 holds the database's write lock, the update is retried and Telegram keeps it meanwhile.
 """
 
@@ -30,8 +30,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.updates import to_inbound
 from bot.domain.team import Team
-from bot.main.app import BotApp
-from bot.ports.platform import PlatformUnavailable
+from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import commands
 from bot.text.commands import Audience
 
@@ -40,7 +39,7 @@ log = logging.getLogger(__name__)
 # my_chat_member: Telegram says when a person blocks the bot or starts it again (bot.reachability).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 # Seconds an update may wait for the database before it is kept in the inbox instead (see
-# BotApp.accept). Telegram keeps a polled update until the next offset confirms it, so polling
+# Core.accept). Telegram keeps a polled update until the next offset confirms it, so polling
 # can wait a while; a webhook call should be answered sooner.
 ANSWER_WITHIN = 30.0
 WEBHOOK_WITHIN = 10.0
@@ -144,31 +143,31 @@ class TelegramAdapter:
                 log.warning("setMyCommands for %s failed: %s", where, error)
         return refused
 
-    async def process(self, app: BotApp, update: Update, within: float = ANSWER_WITHIN) -> None:
+    async def process(self, core: Core, update: Update, within: float = ANSWER_WITHIN) -> None:
         """Hand one update to the core; answer a button press once it is committed.
 
-        Returns once the update may be confirmed to Telegram (see :meth:`BotApp.accept`): it is
+        Returns once the update may be confirmed to Telegram (see :meth:`Core.accept`): it is
         stored, or kept in the inbox after ``within`` seconds, or its sender was told it could
         not be stored.
         """
         event = to_inbound(update)
         if event is not None:
-            await app.accept(event, within)
+            await core.accept(event, within)
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer()
             except TelegramError as error:  # the press is handled; the spinner just times out
                 log.info("answerCallbackQuery failed: %s", error)
 
-    async def run(self, app: BotApp) -> None:
+    async def run(self, core: Core) -> None:
         """Receive updates until cancelled."""
-        await self.set_commands(app.team)
+        await self.set_commands(core.team)
         if self.webhook_url:
-            await self._run_webhook(app)
+            await self._run_webhook(core)
         else:
-            await self._run_polling(app)
+            await self._run_polling(core)
 
-    async def _run_polling(self, app: BotApp) -> None:
+    async def _run_polling(self, core: Core) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
         offset: int | None = None
         failures = 0
@@ -189,14 +188,14 @@ class TelegramAdapter:
                 continue
             for update in updates:
                 try:
-                    await self.process(app, update)
+                    await self.process(core, update)
                 except Exception:
                     # A bug, not a platform failure: log it (without content) and move on, so one
                     # update cannot block every other person's.
                     log.exception("update %s could not be handled", update.update_id)
                 offset = update.update_id + 1
 
-    def webhook_app(self, app: BotApp) -> web.Application:
+    def webhook_app(self, core: Core) -> web.Application:
         """The aiohttp application serving Telegram's webhook calls and a health check."""
         path = urlparse(self.webhook_url or "").path or "/telegram"
 
@@ -208,7 +207,7 @@ class TelegramAdapter:
                 update = Update.de_json(await request.json(), self.bot)
             except ValueError:
                 return web.Response(status=400, text="bad update")
-            await self.process(app, update, WEBHOOK_WITHIN)
+            await self.process(core, update, WEBHOOK_WITHIN)
             return web.Response(text="ok")
 
         async def healthz(request: web.Request) -> web.Response:
@@ -219,8 +218,8 @@ class TelegramAdapter:
         server.router.add_get("/healthz", healthz)
         return server
 
-    async def _run_webhook(self, app: BotApp) -> None:
-        runner = web.AppRunner(self.webhook_app(app))
+    async def _run_webhook(self, core: Core) -> None:
+        runner = web.AppRunner(self.webhook_app(core))
         await runner.setup()
         site = web.TCPSite(runner, self.webhook_host, self.webhook_port)
         await site.start()

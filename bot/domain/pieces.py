@@ -24,8 +24,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.domain.addresses import Forwarded
 from bot.domain.model import ReportBody
-from bot.ports.events import Forwarded
 
 # Fields holding several answers, each its own message; the others hold one.
 LIST_FIELDS = frozenset({"account", "location_now"})

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.config.teamfile import External, Member, TeamFile
-from bot.ports.events import Address
+from bot.domain.addresses import Address
 
 CONSOLE = "console"
 CONSOLE_CHANNEL = "team"

@@ -1,7 +1,8 @@
 """The composition root: the one place that knows every part and wires them together.
 
-Adapters get a running :class:`BotApp` and call ``handle`` with inbound events; the app's outbox
-worker delivers through the adapters' messengers and its scheduler fires deadlines.
+Adapters get a running :class:`BotApp` as their :class:`bot.ports.platform.Core` and call
+``accept`` with inbound events; the app's outbox worker delivers through the adapters'
+messengers and its scheduler fires deadlines.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import logging
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
 from bot.ports.events import Inbound
+from bot.ports.forms import Field
 from bot.ports.platform import Files, Messenger
 from bot.ports.store import OutboxRow, StoreFault
 from bot.runtime.backlog import Backlog
@@ -40,6 +43,7 @@ from bot.services import (
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
+from handlers.participant import report_form
 from storage.inbox import Inbox
 from storage.sqlite.store import SqliteStore
 
@@ -248,6 +252,18 @@ class BotApp:
         while busy:
             fired = await self.scheduler.fire_due()
             busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
+
+    def form_fields(self) -> list[Field]:
+        """The report form's questions (see :class:`bot.ports.platform.Core`)."""
+        return report_form.fields(self.team)
+
+    def form_intro(self) -> str:
+        """What the report form says before its questions."""
+        return report_form.intro(self.team)
+
+    def form_problems(self, form: dict[str, Any]) -> dict[str, str]:
+        """Field name -> why, for every answer the intake would not accept."""
+        return report_form.problems(self.team, form)
 
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""

@@ -10,21 +10,11 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
-from typing import Protocol
 
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
-from bot.ports.platform import Messenger, PlatformUnavailable
-
-
-class PlatformAdapter(Protocol):
-    @property
-    def messenger(self) -> Messenger: ...
-
-    async def start(self) -> None: ...
-    async def run(self, app: BotApp) -> None: ...
-    async def stop(self) -> None: ...
+from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:

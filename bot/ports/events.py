@@ -7,53 +7,18 @@ Neither knows anything of cases; the core knows nothing of platforms.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
+from bot.domain.addresses import Address as Address
+from bot.domain.addresses import Forwarded as Forwarded
 from bot.domain.clean_text import clean
 from bot.domain.model import PlatformUser
-from bot.text.richtext import Rich
+from bot.ports.markup import Rich
 
 # Longest text we accept in one inbound message; longer is refused kindly and changes nothing.
 # Every platform's own largest message fits: Slack's 40,000 characters, Telegram's 4096 UTF-16
 # code units. (The console has no limit of its own.)
 MAX_INBOUND_TEXT = 40_000
-
-
-@dataclass(frozen=True)
-class Forwarded:
-    """Where a forwarded message first came from (Telegram's ``forward_origin``).
-
-    ``kind`` is ``user`` (a person: ``name`` and perhaps ``username``), ``hidden_user`` (a person
-    who hides their account: only the ``name`` they show), ``chat`` (a group) or ``channel``
-    (``name`` is its title, ``username`` its public name; ``author`` a signature, if shown).
-    ``date`` is when the original was sent (UTC).
-    """
-
-    kind: str
-    name: str
-    date: datetime
-    username: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "date": self.date.isoformat(),
-            "username": self.username,
-            "author": self.author,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Forwarded:
-        return cls(
-            kind=str(data["kind"]),
-            name=str(data["name"]),
-            date=datetime.fromisoformat(str(data["date"])),
-            username=str(data.get("username") or ""),
-            author=str(data.get("author") or ""),
-        )
 
 
 @dataclass(frozen=True)
@@ -143,14 +108,6 @@ class Choice:
     label: str
     token: str
     link: str | None = None
-
-
-@dataclass(frozen=True)
-class Address:
-    """Where a message goes on one platform: a chat id (private chat or channel)."""
-
-    platform: str
-    chat_id: str
 
 
 @dataclass

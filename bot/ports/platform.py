@@ -1,11 +1,14 @@
-"""The platform side of the core's contracts: what an adapter implements (Messenger, Files)
-and how it says a delivery failed."""
+"""The platform side of the core's contracts: what an adapter implements (PlatformAdapter,
+Messenger, Files), what it may call on the core (:class:`Core`), and how it says a delivery
+failed. bot/main passes the running app as the Core; adapters never import it."""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from bot.ports.events import Outbound
+from bot.domain.team import Team
+from bot.ports.events import Inbound, Outbound
+from bot.ports.forms import Field
 
 
 @runtime_checkable
@@ -90,4 +93,61 @@ class Messenger(Protocol):
 
     async def send(self, message: Outbound) -> str:
         """Send or edit (``message.replaces_ref``); return the platform's message id."""
+        ...
+
+
+class Core(Protocol):
+    """What an adapter may ask of the running core (bot/main's ``BotApp`` is one)."""
+
+    @property
+    def team(self) -> Team:
+        """The team, as configured: members, platforms, the team channel."""
+        ...
+
+    async def handle(self, event: Inbound) -> bool:
+        """Handle one event; return once what it changed is on disk (False: a duplicate).
+        Raises :class:`bot.ports.store.StoreFault` when it cannot be stored."""
+        ...
+
+    async def accept(self, event: Inbound, within: float | None) -> bool:
+        """Take one event; the adapter confirms it to its platform when this returns, at most
+        about ``within`` seconds later (None: no platform waits). False only when it could not
+        be stored and the sender has been told so."""
+        ...
+
+    async def flush(self) -> None:
+        """Fire what is due and deliver what is queued (the console waits for this)."""
+        ...
+
+    def form_fields(self) -> list[Field]:
+        """The report form's questions, in order (bot/ports/forms.py)."""
+        ...
+
+    def form_intro(self) -> str:
+        """What the report form says before its questions: who reads it."""
+        ...
+
+    def form_problems(self, form: dict[str, Any]) -> dict[str, str]:
+        """Field name -> a kind explanation, for every answer the intake would not accept."""
+        ...
+
+
+class PlatformAdapter(Protocol):
+    """One platform, as bot/main runs it: started before the core, run with it, then stopped."""
+
+    @property
+    def messenger(self) -> Messenger:
+        """How the core's messages reach this platform."""
+        ...
+
+    async def start(self) -> None:
+        """Connect; raises :class:`PlatformUnavailable` when the platform cannot be used."""
+        ...
+
+    async def run(self, core: Core) -> None:
+        """Take updates and give them to ``core`` until cancelled."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect; what was not confirmed is delivered again by the platform."""
         ...

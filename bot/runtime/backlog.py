@@ -1,7 +1,8 @@
 """Events kept on disk while the database keeps them waiting, finished one at a time, in order.
 
 When another process holds the database's write lock for longer than a platform waits for its
-answer, :meth:`bot.app.BotApp.accept` writes the event to the inbox (storage/inbox.py) and lets
+answer, :meth:`bot.main.app.BotApp.accept` writes the event to the inbox (a bot.ports.inbox.Inbox,
+on disk: storage/inbox.py) and lets
 the platform have its acknowledgement. From then on, until the backlog is empty, every new event
 joins it at once, so that a person's messages are handled in the order they sent them. Each event
 is tried until the database takes it, however long that is: it is safe on disk, and nobody was
@@ -18,10 +19,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.ports.events import Inbound
+from bot.ports.inbox import Inbox
 from bot.ports.store import StoreFault
 from bot.runtime.storage_alarm import StorageAlarm
 from bot.runtime.storage_retry import FIRST_DELAY, delays, stop_if_cancelled
-from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 

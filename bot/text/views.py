@@ -6,14 +6,12 @@ state, handler, times) and never a Report, so they *cannot* show an account or a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import pieces, preferences
 from bot.domain.model import (
-    SEVERITY_ORDER,
     STATE_FOR_REPORTER,
     STATE_FOR_TEAM,
     Case,
@@ -21,7 +19,7 @@ from bot.domain.model import (
     Report,
     ReportBody,
 )
-from bot.domain.team import Duty, Team
+from bot.domain.team import Team
 from bot.ports.events import Forwarded
 from bot.text.richtext import Rich, bold, code, italic, lines, rich
 
@@ -366,45 +364,6 @@ def either(names: Sequence[str], fallback: str) -> str:
     if len(unique) == 1:
         return unique[0]
     return ", ".join(unique[:-1]) + " or " + unique[-1]
-
-
-def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
-    """Counts by state and severity, waiting cases and who is on duty: nothing else, and
-    nothing that singles out one case (see :func:`channel_line`)."""
-    open_cases = [c for c in cases if c.is_open]
-    by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
-    by_severity = Counter(c.severity for c in open_cases)
-    waiting = sorted(
-        (c for c in open_cases if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
-    )
-    parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
-    if not open_cases:
-        parts.append("No open cases.")
-    else:
-        parts.append(
-            f"Open cases: {len(open_cases)} ("
-            + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
-            + ")"
-        )
-        parts.append(
-            "By severity: "
-            + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
-        )
-    if waiting:
-        parts.append(bold("Awaiting acknowledgement:"))
-        parts += [
-            rich(
-                "  ",
-                bold(c.code),
-                f" · {c.severity.value} · waiting {age(c.alert_at or c.created_at, now)}",
-            )
-            for c in waiting
-        ]
-    parts.append(
-        "On duty now: "
-        + (", ".join(f"{d.member.name} ({d.level})" for d in duty) if duty else "nobody")
-    )
-    return lines(*parts)
 
 
 def reporter_state(case: Case) -> str:

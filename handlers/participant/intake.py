@@ -7,27 +7,19 @@ exactly where the person was. Fixed answers are buttons; free text is accepted w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain import pieces
 from bot.domain.model import ReportBody, Severity
-from bot.domain.team import Team
 from bot.ports.events import Address
 from bot.services import cases, checkins
 from bot.text import phrases as texts
-from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import (
-    AFFILIATION_WORDS,
-    DANGER_WORDS,
-    DISCLOSURE_WORDS,
-    ROLE_WORDS,
-    WHERE_WORDS,
-    account_lines,
-)
+from bot.text.report_summary import report_summary
+from bot.text.richtext import rich
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.participant import confirmations, danger_now
+from handlers.participant.draft import Draft, next_step
 from handlers.participant.report_steps import (
     BY_NAME,
     CONTACT_OPTIONS,
@@ -68,74 +60,6 @@ TEXT_FIELD = {
 }
 
 
-@dataclass
-class Draft:
-    step: str = "danger"
-    history: list[str] = field(default_factory=list)
-    editing: bool = False
-    body: ReportBody = field(default_factory=ReportBody)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "flow": "report",
-            "step": self.step,
-            "history": self.history,
-            "editing": self.editing,
-            "body": self.body.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Draft:
-        return cls(
-            step=data["step"],
-            history=list(data["history"]),
-            editing=bool(data["editing"]),
-            body=ReportBody.from_dict(data["body"]),
-        )
-
-
-def next_step(draft: Draft) -> str:
-    """The next question not yet answered. A draft begun when the questions came in another
-    order (stored before an update) is asked what it skipped before its summary."""
-    order = [step.name for step in STEPS]
-    index = order.index(draft.step) + 1 if draft.step in order else len(order)
-    answered = {*draft.history, draft.step}
-    for name in [*order[index:], *order[:index]]:
-        if asked(name, draft.body) and name not in answered:
-            return name
-    return "summary"
-
-
-def summary(team: Team, body: ReportBody) -> Rich:
-    excluded = [m.name for m in team.handlers() if m.id in body.excluded]
-    where = WHERE_WORDS.get(body.where, body.where)
-    if body.where_detail:
-        where = f"{where}: {body.where_detail}" if where else body.where_detail
-    return lines(
-        bold("Here is your report. Nothing has been sent yet."),
-        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, "-")),
-        rich(
-            bold("Your role: "),
-            ROLE_WORDS.get(body.role, "-").replace("them", "you").replace("They", "You"),
-        ),
-        rich(bold("What happened:")),
-        *account_lines(team, body, corrections=False),
-        rich(bold("When: "), body.when or "-"),
-        rich(bold("Where: "), where or "-"),
-        rich(
-            bold("Who: "), body.who or "-", " (", AFFILIATION_WORDS.get(body.affiliation, "-"), ")"
-        ),
-        rich(bold("Witnesses: "), body.witnesses or "-"),
-        rich(bold("Identifiable as: "), DISCLOSURE_WORDS.get(body.disclosure, "-").split(" (")[0]),
-        rich(
-            bold("Contact: "), body.contact or ("none" if body.disclosure == "anonymous" else "-")
-        ),
-        rich(bold("Not to be handled by: "), ", ".join(excluded) or "nobody"),
-        rich(bold("Outcome you would like: "), body.outcome or "-"),
-        rich(bold("Also written: "), " / ".join(body.notes)) if body.notes else "",
-    )
-
-
 # -- prompting ------------------------------------------------------------------------------
 
 
@@ -148,7 +72,7 @@ async def prompt(req: Request, draft: Draft) -> None:
     team = req.uow.team
     if draft.step == "summary":
         await req.reply(
-            summary(team, draft.body),
+            report_summary(team, draft.body),
             [
                 _b("summary", "send", "Send report"),
                 _b("summary", "edit", "Edit"),

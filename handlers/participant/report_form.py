@@ -1,33 +1,22 @@
 """The report as one form (Slack's modal): the same questions, choices and checks as the
 conversation, submitted at once, creating the case exactly as the conversation does.
 
-Adapters build the form from :func:`fields` and check a submission with :func:`problems` before
-they acknowledge it, so a person sees their mistakes in the form itself.
+Adapters build the form from :func:`fields` and check a submission with :func:`problems`, both
+through the core (bot/ports/platform.py; :class:`Field` is in bot/ports/forms.py), before they
+acknowledge it, so a person sees their mistakes in the form itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.model import ReportBody
 from bot.domain.team import Team
+from bot.ports.forms import MAX_FIELD, Field
 from bot.text import phrases as texts
 from bot.text.richtext import rich
 from handlers.context import Request
 from handlers.participant import intake, report_steps
-
-MAX_FIELD = 3000  # Slack's plain-text input limit; also plenty for one answer
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str  # choice | text | multi_choice
-    options: list[tuple[str, str]]  # (value, label) for choices
-    optional: bool
-    multiline: bool = False
 
 
 def fields(team: Team) -> list[Field]:

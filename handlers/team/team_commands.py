@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from bot.services import rota
 from bot.text.richtext import bold, lines, rich
-from bot.text.views import clock_time, summary_text
+from bot.text.team_summary import summary_text
+from bot.text.views import clock_time
 from handlers.context import Request
 
 
