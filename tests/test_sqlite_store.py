@@ -1,4 +1,5 @@
-"""The SQLite store on real files: migrations, WAL, encryption, transactions."""
+"""The SQLite store on real files: migrations, WAL, encryption, transactions. What any store
+must do, repository by repository, is in tests/contract/."""
 
 from __future__ import annotations
 
@@ -118,73 +119,6 @@ def test_a_malformed_key_is_refused_with_a_clear_message() -> None:
         Cipher("not base64 !!")
     with pytest.raises(EncryptionKeyError, match="32 bytes"):
         Cipher("c2hvcnQ=")
-
-
-async def test_deliveries_are_claimed_once(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "d.db", Cipher(generate_key()))
-    await store.open()
-    async with store.transaction() as tx:
-        assert await tx.claim_delivery("telegram", "1", NOW) is True
-        assert await tx.claim_delivery("telegram", "1", NOW) is False
-        assert await tx.claim_delivery("slack", "1", NOW) is True
-    await store.close()
-
-
-async def test_timers_come_due_in_order_and_complete_once(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "e.db", Cipher(generate_key()))
-    await store.open()
-    later = datetime(2027, 8, 11, 10, 5, tzinfo=UTC)
-    async with store.transaction() as tx:
-        await tx.add_timer(later, "escalate", None, {"x": 2}, 1)
-        await tx.add_timer(NOW, "escalate", None, {"x": 1}, 0)
-        assert await tx.next_timer_due() == NOW
-        due = await tx.due_timers(later)
-        assert [t.payload for t in due] == [{"x": 1}, {"x": 2}]
-        await tx.complete_timer(due[0].id, NOW)
-        assert [t.payload for t in await tx.due_timers(later)] == [{"x": 2}]
-    await store.close()
-
-
-async def test_a_rolled_back_duty_change_is_not_remembered_as_if_it_had_happened(
-    tmp_path: Path,
-) -> None:
-    # Who is on duty is kept between transactions (paging asks it every time); a transaction
-    # that read its own change and then failed must not leave that change behind in memory.
-    store = SqliteStore(tmp_path / "f.db", Cipher(generate_key()))
-    await store.open()
-    async with store.transaction() as tx:
-        await tx.add_duty_change("alice", True, NOW, None)
-    with pytest.raises(RuntimeError):
-        async with store.transaction() as tx:
-            await tx.add_duty_change("alice", False, NOW, None)
-            assert [c.on_duty for c in await tx.duty_changes()] == [True, False]
-            raise RuntimeError("handler crashed")
-    async with store.transaction() as tx:
-        assert [c.on_duty for c in await tx.duty_changes()] == [True]
-        await tx.add_duty_change("bob", True, NOW, None)
-    async with store.transaction() as tx:
-        assert [c.member_id for c in await tx.duty_changes()] == ["alice", "bob"]
-    await store.close()
-
-
-async def test_a_rolled_back_refusal_does_not_make_a_contact_unreachable(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "g.db", Cipher(generate_key()))
-    await store.open()
-    member = {"id": "alice", "name": "Alice", "roles": [], "position": None}
-    async with store.transaction() as tx:
-        await tx.sync_members([{**member, "identities": [("telegram", "111")]}])
-        assert await tx.unreachable() == set()
-    with pytest.raises(RuntimeError):
-        async with store.transaction() as tx:
-            await tx.mark_unreachable("telegram", "111", NOW)
-            assert await tx.unreachable() == {("telegram", "111")}
-            raise RuntimeError("handler crashed")
-    async with store.transaction() as tx:
-        assert await tx.unreachable() == set()
-        await tx.mark_unreachable("telegram", "111", NOW)
-    async with store.transaction() as tx:
-        assert await tx.unreachable() == {("telegram", "111")}
-    await store.close()
 
 
 async def test_commits_made_together_reach_the_disk_in_one_sync(

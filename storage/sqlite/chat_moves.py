@@ -1,30 +1,19 @@
 """Chats a platform moved to a new id, and the outbox rows that follow them (see
-:class:`bot.ports.Tx`; mixed into :class:`storage.sqlite_tx.SqliteTx`)."""
+:class:`bot.ports.repositories.ChatMoves`; mixed into :class:`storage.sqlite.tx.SqliteTx`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
 
 from bot.ports.events import Address, Outbound
-from bot.ports.store import ChatMove
-from bot.runtime.crypto import Cipher
+from bot.ports.records import ChatMove
+from storage.sqlite.statements import Statements
 
 
-class _Statements(Protocol):
-    """What these methods use of the transaction they are mixed into."""
+class SqliteChatMoves(Statements):
+    """:class:`bot.ports.repositories.ChatMoves` on SQLite."""
 
-    _cipher: Cipher
-
-    def _later(self, sql: str, params: Sequence[Any] = ()) -> None: ...
-    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]: ...
-
-
-class ChatMoves:
-    async def record_chat_move(
-        self: _Statements, platform: str, old: str, new: str, now: datetime
-    ) -> bool:
+    async def record_chat_move(self, platform: str, old: str, new: str, now: datetime) -> bool:
         known = await self._all(
             "SELECT new_id FROM chat_moves WHERE platform = ? AND old_id = ?", (platform, old)
         )
@@ -36,11 +25,11 @@ class ChatMoves:
         )
         return True
 
-    async def chat_moves(self: _Statements) -> list[ChatMove]:
+    async def chat_moves(self) -> list[ChatMove]:
         rows = await self._all("SELECT platform, old_id, new_id FROM chat_moves ORDER BY moved_at")
         return [ChatMove(row[0], row[1], row[2]) for row in rows]
 
-    async def readdress_pending(self: _Statements, platform: str, old: str, new: str) -> int:
+    async def readdress_pending(self, platform: str, old: str, new: str) -> int:
         # An edit of a message in the old chat cannot be made from the new one (the message ids
         # are the old chat's): it goes out as a new message there instead (``replaces`` cleared).
         rows = await self._all(

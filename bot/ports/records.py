@@ -1,0 +1,73 @@
+"""What the store hands the core and takes from it, besides the domain's own objects
+(:mod:`bot.domain.model`): one frozen record per kind of row (see :mod:`bot.ports.repositories`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.model import Severity
+from bot.domain.policy import EscalationPolicy
+from bot.ports.events import Outbound
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    token: str
+    audience: str  # "member:<id>" or "reporter:<blind index>"
+    action: str
+    args: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    case_id: int | None
+    purpose: str  # page | channel | reply | notice
+    message: Outbound | None  # None once a private message has been sent and purged
+    replaces: int | None  # outbox id of the message this one edits
+    status: str  # pending | sent | failed
+    attempts: int
+    next_attempt_at: datetime
+    sent_ref: str | None
+    revision: int = 0  # rewrites while pending (see SqliteTx.mark_sent)
+
+
+@dataclass(frozen=True)
+class TimerRow:
+    id: int
+    due_at: datetime
+    kind: str
+    case_id: int | None
+    payload: dict[str, Any]
+    fence: int
+
+
+@dataclass(frozen=True)
+class DutyChange:
+    member_id: str
+    on_duty: bool
+    at: datetime
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class ChatMove:
+    """A platform moved a chat to a new id (Telegram: a group upgraded to a supergroup)."""
+
+    platform: str
+    old_id: str
+    new_id: str
+
+
+@dataclass(frozen=True)
+class NewCase:
+    report_id: int
+    severity: Severity
+    disclosure: str
+    excluded: list[str]
+    policy: EscalationPolicy
+    reporter_key: str | None
+    created_at: datetime

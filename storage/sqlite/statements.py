@@ -1,0 +1,163 @@
+"""The statements of one SQLite transaction, which every repository module builds on (see
+:class:`storage.sqlite.tx.SqliteTx`): queued writes, reads in one trip, BEGIN, COMMIT, ROLLBACK
+and savepoints, and the small tables kept between transactions.
+
+Private values are encrypted by the repository modules, at the edge of the database, so no caller
+can forget to. Encryption contexts bind each value to its table and row kind, so a ciphertext
+copied into another column does not decrypt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.ports.records import DutyChange
+from bot.runtime.crypto import Cipher
+from storage.sqlite.faults import store_fault
+
+# How long a statement waits for another process's write lock (a backup, `fsbot purge`) before
+# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
+BUSY_TIMEOUT_MS = 5000
+_RESTORE_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
+
+
+def ts(value: datetime) -> float:
+    """A time as SQLite keeps it: seconds since the epoch."""
+    return value.timestamp()
+
+
+def from_ts(value: float) -> datetime:
+    """A time SQLite kept (seconds since the epoch) as an aware UTC datetime."""
+    return datetime.fromtimestamp(value, UTC)
+
+
+@dataclass
+class Remembered:
+    """Small tables read on nearly every page and written rarely, kept between transactions.
+
+    Paging asks who refused the bot and who is on duty; reading them each time cost a trip to
+    the database thread apiece. Only the bot's own process writes them (the command line does
+    not), so a write here forgets the value, to be read afresh; so does any rollback, since a
+    value read after an uncommitted write would hold that write.
+    """
+
+    unreachable: frozenset[tuple[str, str]] | None = None
+    duty: tuple[DutyChange, ...] | None = None
+    member_names: dict[str, tuple[str, ...]] | None = None
+
+    def forget(self) -> None:
+        self.unreachable = None
+        self.duty = None
+        self.member_names = None
+
+
+class Statements:
+    """The connection, key and remembered tables one transaction works with, and its statements;
+    each repository module is a subclass, and :class:`storage.sqlite.tx.SqliteTx` all of them."""
+
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        cipher: Cipher,
+        remembered: Remembered,
+        path: Path | None = None,
+    ) -> None:
+        self._db = db
+        self._path = path  # the file, named in a fault's message
+        self._cipher = cipher
+        self._remembered = remembered
+        # Set by purge_cases: the store then checkpoints after commit, so the erased bytes leave
+        # the WAL file too (see SqliteStore.transaction).
+        self.purged = False
+        self._writes: list[asyncio.Future[Any]] = []  # see _later
+        self._next_outbox_id: int | None = None  # see enqueue
+
+    # Every statement is a task on aiosqlite's one thread, so they run in the order issued. Each
+    # trip there and back costs 40-100 us, and a report's commit makes dozens, so a write whose
+    # result nobody reads is not waited for (``_later``): the thread runs it while this side
+    # goes on. Its error surfaces at ``settle``, before COMMIT or the end of a savepoint, which
+    # then rolls back as a whole. Reads fetch all rows in one trip (a cursor's execute, fetch
+    # and close would be three).
+    def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._writes.append(asyncio.ensure_future(self._db.execute(sql, params)))
+
+    def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self._writes.append(asyncio.ensure_future(self._db.executemany(sql, rows)))
+
+    async def _now(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        return await asyncio.ensure_future(self._db.execute(sql, params))
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        return list(await asyncio.ensure_future(self._db.execute_fetchall(sql, params)))
+
+    async def settle(self) -> None:
+        """Wait for the writes not yet waited for; raise the first one's error, if any."""
+        writes, self._writes = self._writes, []
+        for result in await asyncio.gather(*writes, return_exceptions=True):
+            if isinstance(result, BaseException):
+                raise result
+
+    def begin(self) -> None:
+        """Queued like a write: should it fail (another process holding the file past the busy
+        timeout), what follows fails too, and ``settle`` rolls the whole back.
+
+        Once BEGIN IMMEDIATE holds the write lock, nothing inside the transaction waits for
+        another process; should it have failed, each write queued behind it would wait the whole
+        busy timeout in turn (a report's dozens of writes: minutes). So the timeout is 0 inside
+        and back to :data:`BUSY_TIMEOUT_MS` at the end, and a try under a lock takes one timeout.
+        """
+        self._later("BEGIN IMMEDIATE")
+        self._later("PRAGMA busy_timeout=0")
+
+    async def commit(self) -> None:
+        """COMMIT, once ``settle`` has seen every queued write through (SqliteStore.transaction)."""
+        restore = asyncio.ensure_future(self._db.execute(_RESTORE_TIMEOUT))
+        await self._now("COMMIT")
+        await restore  # ran before COMMIT: no wait
+
+    async def rollback(self) -> None:
+        """Undo what is open. SQLite may have rolled back by itself already (disk full, I/O
+        error), and then there is nothing left to undo."""
+        await self._let_writes_finish()
+        await self._now(_RESTORE_TIMEOUT)
+        if self._db.in_transaction:
+            await self._now("ROLLBACK")
+
+    async def _let_writes_finish(self) -> None:
+        """Before rolling back: the queued writes run first, whatever their outcome."""
+        writes, self._writes = self._writes, []
+        await asyncio.gather(*writes, return_exceptions=True)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: one timer's failure undoes only that timer's work."""
+        self._later("SAVEPOINT fire")
+        try:
+            yield
+            await self.settle()
+        except BaseException as error:
+            self._remembered.forget()
+            await self._let_writes_finish()
+            if self._db.in_transaction:  # SQLite rolls all back by itself on some faults
+                await self._now("ROLLBACK TO fire")
+                await self._now("RELEASE fire")
+            # A fault of the file is the whole transaction's, not this savepoint's: said so
+            # here, where the caller may catch what went wrong inside (bot/scheduler.py).
+            fault = store_fault(error, self._path)
+            if fault is None or fault is error:
+                raise
+            raise fault from error
+        self._later("RELEASE fire")
