@@ -287,7 +287,7 @@ async def baseline(count: int, pause: float, warmup: int = 5) -> list[float]:
 
 @asynccontextmanager
 async def running_bot(fake: TimedFake, database: Path, poll_timeout: int) -> AsyncIterator[BotApp]:
-    """The bot as tests/test_telegram.py runs it, polling the fake."""
+    """The bot as tests/adapters/test_telegram.py runs it, polling the fake."""
     adapter = TelegramAdapter(TOKEN, fake.base_url, poll_timeout=poll_timeout)
     await adapter.start()
     app = BotApp(

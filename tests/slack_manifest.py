@@ -1,7 +1,8 @@
 """What the Slack app manifest asks for, and what the code needs: the Web API methods it calls
 (found in its source) and the scope each requires (from the Web API description in tests/specs).
 
-Used by tests/test_slack_manifest.py, which compares the two, and by the Slack tests, whose fake
+Used by tests/adapters/test_slack_manifest.py, which compares the two, and by the Slack tests,
+whose fake
 grants the bot exactly the manifest's scopes and refuses any call that needs another.
 """
 

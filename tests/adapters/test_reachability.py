@@ -1,5 +1,6 @@
 """Contacts who come back, and a page that lists each skipped person once, on Telegram: the real
-python-telegram-bot over real HTTP against the fake Bot API (tests/test_telegram.py's harness).
+python-telegram-bot over real HTTP against the fake Bot API (the harness of
+tests/adapters/test_telegram.py).
 
 A member marked unreachable (blocked the bot, never started it) becomes reachable again as soon
 as they write to the bot, a message to them goes through, or Telegram says they are back

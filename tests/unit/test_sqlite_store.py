@@ -104,7 +104,7 @@ async def test_a_different_key_cannot_read_the_data(tmp_path: Path) -> None:
     async with store.transaction() as tx:
         await tx.save_draft("owner", {"secret": "kept"}, NOW)
     await store.close()
-    # Opening with another key is refused (tests/test_keys.py); past that check, a value
+    # Opening with another key is refused (tests/unit/test_keys.py); past that check, a value
     # encrypted under one key still does not decrypt under another.
     store = SqliteStore(path, Cipher(generate_key()), check_key=False)
     await store.open()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from stories import Story
+from story import Story
 from support import Harness
 from teams import STORIES, story_team
 

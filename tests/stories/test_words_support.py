@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from stories import Story
+from story import Story
 from support import Harness
 from teams import STORIES, promises_team
 from test_words_promises import report
@@ -27,7 +27,7 @@ from bot.domain.model import ReportBody
 HOUR = 3600.0
 SUPPORT = "Crisis line: 0800 111 222 (24h; English, German)"
 RIGHT = "You did the right thing by telling us, and you are not in trouble."
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture

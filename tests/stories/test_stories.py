@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from stories import Story
+from story import Story
 from teams import story_team
 
 HOUR = 3600.0
