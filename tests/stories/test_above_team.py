@@ -80,3 +80,26 @@ async def test_a_report_about_a_board_member_goes_to_the_leads_and_the_external_
     await bot.press("lena", "Acknowledge")
     assert bot.platform.chat("team")[0].text.startswith(f"{code} · medium · acknowledged by Lena")
     await bot.stop()
+
+
+ONE_LEAD_NOBODY_ABOVE = TEAM.replace('[escalation]\nabove_team = "emergency"\n', "")
+
+
+async def test_a_report_naming_the_only_lead_with_nobody_above_still_reaches_the_team(
+    tmp_path: Path,
+) -> None:
+    """Nobody is above the one lead it names (no above_team contact): it stays with the rest of
+    the team, the lead skipped as for any conflict; it never reaches nobody, and the reporter is
+    told the truth about who was alerted."""
+    bot = Harness(tmp_path / "lead.db", config=parse_team_text(ONE_LEAD_NOBODY_ABOVE, "l.toml"))
+    await bot.start()
+    for who_text in ("Lena Lead, at the party", "User:Lena_Lead"):
+        code = await bot.file_report(account="He kept touching my shoulder.", who_text=who_text)
+        assert any(code in t for t in bot.platform.texts("alice")), who_text  # on duty: paged
+        assert not any(code in t for t in bot.platform.texts("lena")), who_text
+        told = bot.confirmation("sam")
+        assert "the safety contact on duty has been alerted" in told
+        assert "leads" not in told
+        await bot.say("lena", f"/case {code}")
+        assert f"I can't find a case {code} that you can see." in bot.last_text("lena")
+    await bot.stop()
