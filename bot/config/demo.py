@@ -17,7 +17,7 @@ def demo_team_text(now: datetime) -> str:
         return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
     return f"""\
-# The demo team. Edit freely; `fsbot check-config --team-file THIS_FILE` checks it.
+# The demo team. Edit freely; `fsbot check-config THIS_FILE` checks it.
 [team]
 name = "Demo Event safety team"
 timezone = "UTC"

@@ -231,6 +231,8 @@ def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> st
         return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
     if case.disclosure == "anonymous":
         return "anonymous: no follow-up possible"
+    if case.disclosure == "named":
+        return "named: shown to the person handling it; reply through the bot"
     return "pseudonymous: reply through the bot only"
 
 

@@ -65,3 +65,13 @@ async def test_the_channel_line_shows_only_code_severity_state_and_age(bot: Harn
     (post,) = bot.platform.chat("team")
     assert post.text == f"{code} · medium · awaiting acknowledgement · opened just now"
     assert post.message.choices == []
+
+
+async def test_a_named_reporter_hidden_from_a_lead_is_not_called_pseudonymous(bot: Harness) -> None:
+    """A lead who looks at a case they do not handle sees no identity, and is told the truth
+    about why: the reporter chose to be named to the person handling it."""
+    code = await bot.file_report(disclosure="Named")
+    await bot.say("lena", f"/case {code}")
+    shown = bot.last_text("lena")
+    assert "Identity: named: shown to the person handling it" in shown
+    assert "pseudonymous" not in shown and "(id sam)" not in shown
