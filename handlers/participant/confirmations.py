@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.config.durations import format_duration
 from bot.domain.model import CONTACT_HERE, NO_CONTACT, Case, ReportBody
 from bot.domain.rights import with_leads
-from bot.services import response, rota
+from bot.services import conflicts, response, rota
 from bot.text.help_words import support_lines
 from bot.text.richtext import bold, lines, rich
 from handlers.context import Request
@@ -78,8 +78,11 @@ async def _alerted(req: Request, case: Case) -> str:
     the leads, and with nobody on duty every safety contact is paged."""
     if with_leads(case):
         return "the team's leads have"
-    if await rota.on_duty(req.uow):
+    on_duty = [change.member for change in await rota.on_duty(req.uow)]
+    if on_duty and await conflicts.unconflicted(req.uow, case, on_duty):
         return "the safety contact on duty has"
+    if on_duty:  # everyone on duty is excluded or named: the chain went on to the others
+        return "the safety team has"
     return "every safety contact has"
 
 

@@ -75,3 +75,13 @@ async def test_a_named_reporter_hidden_from_a_lead_is_not_called_pseudonymous(bo
     shown = bot.last_text("lena")
     assert "Identity: named: shown to the person handling it" in shown
     assert "pseudonymous" not in shown and "(id sam)" not in shown
+
+
+async def test_a_reporter_who_excluded_the_contact_on_duty_is_not_told_that_contact_has_it(
+    bot: Harness,
+) -> None:
+    code = await bot.file_report(exclude=("Alice Example",))
+    assert not any(code in text for text in bot.platform.texts("alice"))
+    told = bot.confirmation("sam")
+    assert "the safety team has been alerted" in told
+    assert "on duty has been alerted" not in told
