@@ -306,6 +306,9 @@ async def keep_as_note(req: Request, draft: Draft, text: str) -> None:
             " the buttons."
         )
     )
+    if draft.step in ("danger", danger_now.STEP):
+        # whoever types at the danger question may be in danger: the way to help comes first
+        await req.reply(texts.emergency_for(req.uow.team), [button("I need help now", "help.now")])
     await prompt(req, draft)
 
 

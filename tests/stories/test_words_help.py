@@ -528,3 +528,17 @@ def test_the_choices_are_what_some_handlers_said_and_not_what_all_share(
             assert len(matched) < len(handlers)  # not a language everyone speaks
         assert preferences.Preference.parse(choice.key) == choice
         assert 0 < len(choice.label) <= preferences.LABEL_LIMIT
+
+
+@pytest.mark.parametrize("typed", ["yes", "I need help now", "someone is following me please help"])
+async def test_typing_at_the_danger_question_shows_the_way_to_help_and_tells_nobody(
+    story: Story, typed: str
+) -> None:
+    seen = len(story.messages())
+    await story.run(f"@sam /report\n@sam {typed}")
+    said = since(story, seen, "sam")
+    assert any(NUMBERS in t for t in said)  # the emergency information, at once
+    assert "I need help now" in labels(story, "sam") or "I need help now" in offered(
+        story, "If you are in danger right now"
+    )
+    assert others(story, seen, "sam") == []  # nobody is alerted until they choose to
