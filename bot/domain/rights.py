@@ -19,12 +19,12 @@ since a lead chose them. These rules are pure: the names a member goes by are gi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.config.teamfile import Member
 from bot.domain.identifiers import names_in
 from bot.domain.model import Case, ReportBody
-from bot.domain.team import HANDLER_ROLES
+from bot.domain.team import HANDLER_ROLES, Team
 
 NOT_A_HANDLER = "not a handler"
 LEADS_ONLY = "for the leads only: the report is about someone on the team"
@@ -47,6 +47,17 @@ def conflict(case: Case, body: ReportBody, member: Member, names: Iterable[str])
     if with_leads(case) and "lead" not in member.roles:
         return LEADS_ONLY
     return None
+
+
+def someone_above(team: Team, body: ReportBody, named: Sequence[Member]) -> bool:
+    """Whether a case about someone on the team can go above them: to the team file's
+    ``above_team`` contact, or to a lead the report neither names nor excludes. When nobody is
+    above (the one lead is the person named), it stays with the rest of the team instead, the
+    named members skipped as for any conflict: a report must never reach nobody."""
+    if team.config.escalation.above_team:
+        return True
+    out = {m.id for m in named} | set(body.excluded)
+    return any(lead.id not in out for lead in team.with_role("lead"))
 
 
 def works_cases(member: Member) -> bool:

@@ -49,18 +49,6 @@ def about_power(body: ReportBody) -> bool:
     return body.affiliation in POWER_AFFILIATIONS
 
 
-def _someone_above(uow: UnitOfWork, body: ReportBody, named: list[Member]) -> bool:
-    """Whether a case about someone on the team can go above them: to the team file's
-    ``above_team`` contact, or to a lead the report neither names nor excludes. When nobody is
-    above (the one lead is the person named), it stays with the rest of the team instead, the
-    named members skipped as for any conflict: a report must never reach nobody.
-    """
-    if uow.team.config.escalation.above_team:
-        return True
-    out = {m.id for m in named} | set(body.excluded)
-    return any(lead.id not in out for lead in uow.team.with_role("lead"))
-
-
 async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -> Case:
     """Store the report and its case, page the first step and post the redacted channel line.
 
@@ -75,7 +63,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     report.id = await uow.tx.add_report(report, reporter_key)
     policy = escalation.policy_snapshot(uow.team.config)
     named = await named_members(uow, body)
-    if (about_power(body) or named) and _someone_above(uow, body, named):
+    if (about_power(body) or named) and rights.someone_above(uow.team, body, named):
         policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(
