@@ -60,7 +60,7 @@ class UnitOfWork:
         self.urgent: dict[int, OutboxRow] = {}
         self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
         # Chats the platform moved, (platform, old id, new id): the team follows them once this
-        # unit has committed (see bot/chat_moves.py).
+        # unit has committed (see bot/services/chat_moves.py).
         self.moved_chats: list[tuple[str, str, str]] = []
 
     def person_key(self, person: PlatformUser) -> str:

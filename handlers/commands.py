@@ -1,4 +1,4 @@
-"""The handler of each chat command declared in ``bot/commands.py``, by where it is typed.
+"""The handler of each chat command declared in ``bot/text/commands.py``, by where it is typed.
 
 :data:`PRIVATE` answers commands in a private chat (offered to participants or members),
 :data:`CHANNEL` those in the team channel. ``tests/test_commands.py`` checks that every declared

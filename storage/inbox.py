@@ -3,7 +3,7 @@
 A platform must hear back within seconds (Slack: 3 s; a Slack button press is never sent
 again), but another process may hold the database's write lock for longer. Then the event is
 written here, synced, and acknowledged; the bot finishes it as soon as the database lets it, and
-on the next start whatever is still here is handled first (bot/app.py). An event carries a
+on the next start whatever is still here is handled first (bot/main/app.py). An event carries a
 delivery id before it is written, so finishing it twice changes nothing.
 
 One file per event in ``<database>-inbox/``, named so that they sort in the order written. The

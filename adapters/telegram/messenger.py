@@ -5,7 +5,7 @@ reference is the comma-joined list of their ids, so an edit can update all of th
 errors become :class:`DeliveryError` (see :func:`delivery_error`): flood control waits
 ``retry_after``, "blocked by the user" makes the person unreachable, a token Telegram refuses holds
 the platform, a message it refuses is re-sent plain, network trouble and 5xx are retried, and a
-group upgraded to a supergroup gives its new id (``moved_to``, see bot/chat_moves.py).
+group upgraded to a supergroup gives its new id (``moved_to``, see bot/services/chat_moves.py).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def file_url(api_url: str) -> str:
 
 
 def _menu(*audiences: Audience) -> list[BotCommand]:
-    """A command menu made from the one declaration of the commands (bot/commands.py)."""
+    """A command menu made from the one declaration of the commands (bot/text/commands.py)."""
     return [BotCommand(name, text) for name, text in commands.menu(*audiences)]
 
 

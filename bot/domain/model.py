@@ -87,7 +87,8 @@ class PlatformUser:
     user_id: str
     display_name: str = ""
     # What the platform calls them: a Telegram @username and full name, a Slack display and
-    # real name. Kept only for team members (bot/member_names.py), never stored for anyone else.
+    # real name. Kept only for team members (bot/services/member_names.py), never stored for anyone
+    # else.
     names: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -132,7 +133,8 @@ class ReportBody:
     # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
     source: str = ""
     taken_by: str = ""  # member id
-    # Which message each free-text answer came from, forwards and corrections (bot/pieces.py).
+    # Which message each free-text answer came from, forwards and corrections
+    # (bot/domain/pieces.py).
     pieces: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

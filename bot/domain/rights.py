@@ -2,7 +2,8 @@
 
 A member has a conflict with a case (:func:`conflict`) when the reporter excluded them, when they
 recused, when the report names them (one of the names they go by appears where the reporter said
-who was involved, compared the one way the bot compares names, bot/identifiers.py), or when the
+who was involved, compared the one way the bot compares names, bot/domain/identifiers.py), or when
+the
 case is about someone on the team and they are not a lead. A conflicted member is never paged,
 cannot acknowledge and cannot open the case.
 
@@ -14,7 +15,7 @@ tells a member that a report about them exists.
 Being made the second person (``/second``) gives the rights a handler has on that case, unless
 the member has a conflict of their own with it; the leads-only rule does not keep the second out,
 since a lead chose them. These rules are pure: the names a member goes by are given to them
-(bot/conflicts.py reads them); no I/O, no words people read.
+(bot/services/conflicts.py reads them); no I/O, no words people read.
 """
 
 from __future__ import annotations

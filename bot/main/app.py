@@ -146,7 +146,8 @@ class BotApp:
             self._committed_by_timer([])
 
     async def _chat_moved(self, platform: str, old: str, new: str) -> None:
-        """A send found that the platform moved a chat: follow it (see bot/chat_moves.py)."""
+        """A send found that the platform moved a chat: follow it (see
+        bot/services/chat_moves.py)."""
         async with self.store.transaction() as tx:
             uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
             await chat_moves.chat_moved(uow, platform, old, new)
@@ -194,7 +195,7 @@ class BotApp:
         the same two cores.
 
         A store that fails for a while (locked by another process, disk full) is tried again
-        with backoff (bot/storage_retry.py); past that, or at once when the file itself is
+        with backoff (bot/runtime/storage_retry.py); past that, or at once when the file itself is
         broken, this raises :class:`bot.ports.StoreFault`, having stored nothing. Adapters call
         :meth:`accept`, which turns that into a kind answer.
         """
@@ -212,7 +213,7 @@ class BotApp:
         it waiting past ``within`` seconds (what the platform allows for an answer), once it
         is kept on disk in the inbox, to be finished as soon as the database lets it; or, when
         it cannot be stored at all (disk full, a broken file), once the sender has been told so,
-        with the team's emergency information, and the leads alerted (bot/storage_alarm.py).
+        with the team's emergency information, and the leads alerted (bot/runtime/storage_alarm.py).
         Returns False in that last case only. ``within=None`` never uses the inbox (the console
         has no platform waiting). Any other error (a bug) is raised, as from :meth:`handle`.
         """
@@ -237,7 +238,8 @@ class BotApp:
         return True
 
     async def _keep(self, event: Inbound, attempt: asyncio.Task[bool] | None = None) -> bool:
-        """Keep ``event`` in the inbox (see bot/backlog.py); False if it cannot be written."""
+        """Keep ``event`` in the inbox (see bot/runtime/backlog.py); False if it cannot be
+        written."""
         try:
             await self.backlog.keep(event, attempt)
         except (OSError, TypeError, ValueError) as error:

@@ -49,7 +49,7 @@ class DeliveryError(Exception):
     * ``permanent`` (and not unreachable): the platform refuses this message for good (too long,
       markup it cannot parse): :attr:`refused`. It is re-sent once in a safe plain form.
     * ``moved_to``: the chat has a new id (Telegram: a group upgraded to a supergroup); what waits
-      for it goes there instead (bot/chat_moves.py). Not a refusal of the message.
+      for it goes there instead (bot/services/chat_moves.py). Not a refusal of the message.
     """
 
     def __init__(

@@ -82,7 +82,7 @@ class Store(Protocol):
         """Return once every transaction committed so far would survive a power cut.
 
         Anything that tells the outside world "we have it" (a reply, the platform's delivery
-        acknowledgement) waits for this; a page may leave before it (see bot/app.py).
+        acknowledgement) waits for this; a page may leave before it (see bot/main/app.py).
         """
         ...
 

@@ -9,7 +9,8 @@ refuses for good is sent once more in a safe plain form (bot.refusals); a platfo
 the bot's own credentials is held whole (bot.outages). A page that bounces, is refused or is held
 lets the chain move on at once (the ``page_failed`` timer). What is logged and stored about a
 failure is the adapter's content-free reason, never an exception's text. Pages do not wait for
-the disk to sync (see storage/sqlite.py); every other message does, so nobody is told "received"
+the disk to sync (see storage/sqlite/store.py); every other message does, so nobody is told
+"received"
 about something a power cut could still take away.
 
 There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
@@ -90,7 +91,7 @@ class OutboxWorker:
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
-        # the message is tried again (see bot/chat_moves.py).
+        # the message is tried again (see bot/services/chat_moves.py).
         self._on_moved = on_moved
         self._store = store
         self._messengers = messengers

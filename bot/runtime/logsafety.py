@@ -135,7 +135,7 @@ class _Stderr(logging.StreamHandler[TextIO]):
 
     @stream.setter
     def stream(self, value: TextIO) -> None:
-        pass
+        """Ignored: logging sets the stream once; this handler always writes to sys.stderr."""
 
 
 def configure(

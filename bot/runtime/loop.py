@@ -4,7 +4,7 @@ deadline or until woken by a commit. No polling: an idle bot sleeps until someth
 When the work fails, what failed stays due and is tried again after a backoff (0.5 s, doubling,
 at most 30 s; a commit elsewhere wakes it sooner), so a full disk or a locked database never
 makes the loop spin, and never ends it. A failing store is logged in one line and, once it is
-more than a passing lock, reported to ``health`` (bot/storage_alarm.py).
+more than a passing lock, reported to ``health`` (bot/runtime/storage_alarm.py).
 """
 
 from __future__ import annotations

@@ -4,11 +4,12 @@ A :class:`bot.ports.StoreFault` that is transient is tried again with backoff (0
 at most 5 s between tries), for as long as the kind of fault deserves:
 
 * ``busy``: another process holds the database's write lock (a backup, ``fsbot purge`` from
-  cron). Each try already waits SQLite's busy timeout (storage/sqlite.py), and a lock is usually
+  cron). Each try already waits SQLite's busy timeout (storage/sqlite/store.py), and a lock is
+  usually
   let go within seconds, so an update waits up to :data:`PATIENCE` ``["busy"]``, a minute.
 * ``full`` and ``io``: no space left, or the disk failing. These rarely pass within seconds, and
   a person may be waiting in danger: a few quick tries, a second in all, then the caller tells
-  them (bot/storage_alarm.py).
+  them (bot/runtime/storage_alarm.py).
 
 A permanent fault (read-only, damaged, cannot open) is raised at once. A wait over a second is
 logged when it ends, with how long it took; nothing about what was being stored is logged.

@@ -2,7 +2,7 @@
 
 The rules are :mod:`bot.rights` (pure); this module gives them the names a member goes by: the
 team file's name, id and usernames, and the names the platforms showed for them
-(bot/member_names.py). A case naming a member goes above the team (bot/cases.py).
+(bot/services/member_names.py). A case naming a member goes above the team (bot/services/cases.py).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ async def conflict_reason(
     uow: UnitOfWork, case: Case, body: ReportBody, member: Member
 ) -> str | None:
     """Why ``member`` may not handle ``case``, or ``None`` when they may: the rule of
-    :func:`bot.rights.conflict` with every name they go by (bot/member_names.py)."""
+    :func:`bot.rights.conflict` with every name they go by (bot/services/member_names.py)."""
     return rights.conflict(case, body, member, await names_of(uow, member))
 
 

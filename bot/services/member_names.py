@@ -4,7 +4,8 @@ The team file gives a member's name, id and usernames. The platforms add more: a
 ``@username`` and full name, a Slack display name and real name. The adapter passes them with
 each event (:attr:`bot.domain.PlatformUser.names`); :func:`record` keeps the new ones when a member
 writes to the bot, so a report naming a member by any of them is a conflict of interest
-(bot/conflicts.py) and a register entry naming them is hidden from them (bot/people.py), after a
+(bot/services/conflicts.py) and a register entry naming them is hidden from them
+(bot/services/people.py), after a
 restart too. Nobody else's names are kept.
 """
 

@@ -37,7 +37,8 @@ def keys_of(person: Person) -> set[str]:
 
 
 async def names_member(uow: UnitOfWork, person: Person, member: Member) -> bool:
-    """Whether a register entry names ``member`` by any name they go by (bot/member_names.py)."""
+    """Whether a register entry names ``member`` by any name they go by
+    (bot/services/member_names.py)."""
     return not keys_of(person).isdisjoint(name_keys(await member_names.names_of(uow, member)))
 
 

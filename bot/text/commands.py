@@ -1,6 +1,6 @@
 """Every chat command, declared once: its name, who it is for, what it does, what follows it.
 
-The router's tables (``handlers/router.py``), the /help texts (``handlers/texts.py``) and the
+The router's tables (``handlers/router.py``), the /help texts (``bot/text/phrases.py``) and the
 platforms' command menus (Telegram's ``setMyCommands``) are all made from :data:`COMMANDS`, so a
 command cannot be routed yet missing from a menu, or offered yet not routed
 (``tests/test_commands.py`` checks the router against this list). Pure data: no handlers, no I/O.

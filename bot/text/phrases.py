@@ -68,7 +68,7 @@ def privacy(team: Team) -> Rich:
     )
 
 
-# /help's words come from the one declaration of the commands (bot/commands.py).
+# /help's words come from the one declaration of the commands (bot/text/commands.py).
 MEMBER_HELP = lines(bold("Commands for the safety team"), *help_lines(Audience.MEMBER))
 
 PARTICIPANT_HELP = lines(
@@ -135,7 +135,8 @@ def unknown_command(name: str) -> Rich:
     return rich("I don't know the command ", name, ". /help shows what I can do.")
 
 
-# -- when the bot cannot store what it is sent (bot/storage_alarm.py) --------------------------
+# -- when the bot cannot store what it is sent (bot/runtime/storage_alarm.py)
+# --------------------------
 
 
 def not_saved(info: str) -> Rich:

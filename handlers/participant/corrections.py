@@ -1,7 +1,8 @@
 """A person edits a message they sent (Telegram ``edited_message``, Slack ``message_changed``).
 
 If the message is an answer in their report, still a draft or sent and open, the answer takes the
-new wording and the first wording is kept beside it (bot/pieces.py); a sent report's audit trail
+new wording and the first wording is kept beside it (bot/domain/pieces.py); a sent report's audit
+trail
 records when, and whoever has the case sees the correction. An edit is never handled as a new
 message or command. An edit of anything else (a command, a message from before a report, a report
 sent anonymously, which is not linked to its reporter) changes nothing and is passed over

@@ -4,8 +4,9 @@ The report's first question asks about danger now, but answering it alerts nobod
 reaches the team only when it is sent, a dozen questions later. So after "Yes" or "Not sure" the
 person reads exactly that, with the team's emergency information, and chooses: "I need help now"
 alerts the team at once with what is known so far and their name, so they can be found
-(handlers/help_now.py), or they carry on with the report. The draft stays at :data:`STEP` until
-they choose (handlers/intake.py), so a restart asks again.
+(handlers/participant/help_now.py), or they carry on with the report. The draft stays at
+:data:`STEP` until
+they choose (handlers/participant/intake.py), so a restart asks again.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 No questions come first. Whatever a draft already holds is kept, the case pages everyone on duty
 and every safety contact, and the person reads at once that they were alerted and can see their
 name, so they can find them (a check-in's call for help on a pseudonymous report says they can't),
-with the emergency information unless it was shown just before (handlers/danger_now.py). Then:
+with the emergency information unless it was shown just before
+(handlers/participant/danger_now.py). Then:
 where are you? Their next message is where they are, added to the case and to the pages; later
 messages are passed on as what they wrote, unless they press "I've moved". "I'm safe now" and
 "I pressed it by mistake" are believed (bot.stand_down). Who is coming is said once someone

@@ -49,7 +49,7 @@ __all__ = [
 # cuts it every 4096), and about fifteen of them are kept whole; the page that shows them still
 # fits one Slack message.
 MAX_ACCOUNT = 60_000
-# The field each question's typed answer is kept in (see bot/pieces.py).
+# The field each question's typed answer is kept in (see bot/domain/pieces.py).
 TEXT_FIELD = {
     "when": "when",
     "where": "where_detail",
@@ -238,7 +238,8 @@ async def _answered(req: Request, draft: Draft, value: str) -> None:
 
 
 async def _after_danger(req: Request, draft: Draft, value: str) -> None:
-    """The danger answer's follow-up (handlers/danger_now.py): on with the report, or back."""
+    """The danger answer's follow-up (handlers/participant/danger_now.py): on with the report, or
+    back."""
     draft.step = draft.history.pop() if draft.history else "danger"
     if value == danger_now.GO_ON:
         await _advance(req, draft)

@@ -30,7 +30,8 @@ class SqliteRetention(Statements):
         return [row[0] for row in rows]
 
     async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
-        """Erase what is private about these cases and keep their counts (bot/retention.py).
+        """Erase what is private about these cases and keep their counts
+        (bot/services/retention.py).
 
         Blanked: the report body (an encrypted empty body, so every reader still works), the
         reporter's identity and blind index, member ids on the case, audit actors and details

@@ -25,7 +25,8 @@ from bot.runtime.crypto import Cipher
 from storage.sqlite.faults import store_fault
 
 # How long a statement waits for another process's write lock (a backup, `fsbot purge`) before
-# failing with a "busy" fault, which the bot then tries again with backoff (bot/storage_retry.py).
+# failing with a "busy" fault, which the bot then tries again with backoff
+# (bot/runtime/storage_retry.py).
 BUSY_TIMEOUT_MS = 5000
 _RESTORE_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
 
@@ -155,7 +156,7 @@ class Statements:
                 await self._now("ROLLBACK TO fire")
                 await self._now("RELEASE fire")
             # A fault of the file is the whole transaction's, not this savepoint's: said so
-            # here, where the caller may catch what went wrong inside (bot/scheduler.py).
+            # here, where the caller may catch what went wrong inside (bot/runtime/scheduler.py).
             fault = store_fault(error, self._path)
             if fault is None or fault is error:
                 raise

@@ -10,12 +10,12 @@ not a power cut until the WAL is synced. That sync (an fsync: 0.6 ms on the disk
 made inside COMMIT: :meth:`SqliteStore.durable` makes it, for every commit so far at once, and
 whoever is about to tell the outside world "we have it" awaits it. So a page leaves as soon as its
 case is committed, while the reporter's confirmation and the platform's acknowledgement of the
-update wait for the disk (see bot/app.py). Concurrent callers share one fsync (group commit).
+update wait for the disk (see bot/main/app.py). Concurrent callers share one fsync (group commit).
 
 Faults: a failure of the file itself (locked by another process past the busy timeout, disk full,
 an I/O error, read-only, damaged) comes out of ``open``, ``transaction`` and ``durable`` as a
-:class:`bot.ports.StoreFault` (storage/sqlite_faults.py), with nothing half-done left behind; the
-core decides whether to try again (bot/storage_retry.py).
+:class:`bot.ports.StoreFault` (storage/sqlite/faults.py), with nothing half-done left behind; the
+core decides whether to try again (bot/runtime/storage_retry.py).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class SqliteStore:
 
     async def _prepare(self, db: aiosqlite.Connection) -> bool:
         """Settings, the key check (before any write), a check of the file, and migrations;
-        True if the database is still unsealed (see storage/sqlite_keys.py)."""
+        True if the database is still unsealed (see storage/sqlite/keys.py)."""
         await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         unsealed = False
         if self._check_key:
@@ -117,7 +117,7 @@ class SqliteStore:
         await db.execute("PRAGMA synchronous=NORMAL")  # the WAL is synced by durable()
         await db.execute("PRAGMA foreign_keys=ON")
         # Deleted and overwritten content is zeroed, not left in free space: a purge must
-        # leave no trace of the erased bytes in the file (see bot/retention.py).
+        # leave no trace of the erased bytes in the file (see bot/services/retention.py).
         await db.execute("PRAGMA secure_delete=ON")
         # A damaged file is found now, not at the first report (milliseconds for a bot's file).
         async with db.execute("PRAGMA quick_check") as cursor:

@@ -6,22 +6,11 @@ Each is typed into the console as the people in it would, and asserts what that 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from story import Story
-from teams import story_team
 
 HOUR = 3600.0
-
-
-@pytest.fixture
-async def story(tmp_path: Path) -> AsyncIterator[Story]:
-    told = Story(tmp_path / "story.db", story_team())
-    await told.start()
-    yield told
-    await told.stop()
 
 
 def report_script(

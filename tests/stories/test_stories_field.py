@@ -8,7 +8,6 @@ what is known first (story 1), and small things seen on the way (story 3).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from story import Story
 from support import Harness
-from teams import STORIES, story_team
+from teams import STORIES
 
 from bot.config.teamfile import parse_team_text
 from bot.text.commands import COMMANDS
@@ -26,14 +25,6 @@ HOUR = 3600.0
 URGENT = "Urgent: someone needs help now."
 NEXT_DOOR = "He keeps inviting me to hang out after I said no twice, only when I'm alone."
 BOARD = "BramB, a board member of our affiliate, kept touching my shoulder and following me."
-
-
-@pytest.fixture
-async def story(tmp_path: Path) -> AsyncIterator[Story]:
-    told = Story(tmp_path / "story.db", story_team())
-    await told.start()
-    yield told
-    await told.stop()
 
 
 def report(

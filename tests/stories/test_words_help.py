@@ -10,7 +10,6 @@ shifts that had one an aftercare note; a reporter may say whom they would prefer
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from story import Story
 from support import Harness
-from teams import STORIES, story_team
+from teams import STORIES
 
 from bot.config.teamfile import TeamFile, TeamFileError, parse_team_text
 from bot.domain import preferences
@@ -35,14 +34,6 @@ REMINDER = (
 CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
 ACCOUNT = "He followed me to my room and waited by the door."
 YES = "> Yes, I'm in danger\n> Carry on with the report"
-
-
-@pytest.fixture
-async def story(tmp_path: Path) -> AsyncIterator[Story]:
-    told = Story(tmp_path / "story.db", story_team())
-    await told.start()
-    yield told
-    await told.stop()
 
 
 def report_lines(who: str, danger: str = "> No", *, send: bool = True) -> list[str]:

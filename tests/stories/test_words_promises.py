@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from support import Harness
 from teams import promises_team
 
 from adapters.slack.modal import report_view
-from bot.config.teamfile import parse_team_text
+from bot.config.teamfile import TeamFile, parse_team_text
 from handlers.participant import report_form
 
 HOUR = 3600.0
@@ -31,11 +30,8 @@ LATE = "taking longer than we said"
 
 
 @pytest.fixture
-async def story(tmp_path: Path) -> AsyncIterator[Story]:
-    told = Story(tmp_path / "story.db", promises_team())
-    await told.start()
-    yield told
-    await told.stop()
+def story_config() -> TeamFile:
+    return promises_team()
 
 
 def report(

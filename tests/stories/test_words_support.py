@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from support import Harness
 from teams import STORIES, promises_team
 from test_words_promises import report
 
-from bot.config.teamfile import TeamFileError, parse_team_text
+from bot.config.teamfile import TeamFile, TeamFileError, parse_team_text
 from bot.domain.model import ReportBody
 
 HOUR = 3600.0
@@ -31,11 +30,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture
-async def story(tmp_path: Path) -> AsyncIterator[Story]:
-    told = Story(tmp_path / "story.db", promises_team())
-    await told.start()
-    yield told
-    await told.stop()
+def story_config() -> TeamFile:
+    return promises_team()
 
 
 async def _closed(story: Story) -> str:

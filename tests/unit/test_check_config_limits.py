@@ -225,8 +225,6 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
 def test_a_device_is_refused_without_reading_it(device: str) -> None:
-    if not Path(device).exists():
-        pytest.skip(f"no {device} here")
     assert f"{device}: this is a character device" in check(Path(device))
 
 
@@ -244,8 +242,6 @@ def test_a_huge_file_is_refused_at_the_size_limit(tmp_path: Path) -> None:
 
 def test_a_huge_file_that_reports_a_small_size_is_read_only_up_to_the_limit() -> None:
     proc = Path("/proc/self/status")  # "regular", size 0: how /proc and pipes look
-    if not proc.exists():
-        pytest.skip("no /proc here")
     from bot.config.teamfile_read import MAX_BYTES, read_limited
 
     assert len(read_limited(proc)) <= MAX_BYTES

@@ -1,4 +1,5 @@
-"""The chat commands are declared once (bot/commands.py); what is routed, what the menus offer and
+"""The chat commands are declared once (bot/text/commands.py); what is routed, what the menus offer
+and
 what /help says all follow from it, so none can drift from the others."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one way names are compared (bot/identifiers.py), as properties.
+"""The one way names are compared (bot/domain/identifiers.py), as properties.
 
 Any member name or username, written the ways people write it (a wiki namespace prefix in any of
 several languages, gendered forms too; ``_`` for spaces; invisible characters from a copy-paste;
