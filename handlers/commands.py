@@ -20,6 +20,7 @@ from handlers.team import (
     casework,
     handoff,
     people_commands,
+    readiness_commands,
     rota_commands,
     task_commands,
     team_commands,
@@ -129,6 +130,7 @@ PRIVATE: dict[str, Handler] = {
     "/handoff": handoff.handoff,
     "/person": people_commands.person,
     "/screen": people_commands.screen,
+    "/ready": readiness_commands.ready,
     "/id": show_ids,
 }
 
@@ -136,6 +138,7 @@ PRIVATE: dict[str, Handler] = {
 CHANNEL: dict[str, Handler] = {
     "/summary": _without_args(team_commands.summary),
     "/oncall": _without_args(team_commands.oncall),
+    "/ready": readiness_commands.ready,
     "/id": show_ids,
 }
 

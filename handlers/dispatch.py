@@ -13,14 +13,16 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from bot.domain.readiness import Finding
+from bot.domain.rights import may_check_readiness
 from bot.domain.team import Team
 from bot.ports.events import Inbound
-from bot.ports.platform import Files, FileTooLarge
+from bot.ports.platform import Files, FileTooLarge, ReadinessProbe
 from bot.ports.store import OutboxRow, Store
 from bot.runtime.clock import Clock
 from bot.runtime.crypto import Cipher
 from bot.runtime.failpoints import failpoint
-from bot.services import chat_moves, member_names, reachability
+from bot.services import chat_moves, member_names, reachability, readiness
 from bot.uow import UnitOfWork
 from handlers.context import Request, Upload
 from handlers.router import route
@@ -28,6 +30,7 @@ from handlers.team.people_commands import wants_file
 
 log = logging.getLogger(__name__)
 
+READY = "/ready"
 MAX_FILE = 2 * 1024 * 1024  # bytes of a file a command may read
 FILE_TIMEOUT = 30.0
 
@@ -45,8 +48,10 @@ class Dispatcher:
         clock: Clock,
         on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
         files: Mapping[str, Files] | None = None,
+        probes: Mapping[str, ReadinessProbe] | None = None,
     ) -> None:
         self.files = dict(files or {})
+        self.probes = dict(probes or {})
         self.store = store
         self.team = team
         self.cipher = cipher
@@ -56,6 +61,7 @@ class Dispatcher:
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; False when it was a duplicate delivery and nothing was done."""
         upload = await self._read_file(event)
+        probed = await self._probe(event)
         try:
             async with self.store.transaction() as tx:
                 now = self.clock.now()
@@ -70,7 +76,7 @@ class Dispatcher:
                     await reachability.noticed(uow, event)
                     if member is not None:  # the names a platform shows for them, if new
                         await member_names.record(uow, member, event.sender)
-                    await route(Request(uow, event, member, upload))
+                    await route(Request(uow, event, member, upload, probed))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:
                         raise _Duplicate
@@ -84,6 +90,16 @@ class Dispatcher:
         if sent:
             self.on_commit(list(uow.urgent.values()))
         return True
+
+    async def _probe(self, event: Inbound) -> list[Finding] | None:
+        """A lead's ``/ready``: the platforms are asked before the transaction, so that their
+        answers never hold up anyone else's event."""
+        if event.command is None or event.command[0] != READY:
+            return None
+        member = self.team.member_for(event.sender.platform, event.sender.user_id)
+        if member is None or not may_check_readiness(member):
+            return None
+        return await readiness.probe_all(self.team, self.probes)
 
     async def _read_file(self, event: Inbound) -> Upload | None:
         """A file a command needs (``/screen`` with a CSV), read before the transaction so that a

@@ -115,6 +115,11 @@ class SlackAdapter:
         self.profiles = ProfileNames(self.client)
         self._registered = False
 
+    @property
+    def readiness(self) -> SlackMessenger:
+        """The readiness probe is the messenger's (it holds the client)."""
+        return self.messenger
+
     async def start(self) -> None:
         """Check the token (auth.test). Raises :class:`bot.ports.PlatformUnavailable` when Slack
         cannot be reached or refuses the token."""

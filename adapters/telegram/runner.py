@@ -103,6 +103,11 @@ class TelegramAdapter:
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(32)
         self.poll_timeout = poll_timeout
 
+    @property
+    def readiness(self) -> TelegramMessenger:
+        """The readiness probe is the messenger's (it holds the bot)."""
+        return self.messenger
+
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
 

@@ -102,3 +102,8 @@ def may_take(member: Member) -> bool:
     """Only safety contacts and leads take (acknowledge) a case; a second person who is an
     organizer helps with it but does not take it."""
     return works_cases(member)
+
+
+def may_check_readiness(member: Member) -> bool:
+    """Only a lead runs the readiness check (``/ready``): it names who cannot be paged."""
+    return "lead" in member.roles

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
-from bot.ports.platform import Files, Messenger
+from bot.ports.platform import Files, Messenger, ReadinessProbe
 from bot.ports.store import OutboxRow, StoreFault
 from bot.runtime.backlog import Backlog
 from bot.runtime.clock import Clock, SystemClock
@@ -35,6 +36,7 @@ from bot.services import (
     checkins,
     escalation,
     outages,
+    readiness,
     response,
     retention,
     rota,
@@ -61,7 +63,9 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
+    readiness.NOTE_TIMER: readiness.on_note,
 }
+PROBE_BEFORE_NOTE = timedelta(minutes=5)  # the platforms are asked this long before a note
 
 
 class BotApp:
@@ -79,6 +83,8 @@ class BotApp:
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
+        # each platform's readiness probe (bot/services/readiness.py): /ready, the daily note
+        self.probes = {m.platform: m for m in messengers if isinstance(m, ReadinessProbe)}
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
         self.alarm = StorageAlarm(self.team, by_platform, self.clock)
@@ -120,6 +126,7 @@ class BotApp:
             on_commit=self._committed,
             # a platform's messenger that can also read files people send (see bot.ports.Files)
             files={m.platform: m for m in messengers if isinstance(m, Files)},
+            probes=self.probes,
         )
         self._tasks: list[asyncio.Task[None]] = []
         self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
@@ -173,6 +180,7 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        self._tasks.append(asyncio.create_task(self._probe_before_notes(), name="readiness"))
         await self.backlog.resume()
 
     async def _prepare(self) -> None:
@@ -182,6 +190,33 @@ class BotApp:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+            await readiness.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+
+    async def probe(self) -> None:
+        """Ask every platform whether each person can be paged, and record the answers (see
+        bot/services/readiness.py); a store that fails is left for the next time."""
+        probed = await readiness.probe_all(self.team, self.probes)
+        try:
+            async with self.store.transaction() as tx:
+                uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
+                await readiness.record(uow, probed, list(self.probes))
+        except StoreFault as fault:
+            log.warning("readiness: could not record the probe: %s", fault.kind)
+
+    async def _probe_before_notes(self) -> None:
+        """Probe a few minutes before each daily note to the leads, so the note says who still
+        cannot be paged (and once at start, when a note is due within a day)."""
+        if not self.probes:
+            return
+        first = True
+        for due in readiness.note_times(self.team):
+            wait = (due - PROBE_BEFORE_NOTE - self.clock.now()).total_seconds()
+            if due <= self.clock.now():
+                continue
+            if wait > 0 and not (first and wait < 86400):
+                await asyncio.sleep(wait)
+            first = False
+            await self.probe()
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.

@@ -14,7 +14,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, serve
+from bot.main import housekeeping, readiness, serve
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -195,7 +195,11 @@ def init(directory: Path, force: bool) -> None:
 @main.command("check-config")
 @click.argument("team_file", required=False, type=click.Path(path_type=Path))
 def check_config(team_file: Path | None) -> None:
-    """Check the team file; name the line and field of every mistake."""
+    """Check the team file; name the line and field of every mistake.
+
+    Then warn, without failing, about what would surprise the team (ids left from `fsbot init`,
+    gaps in the rota...) and about the FSB_ settings from the environment and .env.
+    """
     path = team_file or _settings().team_file
     try:
         config = load_team_file(path)
@@ -208,6 +212,7 @@ def check_config(team_file: Path | None) -> None:
         f"{path}: OK. {len(config.members)} members, {len(config.rota)} shifts,"
         f" {len(config.escalation.steps)} escalation steps."
     )
+    readiness.warn_about_config(config)
 
 
 def _existing_database(settings: Settings) -> Path:
@@ -287,3 +292,6 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+main.add_command(readiness.doctor)

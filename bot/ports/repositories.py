@@ -134,6 +134,10 @@ class Outbox(Protocol):
 
     async def mark_failed(self, outbox_id: int, error: str) -> None: ...
     async def next_outbox_due(self, channel: bool) -> datetime | None: ...
+    async def stuck_outbox(self, before: datetime) -> int:
+        """How many messages written before ``before`` are still waiting to be sent (the
+        readiness check: stuck for more than a minute)."""
+        ...
 
     # a platform that refused the bot's own credentials: its messages wait, uncounted
     async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:

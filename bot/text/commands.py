@@ -184,6 +184,13 @@ COMMANDS: tuple[Command, ...] = (
         "screen",
         (_one(MEMBER, "check a pasted list or a CSV file of registrations against the register"),),
     ),
+    Command(
+        "ready",
+        (
+            _one(MEMBER, "check that every page can reach its person (leads)"),
+            _one(CHANNEL, "check that every page can reach its person, counts only (leads)"),
+        ),
+    ),
     # Anywhere: for filling in the team file.
     Command(
         "id", (_one(MEMBER, "this chat's id and yours"), _one(CHANNEL, "this chat's id and yours"))
