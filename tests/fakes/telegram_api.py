@@ -367,6 +367,10 @@ class ApiSpec:
     def returns(self, method: str) -> list[str]:
         return list(self.methods[method].get("returns", []))
 
+    def type_fields(self, name: str) -> list[JSON]:
+        """The fields of a type (``ChatMemberRestricted``), as the spec lists them."""
+        return list(self.types[name].get("fields", []))
+
     def decode(self, types: list[str] | None, raw: Any) -> Any:
         """Turn a form value back into what the client meant.
 
@@ -1010,26 +1014,13 @@ class FakeTelegram(Waiting):
             if chat in self.bot_left:  # as Telegram answers about a group the bot is not in
                 raise ApiError(403, "Forbidden: bot is not a member of the group chat")
             if chat in self.bot_muted:
-                return {
-                    "status": "restricted",
-                    "user": user,
-                    "is_member": True,
-                    "can_send_messages": False,
-                    "can_send_audios": False,
-                    "can_send_documents": False,
-                    "can_send_photos": False,
-                    "can_send_videos": False,
-                    "can_send_video_notes": False,
-                    "can_send_voice_notes": False,
-                    "can_send_polls": False,
-                    "can_send_other_messages": False,
-                    "can_add_web_page_previews": False,
-                    "can_change_info": False,
-                    "can_invite_users": False,
-                    "can_pin_messages": False,
-                    "can_manage_topics": False,
-                    "until_date": 0,
-                }
+                # every field the spec requires of a ChatMemberRestricted, permissions all off
+                restricted: JSON = {"status": "restricted", "user": user, "until_date": 0}
+                for spec_field in self.spec.type_fields("ChatMemberRestricted"):
+                    name = spec_field["name"]
+                    if spec_field.get("required") and name not in restricted:
+                        restricted[name] = name == "is_member"
+                return restricted
             return {"status": "member", "user": user}
         return {"status": "member", "user": self._user(user_id, f"User {user_id}", None)}
 

@@ -59,7 +59,12 @@ def check(tmp_path: Path, team: str, env: str = TOKENS) -> Result:
 @pytest.fixture(autouse=True)
 def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("FSB_TELEGRAM_TOKEN", "FSB_SLACK_BOT_TOKEN", "FSB_ENCRYPTION_KEY", "FSB_TEAM_FILE"):
+    for name in (
+        "FSB_TELEGRAM_TOKEN",
+        "FSB_SLACK_BOT_TOKEN",
+        "FSB_ENCRYPTION_KEY",
+        "FSB_TEAM_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -108,9 +113,9 @@ def test_a_shift_outside_the_event_s_dates(tmp_path: Path) -> None:
 
 def test_a_shift_starting_at_a_time_the_clocks_skip(tmp_path: Path) -> None:
     # Vienna: on 28 March 2027 the clocks go from 02:00 to 03:00.
-    team = GOOD.replace(
-        "start = 2027-03-27T08:00:00", "start = 2027-03-28T02:30:00"
-    ).replace("end = 2027-03-27T08:00:00", "end = 2027-03-28T02:30:00")
+    team = GOOD.replace("start = 2027-03-27T08:00:00", "start = 2027-03-28T02:30:00").replace(
+        "end = 2027-03-27T08:00:00", "end = 2027-03-28T02:30:00"
+    )
     found = warnings(check(tmp_path, team))
     skipped = [w for w in found if "a time the clocks skip" in w]
     assert len(skipped) == 1 and "rota[1]" in skipped[0] and "2027-03-28 02:30" in skipped[0]
