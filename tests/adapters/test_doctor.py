@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -210,11 +211,10 @@ async def test_migrations_not_yet_applied(setup: Setup) -> None:
     store = SqliteStore(setup.settings.sqlite_path, Cipher(setup.key))
     await store.open()
     await store.close()
-    import sqlite3
-
     with sqlite3.connect(setup.settings.sqlite_path) as db:
         db.execute(
-            "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"
+            "DELETE FROM schema_migrations"
+            " WHERE version = (SELECT MAX(version) FROM schema_migrations)"
         )
     found = await setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.MIGRATIONS_PENDING, False)]
