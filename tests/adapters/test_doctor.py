@@ -8,10 +8,10 @@ subprocess.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-import sqlite3
 from pathlib import Path
 
 import pytest
