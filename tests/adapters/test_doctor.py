@@ -108,6 +108,10 @@ async def test_a_ready_setup_has_no_problems(setup: Setup) -> None:
     found = await setup.run()
     assert found == []
     assert words.full_report(found, {}) == "Ready: no problems found."
+    # nothing anyone reads was sent: a passing "typing..." at most
+    assert setup.telegram.calls_to("sendMessage") == []
+    assert len(setup.telegram.calls_to("sendChatAction")) == 3  # Lena, Sam, the venue's chat
+    assert [m for m, _ in setup.slack.calls if m == "chat.postMessage"] == []
 
 
 async def test_a_refused_telegram_token(setup: Setup) -> None:
