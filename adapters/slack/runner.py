@@ -41,7 +41,7 @@ ACK_WITHIN = 2.0
 EVENTS_PATH = "/slack/events"
 BOLT_LOGGER = "slack_bolt.fsbot"
 START_TIMEOUT = 15.0  # seconds for auth.test at start
-IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
+IN_CHANNEL = frozenset({"summary", "ready"})  # the only answers the channel may see: redacted
 
 
 def _dm_text(event: dict[str, Any]) -> str:

@@ -129,6 +129,7 @@ class BotApp:
             probes=self.probes,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._probing: asyncio.Task[None] | None = None
         self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
@@ -180,7 +181,8 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
-        self._tasks.append(asyncio.create_task(self._probe_before_notes(), name="readiness"))
+        # Not one of the loops in _tasks: it ends after the last note before the event.
+        self._probing = asyncio.create_task(self._probe_before_notes(), name="readiness")
         await self.backlog.resume()
 
     async def _prepare(self) -> None:
@@ -204,19 +206,18 @@ class BotApp:
             log.warning("readiness: could not record the probe: %s", fault.kind)
 
     async def _probe_before_notes(self) -> None:
-        """Probe a few minutes before each daily note to the leads, so the note says who still
-        cannot be paged (and once at start, when a note is due within a day)."""
+        """Probe at start when the notes to the leads have begun, and a few minutes before each
+        note still to come, so that it says who still cannot be paged."""
         if not self.probes:
             return
-        first = True
-        for due in readiness.note_times(self.team):
-            wait = (due - PROBE_BEFORE_NOTE - self.clock.now()).total_seconds()
-            if due <= self.clock.now():
-                continue
-            if wait > 0 and not (first and wait < 86400):
+        for moment in readiness.probe_times(self.team, self.clock.now(), PROBE_BEFORE_NOTE):
+            wait = (moment - self.clock.now()).total_seconds()
+            if wait > 0:
                 await asyncio.sleep(wait)
-            first = False
-            await self.probe()
+            try:
+                await self.probe()
+            except Exception:  # a platform's bug must not end the bot; /ready still works
+                log.exception("readiness: the probe failed")
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -305,6 +306,11 @@ class BotApp:
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""
         await self.backlog.stop()
+        if self._probing is not None:
+            self._probing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._probing
+            self._probing = None
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -159,6 +159,17 @@ def note_times(team: Team) -> list[datetime]:
     return [team.config.to_utc(start - timedelta(days=n)) for n in range(NOTE_DAYS, 0, -1)]
 
 
+def probe_times(team: Team, now: datetime, before: timedelta) -> list[datetime]:
+    """When the running bot asks the platforms (UTC): ``now`` if the notes have begun (the first
+    is past) and the event has not started, then ``before`` each note still to come."""
+    due = note_times(team)
+    if not due:
+        return []
+    times = [now] if due[0] <= now < team.config.to_utc(team.config.team.event_start or now) else []
+    times += [max(now, moment - before) for moment in due if moment > now]
+    return times
+
+
 async def plan(uow: UnitOfWork) -> None:
     """Arm the notes still to come (idempotent: one timer per note, by its key)."""
     for due in note_times(uow.team):
