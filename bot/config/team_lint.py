@@ -114,7 +114,7 @@ def missing_platform_ids(config: TeamFile, platforms: Collection[str]) -> Iterat
         if PAGED_ROLES.intersection(member.roles) and all(
             getattr(member, p) is None for p in wanted
         ):
-            facts = {"where": f"members[{i}]", "platforms": " or ".join(wanted)}
+            facts = {"where": f"members[{i}]", "platforms": " ".join(wanted)}
             yield Finding(NO_PLATFORM_ID, member.id, "", True, facts)
 
 

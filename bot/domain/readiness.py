@@ -94,10 +94,11 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 def unique(findings: Iterable[Finding]) -> list[Finding]:
     """``findings`` without repeats (the store and a probe can both find the same person),
     in order."""
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     kept: list[Finding] = []
     for finding in findings:
-        key = (finding.kind, finding.subject, finding.platform)
+        facts = tuple(sorted((k, str(v)) for k, v in finding.facts.items()))
+        key = (finding.kind, finding.subject, finding.platform, facts)
         if key not in seen:
             seen.add(key)
             kept.append(finding)

@@ -82,6 +82,10 @@ class BotApp:
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
+        for messenger in messengers:  # a started Telegram adapter knows its bot's username
+            username = getattr(messenger, "username", "")
+            if isinstance(username, str) and username:
+                self.team.bot_names[messenger.platform] = f"@{username}"
         by_platform = {m.platform: m for m in messengers}
         # each platform's readiness probe (bot/services/readiness.py): /ready, the daily note
         self.probes = {m.platform: m for m in messengers if isinstance(m, ReadinessProbe)}

@@ -26,6 +26,11 @@ def _platform(name: str) -> str:
     return PLATFORM_NAMES.get(name, name or "the platform")
 
 
+def _platforms(f: Finding) -> str:
+    listed = str(f.facts.get("platforms", ""))
+    return " or ".join(_platform(p) for p in listed.split()) if listed else "platform"
+
+
 def _who(f: Finding, names: Names) -> str:
     if f.subject == "channel":
         return f"the team channel on {_platform(f.platform)}"
@@ -52,7 +57,7 @@ def _placeholder(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
 
 def _no_platform_id(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
     return (
-        f"{_who(f, n)} has no {f.facts.get('platforms', 'platform')} id, so they are never paged.",
+        f"{_who(f, n)} has no {_platforms(f)} id, so they are never paged.",
         f"Add their id to {f.facts.get('where', 'their entry')} in the team file.",
     )
 

@@ -36,7 +36,7 @@ async def test_a_lead_s_ready_names_who_never_started_the_bot_and_records_it(
     fake.push_message(LENA, "/ready", first_name="Lena")
     text = (await said(fake, LENA, "problems:"))["text"]
     assert f"Bob: open a chat with @{BOT_USERNAME} and press Start." in text
-    assert "Dora has no telegram id, so they are never paged." in text
+    assert "Dora has no Telegram id, so they are never paged." in text
     assert unreachable(tmp_path / "tg.db") == {str(BOB)}  # escalation now moves past him
     # Bob starts the bot: the next check finds him, and he is reachable again.
     fake.unblock(BOB)

@@ -89,7 +89,7 @@ def test_the_untouched_starter_file_warns_about_every_placeholder_id(tmp_path: P
 def test_a_safety_contact_with_no_platform_id_is_never_paged(tmp_path: Path) -> None:
     team = GOOD.replace('telegram = 4343\nslack = "U0SAM0001"\n', "")
     (found,) = warnings(check(tmp_path, team))
-    assert "Sam Safety has no telegram or slack id" in found
+    assert "Sam Safety has no Telegram or Slack id" in found
     assert "members[1]" in found
 
 
