@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.domain.readiness import Finding
+from bot.domain.readiness import Asked
 from bot.domain.rights import may_check_readiness
 from bot.domain.team import Team
 from bot.ports.events import Inbound
@@ -91,7 +91,7 @@ class Dispatcher:
             self.on_commit(list(uow.urgent.values()))
         return True
 
-    async def _probe(self, event: Inbound) -> list[Finding] | None:
+    async def _probe(self, event: Inbound) -> Asked | None:
         """A lead's ``/ready``: the platforms are asked before the transaction, so that their
         answers never hold up anyone else's event."""
         if event.command is None or event.command[0] != READY:
@@ -99,6 +99,10 @@ class Dispatcher:
         member = self.team.member_for(event.sender.platform, event.sender.user_id)
         if member is None or not may_check_readiness(member):
             return None
+        if not event.private and not self.team.is_team_channel(
+            event.sender.platform, event.chat_id
+        ):
+            return None  # a group the bot was not set up for: it answers nothing there
         return await readiness.probe_all(self.team, self.probes)
 
     async def _read_file(self, event: Inbound) -> Upload | None:

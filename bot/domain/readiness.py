@@ -80,6 +80,15 @@ class Finding:
         return self.kind in PERSON_KINDS and self.subject not in ("", "channel")
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One round of the platforms' probes: what they found, and which platforms were asked
+    (a person on a platform asked, with no finding, can be paged there)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+
+
 def blocking(findings: Iterable[Finding]) -> bool:
     """Whether any finding would stop a page from reaching a person."""
     return any(f.blocking for f in findings)

@@ -201,11 +201,11 @@ class BotApp:
     async def probe(self) -> None:
         """Ask every platform whether each person can be paged, and record the answers (see
         bot/services/readiness.py); a store that fails is left for the next time."""
-        probed = await readiness.probe_all(self.team, self.probes)
+        asked = await readiness.probe_all(self.team, self.probes)
         try:
             async with self.store.transaction() as tx:
                 uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
-                await readiness.record(uow, probed, list(self.probes))
+                await readiness.record(uow, asked)
         except StoreFault as fault:
             log.warning("readiness: could not record the probe: %s", fault.kind)
 

@@ -65,7 +65,7 @@ async def _probe(adapter: PlatformAdapter, team: Team) -> list[Finding]:
     except PlatformUnavailable as error:
         return [Finding(r.CREDENTIALS, "", probe.platform, True, {"why": str(error)})]
     try:
-        return await readiness.probe_all(team, {probe.platform: probe})
+        return (await readiness.probe_all(team, {probe.platform: probe})).findings
     finally:
         with contextlib.suppress(Exception):
             await adapter.stop()

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.config.team_lint import lint
 from bot.config.teamfile import External, Member
 from bot.domain import readiness as r
-from bot.domain.readiness import Finding, unique
+from bot.domain.readiness import Asked, Finding, unique
 from bot.domain.team import CONSOLE, Team
 from bot.ports.platform import Contact, ReadinessProbe
 from bot.ports.store import TimerRow
@@ -69,7 +69,7 @@ def names(team: Team) -> dict[str, str]:
     return found
 
 
-async def probe_all(team: Team, probes: Mapping[str, ReadinessProbe]) -> list[Finding]:
+async def probe_all(team: Team, probes: Mapping[str, ReadinessProbe]) -> Asked:
     """Every running platform's probe, one after another, each within :data:`PROBE_TIMEOUT`;
     the bot's name on each is kept in ``team.bot_names`` for the words."""
     found: list[Finding] = []
@@ -83,7 +83,7 @@ async def probe_all(team: Team, probes: Mapping[str, ReadinessProbe]) -> list[Fi
         if probed.bot_name:
             team.bot_names[platform] = probed.bot_name
         found.extend(probed.findings)
-    return found
+    return Asked(found, list(probes))
 
 
 def from_store(team: Team, unreachable: set[tuple[str, str]]) -> list[Finding]:
@@ -114,9 +114,10 @@ def combine(*parts: Sequence[Finding]) -> list[Finding]:
     )
 
 
-async def record(uow: UnitOfWork, probed: Sequence[Finding], platforms: Sequence[str]) -> None:
-    """What a probe of ``platforms`` said about members: unreachable ones are marked, the
-    others (probed with no finding) marked reachable again."""
+async def record(uow: UnitOfWork, asked: Asked) -> None:
+    """What the probes said about members: unreachable ones are marked, the others (on a
+    platform asked, with no finding) marked reachable again."""
+    probed, platforms = asked.findings, asked.platforms
     marked = await uow.tx.unreachable()
     failed = {(f.subject, f.platform) for f in probed if f.kind == r.PROBE_FAILED}
     failed_platforms = {f.platform for f in probed if f.kind == r.CREDENTIALS or not f.subject}
@@ -134,17 +135,15 @@ async def record(uow: UnitOfWork, probed: Sequence[Finding], platforms: Sequence
                 await uow.tx.mark_reachable(platform, contact.chat_id)
 
 
-async def check(
-    uow: UnitOfWork, probed: Sequence[Finding], platforms: Sequence[str]
-) -> list[Finding]:
+async def check(uow: UnitOfWork, asked: Asked) -> list[Finding]:
     """Record what the probes said, then every finding: the team file's, the probes', the
     store's (marked unreachable, stuck messages)."""
-    await record(uow, probed, platforms)
+    await record(uow, asked)
     stored = from_store(uow.team, await uow.tx.unreachable())
     stuck = await uow.tx.stuck_outbox(uow.now - timedelta(seconds=r.STUCK_AFTER_SECONDS))
     if stuck:
         stored.append(Finding(r.OUTBOX_STUCK, blocking=True, facts={"count": stuck}))
-    return combine(team_findings(uow.team), probed, stored)
+    return combine(team_findings(uow.team), asked.findings, stored)
 
 
 # -- the daily note before the event ---------------------------------------------------------

@@ -3,6 +3,7 @@ in the team channel as counts of kinds only (no names)."""
 
 from __future__ import annotations
 
+from bot.domain.readiness import Asked
 from bot.domain.rights import may_check_readiness
 from bot.services import readiness
 from bot.text import phrases as texts
@@ -21,8 +22,7 @@ async def ready(req: Request, args: list[str]) -> None:
         await req.reply(rich(words.READY_NOT_A_LEAD))
         return
     team = req.uow.team
-    probed = list(req.probed or [])
-    found = await readiness.check(req.uow, probed, [p for p in team.platforms if p != "console"])
+    found = await readiness.check(req.uow, req.probed or Asked())
     if req.event.private:
         await req.reply(rich(words.full_report(found, readiness.names(team), team.bot_names)))
     else:
