@@ -2,8 +2,8 @@
 absent in the same setup otherwise (issue 17: one test per problem).
 
 The check runs through python-telegram-bot and slack_sdk over real HTTP against tests/fakes, with
-the settings ``fsbot run`` would read; the CLI's exit status is tested at the end with a
-subprocess.
+the settings ``fsbot run`` would read; the CLI's exit status is tested in
+tests/unit/test_doctor_cli.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from fakes.slack_api import FakeSlack
 from fakes.telegram_api import BOT_USERNAME, FakeTelegram
-from subprocesses import fsbot
 
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, parse_team_text
@@ -222,18 +221,3 @@ async def test_migrations_not_yet_applied(setup: Setup) -> None:
         )
     found = await setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.MIGRATIONS_PENDING, False)]
-
-
-def test_doctor_exits_non_zero_only_when_a_page_would_not_reach_someone(tmp_path: Path) -> None:
-    (tmp_path / "team.toml").write_text(TEAM.replace(str(SAM_TG), "111111"))  # an init example
-    env = {
-        "FSB_ENCRYPTION_KEY": generate_key(),
-        "FSB_TELEGRAM_TOKEN": "1:x",
-        "FSB_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
-    }
-    result = fsbot("doctor", cwd=tmp_path, env=env)
-    assert result.returncode == 1, result.stderr
-    assert (
-        "members[1].telegram: the Telegram id of Sam Safety is still the example" in result.stdout
-    )
-    assert "To do:" in result.stdout and "1:x" not in result.stdout
