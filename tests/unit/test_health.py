@@ -154,6 +154,7 @@ async def test_metrics_count_a_report_its_page_and_the_time_to_acknowledge(
     await bot.advance(90)
     await bot.press("alice", "Acknowledge")
     status, _, text = await get(served + METRICS_PATH)
+    assert status == 200
     no_people(text, bot)
     after = samples(text)
     assert after[("fsbot_reports_received_total", CONSOLE)] == 1
