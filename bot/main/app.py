@@ -314,7 +314,7 @@ def _log_team(team: Team) -> None:
     """One line saying the team loaded: counts only, never a name or an id."""
     config = team.config
     log.info(
-        "team loaded: %d members, %d safety contacts, %d leads, %d externals, %d shifts",
+        "team loaded: members %d, safety contacts %d, leads %d, externals %d, shifts %d",
         len(config.members),
         len(team.with_role("safety_contact")),
         len(team.with_role("lead")),

@@ -85,8 +85,8 @@ async def test_the_team_loaded_line_gives_counts_only(
     contacts = sum("safety_contact" in m.roles for m in team.members)
     leads = sum("lead" in m.roles for m in team.members)
     assert line == (
-        f"team loaded: {len(team.members)} members, {contacts} safety contacts, {leads} leads,"
-        f" {len(team.external)} externals, {len(team.rota)} shifts"
+        f"team loaded: members {len(team.members)}, safety contacts {contacts}, leads {leads},"
+        f" externals {len(team.external)}, shifts {len(team.rota)}"
     )
     for person in [*team.members, *team.external]:
         assert person.id not in line and person.name not in line

@@ -133,7 +133,7 @@ async def test_fsbot_run_in_json_serves_health_and_metrics_and_logs_nothing_priv
     messages = [line["message"] for line in lines]
     assert f"connected to Telegram as @{BOT_USERNAME} (long polling)" in messages
     assert any(m.startswith(f"connected to Slack as {BOT_NAME} ") for m in messages)
-    assert "team loaded: 2 members, 1 safety contacts, 1 leads, 0 externals, 1 shifts" in messages
+    assert "team loaded: members 2, safety contacts 1, leads 1, externals 0, shifts 1" in messages
     assert any(line["message"].startswith("delivered outbox row") for line in lines)
     assert leaks(written) == []
     assert leaks(scraped) == []
