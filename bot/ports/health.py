@@ -27,7 +27,8 @@ class HealthReport:
     """Whether the bot can do its job now.
 
     ``database``: the database answered a read within the check's time limit. ``workers``: each
-    background loop (``outbox``, ``outbox_channel``, ``scheduler``) -> it runs and is not stuck.
+    background loop (``outbox``, ``outbox_channel``, ``scheduler``) -> it runs and is not stuck
+    (bot/runtime/health.py).
     ``oldest_page_wait``: seconds the longest-waiting unsent page has waited (0.0: none waits;
     None: unknown, the database did not answer). ``page_wait_limit``: the most a page may wait
     (``FSB_HEALTH_PAGE_WAIT``) before the bot counts as unhealthy.
@@ -42,7 +43,7 @@ class HealthReport:
     def problems(self) -> list[str]:
         """What is wrong, in a few fixed words (empty when healthy)."""
         found = [] if self.database else ["database not answering"]
-        found += [f"{name} not running" for name, alive in self.workers.items() if not alive]
+        found += [f"{name} not working" for name, alive in self.workers.items() if not alive]
         if self.oldest_page_wait is not None and self.oldest_page_wait > self.page_wait_limit:
             found.append("a page has waited too long")
         return found

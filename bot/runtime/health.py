@@ -40,7 +40,10 @@ class HealthCheck:
         loops: Mapping[str, WakeableLoop],
         metrics: Metrics,
         page_wait: float,
+        *,
+        stall: float = STALL,
     ) -> None:
+        self.stall = stall  # seconds a working loop may go without progress
         self._store = store
         self._clock = clock
         self._loops = dict(loops)
@@ -59,7 +62,7 @@ class HealthCheck:
             self._metrics.update(signs, wait)
         report = HealthReport(
             database=signs is not None,
-            workers={name: loop.alive(STALL) for name, loop in self._loops.items()},
+            workers={name: loop.alive(self.stall) for name, loop in self._loops.items()},
             oldest_page_wait=wait,
             page_wait_limit=self.page_wait,
         )

@@ -34,6 +34,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
@@ -155,6 +156,10 @@ class _JsonLines(JsonFormatter):
             "%(asctime)s %(levelname)s %(name)s %(message)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """ISO 8601 in UTC, to the millisecond: ``2027-08-11T10:00:00.123+00:00``."""
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
     def format(self, record: logging.LogRecord) -> str:
         exc_info, record.exc_info = record.exc_info, None  # exc_text: redacted by the guard

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ async def test_a_worker_that_died_makes_the_bot_unhealthy(
         "outbox_channel": worker != "outbox_channel",
         "scheduler": worker != "scheduler",
     }
-    assert body["problems"] == [f"{worker} not running"] and body["database"] is True
+    assert body["problems"] == [f"{worker} not working"] and body["database"] is True
 
 
 async def test_a_page_that_waits_too_long_makes_the_bot_unhealthy_until_it_goes(
@@ -205,3 +205,49 @@ async def test_two_apps_in_one_process_keep_their_own_metrics(
     ours = await scrape(served)
     assert theirs[("fsbot_reports_received_total", CONSOLE)] == 1
     assert ours[("fsbot_reports_received_total", CONSOLE)] == 0
+
+
+async def test_a_loop_stuck_in_its_work_counts_as_not_working_until_it_moves() -> None:
+    """The heartbeat: a loop working with no progress for longer than the stall limit is
+    stuck; asleep until its next deadline, or making progress, it is alive."""
+    from support import FakeClock
+
+    from bot.runtime.loop import WakeableLoop
+
+    loop = WakeableLoop(FakeClock())
+    moving = asyncio.Event()
+    rounds = 0
+
+    async def work() -> None:
+        nonlocal rounds
+        rounds += 1
+        if rounds == 2:  # the second round hangs (a send that never returns)
+            await moving.wait()
+
+    async def next_due() -> None:
+        return None
+
+    task = asyncio.create_task(loop.forever(work, next_due, "test loop"))
+    try:
+        await until(lambda: rounds == 1 and loop.busy_since is None)
+        assert loop.alive(0.05)  # asleep, with nothing due: alive
+        loop.wake()
+        await until(lambda: rounds == 2)
+        await until(lambda: not loop.alive(0.05))  # working, and no progress since
+        loop.beat()
+        assert loop.alive(0.05)  # progress counts
+        moving.set()
+        await until(lambda: loop.busy_since is None)
+        assert loop.alive(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert not loop.alive(60.0)  # ended: not alive, however patient the check
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for ``condition``, polling, at most ``timeout`` seconds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)

@@ -10,6 +10,7 @@ import logging
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -44,6 +45,7 @@ def test_our_line_is_one_json_object_with_the_fixed_fields(written: io.StringIO)
     (line,) = lines(written)
     assert set(line) == {"time", "level", "logger", "message"}
     assert (line["level"], line["logger"]) == ("INFO", "bot.runtime.x")
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)  # ISO 8601, UTC
     assert line["message"] == "delivered outbox row 7 with [secret]"
     assert "Namemark" not in written.getvalue()  # extra= is never written
 
