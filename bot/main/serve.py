@@ -9,12 +9,13 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
-from bot.ports.platform import PlatformAdapter, PlatformUnavailable
+from bot.ports.platform import Messenger, PlatformAdapter, PlatformUnavailable
 
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
@@ -69,13 +70,14 @@ class ConfigError(ValueError):
     """Settings that cannot work together; the message says what to set."""
 
 
-def run_console(database: Path, config: TeamFile, key: str) -> None:
+def run_console(database: Path, config: TeamFile, key: str, mail: Sequence[Messenger] = ()) -> None:
+    """Run on the local console (and send e-mail through ``mail``, bot/main/mail.py)."""
     from adapters.console.messenger import ConsoleMessenger
     from adapters.console.session import ConsoleAdapter, stdin_is_terminal
 
     async def go() -> None:
         messenger = ConsoleMessenger(sys.stdout)
-        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
+        app = BotApp(database=database, config=config, key=key, messengers=[messenger, *mail])
         await app.start()
         try:
             await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
@@ -88,9 +90,13 @@ def run_console(database: Path, config: TeamFile, key: str) -> None:
 
 
 def run_platforms(
-    database: Path, config: TeamFile, key: str, adapters: list[PlatformAdapter]
+    database: Path,
+    config: TeamFile,
+    key: str,
+    adapters: list[PlatformAdapter],
+    mail: Sequence[Messenger] = (),
 ) -> None:
-    """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
+    """Run until SIGTERM or SIGINT, sending e-mail through ``mail`` (bot/main/mail.py). A platform that cannot be reached at start raises
     :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
     :class:`bot.ports.StoreFault`, each with everything started so far stopped again."""
 
@@ -105,7 +111,7 @@ def run_platforms(
                 database=database,
                 config=config,
                 key=key,
-                messengers=[a.messenger for a in adapters],
+                messengers=[*(a.messenger for a in adapters), *mail],
             )
             await app.start()
             await _serve(app, adapters)

@@ -13,9 +13,10 @@ the disk to sync (see storage/sqlite/store.py); every other message does, so nob
 "received"
 about something a power cut could still take away.
 
-There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
-post held back by its platform's limit (Telegram allows a group 20 messages a minute) then holds
-up other channel posts only, never a page.
+There are three workers, three lanes: one for team-channel posts, one for e-mail (to external
+contacts: an SMTP server may take seconds to answer, or time out), one for everything else. A
+channel post held back by its platform's limit (Telegram allows a group 20 messages a minute), or
+an e-mail waiting for a slow server, then holds up its own lane only, never a page.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.domain.addresses import EMAIL
 from bot.ports.events import Outbound
 from bot.ports.platform import DeliveryError, Messenger
 from bot.ports.store import OutboxRow, Store, StoreFault, Tx
@@ -62,8 +64,10 @@ def _log_unexpected(what: str, row_id: int, exc: Exception) -> None:
 async def _page_failed(
     tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
 ) -> None:
-    """Let the chain decide, in its own transaction, whether to move on at once."""
-    if row.purpose != "page" or row.case_id is None:
+    """Let the chain decide, in its own transaction, whether to move on at once (a page, or a
+    message to an external contact, which may be a step of the chain: bot/services/
+    external_failures.py)."""
+    if row.purpose not in URGENT_PURPOSES or row.case_id is None:
         return
     address = message.address
     payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
@@ -84,12 +88,14 @@ class OutboxWorker:
         on_unreachable: Callable[[str, str], None] | None = None,
         *,
         channel: bool = False,
+        mail: bool = False,
         outages: PlatformOutages | None = None,
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
         health: Health | None = None,
     ) -> None:
         self._channel = channel  # this lane sends the team-channel posts (and only those)
+        self._mail = mail  # this lane sends the e-mail (and only that)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
         # the message is tried again (see bot/services/chat_moves.py).
         self._on_moved = on_moved
@@ -119,11 +125,19 @@ class OutboxWorker:
         back would cost the page a transaction of its own (a millisecond or two). Otherwise the
         loop finds them first thing, since pages sort first.
         """
+        urgent = [row for row in urgent if self._in_lane(row)]
         if urgent and not self._lock.locked():
             task = asyncio.create_task(self._deliver_now(list(urgent)), name="outbox: urgent")
             self._urgent.add(task)
             task.add_done_callback(self._urgent.discard)
         self.wake()
+
+    def _in_lane(self, row: OutboxRow) -> bool:
+        """Whether this worker sends ``row`` (as the store's ``due_outbox`` sorts them)."""
+        if row.message is None:
+            return False
+        is_mail = row.message.address.platform == EMAIL
+        return is_mail == self._mail and row.purpose.startswith("channel") == self._channel
 
     async def urgent_sent(self, timeout: float) -> None:
         """Wait, at most ``timeout`` seconds, for the urgent rows in hand to be delivered."""
@@ -151,7 +165,9 @@ class OutboxWorker:
             while True:
                 async with self._store.transaction() as tx:
                     # A few at a time, so a page written meanwhile goes before older posts.
-                    rows = await tx.due_outbox(self._clock.now(), BATCH, self._channel)
+                    rows = await tx.due_outbox(
+                        self._clock.now(), BATCH, self._channel, mail=self._mail
+                    )
                 if not rows:
                     return handled
                 for row in rows:
@@ -175,7 +191,7 @@ class OutboxWorker:
 
     async def _next_due(self) -> datetime | None:
         async with self._store.transaction() as tx:
-            return await tx.next_outbox_due(self._channel)
+            return await tx.next_outbox_due(self._channel, mail=self._mail)
 
     async def _deliver(self, row: OutboxRow) -> None:
         now = self._clock.now()
@@ -321,7 +337,7 @@ class OutboxWorker:
                 why = "unreachable" if error.unreachable else "refused"
                 await _page_failed(tx, row, message, now, why)
             await self._after_failure(tx, row, message, error, now)
-        if error.permanent and row.purpose == "page":
+        if error.permanent and row.purpose in URGENT_PURPOSES:
             self._bounced(message)
 
     async def _after_failure(
@@ -368,7 +384,7 @@ class OutboxWorker:
         async with self._store.transaction() as tx:
             await tx.mark_retry(row.id, until, reason, counted=False)
             await _page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
-        if row.purpose == "page":
+        if row.purpose in URGENT_PURPOSES:
             self._bounced(message)
 
     def _bounced(self, message: Outbound) -> None:
