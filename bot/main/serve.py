@@ -96,9 +96,10 @@ def run_platforms(
     adapters: list[PlatformAdapter],
     mail: Sequence[Messenger] = (),
 ) -> None:
-    """Run until SIGTERM or SIGINT, sending e-mail through ``mail`` (bot/main/mail.py). A platform that cannot be reached at start raises
-    :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
-    :class:`bot.ports.StoreFault`, each with everything started so far stopped again."""
+    """Run until SIGTERM or SIGINT, sending e-mail through ``mail`` (bot/main/mail.py). A
+    platform that cannot be reached at start raises :class:`bot.ports.PlatformUnavailable`, a
+    database that cannot be used :class:`bot.ports.StoreFault`, each with everything started so
+    far stopped again."""
 
     async def go() -> None:
         started: list[PlatformAdapter] = []
