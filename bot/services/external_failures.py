@@ -19,7 +19,7 @@ from bot.config.teamfile import External
 from bot.domain.model import Case
 from bot.services import page_failures
 from bot.services.outages import platform_name
-from bot.services.page_failures import REASONS, anyone_can_see, skip_detail, step_still_covered
+from bot.services.page_failures import anyone_can_see, skip_detail, step_still_covered
 from bot.uow import UnitOfWork
 
 
@@ -32,9 +32,17 @@ def contact_at(uow: UnitOfWork, platform: str, chat_id: str) -> External | None:
     return None
 
 
+# why (as the outbox gives it) -> the audit trail's reason, for an external contact's address
+EXTERNAL_REASONS = {
+    "unreachable": "their address refused the message for good",
+    "refused": "the platform refused the message",
+    "held": "the platform refused the bot's own access",
+}
+
+
 def _why(payload: dict[str, Any]) -> str:
     why = str(payload.get("why", "unreachable"))
-    return why if why in REASONS else "unreachable"
+    return why if why in EXTERNAL_REASONS else "unreachable"
 
 
 def skip_note(contact: External, payload: dict[str, Any]) -> str:
@@ -56,7 +64,7 @@ async def failed_step(
         "system",
         "page_skipped",
         external=contact.id,
-        reason=REASONS[_why(payload)],
+        reason=EXTERNAL_REASONS[_why(payload)],
         platform=str(payload["platform"]),
         fence=fence,
     )
