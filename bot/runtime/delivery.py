@@ -13,10 +13,9 @@ the disk to sync (see storage/sqlite/store.py); every other message does, so nob
 "received"
 about something a power cut could still take away.
 
-There are three workers, three lanes: one for team-channel posts, one for e-mail (to external
-contacts: an SMTP server may take seconds to answer, or time out), one for everything else. A
-channel post held back by its platform's limit (Telegram allows a group 20 messages a minute), or
-an e-mail waiting for a slow server, then holds up its own lane only, never a page.
+There are three workers, three lanes (bot/runtime/lanes.py): team-channel posts, e-mail, and
+everything else. A channel post held back by its platform's limit (Telegram allows a group 20
+messages a minute), or an e-mail waiting for a slow server, holds up its own lane, never a page.
 """
 
 from __future__ import annotations
@@ -28,12 +27,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.domain.addresses import EMAIL
 from bot.ports.events import Outbound
 from bot.ports.platform import DeliveryError, Messenger
 from bot.ports.store import OutboxRow, Store, StoreFault, Tx
 from bot.runtime.clock import Clock
 from bot.runtime.failpoints import failpoint
+from bot.runtime.lanes import in_lane
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
@@ -64,9 +63,7 @@ def _log_unexpected(what: str, row_id: int, exc: Exception) -> None:
 async def _page_failed(
     tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
 ) -> None:
-    """Let the chain decide, in its own transaction, whether to move on at once (a page, or a
-    message to an external contact, which may be a step of the chain: bot/services/
-    external_failures.py)."""
+    """Let the chain decide whether to move on at once (bot/services/external_failures.py)."""
     if row.purpose not in URGENT_PURPOSES or row.case_id is None:
         return
     address = message.address
@@ -125,19 +122,12 @@ class OutboxWorker:
         back would cost the page a transaction of its own (a millisecond or two). Otherwise the
         loop finds them first thing, since pages sort first.
         """
-        urgent = [row for row in urgent if self._in_lane(row)]
+        urgent = [r for r in urgent if in_lane(r, channel=self._channel, mail=self._mail)]
         if urgent and not self._lock.locked():
             task = asyncio.create_task(self._deliver_now(list(urgent)), name="outbox: urgent")
             self._urgent.add(task)
             task.add_done_callback(self._urgent.discard)
         self.wake()
-
-    def _in_lane(self, row: OutboxRow) -> bool:
-        """Whether this worker sends ``row`` (as the store's ``due_outbox`` sorts them)."""
-        if row.message is None:
-            return False
-        is_mail = row.message.address.platform == EMAIL
-        return is_mail == self._mail and row.purpose.startswith("channel") == self._channel
 
     async def urgent_sent(self, timeout: float) -> None:
         """Wait, at most ``timeout`` seconds, for the urgent rows in hand to be delivered."""
