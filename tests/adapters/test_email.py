@@ -80,16 +80,17 @@ email = "security@venue.example"
 """
 
 
-def mail_team() -> TeamFile:
-    return parse_team_text(MAIL_TEAM, "mail.toml")
+def mail_team(step_two: str = '"external:venue"') -> TeamFile:
+    text = MAIL_TEAM.replace('["external:venue"]', f"[{step_two}]")
+    return parse_team_text(text, "mail.toml")
 
 
 class MailHarness(Harness):
     """The bot on a recorded Telegram, with e-mail through the local SMTP server."""
 
-    def __init__(self, path: Path, smtp: SmtpServerFake) -> None:
+    def __init__(self, path: Path, smtp: SmtpServerFake, config: TeamFile | None = None) -> None:
         self.smtp = smtp
-        super().__init__(path, config=mail_team(), platform="telegram")
+        super().__init__(path, config=config or mail_team(), platform="telegram")
 
     def _build(self) -> BotApp:
         server = SmtpServer(
@@ -229,3 +230,22 @@ async def test_a_permanent_refusal_is_recorded_and_the_chain_moves_on(bot: MailH
     await bot.advance(5)  # round 2, step 2: nobody reachable, so step 3 at once
     assert bot.smtp.mailbox.refused == 1 and len(bot.outbox_mail()) == 1
     assert len(bot.platform.chat("222")) == pages_to_bob + 1
+
+
+async def test_a_refused_address_leaves_the_chain_where_someone_else_was_paged(
+    tmp_path: Path, smtp: SmtpServerFake
+) -> None:
+    smtp.mailbox.refuse(VENUE, "550 5.1.1 No such user here")
+    bot = MailHarness(tmp_path / "shared.db", smtp, mail_team('"member:lena", "external:venue"'))
+    await bot.start()
+    try:
+        code = await bot.file_report(account=ACCOUNT, who_text=WHO)
+        await bot.advance(5)  # step 2: Lena and the venue; the venue's address is refused
+        assert bot.outbox_mail() == [("failed", "email 550 recipient refused")]
+        assert code in bot.platform.last("333").text  # Lena has her page
+        assert bot.platform.chat("222") == []  # so the chain waits for her, as it would
+        assert any(k == "page_skipped" for _, k, _ in await bot.audit(code))
+        await bot.advance(5)  # nobody acknowledged: step 3
+        assert code in bot.platform.last("222").text
+    finally:
+        await bot.stop()
