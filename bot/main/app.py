@@ -112,6 +112,18 @@ class BotApp:
             health=self.alarm,
             metrics=self.metrics,
         )
+        # E-mail (to external contacts) has a lane of its own: a slow SMTP server never holds
+        # up a page (bot/runtime/delivery.py).
+        self.mail_worker = OutboxWorker(
+            self.store,
+            by_platform,
+            self.clock,
+            on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+            mail=True,
+            outages=self.outages,
+            on_outage=self._outage,
+            health=self.alarm,
+        )
         self.scheduler = Scheduler(
             self.store,
             self.team,
@@ -147,6 +159,7 @@ class BotApp:
     def _committed_by_timer(self, urgent: Sequence[OutboxRow]) -> None:
         # The direct lane first: what was just committed may be a page someone is waiting for.
         self.worker.committed(urgent)
+        self.mail_worker.committed(urgent)
         self.channel_worker.wake()
 
     def _observe(self, event: Inbound, uow: UnitOfWork) -> None:
@@ -202,6 +215,7 @@ class BotApp:
         _log_team(self.team)
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         await self.backlog.resume()
@@ -284,7 +298,8 @@ class BotApp:
         busy = True
         while busy:
             fired = await self.scheduler.fire_due()
-            busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
+            sent = await self.worker.flush() + await self.channel_worker.flush()
+            busy = fired + sent + await self.mail_worker.flush() > 0
 
     def form_fields(self) -> list[Field]:
         """The report form's questions (see :class:`bot.ports.platform.Core`)."""
