@@ -12,7 +12,7 @@ from pathlib import Path
 
 from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
-from bot.runtime.crypto import generate_key
+from bot.runtime.crypto import Cipher, generate_key
 
 BOB_PAGE = "[private chat with bob]\n    A new report needs a safety contact."
 
@@ -112,15 +112,17 @@ def escalate_deadline(db: Path) -> float:
 
 
 def bob_pages(db: Path) -> list[float]:
-    """When each page to Bob was queued (the step's firing time)."""
+    """When each page to Bob was queued (the step's firing time), read with the test's key."""
+    cipher = Cipher((db.parent / "key").read_text())
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
             "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
         ).fetchall()
-        sent = conn.execute("SELECT COUNT(*) FROM outbox WHERE purpose = 'page'").fetchone()[0]
-    assert sent == len(rows)
-    # the payload is encrypted, so tell pages apart by order: Alice's first, then Bob's
-    return [row[0] for row in rows[1:]]
+    return [
+        created
+        for created, payload in rows
+        if cipher.decrypt_json(payload, "outbox")["chat_id"] == "bob"
+    ]
 
 
 def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
@@ -172,7 +174,10 @@ def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None
     assert len(bob_pages(db)) == 1
     with sqlite3.connect(db) as conn:
         kinds = [row[0] for row in conn.execute("SELECT kind FROM case_events ORDER BY id")]
-    assert kinds.count("wait_expired") == 1
+    # Up to Bob's step (the second step paged) the first wait expired once; a later step may
+    # have fired too if the restarted bot lived past its wait on a busy machine.
+    second_step = [i for i, kind in enumerate(kinds) if kind == "step_paged"][1]
+    assert kinds[:second_step].count("wait_expired") == 1
 
 
 def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path) -> None:
