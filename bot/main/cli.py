@@ -21,6 +21,7 @@ from bot.runtime import logsafety
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.services import stats
+from storage.sqlite.instance import LockRefused, only_instance
 
 
 def _settings() -> Settings:
@@ -61,6 +62,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 @click.group()
+@click.version_option(package_name="friendly-space-bot", prog_name="fsbot")
 def main() -> None:
     """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
     # Every command logs through the guard; `run` sets its own level. Settings that cannot be
@@ -117,10 +119,14 @@ def demo(database: Path, fresh: bool) -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option(
+    "--console", is_flag=True, help="Run on this terminal with the real team file, no platform."
+)
+def run(console: bool) -> None:
     """Run the bot with the team file and the adapters whose credentials are set.
 
-    With no platform credentials it runs on the local console with the real team file.
+    With no platform credentials it refuses to start (a service that reaches nobody must not
+    look healthy), unless --console is given.
     """
     settings = _settings()
     logsafety.configure(settings.log_level, _secrets(settings))
@@ -136,17 +142,20 @@ def run() -> None:
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value()
     try:
-        adapters = serve.platform_adapters(settings)
+        adapters = [] if console else serve.platform_adapters(settings)
     except serve.ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not adapters and not console:
+        raise click.ClickException(serve.NO_PLATFORM)
     try:
-        if adapters:
-            serve.run_platforms(database, config, key, adapters)
-        else:
-            serve.run_console(database, config, key)
+        with only_instance(database):
+            if adapters:
+                serve.run_platforms(database, config, key, adapters)
+            else:
+                serve.run_console(database, config, key)
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
-    except (StoreFault, PlatformUnavailable) as exc:
+    except (StoreFault, PlatformUnavailable, LockRefused) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

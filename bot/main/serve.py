@@ -16,6 +16,14 @@ from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
 from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 
+NO_PLATFORM = (
+    "No platform is set up, so the bot would reach nobody and did not start. Set"
+    " FSB_TELEGRAM_TOKEN, or FSB_SLACK_BOT_TOKEN with FSB_SLACK_APP_TOKEN (Socket Mode) or"
+    " FSB_SLACK_SIGNING_SECRET (HTTP mode), in the environment or .env; or try it on this"
+    " terminal with `fsbot run --console`."
+)
+"""What ``fsbot run`` answers when no platform's credentials are set (and no --console)."""
+
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
     """One adapter per platform whose credentials are present."""

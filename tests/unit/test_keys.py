@@ -68,7 +68,7 @@ async def test_a_changed_key_is_refused_and_writes_nothing(tmp_path: Path) -> No
         assert "[private chat" not in result.stdout
         assert snapshot(data) == before, command  # not a byte, not a -wal file
     # and the right key still opens everything, old case included
-    result = fsbot("run", stdin="@sam /mycases\n", env=env)
+    result = fsbot("run", "--console", stdin="@sam /mycases\n", env=env)
     assert result.returncode == 0, result.stderr
     assert code in result.stdout
 
@@ -166,7 +166,7 @@ def test_init_never_replaces_a_key_a_database_was_created_with(tmp_path: Path) -
     assert fsbot("init", "--dir", str(tmp_path), "--force").returncode == 0
     assert (tmp_path / ".env").read_text() != first
     assert mode(tmp_path / ".env") == 0o600
-    started = fsbot("run", cwd=tmp_path, stdin="@guest /start\n")
+    started = fsbot("run", "--console", cwd=tmp_path, stdin="@guest /start\n")
     assert started.returncode == 0, started.stderr
     kept = snapshot(tmp_path)
     for force in ([], ["--force"]):
