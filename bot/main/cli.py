@@ -14,7 +14,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, serve
+from bot.main import housekeeping, keys_cli, serve
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -22,6 +22,7 @@ from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.services import stats
 from storage.sqlite.instance import LockRefused, only_instance
+from storage.sqlite.keys import RotationUnfinished
 
 
 def _settings() -> Settings:
@@ -36,6 +37,8 @@ def _settings() -> Settings:
 def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
     """The key error as the command's answer, with what to do about a key that is not the
     database's."""
+    if isinstance(exc, RotationUnfinished):
+        return click.ClickException(str(exc))
     if isinstance(exc, WrongKeyError):
         return click.ClickException(
             f"{exc} Set FSB_ENCRYPTION_KEY back to the key the database was created with (in the"
@@ -296,3 +299,7 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+# Commands kept in their own modules (this one is near its size limit).
+main.add_command(keys_cli.rotate_key)

@@ -60,6 +60,7 @@ async def test_a_changed_key_is_refused_and_writes_nothing(tmp_path: Path) -> No
     before = snapshot(data)
     for command, stdin in (("run", "@sam /start\n"), ("purge", ""), ("stats", "")):
         args = [command, *(["--from", "2027-08-01", "--to", "2027-08-31"] * (command == "stats"))]
+        args += ["--console"] * (command == "run")
         result = fsbot(*args, stdin=stdin, env={**env, "FSB_ENCRYPTION_KEY": wrong})
         assert result.returncode != 0, (command, result.stdout)
         assert "not the one" in result.stderr and "nothing was changed" in result.stderr
