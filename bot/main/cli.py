@@ -14,7 +14,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, keys_cli, serve
+from bot.main import backup_cli, housekeeping, keys_cli, serve
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -303,3 +303,5 @@ def _iso(day: date) -> str:
 
 # Commands kept in their own modules (this one is near its size limit).
 main.add_command(keys_cli.rotate_key)
+main.add_command(backup_cli.backup)
+main.add_command(backup_cli.restore)
