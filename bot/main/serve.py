@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config.settings import DEFAULT_HEALTH_PORT, DEFAULT_PAGE_WAIT, Settings
 from bot.config.teamfile import TeamFile
+from bot.main import credentials
 from bot.main.app import BotApp
 from bot.main.health_server import HealthServer
 from bot.ports.platform import PlatformAdapter, PlatformUnavailable
@@ -29,7 +30,15 @@ NO_PLATFORM = (
 
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
-    """One adapter per platform whose credentials are present."""
+    """One adapter per platform whose credentials are present.
+
+    Raises:
+        ConfigError: settings that cannot work: a token of the wrong shape (see
+            bot/main/credentials.py), Slack's HTTP mode without its signing secret.
+    """
+    wrong = credentials.problems(settings)
+    if wrong:
+        raise ConfigError(" ".join(wrong))
     adapters: list[PlatformAdapter] = []
     if settings.telegram_token is not None:
         from adapters.telegram.runner import TelegramAdapter
