@@ -77,13 +77,14 @@ def rotate_key() -> None:
     database = _existing_database(settings)
     key = settings.encryption_key.get_secret_value()
     key_file = keyfiles.key_file_in_use()
-    if _unstored_updates(database):
-        raise click.ClickException(
-            f"{database}-inbox holds updates the bot has not stored yet, so the key was not"
-            " changed. Start the bot once (it stores them), stop it, then rotate the key."
-        )
     try:
         with only_instance(database, "the key was not changed"):
+            if _unstored_updates(database):
+                raise click.ClickException(
+                    f"{database}-inbox holds updates the bot has not stored yet, so the key was"
+                    " not changed. Start the bot once (it stores them), stop it, then rotate the"
+                    " key."
+                )
             new_key, count = _rotate(database, key)
             said = _save(new_key, key, key_file)
             rotation.finish(database)

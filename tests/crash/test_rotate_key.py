@@ -148,3 +148,21 @@ def test_rotation_is_refused_while_the_bot_runs(tmp_path: Path) -> None:
     finally:
         bot.send_signal(signal.SIGKILL)
         bot.communicate()
+
+
+def test_rotation_waits_for_updates_the_bot_kept_on_disk(tmp_path: Path) -> None:
+    """Updates kept in ``<database>-inbox/`` are sealed with the key of the day: the bot must
+    store them before the key changes."""
+    code = a_bot_with_a_case(tmp_path)
+    old = key_in(tmp_path)
+    inbox = tmp_path / "fsbot.db-inbox"
+    inbox.mkdir()
+    (inbox / "0001.json").write_text("kept")
+    refused = fsbot("rotate-key", cwd=tmp_path)
+    assert refused.returncode != 0
+    assert "has not stored yet" in refused.stderr and "Start the bot once" in refused.stderr
+    assert key_in(tmp_path) == old
+    (inbox / "0001.json").unlink()
+    assert fsbot("rotate-key", cwd=tmp_path).returncode == 0
+    assert key_in(tmp_path) != old
+    assert mycases(tmp_path) == code
