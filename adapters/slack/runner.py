@@ -29,6 +29,7 @@ from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.domain.model import PlatformUser
 from bot.ports.events import Inbound
+from bot.ports.health import HEALTH_PATH
 from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import phrases as texts
 
@@ -125,11 +126,12 @@ class SlackAdapter:
         cannot be reached or refuses the token."""
         try:
             async with asyncio.timeout(START_TIMEOUT):
-                await self.client.auth_test()
+                answer = await self.client.auth_test()
         except SlackApiError as error:
             code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
             raise PlatformUnavailable(
-                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}."
+                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}. Copy it again from"
+                " your app's OAuth & Permissions page (reinstall the app if it was revoked)."
             ) from error
         except (aiohttp.ClientError, TimeoutError) as error:
             how = "no answer in time" if isinstance(error, TimeoutError) else "no connection"
@@ -137,6 +139,10 @@ class SlackAdapter:
                 f"Cannot reach Slack's Web API at {self.client.base_url} (FSB_SLACK_API_URL):"
                 f" {how}."
             ) from error
+        # The bot's own name and the workspace's (not a person's), and never an id or a token.
+        mode = "Socket Mode" if self.app_token else "HTTP mode"
+        name, workspace = answer.get("user", "?"), answer.get("team", "?")
+        log.info("connected to Slack as %s in %s (%s)", name, workspace, mode)
 
     async def stop(self) -> None:
         return None
@@ -300,9 +306,10 @@ class SlackAdapter:
         server = self.bolt.web_app(path=EVENTS_PATH, port=self.port)
 
         async def healthz(request: web.Request) -> web.Response:
-            return web.Response(text="ok")
+            report = await core.health()  # the one health check, as on FSB_HEALTH_PORT
+            return web.json_response(report.to_json(), status=report.status)
 
-        server.router.add_get("/healthz", healthz)
+        server.router.add_get(HEALTH_PATH, healthz)
         return server
 
     async def run(self, core: Core) -> None:
@@ -312,7 +319,7 @@ class SlackAdapter:
 
             handler = AsyncSocketModeHandler(self.bolt, self.app_token, web_client=self.client)
             try:
-                await handler.connect_async()  # type: ignore[no-untyped-call]
+                await _connect_socket(handler, self.client, self.app_token)
                 await asyncio.Event().wait()
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
@@ -324,6 +331,23 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+
+
+async def _connect_socket(handler: Any, client: AsyncWebClient, app_token: str) -> None:
+    """Open Socket Mode; a refused app-level token is one line saying what to do
+    (:class:`bot.ports.PlatformUnavailable`), not a traceback. The connection address is asked
+    for first, here: the SDK's own connect would log the refusal with a traceback and try again
+    for ever; given the address, it connects at once."""
+    try:
+        answer = await client.apps_connections_open(app_token=app_token)
+        handler.client.wss_uri = str(answer["url"])
+    except SlackApiError as error:
+        code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+        raise PlatformUnavailable(
+            f"Slack refused the app-level token (FSB_SLACK_APP_TOKEN): {code}. Make one under"
+            " your app's Basic Information -> App-Level Tokens, with the scope connections:write."
+        ) from error
+    await handler.connect_async()
 
 
 def _file(event: dict[str, Any]) -> str | None:

@@ -37,6 +37,7 @@ CANNOT_POST = "cannot_post"  # the bot cannot post in the team channel
 NOT_STARTED = "not_started"  # Telegram: the person never started the bot (or blocked it)
 CANNOT_DM = "cannot_dm"  # Slack: no direct message can be opened with the person
 CONTACT_UNREACHABLE = "contact_unreachable"  # an external contact's chat does not take messages
+EMAIL_UNREACHABLE = "email_unreachable"  # outside contacts' e-mail cannot be sent (SMTP)
 PROBE_FAILED = "probe_failed"  # a check could not be made (no answer): not known either way
 # -- kinds: the database -----------------------------------------------------------------------
 MARKED_UNREACHABLE = "marked_unreachable"  # a page to them bounced and nobody heard from them

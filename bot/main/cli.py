@@ -14,13 +14,16 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, readiness, serve
+from bot.main import backup_cli, housekeeping, keys_cli, readiness, serve
+from bot.main.mail import mail_messengers
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.services import stats
+from storage.sqlite.instance import LockRefused, only_instance
+from storage.sqlite.keys import RotationUnfinished
 
 
 def _settings() -> Settings:
@@ -35,6 +38,8 @@ def _settings() -> Settings:
 def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
     """The key error as the command's answer, with what to do about a key that is not the
     database's."""
+    if isinstance(exc, RotationUnfinished):
+        return click.ClickException(str(exc))
     if isinstance(exc, WrongKeyError):
         return click.ClickException(
             f"{exc} Set FSB_ENCRYPTION_KEY back to the key the database was created with (in the"
@@ -61,15 +66,17 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 @click.group()
+@click.version_option(package_name="friendly-space-bot", prog_name="fsbot")
 def main() -> None:
     """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
     # Every command logs through the guard; `run` sets its own level. Settings that cannot be
     # read here are reported by the command that needs them.
     try:
-        known = _secrets(Settings())
+        settings = Settings()
+        known, form = _secrets(settings), settings.log_format
     except (ValueError, OSError):  # ValidationError too
-        known = []
-    logsafety.configure(logging.WARNING, known)
+        known, form = [], "plain"
+    logsafety.configure(logging.WARNING, known, form=form)
 
 
 @main.command()
@@ -117,13 +124,17 @@ def demo(database: Path, fresh: bool) -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option(
+    "--console", is_flag=True, help="Run on this terminal with the real team file, no platform."
+)
+def run(console: bool) -> None:
     """Run the bot with the team file and the adapters whose credentials are set.
 
-    With no platform credentials it runs on the local console with the real team file.
+    With no platform credentials it refuses to start (a service that reaches nobody must not
+    look healthy), unless --console is given.
     """
     settings = _settings()
-    logsafety.configure(settings.log_level, _secrets(settings))
+    logsafety.configure(settings.log_level, _secrets(settings), form=settings.log_format)
     if settings.encryption_key is None:
         raise click.ClickException(
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
@@ -136,17 +147,22 @@ def run() -> None:
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value()
     try:
-        adapters = serve.platform_adapters(settings)
+        adapters = [] if console else serve.platform_adapters(settings)
     except serve.ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not adapters and not console:
+        raise click.ClickException(serve.NO_PLATFORM)
+    health = serve.HealthOptions.of(settings)
     try:
-        if adapters:
-            serve.run_platforms(database, config, key, adapters)
-        else:
-            serve.run_console(database, config, key)
+        with only_instance(database):
+            mail = mail_messengers(settings)
+            if adapters:
+                serve.run_platforms(database, config, key, adapters, health, mail)
+            else:
+                serve.run_console(database, config, key, health, mail)
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
-    except (StoreFault, PlatformUnavailable) as exc:
+    except (StoreFault, PlatformUnavailable, serve.ConfigError, LockRefused) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -294,4 +310,8 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
+# Commands kept in their own modules (this one is near its size limit).
+main.add_command(keys_cli.rotate_key)
+main.add_command(backup_cli.backup)
+main.add_command(backup_cli.restore)
 main.add_command(readiness.doctor)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
 
 import click
 from pydantic import ValidationError
@@ -24,7 +23,8 @@ from bot.domain import readiness as r
 from bot.domain.readiness import Finding
 from bot.domain.team import Team
 from bot.main import serve
-from bot.ports.platform import PlatformAdapter, PlatformUnavailable, ReadinessProbe
+from bot.main.mail import email_readiness
+from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import Cipher
 from bot.services import readiness
@@ -72,16 +72,9 @@ async def _probe(adapter: PlatformAdapter, team: Team) -> list[Finding]:
             await adapter.stop()
 
 
-async def diagnose(
-    settings: Settings,
-    config: TeamFile,
-    others: Mapping[str, ReadinessProbe] | None = None,
-) -> tuple[list[Finding], Team]:
-    """Every finding: settings, team file, database, platforms.
-
-    ``others``: probes of channels that are not chat platforms, by name (e-mail to
-    ``[[external]]`` contacts: an ``"email"`` probe checks each address and the SMTP server).
-    """
+async def diagnose(settings: Settings, config: TeamFile) -> tuple[list[Finding], Team]:
+    """Every finding: settings, team file, database, chat platforms, and e-mail to outside
+    contacts (bot/main/mail.py: the SMTP server must take the bot's connection)."""
     adapters = serve.platform_adapters(settings)
     team = Team(config, [a.readiness.platform for a in adapters])
     found = [*settings_findings(settings, config), *readiness.team_findings(team)]
@@ -92,8 +85,10 @@ async def diagnose(
         found += readiness.from_store(team, state.unreachable)
     for adapter in adapters:
         found += await _probe(adapter, team)
-    if others:
-        found += (await readiness.probe_all(team, others)).findings
+    mail = await email_readiness(settings, config)
+    if mail.problem is not None:
+        facts = {"who": " ".join(mail.contacts), "why": mail.problem}
+        found.append(Finding(r.EMAIL_UNREACHABLE, "", "email", True, facts))
     return readiness.combine(found), team
 
 

@@ -132,7 +132,7 @@ def _no_key(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
 
 def _no_platform(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
     return (
-        "No platform token is set, so the bot would only run on the local console.",
+        "No platform token is set, so `fsbot run` will not start (only `fsbot run --console`).",
         "Set FSB_TELEGRAM_TOKEN or FSB_SLACK_BOT_TOKEN (in .env or the environment).",
     )
 
@@ -187,6 +187,14 @@ def _contact_unreachable(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
         f"The outside contact {_who(f, n)} cannot be reached on {_platform(f.platform)}.",
         f"Ask them to open a chat with {_bot(f, b)} (or add the bot to their channel), or fix"
         " their id.",
+    )
+
+
+def _email(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
+    who = ", ".join(n.get(i, i) for i in str(f.facts.get("who", "")).split()) or "outside contacts"
+    return (
+        f"E-mail to {who} cannot be sent: {f.facts.get('why')}.",
+        "Set the FSB_SMTP_ settings (see README), then run the check again.",
     )
 
 
@@ -272,6 +280,7 @@ WORDS: dict[str, Words] = {
     r.NOT_STARTED: _not_started,
     r.CANNOT_DM: _cannot_dm,
     r.CONTACT_UNREACHABLE: _contact_unreachable,
+    r.EMAIL_UNREACHABLE: _email,
     r.PROBE_FAILED: _probe_failed,
     r.MARKED_UNREACHABLE: _marked_unreachable,
     r.WRONG_KEY: _wrong_key,
@@ -300,6 +309,7 @@ KIND_NAMES: dict[str, str] = {
     r.NOT_STARTED: "people who have not started the bot",
     r.CANNOT_DM: "people the bot cannot message",
     r.CONTACT_UNREACHABLE: "outside contacts the bot cannot reach",
+    r.EMAIL_UNREACHABLE: "outside contacts e-mail cannot reach",
     r.PROBE_FAILED: "checks with no answer",
     r.MARKED_UNREACHABLE: "people whose pages bounced",
     r.OUTBOX_STUCK: "messages waiting over a minute",

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from fakes.slack_api import FakeSlack
+from fakes.smtp import SmtpServerFake
 from fakes.telegram_api import BOT_USERNAME, FakeTelegram
 
 from bot.config.settings import Settings
-from bot.config.teamfile import TeamFile, parse_team_text
+from bot.config.teamfile import External, TeamFile, parse_team_text
 from bot.domain import readiness as r
 from bot.domain.readiness import Finding
 from bot.domain.team import Team
@@ -221,3 +222,25 @@ async def test_migrations_not_yet_applied(setup: Setup) -> None:
         )
     found = await setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.MIGRATIONS_PENDING, False)]
+
+
+async def test_outside_contacts_e_mail_with_no_smtp_server_that_answers(setup: Setup) -> None:
+    with_email = setup.config.model_copy(deep=True)
+    with_email.external.append(
+        External(id="foundation", name="Foundation emergency team", email="help@foundation.example")
+    )
+    setup.config = with_email
+    found = await setup.run()
+    assert [(f.kind, f.blocking) for f in found] == [(r.EMAIL_UNREACHABLE, True)]
+    text = words.full_report(found, {"foundation": "Foundation emergency team"})
+    assert "E-mail to Foundation emergency team cannot be sent" in text
+    assert "FSB_SMTP_HOST is not set" in text
+    server = SmtpServerFake().start()
+    try:
+        setup.settings.smtp_host = "127.0.0.1"
+        setup.settings.smtp_port = server.port
+        setup.settings.smtp_from = "bot@event.example"
+        setup.settings.smtp_tls = "none"
+        assert await setup.kinds() == set()
+    finally:
+        server.stop()
