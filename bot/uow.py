@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.config.teamfile import External, Member
+from bot.domain.codes import DRILL_CODE
 from bot.domain.model import AuditEntry, Case, PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Address, Choice, Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
+from bot.text.drill_words import marked
 from bot.text.richtext import Rich
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
@@ -62,6 +64,24 @@ class UnitOfWork:
         # Chats the platform moved, (platform, old id, new id): the team follows them once this
         # unit has committed (see bot/services/chat_moves.py).
         self.moved_chats: list[tuple[str, str, str]] = []
+        self._drill_cases: dict[int, bool] = {}  # case id -> is it a drill case (bot.drills)
+        self._drill_turn = False  # a message about a drill case was sent in this unit
+
+    async def is_drill(self, case_id: int | None, text: Rich) -> bool:
+        """Whether a message is about a drill case: it names one, or belongs to one, or it
+        belongs to no case and this unit of work (one event, or one timer) has already spoken
+        of a drill case, as the answers to ``/resolve DR-...`` after the first one do."""
+        if DRILL_CODE.search(text.plain):
+            drill = True
+        elif case_id is None:
+            drill = self._drill_turn
+        else:
+            if case_id not in self._drill_cases:
+                case = await self.tx.get_case(case_id)
+                self._drill_cases[case_id] = case is not None and case.is_drill
+            drill = self._drill_cases[case_id]
+        self._drill_turn = self._drill_turn or drill
+        return drill
 
     def person_key(self, person: PlatformUser) -> str:
         """The blind index that stands for a participant in drafts, tokens and cases."""
@@ -93,11 +113,14 @@ class UnitOfWork:
         purpose: str = "reply",
         case_id: int | None = None,
     ) -> int:
+        drill = await self.is_drill(case_id, text)
+        if drill:  # every message about a drill says so first (bot/services/drills.py)
+            text = marked(text)
         choices = await self._choices(audience, buttons)
         self.sent += 1
         message = Outbound(address, text, choices)
         outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
-        if purpose in URGENT_PURPOSES:
+        if purpose in URGENT_PURPOSES and not drill:  # a drill's page waits for real ones
             self.urgent[outbox_id] = OutboxRow(
                 outbox_id, case_id, purpose, message, None, "pending", 0, self.now, None
             )
@@ -166,6 +189,8 @@ class UnitOfWork:
             address = original.message.address
             member = self.team.member_for(address.platform, address.chat_id)
             audience = member_audience(member) if member else "nobody"
+        if await self.is_drill(original.case_id, text):
+            text = marked(text)
         choices = await self._choices(audience, buttons)
         message = Outbound(original.message.address, text, choices)
         if original.status == "pending":

@@ -33,12 +33,14 @@ from bot.services import (
     aftercare,
     chat_moves,
     checkins,
+    drills,
     escalation,
     outages,
     response,
     retention,
     rota,
     tasks,
+    testpages,
 )
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import UnitOfWork
@@ -61,6 +63,9 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
+    drills.DRILL_END: drills.on_drill_end,
+    drills.DRILL_PURGE: drills.on_drill_purge,
+    testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
 }
 
 
@@ -91,6 +96,7 @@ class BotApp:
             on_outage=self._outage,
             on_moved=self._chat_moved,
             health=self.alarm,
+            on_timer=lambda: self.scheduler.wake(),
         )
         self.channel_worker = OutboxWorker(
             self.store,

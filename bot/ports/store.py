@@ -26,6 +26,7 @@ from bot.ports.repositories import (
     ChatMoves,
     Deliveries,
     Drafts,
+    Drills,
     Duty,
     Members,
     Outbox,
@@ -56,6 +57,7 @@ class Tx(
     Register,
     ChatMoves,
     Retention,
+    Drills,
     Savepoints,
     Protocol,
 ):

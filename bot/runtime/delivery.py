@@ -35,6 +35,7 @@ from bot.runtime.failpoints import failpoint
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
+from bot.services.testpages import page_delivered
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ class OutboxWorker:
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
         health: Health | None = None,
+        on_timer: Callable[[], None] | None = None,
     ) -> None:
+        # A timer due now was added (a test page delivered): the scheduler should look.
+        self._on_timer = on_timer
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
         # the message is tried again (see bot/services/chat_moves.py).
@@ -252,7 +256,9 @@ class OutboxWorker:
         outage = self._outages.worked(address.platform)
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
-            newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
+            sent_at = self._clock.now()
+            newer = await tx.mark_sent(row.id, ref, sent_at, purge, row.revision)
+            delivered = await page_delivered(tx, row, sent_at)
             if newer is not None:
                 # Rewritten while this send was on its way (an acknowledgement racing a page):
                 # what went out is the old text, so the new one follows as an edit.
@@ -268,6 +274,8 @@ class OutboxWorker:
             if outage is not None:
                 await tx.release_held(now, address.platform)
         log.info("delivered outbox row %s (%s)", row.id, row.purpose)
+        if delivered and self._on_timer is not None:
+            self._on_timer()
         if outage is not None:
             log.warning(
                 "%s takes the bot's messages again; the messages held since %s go out now",

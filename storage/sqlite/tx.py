@@ -11,6 +11,7 @@ from storage.sqlite.cases import SqliteCases
 from storage.sqlite.chat_moves import SqliteChatMoves
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.drafts import SqliteDrafts
+from storage.sqlite.drills import SqliteDrills
 from storage.sqlite.duty import SqliteDuty
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.outbox import SqliteOutbox
@@ -41,6 +42,7 @@ class SqliteTx(
     SqliteRegister,
     SqliteChatMoves,
     SqliteRetention,
+    SqliteDrills,
 ):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by
     :meth:`storage.sqlite.store.SqliteStore.transaction`, which begins, settles and commits it."""
