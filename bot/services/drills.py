@@ -23,12 +23,13 @@ from bot.domain.drills import (
     DRILL_LIMIT,
     DRILL_PURGE,
     PURGE_AFTER,
+    Debrief,
     DrillEnd,
     debrief,
 )
-from bot.domain.model import AuditEntry, PlatformUser, ReportBody
+from bot.domain.model import AuditEntry, Case, CaseState, PlatformUser, ReportBody
 from bot.ports.events import Outbound
-from bot.ports.records import DrillRecord
+from bot.ports.records import DrillRecord, OutboxRow
 from bot.ports.store import TimerRow
 from bot.services import cases, checkins, escalation, response, tasks
 from bot.text import drill_words as words
@@ -128,12 +129,16 @@ async def on_drill_purge(uow: UnitOfWork, timer: TimerRow) -> None:
 
 
 async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Rich | None:
-    """End ``drill``: its chain and reminders stop, its pages and channel line say it ended, its
-    purge is set; returns the debrief (``None`` if it had ended already)."""
+    """End ``drill``: its case is closed, its chain and reminders stop, its pages and channel
+    line say it ended (and outside contacts it reached hear so), its purge is set; returns the
+    debrief (``None`` if it had ended already)."""
     case = await uow.tx.get_case(drill.case_id)
     if case is None or not await uow.tx.end_drill(drill.id, uow.now):
         return None
     await uow.tx.cancel_timers(case.id, _CASE_TIMERS)
+    # Closed, so a timer fired in the same batch (bot.scheduler) finds nothing left to page.
+    case.state, case.alert_at, case.updated_at = CaseState.CLOSED, None, uow.now
+    await uow.tx.save_case(case)
     rows = await uow.tx.outbox_for_case(case.id, _ALL_PURPOSES)
     undelivered = [
         _recipient(uow, row.purpose, row.message) for row in rows if row.status != "sent"
@@ -147,9 +152,7 @@ async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Rich | 
         ended=how,
         undelivered=undelivered,
     )
-    for row in rows:
-        if row.purpose in ("page", "channel", "channel-alert") and row.status != "failed":
-            await uow.edit(row.id, words.over(case.code))
+    await _tell_it_ended(uow, case, rows, figures)
     await uow.tx.add_timer(
         uow.now + PURGE_AFTER,
         DRILL_PURGE,
@@ -159,6 +162,20 @@ async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Rich | 
         key=f"drill-purge:{case.id}",
     )
     return words.debrief_text(uow.team, case.code, drill.story, figures)
+
+
+async def _tell_it_ended(
+    uow: UnitOfWork, case: Case, rows: list[OutboxRow], figures: Debrief
+) -> None:
+    """Its pages and channel lines now say the drill ended; outside contacts it reached are
+    told so (their messages are not edited)."""
+    for row in rows:
+        if row.purpose in ("page", "channel", "channel-alert") and row.status != "failed":
+            await uow.edit(row.id, words.over(case.code))
+    for external_id in dict.fromkeys(e for step in figures.steps for e in step.externals):
+        contact = uow.team.config.external_contact(external_id)
+        if contact is not None:
+            await uow.send_external(contact, words.over(case.code), case_id=case.id)
 
 
 def _recipient(uow: UnitOfWork, purpose: str, message: Outbound | None) -> str:

@@ -124,6 +124,10 @@ def started(code: str, story: DrillStory, limit: timedelta) -> Rich:
     )
 
 
+def not_in_register(code: str) -> Rich:
+    return rich(bold(code), " is a drill: its people are made up, so it is never in the register.")
+
+
 def over(code: str) -> Rich:
     """A drill's pages and channel line once it has ended."""
     return rich(bold(code), " · the drill has ended. Nothing to do; thank you for taking part.")
@@ -188,10 +192,8 @@ def _skips(team: Team, debrief: Debrief) -> list[Rich | str]:
 def _undelivered(team: Team, items: Sequence[str]) -> list[Rich | str]:
     if not items:
         return ["Every message was delivered."]
-    names = [
-        "the team channel post" if item == "channel" else f"a message to {_who(team, item)}"
-        for item in items
-    ]
+    special = {"channel": "the team channel post", "external": "a message to an outside contact"}
+    names = [special.get(item) or f"a message to {_who(team, item)}" for item in items]
     return [bold("Not delivered:"), *(f"  {name}" for name in names)]
 
 
