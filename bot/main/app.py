@@ -66,6 +66,7 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     drills.DRILL_END: drills.on_drill_end,
     drills.DRILL_PURGE: drills.on_drill_purge,
     testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
+    testpages.TESTPAGE_FAILED: testpages.on_failed,
 }
 
 

@@ -35,7 +35,7 @@ from bot.runtime.failpoints import failpoint
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
-from bot.services.testpages import page_delivered
+from bot.services.testpages import page_delivered, test_page_failed
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ async def _page_failed(
 ) -> None:
     """Let the chain decide, in its own transaction, whether to move on at once."""
     if row.purpose != "page" or row.case_id is None:
+        await test_page_failed(tx, row, now, why)  # if it is a test page, its asker hears
         return
     address = message.address
     payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}

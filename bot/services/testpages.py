@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.identifiers import names_in
+from bot.ports.records import TestPageRecord
 from bot.ports.store import OutboxRow, TimerRow, Tx
 from bot.services.member_names import everyone
 from bot.text import drill_words as words
@@ -24,6 +25,7 @@ from bot.text.richtext import Rich
 from bot.uow import UnitOfWork, button
 
 TESTPAGE_DELIVERED = "testpage_delivered"
+TESTPAGE_FAILED = "testpage_failed"
 ACK_ACTION = "testpage.ack"
 
 
@@ -54,6 +56,8 @@ async def send(uow: UnitOfWork, asker: Member, name: str) -> Rich:
     own = paged.id == asker.id
     if not rights.may_test_page(asker, paged):
         return words.TEST_PAGES_FOR_HANDLERS if own else words.TEST_PAGE_LEADS_ONLY
+    if not uow.team.addresses_for(paged):
+        return words.no_address(paged.name)
     if not await uow.reachable(paged):
         return words.unreachable(paged.name)
     record = await uow.tx.add_test_page(asker.id, paged.id, uow.now)
@@ -77,17 +81,40 @@ async def page_delivered(tx: Tx, row: OutboxRow, sent_at: datetime) -> bool:
     return True
 
 
-async def on_delivered(uow: UnitOfWork, timer: TimerRow) -> None:
-    """A platform confirmed a page with no case: if it is a test page, tell whoever asked how
-    long it took (once, though the member may have several platforms)."""
-    row = await uow.tx.get_outbox(int(timer.payload["outbox"]))
+async def test_page_failed(tx: Tx, row: OutboxRow, now: datetime, why: str) -> None:
+    """The outbox worker's word that the platform will never take ``row``, the person being
+    unreachable (blocked the bot, never started it): for a test page, whoever asked is told."""
+    if row.purpose == "page" and row.case_id is None and why == "unreachable":
+        payload = {"outbox": row.id}
+        await tx.add_timer(now, TESTPAGE_FAILED, None, payload, 0, key=f"testpage-failed:{row.id}")
+
+
+async def _record_of(uow: UnitOfWork, outbox_id: int) -> TestPageRecord | None:
+    """The test page an outbox row carried (its Acknowledge button names it), if any."""
+    row = await uow.tx.get_outbox(outbox_id)
     if row is None or row.message is None:
-        return
-    record = None
+        return None
     for choice in row.message.choices:
         token = await uow.tx.get_token(choice.token) if choice.token else None
         if token is not None and token.action == ACK_ACTION:
-            record = await uow.tx.test_page(int(token.args["test_page"]))
+            return await uow.tx.test_page(int(token.args["test_page"]))
+    return None
+
+
+async def on_failed(uow: UnitOfWork, timer: TimerRow) -> None:
+    """A test page could not reach its member: whoever asked is told what to do about it."""
+    record = await _record_of(uow, int(timer.payload["outbox"]))
+    if record is None:
+        return
+    asker, paged = uow.team.member(record.asked_by), uow.team.member(record.paged)
+    if asker is not None and paged is not None:
+        await uow.send_member(asker, words.test_page_failed(paged.name, asker.id == paged.id))
+
+
+async def on_delivered(uow: UnitOfWork, timer: TimerRow) -> None:
+    """A platform confirmed a page with no case: if it is a test page, tell whoever asked how
+    long it took (once, though the member may have several platforms)."""
+    record = await _record_of(uow, int(timer.payload["outbox"]))
     sent_at = datetime.fromtimestamp(float(timer.payload["sent_at"]), UTC)
     if record is None or not await uow.tx.test_page_delivered(record.id, sent_at):
         return

@@ -230,9 +230,25 @@ def several_members(name: str, names: Sequence[str]) -> Rich:
     return rich(f"{name} could be {', '.join(names)}. Please use their id from the team file.")
 
 
+def no_address(name: str) -> Rich:
+    return rich(
+        f"{name} can't be paged: the team file has no id for them on a platform the bot runs on."
+    )
+
+
 def unreachable(name: str) -> Rich:
     return rich(
-        f"{name} can't be paged: they have not started a chat with the bot here, or blocked it."
+        f"{name} can't be paged: the platform said they blocked the bot or never started a chat"
+        " with it. They need to open a chat with the bot (on Telegram, press Start)."
+    )
+
+
+def test_page_failed(name: str, own: bool) -> Rich:
+    who = "you" if own else name
+    return lines(
+        bold(f"The test page could not reach {who}."),
+        "The platform said the bot is blocked or was never started. A real page would not reach"
+        f" {'you' if own else 'them'} either: open a chat with the bot (on Telegram, press Start).",
     )
 
 

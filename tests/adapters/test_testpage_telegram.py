@@ -35,4 +35,7 @@ async def test_a_test_page_reaches_telegram_with_acknowledge_and_its_delivery_ti
         await said(fake, LENA, "The test page reached Bob in")
         await press(fake, BOB, "Acknowledge")
         await said(fake, LENA, "Bob acknowledged the test page after")
+
+        fake.push_message(LENA, "/testpage Dora")  # no Telegram id in the team file
+        await said(fake, LENA, "Dora can't be paged: the team file has no id for them")
     assert fake.violations == []

@@ -11,6 +11,8 @@ import pytest
 from support import Harness
 from teams import story_team
 
+from bot.ports.platform import DeliveryError
+
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
@@ -75,3 +77,16 @@ async def test_only_a_lead_pages_someone_else_and_only_the_team_tests_pages(
     await bot.say("sam", "/testpage")
     assert "for the safety team" in bot.last_text("sam")
     assert [t for t in bot.platform.texts("carol") if "Test page\n" in t] == []
+
+
+async def test_a_test_page_that_cannot_reach_its_member_says_so_and_what_to_do(
+    bot: Harness,
+) -> None:
+    bot.platform.fail_for["alice"] = DeliveryError("403 blocked", unreachable=True)
+    await bot.say("lena", "/testpage Alice")
+    assert bot.last_text("lena").startswith(
+        "The test page could not reach Alice Example.\nThe platform said the bot is blocked"
+    )
+    assert "open a chat with the bot" in bot.last_text("lena")
+    await bot.say("lena", "/testpage Alice")  # now known: nothing is sent
+    assert bot.last_text("lena").startswith("Alice Example can't be paged: the platform said")
