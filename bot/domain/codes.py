@@ -21,8 +21,10 @@ def new_case_code(length: int = 4, prefix: str = CODE_PREFIX) -> str:
     return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-# A drill case's code anywhere in a text (bot.uow marks such a message DRILL).
+# A drill case's code, and a real case's, anywhere in a text (bot.uow marks a message naming a
+# drill case, and no real one, DRILL).
 DRILL_CODE = re.compile(rf"\b{DRILL_PREFIX}[{CODE_ALPHABET}]{{4}}\b")
+REAL_CODE = re.compile(rf"\b{CODE_PREFIX}[{CODE_ALPHABET}]{{4}}\b")
 
 
 def is_drill_code(code: str) -> bool:

@@ -110,7 +110,8 @@ STORIES_HELP = rich(
 
 
 def already_running(code: str) -> Rich:
-    return rich("A drill is already running: ", bold(code), ". /drill stop ends it.")
+    """Why /drill started nothing: one drill runs at a time."""
+    return marked(rich("A drill is already running: ", bold(code), ". /drill stop ends it."))
 
 
 def started(code: str, story: DrillStory, limit: timedelta) -> Rich:
@@ -125,7 +126,10 @@ def started(code: str, story: DrillStory, limit: timedelta) -> Rich:
 
 
 def not_in_register(code: str) -> Rich:
-    return rich(bold(code), " is a drill: its people are made up, so it is never in the register.")
+    """Why /person from or link refuses a drill case."""
+    return marked(
+        rich(bold(code), " is a drill: its people are made up, so it is never in the register.")
+    )
 
 
 def over(code: str) -> Rich:
@@ -223,20 +227,24 @@ STALE_TEST_PAGE = rich("That test page is no longer known.")
 
 
 def no_member(name: str) -> Rich:
+    """/testpage NAME named nobody on the team."""
     return rich(f"I know no team member called {name}. Use a name or id from the team file.")
 
 
 def several_members(name: str, names: Sequence[str]) -> Rich:
+    """/testpage NAME named several members (their names given)."""
     return rich(f"{name} could be {', '.join(names)}. Please use their id from the team file.")
 
 
 def no_address(name: str) -> Rich:
+    """/testpage: the member has no id on a running platform."""
     return rich(
         f"{name} can't be paged: the team file has no id for them on a platform the bot runs on."
     )
 
 
 def unreachable(name: str) -> Rich:
+    """/testpage: the platform said the member blocked the bot or never started it."""
     return rich(
         f"{name} can't be paged: the platform said they blocked the bot or never started a chat"
         " with it. They need to open a chat with the bot (on Telegram, press Start)."
@@ -244,6 +252,7 @@ def unreachable(name: str) -> Rich:
 
 
 def test_page_failed(name: str, own: bool) -> Rich:
+    """For whoever asked: the test page bounced (the member is unreachable)."""
     who = "you" if own else name
     return lines(
         bold(f"The test page could not reach {who}."),
@@ -262,11 +271,13 @@ def test_page(asker: str, own: bool) -> Rich:
 
 
 def test_page_sent(name: str, own: bool) -> Rich:
+    """The answer to /testpage before delivery."""
     who = "you" if own else name
     return rich(f"A test page is on its way to {who}. I'll tell you when it is delivered.")
 
 
 def test_page_delivered(name: str, own: bool, seconds: float) -> Rich:
+    """For whoever asked: delivery took ``seconds`` (outbox to the platform)."""
     who = "you" if own else name
     return rich(
         bold(f"The test page reached {who} in {precise(seconds)}"),
@@ -275,10 +286,12 @@ def test_page_delivered(name: str, own: bool, seconds: float) -> Rich:
 
 
 def test_page_acknowledged(name: str, span: timedelta) -> Rich:
+    """For a lead who paged someone else: they pressed Acknowledge."""
     return rich(f"{name} acknowledged the test page after {spell(span)}.")
 
 
 def test_page_ack_reply(span: timedelta) -> Rich:
+    """For the member who pressed Acknowledge on a test page."""
     return rich(
         bold("Test page acknowledged"),
         f" after {spell(span)}. A real page reaches you the same way.",

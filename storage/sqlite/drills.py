@@ -20,7 +20,7 @@ def _maybe(value: float | None) -> datetime | None:
 
 
 class SqliteDrills(Statements):
-    """:class:`bot.ports.repositories.Drills` on SQLite."""
+    """:class:`bot.ports.repositories.Drills` on SQLite (each method is documented there)."""
 
     async def add_drill(
         self, case_id: int, started_by: str, story: str, started_at: datetime, ends_at: datetime

@@ -93,11 +93,12 @@ async def test_a_real_report_during_a_drill_goes_first_and_reads_as_any_other(
     try:
         await bot.say("lena", "/drill")
         drill = drill_code(bot.last_text("lena"))
-        real = await bot.file_report("sam")
+        # Even a real report that happens to quote the drill's code reads as a real one.
+        real = await bot.file_report("sam", account=f"He wrote {drill} on my badge.")
         page = bot.last_text("alice")
-        assert real.startswith("FS-") and real in page
-        assert "DRILL" not in page and drill not in page
-        assert "DRILL" not in bot.confirmation("sam")
+        assert real.startswith("FS-") and real in page and drill in page
+        assert "DRILL" not in page
+        assert not [t for t in bot.platform.texts("sam") if "DRILL" in t]  # nor its summary
         channel = [t for t in bot.platform.texts(bot.channel_id) if real in t]
         assert channel and not any("DRILL" in t for t in channel)
         # The real case is counted and listed; the drill is not.
