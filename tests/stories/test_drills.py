@@ -225,3 +225,20 @@ async def test_a_drill_never_reaches_the_register(tmp_path: Path) -> None:
         assert code not in bot.last_text("lena")
     finally:
         await bot.stop()
+
+
+async def test_a_drill_outlives_a_restart(tmp_path: Path) -> None:
+    bot = Harness(tmp_path / "restart.db", config=story_team())
+    await bot.start()
+    try:
+        await bot.say("lena", "/drill")
+        code = drill_code(bot.last_text("lena"))
+        await bot.restart()
+        await bot.advance(300)  # its wait is a row in the database: the next step still comes
+        assert bot.last_text("bob").startswith("DRILL · ") and code in bot.last_text("bob")
+        await bot.say("lena", "/drill stop")
+        assert "10:05 (+5 min) step 2: Alice Example, Bob Builder, Mira Lead" in bot.last_text(
+            "lena"
+        )
+    finally:
+        await bot.stop()
