@@ -24,6 +24,7 @@ from bot.ports.records import (
     TestPageRecord,
     TimerRow,
     TokenRecord,
+    VitalSigns,
 )
 
 
@@ -289,4 +290,13 @@ class Savepoints(Protocol):
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction inside this one."""
+        ...
+
+
+class Vitals(Protocol):
+    """What the health check and the metrics count (bot/runtime/health.py): read only."""
+
+    async def vital_signs(self) -> VitalSigns:
+        """The outbox backlog by lane and platform, when the oldest unsent page was written, and
+        how many timers are pending (see :class:`bot.ports.records.VitalSigns`)."""
         ...

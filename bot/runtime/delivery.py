@@ -33,9 +33,11 @@ from bot.ports.store import OutboxRow, Store, StoreFault, Tx
 from bot.runtime.clock import Clock
 from bot.runtime.failpoints import failpoint
 from bot.runtime.loop import Health, WakeableLoop
+from bot.runtime.metrics import Metrics
 from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
-from bot.services.testpages import page_delivered, test_page_failed
+from bot.services.page_failures import page_failed
+from bot.services.testpages import page_delivered
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -60,18 +62,6 @@ def _log_unexpected(what: str, row_id: int, exc: Exception) -> None:
     log.error("%s outbox row %s: %s\n%s", what, row_id, type(exc).__name__, frames)
 
 
-async def _page_failed(
-    tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
-) -> None:
-    """Let the chain decide, in its own transaction, whether to move on at once."""
-    if row.purpose != "page" or row.case_id is None:
-        await test_page_failed(tx, row, now, why)  # if it is a test page, its asker hears
-        return
-    address = message.address
-    payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
-    await tx.add_timer(now, "page_failed", row.case_id, payload, -1, key)
-
-
 class OutboxWorker:
     """Delivers the outbox through the platforms' messengers: one lane (team-channel posts, or
     everything else). ``on_bounce(platform, chat_id)`` is called after a page bounced, was
@@ -90,10 +80,11 @@ class OutboxWorker:
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
         health: Health | None = None,
+        metrics: Metrics | None = None,
         on_timer: Callable[[], None] | None = None,
     ) -> None:
-        # A timer due now was added (a test page delivered): the scheduler should look.
-        self._on_timer = on_timer
+        self._metrics = metrics or Metrics(())  # pages sent and failed, retries (per platform)
+        self._on_timer = on_timer  # a timer due now was added (a test page delivered)
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
         # the message is tried again (see bot/services/chat_moves.py).
@@ -101,7 +92,7 @@ class OutboxWorker:
         self._store = store
         self._messengers = messengers
         self._clock = clock
-        self._loop = WakeableLoop(clock, health)
+        self._loop = self.heartbeat = WakeableLoop(clock, health)
         # Rows a platform took while the store could not record it (disk full): their platform
         # refs, so that they are marked, not sent again, once it can (see _deliver).
         self._unmarked: dict[int, str] = {}
@@ -183,6 +174,7 @@ class OutboxWorker:
             return await tx.next_outbox_due(self._channel)
 
     async def _deliver(self, row: OutboxRow) -> None:
+        self._loop.beat()
         now = self._clock.now()
         if await self._recorded_late(row, now):
             return
@@ -255,11 +247,11 @@ class OutboxWorker:
     async def _sent(self, row: OutboxRow, message: Outbound, ref: str, now: datetime) -> None:
         address = message.address
         outage = self._outages.worked(address.platform)
+        self._metrics.sent(row.purpose, address.platform)
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
-            sent_at = self._clock.now()
-            newer = await tx.mark_sent(row.id, ref, sent_at, purge, row.revision)
-            delivered = await page_delivered(tx, row, sent_at)
+            newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
+            delivered = await page_delivered(tx, row, self._clock.now())
             if newer is not None:
                 # Rewritten while this send was on its way (an acknowledgement racing a page):
                 # what went out is the old text, so the new one follows as an edit.
@@ -304,11 +296,14 @@ class OutboxWorker:
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
         address = message.address
+        if not error.paced:
+            self._metrics.not_taken(row.purpose, address.platform)
         moved = error.moved_to not in (None, address.chat_id)
         if moved and self._on_moved is not None and row.attempts + 1 < MAX_ATTEMPTS:
             # The chat is elsewhere now, and this message goes there at once. Counted all the
             # same, so that a platform that kept moving a chat could not keep it going forever.
             await self._on_moved(address.platform, address.chat_id, str(error.moved_to))
+            self._metrics.retry(address.platform, self._channel)
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, now, error.reason)
             return
@@ -328,7 +323,7 @@ class OutboxWorker:
                 await tx.mark_unreachable(message.address.platform, message.address.chat_id, now)
             if error.permanent:
                 why = "unreachable" if error.unreachable else "refused"
-                await _page_failed(tx, row, message, now, why)
+                await page_failed(tx, row, message, now, why)
             await self._after_failure(tx, row, message, error, now)
         if error.permanent and row.purpose == "page":
             self._bounced(message)
@@ -342,6 +337,7 @@ class OutboxWorker:
             await tx.mark_retry(row.id, now, error.reason)
         elif error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
             await tx.mark_failed(row.id, error.reason)
+            return
         else:
             wait = (
                 timedelta(seconds=error.retry_after)
@@ -349,6 +345,7 @@ class OutboxWorker:
                 else backoff(row.attempts)
             )
             await tx.mark_retry(row.id, now + wait, error.reason)
+        self._metrics.retry(message.address.platform, self._channel)
 
     async def _credentials_refused(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
@@ -376,7 +373,7 @@ class OutboxWorker:
         (once for each row: the timer's key)."""
         async with self._store.transaction() as tx:
             await tx.mark_retry(row.id, until, reason, counted=False)
-            await _page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
+            await page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
         if row.purpose == "page":
             self._bounced(message)
 
