@@ -195,7 +195,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "drill",
         (
-            _one(MEMBER, "start a drill: a practice case paged as a real one (leads)", "[1-4]"),
+            _one(MEMBER, "start a drill, a practice case paged like a real one (leads)", "[1-4]"),
             _one(MEMBER, "end the drill now and get its debrief", "stop"),
         ),
     ),
