@@ -116,15 +116,17 @@ PROBE, PROBED = "wait 0\nswitch sam\n", "(now speaking as sam)"
 def run_until(tmp_path: Path, script: str, marker: str, timeout: float = 60) -> str:
     """Run the bot on the console with ``script`` until it prints ``marker`` (or fail after
     ``timeout`` seconds); then probe it (see PROBE), end its input, and return what it printed."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env=fsb_env(environment(tmp_path)),
-    )
+    log = tmp_path / "stderr.log"  # a file, not a pipe nobody reads that could fill and block
+    with log.open("w") as errors:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            cwd=REPO,
+            env=fsb_env(environment(tmp_path)),
+        )
     assert proc.stdin is not None and proc.stdout is not None
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()])
@@ -149,7 +151,7 @@ def run_until(tmp_path: Path, script: str, marker: str, timeout: float = 60) -> 
         proc.stdin.write(PROBE)
         proc.stdin.close()  # the console stops at the end of its input
         read_until(PROBED)
-        assert proc.wait(30) == 0, proc.stderr.read() if proc.stderr else ""
+        assert proc.wait(30) == 0, log.read_text()
     finally:
         proc.kill()
         reader.join(10)
