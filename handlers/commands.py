@@ -18,6 +18,7 @@ from handlers.participant import intake
 from handlers.team import (
     case_commands,
     casework,
+    drill_commands,
     handoff,
     people_commands,
     readiness_commands,
@@ -132,6 +133,8 @@ PRIVATE: dict[str, Handler] = {
     "/screen": people_commands.screen,
     "/ready": readiness_commands.ready,
     "/id": show_ids,
+    "/testpage": drill_commands.testpage,
+    "/drill": drill_commands.drill,
 }
 
 # The team channel: members only (the router checks), redacted answers only.

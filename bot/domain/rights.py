@@ -104,6 +104,18 @@ def may_take(member: Member) -> bool:
     return works_cases(member)
 
 
+def may_run_drill(member: Member) -> bool:
+    """Only a lead starts or stops a drill (issue 17): it pages the whole team for practice."""
+    return "lead" in member.roles
+
+
+def may_test_page(asker: Member, paged: Member) -> bool:
+    """A safety contact or lead may page themselves for a test; a lead may page any member."""
+    if asker.id == paged.id:
+        return works_cases(asker)
+    return "lead" in asker.roles
+
+
 def may_check_readiness(member: Member) -> bool:
     """Only a lead runs the readiness check (``/ready``): it names who cannot be paged."""
     return "lead" in member.roles

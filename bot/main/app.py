@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
+from bot.domain.codes import is_drill_code
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
@@ -38,6 +39,7 @@ from bot.services import (
     aftercare,
     chat_moves,
     checkins,
+    drills,
     escalation,
     outages,
     readiness,
@@ -45,6 +47,7 @@ from bot.services import (
     retention,
     rota,
     tasks,
+    testpages,
 )
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import UnitOfWork
@@ -67,6 +70,10 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
+    drills.DRILL_END: drills.on_drill_end,
+    drills.DRILL_PURGE: drills.on_drill_purge,
+    testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
+    testpages.TESTPAGE_FAILED: testpages.on_failed,
     readiness.NOTE_TIMER: readiness.on_note,
 }
 PROBE_BEFORE_NOTE = timedelta(minutes=5)  # the platforms are asked this long before a note
@@ -108,6 +115,7 @@ class BotApp:
             on_outage=self._outage,
             on_moved=self._chat_moved,
             health=self.alarm,
+            on_timer=lambda: self.scheduler.wake(),
             metrics=self.metrics,
         )
         self.channel_worker = OutboxWorker(
@@ -175,9 +183,12 @@ class BotApp:
         self.channel_worker.wake()
 
     def _observe(self, event: Inbound, uow: UnitOfWork) -> None:
-        """Count what a committed event did: cases opened, first acknowledgements."""
+        """Count what a committed event did: cases opened, first acknowledgements (a drill's
+        never count: bot/services/drills.py)."""
         platform = event.sender.platform
         for kind, case in uow.audited:
+            if is_drill_code(case.code):
+                continue
             if kind == "opened":
                 self.metrics.reports.labels(platform).inc()
             elif kind == "acknowledged" and case.acknowledged_at is not None:
