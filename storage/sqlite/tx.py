@@ -12,6 +12,7 @@ from storage.sqlite.chat_moves import SqliteChatMoves
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.drafts import SqliteDrafts
 from storage.sqlite.duty import SqliteDuty
+from storage.sqlite.languages import SqliteLanguages
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.reachability import SqliteReachability
@@ -40,6 +41,7 @@ class SqliteTx(
     SqliteTasks,
     SqliteRegister,
     SqliteChatMoves,
+    SqliteLanguages,
     SqliteRetention,
 ):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by
