@@ -6,7 +6,7 @@ change that caused it. Buttons get their opaque tokens here, bound to their inte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,15 @@ from bot.domain.team import Team
 from bot.ports.events import Address, Choice, Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
+from bot.text.reader import reading
 from bot.text.richtext import Rich
+
+# A text to send: written already, or a function that writes it, called in the language of the
+# person it goes to (bot/text/reader.py); the latter for messages to someone other than the
+# person whose event is being handled (a page, a channel post, a note to the reporter).
+Words = Rich | Callable[[], Rich]
+# Buttons likewise: their labels are read by the person they go to.
+Labels = Sequence["Button"] | Callable[[], Sequence["Button"]]
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
 EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
@@ -70,6 +78,33 @@ class UnitOfWork:
     def reporter_audience(self, person: PlatformUser) -> str:
         return f"reporter:{self.person_key(person)}"
 
+    async def language_of_member(self, member: Member) -> str:
+        """The language a member reads: their choice (/language), else the team's."""
+        offered = self.team.config.team.offered
+        for address in self.team.addresses_for(member):
+            person = self.person_key(PlatformUser(address.platform, address.chat_id))
+            stored = await self.tx.language_of(person)
+            if stored is not None and stored in offered:
+                return stored
+        return self.team.config.team.language
+
+    async def language_of_person(self, person: PlatformUser) -> str:
+        """The language a participant reads: remembered (chosen or first guessed), else the
+        team's."""
+        stored = await self.tx.language_of(self.person_key(person))
+        offered = self.team.config.team.offered
+        return (
+            stored if stored is not None and stored in offered else self.team.config.team.language
+        )
+
+    @staticmethod
+    def compose(text: Words, buttons: Labels, language: str) -> tuple[Rich, Sequence[Button]]:
+        """The text and buttons as ``language``'s reader reads them."""
+        with reading(language):
+            return (text() if callable(text) else text), (
+                buttons() if callable(buttons) else buttons
+            )
+
     async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
         await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
 
@@ -106,8 +141,8 @@ class UnitOfWork:
     async def send_member(
         self,
         member: Member,
-        text: Rich,
-        buttons: Sequence[Button] = (),
+        text: Words,
+        buttons: Labels = (),
         *,
         purpose: str = "notice",
         case_id: int | None = None,
@@ -117,7 +152,11 @@ class UnitOfWork:
         Returns the outbox ids; an empty list means the member cannot be reached at all.
         """
         ids: list[int] = []
-        for address in await self.reachable(member):
+        addresses = await self.reachable(member)
+        if addresses and (callable(text) or callable(buttons)):
+            text, buttons = self.compose(text, buttons, await self.language_of_member(member))
+        assert not callable(text) and not callable(buttons)
+        for address in addresses:
             ids.append(
                 await self.send(
                     address,
@@ -130,10 +169,12 @@ class UnitOfWork:
             )
         return ids
 
-    async def send_external(self, contact: External, text: Rich, *, case_id: int) -> int:
-        """Message someone outside the team (no buttons: they cannot act in the bot); returns
-        how many of their addresses it went to, 0 when none is on a running platform."""
+    async def send_external(self, contact: External, text: Words, *, case_id: int) -> int:
+        """Message someone outside the team (no buttons: they cannot act in the bot), in the
+        team's language; returns how many of their addresses it went to, 0 when none is on a
+        running platform."""
         addresses = self.team.addresses_for(contact)
+        text, _ = self.compose(text, (), self.team.config.team.language)
         for address in addresses:
             await self.send(address, text, audience="external", purpose="external", case_id=case_id)
         return len(addresses)
@@ -148,9 +189,11 @@ class UnitOfWork:
         ]
 
     async def send_channel(
-        self, text: Rich, *, purpose: str = "channel", case_id: int | None = None
+        self, text: Words, *, purpose: str = "channel", case_id: int | None = None
     ) -> list[int]:
-        """Post to the team channel on every running platform. Channel posts carry no buttons."""
+        """Post to the team channel on every running platform, in the team's language. Channel
+        posts carry no buttons."""
+        text, _ = self.compose(text, (), self.team.config.team.language)
         return [
             await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
             for address in self.team.channel_addresses()

@@ -241,9 +241,7 @@ class Languages(Protocol):
         """The language remembered for this person, or None when none is."""
         ...
 
-    async def set_language(
-        self, person: str, language: str, now: datetime, *, chosen: bool
-    ) -> str:
+    async def set_language(self, person: str, language: str, now: datetime, *, chosen: bool) -> str:
         """Remember ``language`` for ``person``: ``chosen`` when they picked it (it replaces
         anything stored), else the platform's guess at first contact (kept only when nothing is
         stored yet). Returns the language now remembered."""

@@ -7,7 +7,6 @@ message it causes commit together.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config.teamfile import Member
@@ -29,7 +28,7 @@ from bot.text.views import (
     no_such_case,
     reporter_state,
 )
-from bot.uow import Button, UnitOfWork
+from bot.uow import Labels, UnitOfWork, Words
 
 
 def severity_for(body: ReportBody) -> Severity:
@@ -97,12 +96,13 @@ def reporter_address(report: Report) -> Address | None:
 
 
 async def tell_reporter(
-    uow: UnitOfWork, case: Case, report: Report, text: Rich, buttons: Sequence[Button] = ()
+    uow: UnitOfWork, case: Case, report: Report, text: Words, buttons: Labels = ()
 ) -> bool:
-    """Message the reporter of a case, if they left a way to reach them; buttons are theirs."""
+    """Message the reporter of a case, if they left a way, in their language; buttons theirs."""
     address = reporter_address(report)
     if address is None or report.reporter is None:
         return False
+    text, buttons = uow.compose(text, buttons, await uow.language_of_person(report.reporter))
     await uow.send(
         address,
         text,
@@ -114,7 +114,7 @@ async def tell_reporter(
     return True
 
 
-async def update_reporter(uow: UnitOfWork, case: Case, report: Report, text: Rich) -> bool:
+async def update_reporter(uow: UnitOfWork, case: Case, report: Report, text: Words) -> bool:
     """An automatic message about the report (it was picked up, its state changed): only to a
     reporter who chose updates at the contact step ("Message me here")."""
     if not report.body.updates:

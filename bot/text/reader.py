@@ -58,3 +58,9 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` as meant in ``context``, in the reader's language."""
     return current().pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it now: for words kept in tables
+    at import time, translated with ``_`` where they are shown."""
+    return message

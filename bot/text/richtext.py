@@ -9,7 +9,19 @@ from bot.ports.markup import Rich as Rich
 from bot.ports.markup import Span as Span
 from bot.ports.markup import Style as Style
 
-__all__ = ["Rich", "Span", "Style", "bold", "code", "italic", "lines", "rich"]
+__all__ = [
+    "FSI",
+    "PDI",
+    "Rich",
+    "Span",
+    "Style",
+    "bold",
+    "code",
+    "isolate",
+    "italic",
+    "lines",
+    "rich",
+]
 
 
 def rich(*parts: Rich | str) -> Rich:
@@ -41,3 +53,21 @@ def lines(*parts: Rich | str) -> Rich:
             result = result + "\n"
         result = result + part
     return result
+
+
+# Unicode's first-strong isolate and pop-directional isolate (UAX #9): text between them is laid
+# out on its own, so an Arabic name cannot reorder the words, punctuation, case code or
+# "(@username)" around it, in a left-to-right sentence or a right-to-left one.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """``text`` wrapped in FSI...PDI when it holds a right-to-left letter, else unchanged (so
+    English and other left-to-right text stays byte for byte as it was)."""
+    if any(_right_to_left(char) for char in text):
+        return f"{FSI}{text}{PDI}"
+    return text
+
+
+def _right_to_left(char: str) -> bool:
+    return "\u0590" <= char <= "\u08ff" or "\ufb1d" <= char <= "\ufefc"

@@ -21,34 +21,46 @@ from bot.domain.model import (
 )
 from bot.domain.team import Team
 from bot.ports.events import Forwarded
-from bot.text.richtext import Rich, bold, code, italic, lines, rich
+from bot.text.languages_words import written_in
+from bot.text.reader import N_, _, ngettext
+from bot.text.richtext import Rich, bold, code, isolate, italic, lines, rich
 
 ROLE_WORDS = {
-    "target": "It happened to them",
-    "witness": "They saw it happen",
-    "on_behalf": "Reporting for someone else",
+    "target": N_("It happened to them"),
+    "witness": N_("They saw it happen"),
+    "on_behalf": N_("Reporting for someone else"),
 }
-DANGER_WORDS = {"yes": "YES, in danger now", "no": "no", "not_sure": "not sure"}
+# The affiliation as a button label (capitalised).
+AFFILIATION_LABELS = {
+    "participant": N_("A participant"),
+    "organizer": N_("An organizer"),
+    "board_staff": N_("Board or staff"),
+    "venue_staff": N_("Venue staff"),
+    "other_event": N_("From another event"),
+    "unknown": N_("Not known"),
+}
+DANGER_WORDS = {"yes": N_("YES, in danger now"), "no": N_("no"), "not_sure": N_("not sure")}
 WHERE_WORDS = {
-    "venue": "At the event venue",
-    "nearby_event": "At a nearby event",
-    "travel": "Travelling to or from the event",
-    "accommodation": "At the accommodation",
-    "online": "Online",
-    "other": "Somewhere else",
+    "venue": N_("At the event venue"),
+    "nearby_event": N_("At a nearby event"),
+    "travel": N_("Travelling to or from the event"),
+    "accommodation": N_("At the accommodation"),
+    "online": N_("Online"),
+    "other": N_("Somewhere else"),
 }
 AFFILIATION_WORDS = {
-    "participant": "a participant",
-    "organizer": "an organizer",
-    "board_staff": "board or staff",
-    "venue_staff": "venue staff",
-    "other_event": "from another event",
-    "unknown": "not known",
+    "participant": N_("a participant"),
+    "organizer": N_("an organizer"),
+    "board_staff": N_("board or staff"),
+    "venue_staff": N_("venue staff"),
+    "other_event": N_("from another event"),
+    "unknown": N_("not known"),
 }
+# Each table's words are translated where shown: ``_(WHERE_WORDS[key])``.
 DISCLOSURE_WORDS = {
-    "named": "named (you may see who they are)",
-    "pseudonymous": "pseudonymous (talk to them only through the bot)",
-    "anonymous": "anonymous (no follow-up possible)",
+    "named": N_("named (you may see who they are)"),
+    "pseudonymous": N_("pseudonymous (talk to them only through the bot)"),
+    "anonymous": N_("anonymous (no follow-up possible)"),
 }
 
 
@@ -150,46 +162,56 @@ def case_details(
     """The full case for a handler who may see it; ``history`` is what is known about the
     reported person (bot.people.case_history), shown right after who they are."""
     body = report.body
-    where = rich(WHERE_WORDS.get(body.where, body.where or "not given"))
+    where = rich(_(WHERE_WORDS.get(body.where, body.where or N_("not given"))))
     if body.where_detail:
         where += rich(": ", written(team, body, "where_detail"))
-    who = written(team, body, "who") if body.who else rich("not given")
+    who = written(team, body, "who") if body.who else rich(_("not given"))
     if body.affiliation:
-        who += f" ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
+        who += f" ({_(AFFILIATION_WORDS.get(body.affiliation, body.affiliation))})"
     reporter = _identity(case, report, team, show_identity)
     parts: list[Rich | str] = [
         rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
-        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
+        rich(
+            bold(_("Danger now: ")),
+            _(DANGER_WORDS.get(body.danger, body.danger or N_("not asked"))),
+        ),
     ]
     if body.help_now:
-        parts.append(rich(bold("Asked for help now.")))
+        parts.append(rich(bold(_("Asked for help now."))))
     if body.meet:
         parts.append(
             rich(
-                bold("They would rather tell someone in person."),
-                f" Please arrange to meet them: /reply {case.code} with where and when.",
+                bold(_("They would rather tell someone in person.")),
+                _(" Please arrange to meet them: /reply {code} with where and when.").format(
+                    code=case.code
+                ),
             )
         )
     if body.location_now:
-        parts.append(rich(bold("Where they are now: "), _locations(team, body)))
+        parts.append(rich(bold(_("Where they are now: ")), _locations(team, body)))
     parts += [
-        rich(bold("Reporter: "), ROLE_WORDS.get(body.role, body.role or "not given")),
-        rich(bold("When: "), _answer(team, body, "when")),
-        rich(bold("Where: "), where),
-        rich(bold("What happened:")),
+        rich(bold(_("Reporter: ")), _(ROLE_WORDS.get(body.role, body.role or N_("not given")))),
+        rich(bold(_("When: ")), _answer(team, body, "when")),
+        rich(bold(_("Where: ")), where),
+        rich(bold(_("What happened:"))),
         *account_lines(team, body),
-        rich(bold("Attachments: "), f"{len(body.attachments)} kept with the case")
+        rich(
+            bold(_("Attachments: ")),
+            ngettext(
+                "{count} kept with the case", "{count} kept with the case", len(body.attachments)
+            ).format(count=len(body.attachments)),
+        )
         if body.attachments
         else "",
-        rich(bold("Who was involved: "), who),
+        rich(bold(_("Who was involved: ")), who),
         *history,
-        rich(bold("Witnesses: "), _answer(team, body, "witnesses")),
-        rich(bold("Identity: "), reporter),
-        rich(bold("Contact: "), _answer(team, body, "contact"), _updates(case, body)),
+        rich(bold(_("Witnesses: ")), _answer(team, body, "witnesses")),
+        rich(bold(_("Identity: ")), reporter),
+        rich(bold(_("Contact: ")), _answer(team, body, "contact"), _updates(case, body)),
     ]
     if body.notes:
         parts.append(
-            rich(bold("Also written (where a button was expected): "), " / ".join(body.notes))
+            rich(bold(_("Also written (where a button was expected): ")), " / ".join(body.notes))
         )
     return lines(*parts, *_wishes(team, body))
 
@@ -199,14 +221,14 @@ def _wishes(team: Team, body: ReportBody) -> list[Rich]:
     found = []
     wanted = preferences.of(body)
     if wanted is not None:
-        found.append(rich(bold("Would prefer to talk to: "), wanted.words))
+        found.append(rich(bold(_("Would prefer to talk to: ")), wanted.words))
     if body.outcome:
-        found.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
+        found.append(rich(bold(_("Outcome they would like: ")), _answer(team, body, "outcome")))
     return found
 
 
 def _answer(team: Team, body: ReportBody, field: str) -> Rich:
-    return written(team, body, field) if pieces.current(body, field) else rich("not given")
+    return written(team, body, field) if pieces.current(body, field) else rich(_("not given"))
 
 
 def _locations(team: Team, body: ReportBody) -> Rich:
@@ -220,27 +242,33 @@ def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> st
     """Who reported it, as far as this reader may know."""
     body = report.body
     if body.source == "team":
-        return f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+        return _("none: opened by {name}; no participant reported it").format(
+            name=team.member_name(body.taken_by)
+        )
     if body.source == "in_person":
-        return (
-            f"taken in person by {team.member_name(body.taken_by)}, "
-            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        return _("taken in person by {name}, {disclosure}").format(
+            name=team.member_name(body.taken_by),
+            disclosure=_(DISCLOSURE_WORDS.get(case.disclosure, case.disclosure)).split(" (")[0],
         )
     if show_identity and report.reporter is not None:
         reporter = f"{report.reporter.display_name or report.reporter.user_id}"
-        return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
+        return _("{reporter} on {platform} (id {user_id})").format(
+            reporter=isolate(reporter),
+            platform=report.reporter.platform,
+            user_id=report.reporter.user_id,
+        )
     if case.disclosure == "anonymous":
-        return "anonymous: no follow-up possible"
+        return _("anonymous: no follow-up possible")
     if case.disclosure == "named":
-        return "named: shown to the person handling it; reply through the bot"
-    return "pseudonymous: reply through the bot only"
+        return _("named: shown to the person handling it; reply through the bot")
+    return _("pseudonymous: reply through the bot only")
 
 
 def _updates(case: Case, body: ReportBody) -> str:
     """Whether the reporter chose automatic updates: what the handler may expect them to hear."""
     if body.source or case.disclosure == "anonymous":
         return ""
-    return " · automatic updates: " + ("yes" if body.updates else "no")
+    return _(" · automatic updates: yes") if body.updates else _(" · automatic updates: no")
 
 
 def page_text(
@@ -255,23 +283,28 @@ def page_text(
     sent, who could not be reached), then the case. A taken case paged again is an alert
     (bot.alerts): its reporter asked for help, or to talk to someone."""
     if case.severity.value == "critical":
-        header = "Urgent: someone needs help now."
+        header = _("Urgent: someone needs help now.")
     elif case.state == CaseState.NEW:
-        header = "A new report needs a safety contact."
+        header = _("A new report needs a safety contact.")
     else:
-        header = "A reporter would like to talk to someone."
+        header = _("A reporter would like to talk to someone.")
     extra = [rich(n) for n in notes or []]
     return lines(
         bold(header),
-        CONTENT_NOTE if report.body.account else "",
+        _(CONTENT_NOTE) if report.body.account else "",
         *extra,
+        written_in(report),
         case_details(case, report, team, show_identity=case.disclosure == "named"),
-        f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
+        _("Opened {time} ({age}).").format(
+            time=clock_time(team, case.created_at), age=age(case.created_at, now)
+        ),
     )
 
 
 # Before an account, for whoever is about to read it (WORDS.md, 12).
-CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
+CONTENT_NOTE = N_(
+    "Content note: this page includes an account of harm; read it when you are ready."
+)
 
 
 def coming(name: str) -> Rich:

@@ -15,6 +15,7 @@ from bot.config.teamfile import Member
 from bot.domain import pieces
 from bot.domain.model import Case, CaseState, ReportBody
 from bot.services import case_changes, conflicts
+from bot.text.reader import _
 from bot.text.richtext import bold, italic, rich
 from bot.text.views import forwarded_from
 from bot.uow import UnitOfWork, button
@@ -41,7 +42,7 @@ async def begin(req: Request, case_id: int) -> None:
             bold(case.code),
             f".{closed} Each message goes to the safety team. Press Done when you have finished.",
         ),
-        [button("Done", "report.add_done")],
+        [button(_("Done"), "report.add_done")],
     )
 
 
@@ -115,10 +116,10 @@ async def add_text(req: Request, case: Case, text: str) -> None:
     done = "Added to " if case.is_open else "Sent to the safety team with "
     await req.reply(
         rich(done, bold(case.code), ". Anything else? Or press Done."),
-        [button("Done", "report.add_done")],
+        [button(_("Done"), "report.add_done")],
     )
 
 
 async def done(req: Request) -> None:
     await req.uow.tx.delete_draft(req.owner)
-    await req.reply(rich("Thank you. You can add more at any time from /mycases."))
+    await req.reply(rich(_("Thank you. You can add more at any time from /mycases.")))

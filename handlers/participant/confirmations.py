@@ -12,6 +12,7 @@ from bot.domain.model import CONTACT_HERE, NO_CONTACT, Case, ReportBody
 from bot.domain.rights import with_leads
 from bot.services import conflicts, response, rota
 from bot.text.help_words import support_lines
+from bot.text.reader import _
 from bot.text.richtext import bold, lines, rich
 from handlers.context import Request
 from handlers.participant import preference
@@ -45,7 +46,7 @@ async def tell_reporter(req: Request, case: Case, body: ReportBody) -> None:
     they will hear back, and the team's support resources."""
     await req.reply(
         lines(
-            rich(bold("Thank you for telling us. Your report is in: "), bold(case.code), "."),
+            rich(bold(_("Thank you for telling us. Your report is in: ")), bold(case.code), "."),
             RIGHT_THING,
             await what_happens_next(req, case),
             hearing_back(body),
@@ -91,7 +92,7 @@ async def tell_member(req: Request, case: Case, body: ReportBody) -> None:
     if body.source == "in_person":
         await req.reply(
             lines(
-                rich(bold("The report is in: "), bold(case.code), "."),
+                rich(bold(_("The report is in: ")), bold(case.code), "."),
                 f"It is marked as taken in person by you, and {await _alerted(req, case)} been"
                 " alerted. You can give the person this code, so they can refer to it with"
                 " anyone on the team. I'll tell you when it is picked up, so you can let them"

@@ -19,6 +19,7 @@ from bot.domain import pieces
 from bot.domain.model import Case, ReportBody
 from bot.services import alerts, cases, escalation, rota, stand_down
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import page_text
 from bot.uow import Button, UnitOfWork, button
@@ -51,7 +52,7 @@ async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
         return
     if action == "help.moved":
         await _save_flow(req, case, asking=True)
-        await req.reply(rich(bold("Where are you now?")))
+        await req.reply(rich(bold(_("Where are you now?"))))
         return
     kind, words = STOOD_DOWN[action]
     await stand_down.stand_down(req.uow, case, kind)
@@ -83,13 +84,15 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
         else "They don't see your name, so please tell me where you are."
     )
     if await rota.on_duty(uow):
-        alerted = rich(bold("Everyone on duty has been alerted ("), bold(case.code), bold(")."))
+        alerted = rich(
+            bold(_("Everyone on duty has been alerted (")), bold(case.code), bold(_(")."))
+        )
         then = ""
     else:  # promise no one coming when the rota has nobody: the numbers come first
         alerted = rich(
-            bold("The whole safety team has been alerted ("),
+            bold(_("The whole safety team has been alerted (")),
             bold(case.code),
-            bold("), but nobody is on duty right now."),
+            bold(_("), but nobody is on duty right now.")),
         )
         then = f"If you are in danger, call the numbers {'above' if emergency_shown else 'below'}."
     await req.reply(
@@ -100,7 +103,7 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
             if not then
             else "I'll tell you here as soon as someone answers.",
             "" if emergency_shown else texts.emergency_for(uow.team),
-            bold("Where are you right now?"),
+            bold(_("Where are you right now?")),
             "A room, a landmark, anything that helps us find you.",
         ),
         _after(case, moved=False),
@@ -109,10 +112,10 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
 
 def _after(case: Case, *, moved: bool) -> list[Button]:
     found = [
-        button("I'm safe now", "help.safe", case=case.id),
-        button("I pressed it by mistake", "help.mistake", case=case.id),
+        button(_("I'm safe now"), "help.safe", case=case.id),
+        button(_("I pressed it by mistake"), "help.mistake", case=case.id),
     ]
-    return [button("I've moved", "help.moved", case=case.id), *found] if moved else found
+    return [button(_("I've moved"), "help.moved", case=case.id), *found] if moved else found
 
 
 async def _save_flow(req: Request, case: Case, *, asking: bool) -> None:
@@ -128,8 +131,11 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     if case is None or not case.is_open:
         await uow.tx.delete_draft(req.owner)
         await req.reply(
-            rich("That call for help is closed now, so nothing was passed on."),
-            [button("I need help now", "help.now"), button("Report something", "menu.report")],
+            rich(_("That call for help is closed now, so nothing was passed on.")),
+            [
+                button(_("I need help now"), "help.now"),
+                button(_("Report something"), "menu.report"),
+            ],
         )
         return
     report = await uow.tx.get_report(case.report_id)
@@ -141,7 +147,7 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
         )
     else:
         field, kind, note = "account", "reporter_added", "They wrote more."
-        said = rich("Passed on to the safety team.")
+        said = rich(_("Passed on to the safety team."))
     event = req.event
     pieces.add(
         report.body, field, text, ref=event.message_ref, at=uow.now, forwarded=event.forwarded

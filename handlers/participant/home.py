@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM
 from bot.services import rota
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, reporter_state
 from bot.uow import Button
@@ -23,9 +24,9 @@ async def show(req: Request) -> None:
     member = req.member
     if member is not None and uow.team.is_handler(member):
         on_duty = any(d.member.id == member.id for d in await rota.on_duty(uow))
-        parts.append(rich(bold("You are on duty now.") if on_duty else "You are not on duty."))
+        parts.append(rich(bold(_("You are on duty now.")) if on_duty else "You are not on duty."))
         mine = [c for c in await uow.tx.list_cases(list(OPEN_STATES)) if c.assignee == member.id]
-        parts.append(bold("Cases assigned to you:") if mine else "No cases are assigned to you.")
+        parts.append(bold(_("Cases assigned to you:")) if mine else "No cases are assigned to you.")
         parts += [
             rich(
                 "  ",
@@ -36,7 +37,7 @@ async def show(req: Request) -> None:
         ]
     reports = await uow.tx.cases_for_reporter(req.owner)
     if reports:
-        parts.append(bold("Your reports:"))
+        parts.append(bold(_("Your reports:")))
         parts += [rich("  ", bold(c.code), f": {reporter_state(c)}") for c in reports]
     else:
         parts.append("You have no reports with us. If something happened, you can tell us here.")

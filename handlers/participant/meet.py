@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.domain.model import CONTACT_HERE, ReportBody, Severity
 from bot.services import cases, rota
 from bot.text.help_words import support_lines
+from bot.text.reader import _
 from bot.text.richtext import bold, lines, rich
 from handlers.context import Request
 from handlers.participant import confirmations, intake
@@ -31,7 +32,7 @@ async def ask(req: Request) -> None:
     named = body.disclosure == "named"
     await req.reply(
         lines(
-            rich(bold(f"I've asked {who} to meet you in person ("), bold(case.code), bold(").")),
+            rich(bold(f"I've asked {who} to meet you in person ("), bold(case.code), bold(_(")."))),
             "They will write to you here to agree where and when"
             + ("." if named else ", without being told who you are until you meet.")
             + " You can bring a friend.",

@@ -14,6 +14,7 @@ from bot.domain.model import ReportBody
 from bot.domain.team import Team
 from bot.ports.forms import MAX_FIELD, Field
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import rich
 from handlers.context import Request
 from handlers.participant import intake, report_steps
@@ -146,7 +147,7 @@ async def submit(req: Request, form: dict[str, Any]) -> None:
     found = problems(req.uow.team, form)
     if found:
         await req.reply(
-            rich("Some answers could not be used, so nothing was sent: ")
+            rich(_("Some answers could not be used, so nothing was sent: "))
             + "; ".join(f"{name}: {why}" for name, why in found.items())
         )
         return

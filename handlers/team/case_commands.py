@@ -10,7 +10,7 @@ from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
-from bot.services import case_changes, cases, conflicts, retention, risk
+from bot.services import aftercare, case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
 from bot.text.richtext import bold, rich
 from bot.text.views import CONFLICT_WORDS, either
@@ -133,7 +133,7 @@ async def resolve(req: Request, args: list[str]) -> None:
         req, member, case, CaseState.RESOLVED, outcome=outcome, note=" ".join(args[2:])
     ):
         await closing.ask(req, case)
-        await req.reply(rich(req.uow.team.config.team.aftercare_note))
+        await req.reply(aftercare.note(req.uow))
 
 
 async def close(req: Request, args: list[str]) -> None:

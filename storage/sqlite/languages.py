@@ -16,9 +16,7 @@ class SqliteLanguages(Statements):
         row = await self._one("SELECT language FROM languages WHERE person = ?", (person,))
         return None if row is None else str(row[0])
 
-    async def set_language(
-        self, person: str, language: str, now: datetime, *, chosen: bool
-    ) -> str:
+    async def set_language(self, person: str, language: str, now: datetime, *, chosen: bool) -> str:
         row = await self._one("SELECT language, chosen FROM languages WHERE person = ?", (person,))
         if row is not None and not chosen:
             return str(row[0])  # a platform's guess never replaces what is stored
