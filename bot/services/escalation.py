@@ -20,8 +20,9 @@ from bot.ports.store import TimerRow
 from bot.services import conflicts, rota, tasks
 from bot.services.conflicts import conflict_reason, named_members, unconflicted
 from bot.services.page_failures import skip_detail, skip_note, step_still_covered
+from bot.text.page import page_text
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import channel_line, either, page_text
+from bot.text.views import channel_line, either
 from bot.uow import Button, UnitOfWork, button
 
 ESCALATE_TIMER = "escalate"

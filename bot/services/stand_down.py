@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bot.domain.model import Case, Severity
 from bot.services import alerts, cases, escalation
+from bot.text.page import page_text
 from bot.text.richtext import bold, rich
-from bot.text.views import page_text
 from bot.uow import UnitOfWork
 
 SAFE_NOW = "said_safe_now"

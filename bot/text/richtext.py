@@ -5,6 +5,8 @@ escaping every span, so markup typed by a reporter is always shown literally.
 
 from __future__ import annotations
 
+import re
+
 from bot.ports.markup import Rich as Rich
 from bot.ports.markup import Span as Span
 from bot.ports.markup import Style as Style
@@ -71,3 +73,25 @@ def isolate(text: str) -> str:
 
 def _right_to_left(char: str) -> bool:
     return "\u0590" <= char <= "\u08ff" or "\ufb1d" <= char <= "\ufefc"
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, style: Style = "plain", **parts: Rich | str) -> Rich:
+    """A translated ``template`` with styled parts put in its ``{name}`` places: the template's
+    own words get ``style``, each part keeps its own (``fill(_("Case {code} is open."), "bold",
+    code=code(c))``). So a sentence is translated whole and its code or name can still stand
+    out, wherever the language puts it. A name not given is left as written."""
+    result = Rich()
+    at = 0
+    for found in _FIELD.finditer(template):
+        if found.group(1) not in parts:
+            continue
+        if found.start() > at:
+            result = result + Rich((Span(template[at : found.start()], style),))
+        result = result + parts[found.group(1)]
+        at = found.end()
+    if at < len(template):
+        result = result + Rich((Span(template[at:], style),))
+    return result

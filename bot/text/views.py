@@ -21,47 +21,26 @@ from bot.domain.model import (
 )
 from bot.domain.team import Team
 from bot.ports.events import Forwarded
-from bot.text.languages_words import written_in
+from bot.text.answer_words import (  # the tables live there; imported from here too
+    AFFILIATION_LABELS as AFFILIATION_LABELS,
+)
+from bot.text.answer_words import (
+    AFFILIATION_WORDS as AFFILIATION_WORDS,
+)
+from bot.text.answer_words import (
+    DANGER_WORDS as DANGER_WORDS,
+)
+from bot.text.answer_words import (
+    DISCLOSURE_WORDS as DISCLOSURE_WORDS,
+)
+from bot.text.answer_words import (
+    ROLE_WORDS as ROLE_WORDS,
+)
+from bot.text.answer_words import (
+    WHERE_WORDS as WHERE_WORDS,
+)
 from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, code, isolate, italic, lines, rich
-
-ROLE_WORDS = {
-    "target": N_("It happened to them"),
-    "witness": N_("They saw it happen"),
-    "on_behalf": N_("Reporting for someone else"),
-}
-# The affiliation as a button label (capitalised).
-AFFILIATION_LABELS = {
-    "participant": N_("A participant"),
-    "organizer": N_("An organizer"),
-    "board_staff": N_("Board or staff"),
-    "venue_staff": N_("Venue staff"),
-    "other_event": N_("From another event"),
-    "unknown": N_("Not known"),
-}
-DANGER_WORDS = {"yes": N_("YES, in danger now"), "no": N_("no"), "not_sure": N_("not sure")}
-WHERE_WORDS = {
-    "venue": N_("At the event venue"),
-    "nearby_event": N_("At a nearby event"),
-    "travel": N_("Travelling to or from the event"),
-    "accommodation": N_("At the accommodation"),
-    "online": N_("Online"),
-    "other": N_("Somewhere else"),
-}
-AFFILIATION_WORDS = {
-    "participant": N_("a participant"),
-    "organizer": N_("an organizer"),
-    "board_staff": N_("board or staff"),
-    "venue_staff": N_("venue staff"),
-    "other_event": N_("from another event"),
-    "unknown": N_("not known"),
-}
-# Each table's words are translated where shown: ``_(WHERE_WORDS[key])``.
-DISCLOSURE_WORDS = {
-    "named": N_("named (you may see who they are)"),
-    "pseudonymous": N_("pseudonymous (talk to them only through the bot)"),
-    "anonymous": N_("anonymous (no follow-up possible)"),
-}
 
 
 def age(since: datetime, now: datetime) -> str:
@@ -170,7 +149,7 @@ def case_details(
         who += f" ({_(AFFILIATION_WORDS.get(body.affiliation, body.affiliation))})"
     reporter = _identity(case, report, team, show_identity)
     parts: list[Rich | str] = [
-        rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
+        rich(bold(f"{case.code} · {case.severity.value}"), f" · {_(STATE_FOR_TEAM[case.state])}"),
         rich(
             bold(_("Danger now: ")),
             _(DANGER_WORDS.get(body.danger, body.danger or N_("not asked"))),
@@ -271,42 +250,6 @@ def _updates(case: Case, body: ReportBody) -> str:
     return _(" · automatic updates: yes") if body.updates else _(" · automatic updates: no")
 
 
-def page_text(
-    case: Case,
-    report: Report,
-    team: Team,
-    now: datetime,
-    *,
-    notes: list[str] | None = None,
-) -> Rich:
-    """A page: what it asks for, a content note when an account follows, ``notes`` (why it was
-    sent, who could not be reached), then the case. A taken case paged again is an alert
-    (bot.alerts): its reporter asked for help, or to talk to someone."""
-    if case.severity.value == "critical":
-        header = _("Urgent: someone needs help now.")
-    elif case.state == CaseState.NEW:
-        header = _("A new report needs a safety contact.")
-    else:
-        header = _("A reporter would like to talk to someone.")
-    extra = [rich(n) for n in notes or []]
-    return lines(
-        bold(header),
-        _(CONTENT_NOTE) if report.body.account else "",
-        *extra,
-        written_in(report),
-        case_details(case, report, team, show_identity=case.disclosure == "named"),
-        _("Opened {time} ({age}).").format(
-            time=clock_time(team, case.created_at), age=age(case.created_at, now)
-        ),
-    )
-
-
-# Before an account, for whoever is about to read it (WORDS.md, 12).
-CONTENT_NOTE = N_(
-    "Content note: this page includes an account of harm; read it when you are ready."
-)
-
-
 def coming(name: str) -> Rich:
     """What someone who called for help hears when it is answered: who is coming, by ``name``
     whatever ``show_handler_names`` says, so that they can recognise them."""
@@ -402,7 +345,7 @@ def either(names: Sequence[str], fallback: str) -> str:
 
 
 def reporter_state(case: Case) -> str:
-    return STATE_FOR_REPORTER[case.state]
+    return _(STATE_FOR_REPORTER[case.state])
 
 
 def channel_moved(platform: str, old: str, new: str) -> Rich:

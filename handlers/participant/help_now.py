@@ -19,9 +19,9 @@ from bot.domain import pieces
 from bot.domain.model import Case, ReportBody
 from bot.services import alerts, cases, escalation, rota, stand_down
 from bot.text import phrases as texts
-from bot.text.reader import _
-from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import page_text
+from bot.text.page import page_text
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.uow import Button, UnitOfWork, button
 from handlers.context import Request
 from handlers.participant import intake
@@ -30,13 +30,17 @@ FLOW = "location"
 STOOD_DOWN = {
     "help.safe": (
         stand_down.SAFE_NOW,
-        "Thank you for telling me. The safety team knows you are safe now. You can write here"
-        " at any time.",
+        N_(
+            "Thank you for telling me. The safety team knows you are safe now. You can write"
+            " here at any time."
+        ),
     ),
     "help.mistake": (
         stand_down.BY_MISTAKE,
-        "That's all right. The safety team knows it was a mistake; one of them may check with"
-        " you here.",
+        N_(
+            "That's all right. The safety team knows it was a mistake; one of them may check"
+            " with you here."
+        ),
     ),
 }
 
@@ -56,7 +60,7 @@ async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
         return
     kind, words = STOOD_DOWN[action]
     await stand_down.stand_down(req.uow, case, kind)
-    await req.reply(rich(words))
+    await req.reply(rich(_(words)))
 
 
 async def help_now(req: Request, emergency_shown: bool = False) -> None:
@@ -79,32 +83,36 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
     uow = req.uow
     await _save_flow(req, case, asking=True)
     seen = (
-        "They can see your name, so they can find you."
+        _("They can see your name, so they can find you.")
         if case.disclosure == "named"
-        else "They don't see your name, so please tell me where you are."
+        else _("They don't see your name, so please tell me where you are.")
     )
     if await rota.on_duty(uow):
-        alerted = rich(
-            bold(_("Everyone on duty has been alerted (")), bold(case.code), bold(_(")."))
+        alerted = fill(
+            _("Everyone on duty has been alerted ({code})."), "bold", code=bold(case.code)
         )
         then = ""
     else:  # promise no one coming when the rota has nobody: the numbers come first
-        alerted = rich(
-            bold(_("The whole safety team has been alerted (")),
-            bold(case.code),
-            bold(_("), but nobody is on duty right now.")),
+        alerted = fill(
+            _("The whole safety team has been alerted ({code}), but nobody is on duty right now."),
+            "bold",
+            code=bold(case.code),
         )
-        then = f"If you are in danger, call the numbers {'above' if emergency_shown else 'below'}."
+        then = (
+            _("If you are in danger, call the numbers above.")
+            if emergency_shown
+            else _("If you are in danger, call the numbers below.")
+        )
     await req.reply(
         lines(
             rich(alerted, " ", seen),
             then,
-            "I'll tell you here who is coming as soon as someone answers."
+            _("I'll tell you here who is coming as soon as someone answers.")
             if not then
-            else "I'll tell you here as soon as someone answers.",
+            else _("I'll tell you here as soon as someone answers."),
             "" if emergency_shown else texts.emergency_for(uow.team),
             bold(_("Where are you right now?")),
-            "A room, a landmark, anything that helps us find you.",
+            _("A room, a landmark, anything that helps us find you."),
         ),
         _after(case, moved=False),
     )
@@ -142,8 +150,10 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     if state.get("asking", True):
         field, kind, note = "location_now", "location_added", "Location updated."
         said = rich(
-            "Thank you, that has been passed on. Stay where you are if it is safe. If you move,"
-            ' press "I\'ve moved". Anything else you write here is passed on too.'
+            _(
+                "Thank you, that has been passed on. Stay where you are if it is safe. If you"
+                ' move, press "I\'ve moved". Anything else you write here is passed on too.'
+            )
         )
     else:
         field, kind, note = "account", "reporter_added", "They wrote more."

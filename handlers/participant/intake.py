@@ -14,7 +14,7 @@ from bot.domain.model import ReportBody, Severity
 from bot.ports.events import Address
 from bot.services import cases, checkins
 from bot.text import phrases as texts
-from bot.text.reader import N_, _, current
+from bot.text.reader import _, current
 from bot.text.report_summary import report_summary
 from bot.text.richtext import rich
 from bot.uow import Button, button
@@ -24,6 +24,7 @@ from handlers.participant.draft import Draft, next_step
 from handlers.participant.report_steps import (
     BY_NAME,
     CONTACT_OPTIONS,
+    INTRO,
     SKIP,
     SKIPPABLE,
     STEPS,
@@ -117,24 +118,6 @@ async def load(req: Request) -> Draft | None:
 
 
 # -- entry points ---------------------------------------------------------------------------
-
-
-INTRO = {  # translated where shown
-    "": N_(
-        "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
-        " skipped. You can go back at any step, and /cancel stops without sending anything."
-    ),
-    "in_person": N_(
-        "You are filing a report for someone who told you in person. Answer as they told"
-        " you, in their words where you can; the case will say it was taken in person by you."
-        " /cancel stops without sending anything."
-    ),
-    "team": N_(
-        "You are opening a case that no participant reported (for example from a noticeboard"
-        " discussion). Answer with what the team knows; the case will say you opened it."
-        " /cancel stops without sending anything."
-    ),
-}
 
 
 async def begin(req: Request, source: str = "") -> None:

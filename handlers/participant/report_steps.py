@@ -114,18 +114,36 @@ def _who_prompt(team: Team, body: ReportBody) -> Rich:
     )
 
 
+DANGER_QUESTION = {  # by who files the report (ReportBody.source); translated where shown
+    "": N_("First, are you in danger right now?"),
+    "in_person": N_("First, is the person in danger right now?"),
+    "team": N_("First, is anyone in danger right now?"),
+}
+# The contact answer a reporter may choose (bot.domain.model.NO_CONTACT), for the catalogue.
+N_("Please don't contact me")
+
+INTRO = {  # translated where shown
+    "": N_(
+        "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
+        " skipped. You can go back at any step, and /cancel stops without sending anything."
+    ),
+    "in_person": N_(
+        "You are filing a report for someone who told you in person. Answer as they told"
+        " you, in their words where you can; the case will say it was taken in person by you."
+        " /cancel stops without sending anything."
+    ),
+    "team": N_(
+        "You are opening a case that no participant reported (for example from a noticeboard"
+        " discussion). Answer with what the team knows; the case will say you opened it."
+        " /cancel stops without sending anything."
+    ),
+}
+
 STEPS: list[Step] = [
     Step(
         "danger",
         N_("Danger now"),
-        lambda team, body: rich(
-            _(
-                {
-                    "in_person": N_("First, is the person in danger right now?"),
-                    "team": N_("First, is anyone in danger right now?"),
-                }.get(body.source, N_("First, are you in danger right now?"))
-            )
-        ),
+        lambda team, body: rich(_(DANGER_QUESTION.get(body.source, DANGER_QUESTION[""]))),
         [("yes", N_("Yes, I'm in danger")), ("no", N_("No")), ("not_sure", N_("Not sure"))],
         _set("danger"),
     ),
