@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config.teamfile import TeamFile
+from bot.domain.model import PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
@@ -34,6 +35,7 @@ from bot.services import (
     chat_moves,
     checkins,
     escalation,
+    languages,
     outages,
     response,
     retention,
@@ -254,6 +256,13 @@ class BotApp:
         while busy:
             fired = await self.scheduler.fire_due()
             busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
+
+    async def language_of(self, person: PlatformUser) -> str:
+        """The language to write to ``person`` in (see :class:`bot.ports.platform.Core`)."""
+        async with self.store.transaction() as tx:
+            uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
+            member = self.team.member_for(person.platform, person.user_id)
+            return await languages.of_sender(uow, person, member)
 
     def form_fields(self) -> list[Field]:
         """The report form's questions (see :class:`bot.ports.platform.Core`)."""
