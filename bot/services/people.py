@@ -45,7 +45,9 @@ async def names_member(uow: UnitOfWork, person: Person, member: Member) -> bool:
 async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
     """Keep what the report's "who" text names as blind indexes, for matching later."""
     if body.who.strip():
-        await uow.tx.add_case_keys(case.id, extract(body.who), grams(body.who))
+        await uow.tx.add_case_keys(
+            case.id, extract(body.who, body.language), grams(body.who, language=body.language)
+        )
 
 
 def flag_words(person: Person, uow: UnitOfWork) -> str:
@@ -212,8 +214,8 @@ class Matches:
 
 async def matches(uow: UnitOfWork, case: Case, body: ReportBody) -> Matches:
     """Other cases about the same reported person, and register entries naming them."""
-    case_grams = grams(body.who)
-    other = set(await uow.tx.cases_matching(extract(body.who), case_grams))
+    case_grams = grams(body.who, language=body.language)
+    other = set(await uow.tx.cases_matching(extract(body.who, body.language), case_grams))
     people_ids = set(await uow.tx.people_matching(case_grams))
     people_ids.update(await uow.tx.people_for_case(case.id))
     people: list[Person] = []
