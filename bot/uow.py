@@ -199,16 +199,20 @@ class UnitOfWork:
             for address in self.team.channel_addresses()
         ]
 
-    async def edit(self, outbox_id: int, text: Rich, buttons: Sequence[Button] = ()) -> None:
-        """Change a message already queued or sent: rewrite it if pending, else queue an edit."""
+    async def edit(self, outbox_id: int, text: Words, buttons: Labels = ()) -> None:
+        """Change a message already queued or sent: rewrite it if pending, else queue an edit.
+        A text still to be written is written in the language of whoever the message is to."""
         original = await self.tx.get_outbox(outbox_id)
         if original is None or original.message is None or original.status == "failed":
             return
-        audience = "channel"
+        audience, language = "channel", self.team.config.team.language
         if not original.purpose.startswith("channel"):
             address = original.message.address
             member = self.team.member_for(address.platform, address.chat_id)
             audience = member_audience(member) if member else "nobody"
+            if member is not None and (callable(text) or callable(buttons)):
+                language = await self.language_of_member(member)
+        text, buttons = self.compose(text, buttons, language)
         choices = await self._choices(audience, buttons)
         message = Outbound(original.message.address, text, choices)
         if original.status == "pending":

@@ -67,9 +67,8 @@ def problems(texts: Iterable[tuple[str | None, MessageId]], cat: Catalog) -> lis
             if not form:
                 found.append(f"{cat.locale}: an empty plural form of {ident!r}")
             elif placeholders(form) != wanted:
-                found.append(
-                    f"{cat.locale}: placeholders of {ident!r} are {placeholders(form)}, not {wanted}"
-                )
+                shown = placeholders(form)
+                found.append(f"{cat.locale}: placeholders of {ident!r} are {shown}, not {wanted}")
     return found
 
 

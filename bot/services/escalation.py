@@ -21,6 +21,7 @@ from bot.services import conflicts, rota, tasks
 from bot.services.conflicts import conflict_reason, named_members, unconflicted
 from bot.services.page_failures import skip_detail, skip_note, step_still_covered
 from bot.text.page import page_text
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import channel_line, either
 from bot.uow import Button, UnitOfWork, button
@@ -52,8 +53,8 @@ def above_team_policy(config: TeamFile, policy: EscalationPolicy) -> EscalationP
 
 def page_buttons(case: Case) -> list[Button]:
     return [
-        button("Acknowledge", "case.ack", case=case.id),
-        button("Escalate", "case.escalate", case=case.id),
+        button(_("Acknowledge"), "case.ack", case=case.id),
+        button(_("Escalate"), "case.escalate", case=case.id),
     ]
 
 
@@ -115,9 +116,15 @@ async def page_members(
         else:
             to_page.append(member)
     # A person skipped on several steps (on duty, then a safety contact) is named once.
-    text = page_text(case, report, uow.team, uow.now, notes=list(dict.fromkeys(notes + skipped)))
+    noted = list(dict.fromkeys(notes + skipped))
+
+    def text() -> Rich:  # written in each member's own language
+        return page_text(case, report, uow.team, uow.now, notes=noted)
+
     for member in to_page:
-        await uow.send_member(member, text, page_buttons(case), purpose="page", case_id=case.id)
+        await uow.send_member(
+            member, text, lambda: page_buttons(case), purpose="page", case_id=case.id
+        )
         await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
     return to_page, skipped
 

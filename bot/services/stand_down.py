@@ -50,8 +50,8 @@ async def stand_down(uow: UnitOfWork, case: Case, kind: str) -> bool:
     for row in await alerts.waiting_pages(uow, case):
         await uow.edit(
             row.id,
-            page_text(case, report, uow.team, uow.now, notes=[note]),
-            escalation.page_buttons(case),
+            lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+            lambda: escalation.page_buttons(case),
         )
     await cases.update_channel_posts(uow, case)
     return True

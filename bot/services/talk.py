@@ -59,8 +59,8 @@ async def note_on_waiting_pages(uow: UnitOfWork, case: Case, report: Report, not
     for row in await alerts.waiting_pages(uow, case):
         await uow.edit(
             row.id,
-            page_text(case, report, uow.team, uow.now, notes=[note]),
-            escalation.page_buttons(case),
+            lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+            lambda: escalation.page_buttons(case),
         )
 
 

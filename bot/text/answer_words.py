@@ -4,7 +4,7 @@ read by people of many languages."""
 
 from __future__ import annotations
 
-from bot.text.reader import N_
+from bot.text.reader import N_, _
 
 WHERE_WORDS = {
     "venue": N_("At the event venue"),
@@ -60,3 +60,26 @@ STATE_WORDS = (
     N_("action taken"),
     N_("reopened"),
 )
+
+# Answers given with a button that are stored as their English words (the intake's "when",
+# "who", "witnesses" and "contact" buttons): shown in the reader's language by :func:`fixed`.
+FIXED_ANSWERS = frozenset(
+    {
+        N_("Just now"),
+        N_("Earlier today"),
+        N_("Another day"),
+        N_("I don't know who"),
+        N_("No one"),
+        N_("Not sure"),
+        N_("Message me here"),
+        N_("Please don't contact me"),
+        N_("Message me here only if they need to ask me something"),
+        N_("Through the team member who took the report"),
+    }
+)
+
+
+def fixed(value: str) -> str:
+    """A stored answer in the reader's language when it is one a button gave, else as written
+    (a person's own words are never translated)."""
+    return _(value) if value in FIXED_ANSWERS else value

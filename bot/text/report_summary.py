@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.model import ReportBody
 from bot.domain.team import Team
+from bot.text.answer_words import fixed
 from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import (
@@ -38,18 +39,18 @@ def report_summary(team: Team, body: ReportBody) -> Rich:
         rich(bold(_("Your role: ")), _(YOUR_ROLE[body.role]) if body.role in YOUR_ROLE else "-"),
         rich(bold(_("What happened:"))),
         *account_lines(team, body, corrections=False),
-        rich(bold(_("When: ")), _(body.when) if body.when else "-"),
+        rich(bold(_("When: ")), fixed(body.when) if body.when else "-"),
         rich(bold(_("Where: ")), where or "-"),
         rich(
             bold(_("Who: ")),
-            _(body.who) if body.who else "-",
+            fixed(body.who) if body.who else "-",
             " (",
             _(AFFILIATION_WORDS[body.affiliation])
             if body.affiliation in AFFILIATION_WORDS
             else "-",
             ")",
         ),
-        rich(bold(_("Witnesses: ")), _(body.witnesses) if body.witnesses else "-"),
+        rich(bold(_("Witnesses: ")), fixed(body.witnesses) if body.witnesses else "-"),
         rich(
             bold(_("Identifiable as: ")),
             _(DISCLOSURE_WORDS[body.disclosure]).split(" (")[0]
@@ -58,7 +59,7 @@ def report_summary(team: Team, body: ReportBody) -> Rich:
         ),
         rich(
             bold(_("Contact: ")),
-            _(body.contact)
+            fixed(body.contact)
             if body.contact
             else (_("none") if body.disclosure == "anonymous" else "-"),
         ),

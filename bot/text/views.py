@@ -39,6 +39,7 @@ from bot.text.answer_words import (
 from bot.text.answer_words import (
     WHERE_WORDS as WHERE_WORDS,
 )
+from bot.text.answer_words import fixed
 from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, code, isolate, italic, lines, rich
 
@@ -144,7 +145,7 @@ def case_details(
     where = rich(_(WHERE_WORDS.get(body.where, body.where or N_("not given"))))
     if body.where_detail:
         where += rich(": ", written(team, body, "where_detail"))
-    who = written(team, body, "who") if body.who else rich(_("not given"))
+    who = _answer(team, body, "who")
     if body.affiliation:
         who += f" ({_(AFFILIATION_WORDS.get(body.affiliation, body.affiliation))})"
     reporter = _identity(case, report, team, show_identity)
@@ -207,7 +208,12 @@ def _wishes(team: Team, body: ReportBody) -> list[Rich]:
 
 
 def _answer(team: Team, body: ReportBody, field: str) -> Rich:
-    return written(team, body, field) if pieces.current(body, field) else rich(_("not given"))
+    value = pieces.current(body, field)
+    if not value:
+        return rich(_("not given"))
+    if pieces.piece(body, field, 0) is None:  # a button's answer: in the reader's words
+        return rich(fixed(value))
+    return written(team, body, field)
 
 
 def _locations(team: Team, body: ReportBody) -> Rich:

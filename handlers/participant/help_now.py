@@ -192,8 +192,8 @@ async def update_pages(uow: UnitOfWork, case: Case, note: str, for_handler: Rich
         for row in await alerts.waiting_pages(uow, case):
             await uow.edit(
                 row.id,
-                page_text(case, report, uow.team, uow.now, notes=[note]),
-                escalation.page_buttons(case),
+                lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+                lambda: escalation.page_buttons(case),
             )
         return
     for member in await alerts.responders(uow, case):
