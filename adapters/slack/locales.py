@@ -1,7 +1,7 @@
 """The language a participant's Slack is set to (``users.info`` with ``include_locale``), so that
 the bot can answer a first message in it (bot/services/languages.py decides; this only asks).
 
-Looked up at most once an hour per person, only for people who are not on the team (a member
+Looked up at most once a day per person, only for people who are not on the team (a member
 reads the team's language until they choose), and never allowed to hold up an event for long:
 no answer in time is simply no locale, and the team's language is used.
 """
@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 log = logging.getLogger(__name__)
 
-REFRESH = 3600.0  # seconds a locale is used before it is asked for again
+REFRESH = 86400.0  # seconds a locale is used before it is asked for again (it is rarely needed)
 TIMEOUT = 2.0  # seconds a look-up may hold up an event (Slack wants an answer within 3)
 
 
