@@ -7,6 +7,7 @@ from telegram import Message, Update, User
 from adapters.telegram.origins import forwarded
 from bot.domain.model import PlatformUser
 from bot.ports.events import Inbound
+from bot.text.richtext import isolate
 
 PLATFORM = "telegram"
 
@@ -91,7 +92,8 @@ def to_inbound(update: Update) -> Inbound | None:
 def _person(user: User) -> PlatformUser:
     """The sender, with the language their Telegram app is set to (``language_code``)."""
     full_name, username = user.full_name, user.username
-    display = f"{full_name} (@{username})" if username else full_name
+    # the name isolated when it is right to left, so "(@username)" stays after it in any text
+    display = f"{isolate(full_name)} (@{username})" if username else full_name
     names = (full_name, f"@{username}") if username else (full_name,)
     language = user.language_code or ""
     return PlatformUser(PLATFORM, str(user.id), display, names=names, language=language)

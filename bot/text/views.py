@@ -83,7 +83,9 @@ def written(
 ) -> Rich:
     """An answer as the reporter gave it: a forwarded message says where it came from, and (for
     the safety team, ``corrections``) a corrected one says when, and what it first said."""
-    text = pieces.current(body, field, index) or ""
+    # isolated (FSI...PDI) when it holds right-to-left letters: an Arabic answer cannot then
+    # reorder the label, code or brackets around it (bot/text/richtext.py isolate)
+    text = isolate(pieces.current(body, field, index) or "")
     found = pieces.piece(body, field, index)
     origin = pieces.forwarded(found)
     shown = rich(italic(forwarded_from(team, origin) + ":"), " ", text) if origin else rich(text)
