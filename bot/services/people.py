@@ -22,6 +22,7 @@ from bot.config.teamfile import Member
 from bot.domain.identifiers import extract, grams, name_keys
 from bot.domain.model import STATE_FOR_TEAM, Case, CaseState, Person, ReportBody
 from bot.services import conflicts, member_names
+from bot.text.reader import _, ngettext
 from bot.text.richtext import Rich, bold, rich
 from bot.text.views import OUTCOME_WORDS
 from bot.uow import UnitOfWork
@@ -240,12 +241,13 @@ async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Me
     shown: list[Rich] = []
     codes = await codes_for(uow, member, found.other_cases)
     if codes:
-        cases_word = "case" if len(codes) == 1 else "cases"
+        also = ngettext(
+            "this person appears in {count} other case: {codes}.",
+            "this person appears in {count} other cases: {codes}.",
+            len(codes),
+        )
         shown.append(
-            rich(
-                bold("Also reported: "),
-                f"this person appears in {len(codes)} other {cases_word}: {', '.join(codes)}.",
-            )
+            rich(bold(_("Also reported: ")), also.format(count=len(codes), codes=", ".join(codes)))
         )
     for person in found.people:
         if await names_member(uow, person, member):

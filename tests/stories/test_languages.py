@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from story import Story
 
+from bot.services import people
 from bot.text.i18n import translator
+from bot.uow import UnitOfWork
 
 ACCOUNTS = {
     "en": "Someone shouted at me in the corridor.",
@@ -31,7 +33,7 @@ def press(language: str, label: str) -> str:
     return "> " + translator(language).gettext(label)
 
 
-def report_in(language: str, who: str = "sam") -> str:
+def report_in(language: str, who: str = "sam", reported: str = "") -> str:
     """A whole report, as a reporter reading ``language`` types it and presses its buttons."""
     steps = [
         f"@{who} /report",
@@ -43,7 +45,7 @@ def report_in(language: str, who: str = "sam") -> str:
         press(language, "Done"),
         press(language, "Earlier today"),
         press(language, "At the event venue"),
-        REPORTED[language],
+        reported or REPORTED[language],
         press(language, "A participant"),
         press(language, "No one"),
         press(language, "Done"),
@@ -190,3 +192,34 @@ async def test_a_language_the_team_does_not_offer_changes_nothing(story: Story) 
     )
     await story.run("@sam /report")
     assert story.last("sam") == "First, are you in danger right now?"
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        ("de", "Der Mann vom Kaffeestand", "Der Mann mit der Kamera"),
+        ("es", "El Señor del café", "El Señor de la cámara"),
+        ("fr", "Le Monsieur du café", "Le Monsieur à la caméra"),
+    ],
+)
+async def test_reports_in_a_language_do_not_link_people_by_its_common_words(
+    story: Story, language: str, first: str, second: str
+) -> None:
+    await story.run(f"@sam /language {language}\n@rosa /language {language}")
+    await story.run(report_in(language, "sam", first))
+    await story.run(report_in(language, "rosa", second))
+    assert await linked(story, story.code("rosa")) == []
+    # The same words from reporters writing in English are matched as they always were: the
+    # common words of a language apply to reports in that language.
+    await story.run(report_in("en", "tom", first) + "\n" + report_in("en", "una", second))
+    assert await linked(story, story.code("una"))  # "der mann" as a name, in English
+
+
+async def linked(story: Story, code: str) -> list[int]:
+    """The other cases the bot links to this one as being about the same person."""
+    async with story.app.store.transaction() as tx:
+        uow = UnitOfWork(tx, story.clock.now(), story.app.team, story.app.cipher)
+        case = await tx.find_case(code)
+        assert case is not None
+        report = await tx.get_report(case.report_id)
+        return (await people.matches(uow, case, report.body)).other_cases
