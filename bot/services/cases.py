@@ -16,6 +16,7 @@ from bot.ports.events import Address
 from bot.ports.store import NewCase
 from bot.services import aftercare, alerts, conflicts, escalation, people, retention, rota
 from bot.services.conflicts import named_members
+from bot.text import reporter_notes as notes
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import (
     ALERT_WORDS,
@@ -24,7 +25,6 @@ from bot.text.views import (
     acknowledged_page,
     case_details,
     channel_line,
-    coming,
     no_such_case,
     reporter_state,
 )
@@ -192,18 +192,14 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
     await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
     if case.severity == Severity.CRITICAL:
-        told = await tell_reporter(uow, case, report, coming(member.name))
+        told = await tell_reporter(uow, case, report, lambda: notes.coming(member.name))
     else:  # whoever called for help is told, whatever they chose about updates
         tell = tell_reporter if report.body.help_now else update_reporter
         told = await tell(
             uow,
             case,
             report,
-            rich(
-                f"{_handler_words(uow, member)} has picked up your report ",
-                bold(case.code),
-                ". They will follow up as you asked. You can write here at any time.",
-            ),
+            lambda: notes.picked_up(_handler_name(uow, member), case.code),
         )
     told_words = await _who_tells_them(uow, case, report, told, member)
     return AckResult(
@@ -237,11 +233,9 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     )
 
 
-def _handler_words(uow: UnitOfWork, member: Member) -> str:
+def _handler_name(uow: UnitOfWork, member: Member) -> str | None:
     """Who took it, as the reporter reads it: a name only if the team file says so."""
-    if uow.team.config.team.show_handler_names:
-        return member.name
-    return "A member of the safety team"
+    return member.name if uow.team.config.team.show_handler_names else None
 
 
 async def _details_for(uow: UnitOfWork, case: Case, report: Report, member: Member) -> Rich:
@@ -308,11 +302,12 @@ async def _acknowledge_alert(
         await uow.edit(row.id, acknowledged_page(case, uow.team, member.id, uow.now))
     await update_channel_posts(uow, case)
     words = ALERT_WORDS[kind]
-    reporter_text = (
-        coming(member.name)
-        if kind == alerts.HELP
-        else rich(f"{_handler_words(uow, member)} {words.reporter}")
-    )
+
+    def reporter_text() -> Rich:  # in the reporter's language
+        if kind == alerts.HELP:
+            return notes.coming(member.name)
+        return notes.alert_answered(kind, _handler_name(uow, member))
+
     told = await tell_reporter(uow, case, report, reporter_text)
     assignee = uow.team.member(case.assignee or "")
     if assignee is not None and assignee.id != member.id:
@@ -394,6 +389,6 @@ async def change_state(
         uow,
         case,
         report,
-        rich("Your report ", bold(case.code), f" is now: {reporter_state(case)}."),
+        lambda: notes.state_changed(case.code, reporter_state(case)),
     )
     return None

@@ -258,15 +258,6 @@ def _updates(case: Case, body: ReportBody) -> str:
     return _(" · automatic updates: yes") if body.updates else _(" · automatic updates: no")
 
 
-def coming(name: str) -> Rich:
-    """What someone who called for help hears when it is answered: who is coming, by ``name``
-    whatever ``show_handler_names`` says, so that they can recognise them."""
-    return rich(
-        f"{name} from the safety team has your call for help and is coming to you."
-        " Stay where you are if it is safe."
-    )
-
-
 STOOD_DOWN = "stood_down"  # a call for help after "I'm safe now" or "I pressed it by mistake"
 
 

@@ -12,6 +12,7 @@ from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
 from bot.services import aftercare, case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
+from bot.text import reporter_notes
 from bot.text.richtext import bold, rich
 from bot.text.views import CONFLICT_WORDS, either
 from bot.uow import button
@@ -206,7 +207,7 @@ async def reply(req: Request, args: list[str]) -> None:
         req.uow,
         case,
         report,
-        rich("A message from the safety team about ", bold(case.code), ":\n", text),
+        lambda: reporter_notes.team_message(case.code, text),
     )
     await req.uow.audit(case, f"member:{member.id}", "replied", text=text)
     await req.reply(rich("Sent to the reporter of ", bold(case.code), " through the bot."))

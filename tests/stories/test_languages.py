@@ -223,3 +223,21 @@ async def linked(story: Story, code: str) -> list[int]:
         assert case is not None
         report = await tx.get_report(case.report_id)
         return (await people.matches(uow, case, report.body)).other_cases
+
+
+async def test_what_the_team_does_reaches_the_reporter_in_their_language(story: Story) -> None:
+    await story.run("@sam /language es")
+    await story.run(report_in("es"))
+    code = story.code("sam")
+    await story.run(f"@alice /ack {code}")
+    assert story.last("sam") == (
+        f"Alguien del equipo de seguridad ha tomado tu informe {code}. Hará el seguimiento como"
+        " pediste. Puedes escribir aquí cuando quieras."
+    )
+    assert story.last("alice").startswith(f"You're handling {code}.")  # Alice reads English
+    await story.run(f"@alice /reply {code} Hola, ¿podemos hablar a las 15:00?")
+    assert story.last("sam") == (
+        f"Un mensaje del equipo de seguridad sobre {code}:\nHola, ¿podemos hablar a las 15:00?"
+    )
+    await story.run(f"@alice /status {code} investigating")
+    assert story.last("sam") == f"Tu informe {code} está ahora: en estudio."
