@@ -17,16 +17,17 @@ from bot.ports.store import NewCase
 from bot.services import aftercare, alerts, conflicts, escalation, people, retention, rota
 from bot.services.conflicts import named_members
 from bot.text import reporter_notes as notes
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import (
     ALERT_WORDS,
-    RESPONSE_REMINDER,
     STOOD_DOWN,
     acknowledged_page,
     case_details,
     channel_line,
     no_such_case,
     reporter_state,
+    response_reminder,
 )
 from bot.uow import Labels, UnitOfWork, Words
 
@@ -164,9 +165,8 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         await uow.tx.save_case(case)
         await uow.audit(case, actor, "took_over")
         await update_channel_posts(uow, case)
-        return AckResult(
-            AckOutcome.ACKNOWLEDGED, case, rich(bold(f"You're handling {case.code} now."))
-        )
+        handling = rich(bold(_("You're handling {code} now.").format(code=case.code)))
+        return AckResult(AckOutcome.ACKNOWLEDGED, case, handling)
     if case.state != CaseState.NEW:
         who = "you" if case.assignee == member.id else uow.team.member_name(case.assignee)
         when = ""
@@ -202,10 +202,11 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
             lambda: notes.picked_up(_handler_name(uow, member), case.code),
         )
     told_words = await _who_tells_them(uow, case, report, told, member)
+    headline = _("You're handling {code}.").format(code=case.code)
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,
-        await _ack_reply(uow, case, report, member, f"You're handling {case.code}.", told_words),
+        await _ack_reply(uow, case, report, member, headline, told_words),
     )
 
 
@@ -216,7 +217,7 @@ async def _ack_reply(
     the reporter would prefer to talk to if that is not them, then the case."""
     return lines(
         rich(bold(headline), f" {told}" if told else ""),
-        RESPONSE_REMINDER,
+        response_reminder(),
         await _preference_line(uow, case, report, member),
         rich("\n", await _details_for(uow, case, report, member)),
     )
@@ -258,7 +259,7 @@ async def _who_tells_them(
     if told and case.severity == Severity.CRITICAL:
         return ALERT_WORDS[alerts.HELP].told
     if told:
-        return "The reporter has been told that someone picked it up."
+        return _("The reporter has been told that someone picked it up.")
     if body.source == "in_person":
         taker = uow.team.member(body.taken_by)
         if taker is not None:

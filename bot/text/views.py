@@ -41,14 +41,14 @@ from bot.text.answer_words import (
 )
 from bot.text.answer_words import fixed
 from bot.text.reader import N_, _, ngettext
-from bot.text.richtext import Rich, bold, code, isolate, italic, lines, rich
+from bot.text.richtext import Rich, bold, code, fill, isolate, italic, lines, rich
 
 
 def age(since: datetime, now: datetime) -> str:
     """``"4m"``, ``"2h 5m"``, ``"3d"``: short enough for a one-line status."""
     seconds = max(0, int((now - since).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return _("just now")
     minutes = seconds // 60
     if minutes < 60:
         return f"{minutes}m"
@@ -114,23 +114,25 @@ def channel_line(case: Case, team: Team, now: datetime) -> Rich:
 
     Every case reads alike here, a case about someone on the team too: that person may be reading
     the channel, so nothing may single it out."""
-    state = STATE_FOR_TEAM[case.state]
+    state = _(STATE_FOR_TEAM[case.state])
     if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
-        state = "awaiting acknowledgement again"
+        state = _("awaiting acknowledgement again")
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
     if case.assignee and not case.awaiting_ack:
-        line += f" by {team.member_name(case.assignee)}"
+        name = team.member_name(case.assignee)
         if case.acknowledged_at:
-            line += f" after {waited(case.created_at, case.acknowledged_at)}"
-        return line
-    opened = age(case.created_at, now)
-    return line + f" · opened {opened}" + ("" if opened == "just now" else " ago")
+            after = waited(case.created_at, case.acknowledged_at)
+            return line + _(" by {name} after {waited}").format(name=name, waited=after)
+        return line + _(" by {name}").format(name=name)
+    if (now - case.created_at).total_seconds() < 60:  # as age() says "just now"
+        return line + _(" · opened just now")
+    return line + _(" · opened {age} ago").format(age=age(case.created_at, now))
 
 
 def waited(since: datetime, until: datetime) -> str:
     """How long something waited, for "acknowledged after ..."."""
     text = age(since, until)
-    return "less than a minute" if text == "just now" else text
+    return _("less than a minute") if text == _("just now") else text
 
 
 def case_details(
@@ -288,11 +290,17 @@ ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
     ),
 }
 
+
 # With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
-RESPONSE_REMINDER = lines(
-    "When you talk to them: believe them, and don't ask why they did or didn't do something.",
-    "Promise only what you can do, and say what happens next.",
-)
+def response_reminder() -> Rich:
+    """The two lines, in the reader's language."""
+    return lines(
+        _(
+            "When you talk to them: believe them, and don't ask why they did or didn't do"
+            " something."
+        ),
+        _("Promise only what you can do, and say what happens next."),
+    )
 
 
 def acknowledged_page(
@@ -302,14 +310,17 @@ def acknowledged_page(
     whom ``at`` what time): no details left on other phones."""
     when = clock_time(team, at or case.acknowledged_at or case.updated_at)
     who = team.member_name(by or case.assignee)
-    return rich(bold(case.code), f" · acknowledged by {who} at {when}.")
+    return rich(
+        bold(case.code), _(" · acknowledged by {name} at {time}.").format(name=who, time=when)
+    )
 
 
 def no_such_case(code: str) -> Rich:
     """The answer to a code that names no case, and, in exactly the same words, to a member who
     may not see the case it names (bot.rights): nobody learns that a case about them exists."""
-    return rich(
-        "I can't find a case ", bold(code), " that you can see. Check the code and try again."
+    return fill(
+        _("I can't find a case {code} that you can see. Check the code and try again."),
+        code=bold(code),
     )
 
 
