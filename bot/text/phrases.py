@@ -8,7 +8,7 @@ from bot.domain.team import Team
 from bot.text.commands import Audience, help_lines
 from bot.text.help_words import emergency, emergency_for, support_lines
 from bot.text.reader import _, ngettext
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.richtext import Rich, bold, fill, lines, rich
 
 __all__ = ["emergency", "emergency_for", "support_lines"]  # written once, in bot.help_words
 
@@ -169,21 +169,28 @@ _LAZY["FILE_NOT_KEPT"] = _file_not_kept
 
 def corrected_in_draft(title: str) -> Rich:
     return rich(
-        f"I've changed that in your report ({title}). The safety team will see what you first"
-        " wrote and your correction."
+        _(
+            "I've changed that in your report ({title}). The safety team will see what you first"
+            " wrote and your correction."
+        ).format(title=_(title))
     )
 
 
 def corrected_in_case(code: str) -> Rich:
-    return rich(
-        "I've added your correction to ",
-        bold(code),
-        ". The safety team sees what you first wrote and your correction.",
+    return fill(
+        _(
+            "I've added your correction to {code}. The safety team sees what you first wrote and"
+            " your correction."
+        ),
+        code=bold(code),
     )
 
 
 def correction_too_late(code: str) -> Rich:
-    return rich(bold(code), " is closed, so your change was not added. /report starts a new one.")
+    return fill(
+        _("{code} is closed, so your change was not added. /report starts a new one."),
+        code=bold(code),
+    )
 
 
 def _for_the_team() -> Rich:
@@ -219,7 +226,7 @@ def ids(chat_id: str, user_id: str) -> Rich:
 
 
 def unknown_command(name: str) -> Rich:
-    return rich("I don't know the command ", name, ". /help shows what I can do.")
+    return fill(_("I don't know the command {name}. /help shows what I can do."), name=name)
 
 
 # -- when the bot cannot store what it is sent (bot/runtime/storage_alarm.py)
@@ -229,10 +236,12 @@ def unknown_command(name: str) -> Rich:
 def not_saved(info: str) -> Rich:
     """To a person whose message could not be stored: nothing reached the team; what to do."""
     return lines(
-        "I couldn't save that, so the safety team has not seen it. Please try again in a few"
-        " minutes.",
+        _(
+            "I couldn't save that, so the safety team has not seen it. Please try again in a few"
+            " minutes."
+        ),
         bold(_("If you need help now:")),
-        info or "Call local emergency services.",
+        info or _("Call local emergency services."),
     )
 
 
