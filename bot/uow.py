@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.config.teamfile import External, Member
+from bot.domain.addresses import EMAIL
 from bot.domain.model import AuditEntry, Case, PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Address, Choice, Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
+from bot.text.mail_words import mail_subject
 from bot.text.reader import reading
 from bot.text.richtext import Rich
 
@@ -66,6 +68,9 @@ class UnitOfWork:
         self.sent = 0
         # The urgent rows this unit queued, as they will stand once it commits.
         self.urgent: dict[int, OutboxRow] = {}
+        # (kind, case) of every audit entry written, for the metrics once this unit has
+        # committed (bot/runtime/metrics.py): "opened", "acknowledged"...
+        self.audited: list[tuple[str, Case]] = []
         self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
         # Chats the platform moved, (platform, old id, new id): the team follows them once this
         # unit has committed (see bot/services/chat_moves.py).
@@ -106,6 +111,7 @@ class UnitOfWork:
             )
 
     async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
+        self.audited.append((kind, case))
         await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
 
     async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:
@@ -127,10 +133,11 @@ class UnitOfWork:
         audience: str,
         purpose: str = "reply",
         case_id: int | None = None,
+        subject: str = "",
     ) -> int:
         choices = await self._choices(audience, buttons)
         self.sent += 1
-        message = Outbound(address, text, choices)
+        message = Outbound(address, text, choices, subject=subject)
         outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
         if purpose in URGENT_PURPOSES:
             self.urgent[outbox_id] = OutboxRow(
@@ -172,12 +179,34 @@ class UnitOfWork:
     async def send_external(self, contact: External, text: Words, *, case_id: int) -> int:
         """Message someone outside the team (no buttons: they cannot act in the bot), in the
         team's language; returns how many of their addresses it went to, 0 when none is on a
-        running platform."""
-        addresses = self.team.addresses_for(contact)
+        running platform or every one refused the bot for good (a chat that blocked it, an
+        e-mail address the mail server refused with a 5xx). An e-mail's subject names the team
+        and the case's code."""
+        addresses = await self.reachable_external(contact)
         text, _ = self.compose(text, (), self.team.config.team.language)
+        subject = ""
+        if any(address.platform == EMAIL for address in addresses):
+            case = await self.tx.get_case(case_id)
+            subject = mail_subject(self.team.name, case.code if case else "")
         for address in addresses:
-            await self.send(address, text, audience="external", purpose="external", case_id=case_id)
+            await self.send(
+                address,
+                text,
+                audience="external",
+                purpose="external",
+                case_id=case_id,
+                subject=subject if address.platform == EMAIL else "",
+            )
         return len(addresses)
+
+    async def reachable_external(self, contact: External) -> list[Address]:
+        """The external contact's addresses on running platforms, less those that refused."""
+        unreachable = await self.tx.unreachable()
+        return [
+            address
+            for address in self.team.addresses_for(contact)
+            if (address.platform, address.chat_id) not in unreachable
+        ]
 
     async def reachable(self, member: Member) -> list[Address]:
         """The member's addresses on running platforms, less those that refused the bot."""

@@ -8,11 +8,21 @@ when its credentials are present, so every platform setting is optional.
 
 import logging
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+from bot.config.email_address import normal_email
+
+__all__ = ["DEFAULT_HEALTH_PORT", "DEFAULT_PAGE_WAIT", "LOG_FORMATS", "Settings"]
+
+DEFAULT_HEALTH_PORT = 8081
+"""Where ``GET /healthz`` and ``GET /metrics`` are served unless ``FSB_HEALTH_PORT`` says
+otherwise (paths: bot/ports/health.py)."""
+DEFAULT_PAGE_WAIT = 60.0
+"""Seconds a page may wait unsent before the health check answers 503."""
+LOG_FORMATS = ("plain", "json")
 
 _SQLITE_PREFIX = "sqlite:///"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -60,8 +70,41 @@ class Settings(BaseSettings):
     slack_port: int = Field(default=3000, ge=1, le=65535)
     """Local port for Slack's HTTP mode (events and button presses)."""
 
+    smtp_host: str | None = None
+    """SMTP server for e-mail to ``[[external]]`` contacts; e-mail is sent only when it is set."""
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    """Its port; unset: 587 with STARTTLS, 465 with TLS, 25 with none."""
+    smtp_username: str | None = None
+    """Login name, if the server wants one (with :attr:`smtp_password`)."""
+    smtp_password: SecretStr | None = None
+    """Login password (or app password)."""
+    smtp_from: str | None = None
+    """The From address of the bot's e-mail; replies go there. Required with a host."""
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    """``starttls`` (required, not opportunistic), ``tls`` (from the first byte) or ``none``
+    (a relay on the same machine or network only)."""
+
     log_level: str = "INFO"
     """Python logging level name."""
+    log_format: str = "plain"
+    """``plain`` (one readable line each) or ``json`` (one JSON object a line)."""
+
+    health_port: int = Field(default=DEFAULT_HEALTH_PORT, ge=0, le=65535)
+    """Port of the health server (``GET /healthz``, ``GET /metrics``) in every mode; 0: none."""
+    health_host: str = "0.0.0.0"
+    """Address the health server listens on (all interfaces, so a container's port and a
+    Prometheus server elsewhere reach it; ``127.0.0.1`` keeps it to this machine)."""
+    health_page_wait: float = Field(default=DEFAULT_PAGE_WAIT, gt=0)
+    """Seconds a page may wait unsent before ``/healthz`` answers 503."""
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_log_format(cls, value: str) -> str:
+        """``plain`` or ``json``, in any case."""
+        form = value.strip().lower()
+        if form not in LOG_FORMATS:
+            raise ValueError(f"FSB_LOG_FORMAT must be plain or json, not {value!r}")
+        return form
 
     @field_validator("log_level")
     @classmethod
@@ -73,6 +116,17 @@ class Settings(BaseSettings):
                 f"FSB_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {value!r}"
             )
         return level
+
+    @model_validator(mode="after")
+    def _smtp_sender(self) -> "Settings":
+        """A host without a From address (or a bad one) fails at start, not at the first e-mail."""
+        if self.smtp_host is not None:
+            if self.smtp_from is None:
+                raise ValueError("FSB_SMTP_HOST is set, so FSB_SMTP_FROM must be too")
+            self.smtp_from = normal_email(self.smtp_from)
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("set FSB_SMTP_USERNAME and FSB_SMTP_PASSWORD together, or neither")
+        return self
 
     @property
     def log_level_number(self) -> int:

@@ -15,7 +15,15 @@ from typing import Any, Protocol
 
 from bot.domain.model import AuditEntry, Case, CaseState, Person, Report, ReportBody, Task
 from bot.ports.events import Outbound
-from bot.ports.records import ChatMove, DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
+from bot.ports.records import (
+    ChatMove,
+    DutyChange,
+    NewCase,
+    OutboxRow,
+    TimerRow,
+    TokenRecord,
+    VitalSigns,
+)
 
 
 class Deliveries(Protocol):
@@ -113,8 +121,11 @@ class Outbox(Protocol):
         now: datetime,
         replaces: int | None = None,
     ) -> int: ...
-    async def due_outbox(self, now: datetime, limit: int, channel: bool) -> list[OutboxRow]:
-        """Pending rows due now, team-channel posts or all others: pages first, then in order."""
+    async def due_outbox(
+        self, now: datetime, limit: int, channel: bool, *, mail: bool = False
+    ) -> list[OutboxRow]:
+        """Pending rows due now of one lane: team-channel posts (``channel``), e-mail
+        (``mail``: rows to the ``email`` platform) or all others; pages first, then in order."""
         ...
 
     async def get_outbox(self, outbox_id: int) -> OutboxRow | None: ...
@@ -133,7 +144,9 @@ class Outbox(Protocol):
         ...
 
     async def mark_failed(self, outbox_id: int, error: str) -> None: ...
-    async def next_outbox_due(self, channel: bool) -> datetime | None: ...
+    async def next_outbox_due(self, channel: bool, *, mail: bool = False) -> datetime | None:
+        """When the next pending row of that lane (as :meth:`due_outbox`) is due; None: none."""
+        ...
 
     # a platform that refused the bot's own credentials: its messages wait, uncounted
     async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:
@@ -262,4 +275,13 @@ class Savepoints(Protocol):
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction inside this one."""
+        ...
+
+
+class Vitals(Protocol):
+    """What the health check and the metrics count (bot/runtime/health.py): read only."""
+
+    async def vital_signs(self) -> VitalSigns:
+        """The outbox backlog by lane and platform, when the oldest unsent page was written, and
+        how many timers are pending (see :class:`bot.ports.records.VitalSigns`)."""
         ...

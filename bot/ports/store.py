@@ -20,6 +20,7 @@ from bot.ports.records import NewCase as NewCase
 from bot.ports.records import OutboxRow as OutboxRow
 from bot.ports.records import TimerRow as TimerRow
 from bot.ports.records import TokenRecord as TokenRecord
+from bot.ports.records import VitalSigns as VitalSigns
 from bot.ports.repositories import (
     Audit,
     Cases,
@@ -38,6 +39,7 @@ from bot.ports.repositories import (
     Tasks,
     Timers,
     Tokens,
+    Vitals,
 )
 
 
@@ -59,6 +61,7 @@ class Tx(
     Languages,
     Retention,
     Savepoints,
+    Vitals,
     Protocol,
 ):
     """Everything the core may read or change, inside one transaction: every repository of
