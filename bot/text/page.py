@@ -30,7 +30,7 @@ def page_text(
         header = _("A new report needs a safety contact.")
     else:
         header = _("A reporter would like to talk to someone.")
-    extra = [rich(n) for n in notes or []]
+    extra = [rich(_(n)) for n in notes or []]  # a note of the bot's own (N_) in the reader's words
     return lines(
         bold(header),
         _(CONTENT_NOTE) if report.body.account else "",
