@@ -160,9 +160,12 @@ class UnitOfWork:
         """
         ids: list[int] = []
         addresses = await self.reachable(member)
-        if addresses and (callable(text) or callable(buttons)):
+        if not addresses:
+            return ids
+        if callable(text) or callable(buttons):  # written now, in the member's language
             text, buttons = self.compose(text, buttons, await self.language_of_member(member))
-        assert not callable(text) and not callable(buttons)
+        else:
+            text, buttons = self.compose(text, buttons, self.team.config.team.language)
         for address in addresses:
             ids.append(
                 await self.send(
