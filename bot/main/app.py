@@ -13,7 +13,6 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from bot.config.teamfile import TeamFile
 from bot.domain.codes import is_drill_code
 from bot.domain.model import PlatformUser
 from bot.domain.team import Team
+from bot.main.probing import Prober
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
 from bot.ports.health import HealthReport
@@ -78,7 +78,6 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     testpages.TESTPAGE_FAILED: testpages.on_failed,
     readiness.NOTE_TIMER: readiness.on_note,
 }
-PROBE_BEFORE_NOTE = timedelta(minutes=5)  # the platforms are asked this long before a note
 
 
 class BotApp:
@@ -104,6 +103,7 @@ class BotApp:
         by_platform = {m.platform: m for m in messengers}
         # each platform's readiness probe (bot/services/readiness.py): /ready, the daily note
         self.probes = {m.platform: m for m in messengers if isinstance(m, ReadinessProbe)}
+        self.prober = Prober(self.store, self.team, self.cipher, self.clock, self.probes)
         self.metrics = Metrics(by_platform)  # this app's own registry (bot/runtime/metrics.py)
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
@@ -171,7 +171,6 @@ class BotApp:
         }
         self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
         self._tasks: list[asyncio.Task[None]] = []
-        self._probing: asyncio.Task[None] | None = None
         self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
@@ -243,8 +242,7 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
-        # Not one of the loops in _tasks: it ends after the last note before the event.
-        self._probing = asyncio.create_task(self._probe_before_notes(), name="readiness")
+        self.prober.start()  # not one of the loops: it ends with the last note before the event
         await self.backlog.resume()
 
     async def _prepare(self) -> None:
@@ -255,31 +253,6 @@ class BotApp:
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await readiness.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
-
-    async def probe(self) -> None:
-        """Ask every platform whether each person can be paged, and record the answers (see
-        bot/services/readiness.py); a store that fails is left for the next time."""
-        asked = await readiness.probe_all(self.team, self.probes)
-        try:
-            async with self.store.transaction() as tx:
-                uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
-                await readiness.record(uow, asked)
-        except StoreFault as fault:
-            log.warning("readiness: could not record the probe: %s", fault.kind)
-
-    async def _probe_before_notes(self) -> None:
-        """Probe at start when the notes to the leads have begun, and a few minutes before each
-        note still to come, so that it says who still cannot be paged."""
-        if not self.probes:
-            return
-        for moment in readiness.probe_times(self.team, self.clock.now(), PROBE_BEFORE_NOTE):
-            wait = (moment - self.clock.now()).total_seconds()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            try:
-                await self.probe()
-            except Exception:  # a platform's bug must not end the bot; /ready still works
-                log.exception("readiness: the probe failed")
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -376,11 +349,7 @@ class BotApp:
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""
         await self.backlog.stop()
-        if self._probing is not None:
-            self._probing.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._probing
-            self._probing = None
+        await self.prober.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
