@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     """Python logging level name."""
 
+    stats_min_count: int = Field(default=5, ge=1, le=100)
+    """``fsbot stats`` shows counts under this as "fewer than N" (1 hides nothing)."""
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:

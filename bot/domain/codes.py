@@ -10,10 +10,18 @@ import secrets
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "FS-"
+DRILL_PREFIX = "DR-"
+"""A drill's case code starts with this: a drill never counts in a summary, a count or a report."""
 
 
-def new_case_code(length: int = 4) -> str:
-    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+def new_case_code(length: int = 4, prefix: str = CODE_PREFIX) -> str:
+    """``prefix`` and ``length`` characters from :data:`CODE_ALPHABET`: ``FS-7K3Q``."""
+    return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def is_drill_code(code: str) -> bool:
+    """Whether a case code is a drill's (:data:`DRILL_PREFIX`)."""
+    return code.startswith(DRILL_PREFIX)
 
 
 def normalise_case_code(text: str) -> str:

@@ -29,9 +29,17 @@ async def purge(database: Path, key: str, now: datetime, *, dry_run: bool = Fals
 
 
 async def transparency(
-    database: Path, key: str | None, config: TeamFile, first: date, last: date
+    database: Path,
+    key: str | None,
+    config: TeamFile,
+    first: date,
+    last: date,
+    by: str | None = None,
+    min_count: int = stats.DEFAULT_MIN_COUNT,
 ) -> stats.Transparency:
-    """The anonymous figures for cases received from ``first`` to ``last`` (team-local days).
+    """The anonymous figures for cases received from ``first`` to ``last`` (team-local days),
+    grouped ``by`` day, week or month, counts under ``min_count`` hidden
+    (:func:`bot.services.stats.compute`).
 
     They read no private column, so they need no key; a key that is given must be the
     database's (:class:`bot.crypto.EncryptionKeyError` otherwise, as for every command).
@@ -40,9 +48,11 @@ async def transparency(
     store = SqliteStore(database, cipher, check_key=key is not None)
     await store.open()
     try:
+        start, end = stats.period_bounds(first, last, config.tz)
         async with store.transaction() as tx:
-            cases = await tx.list_cases()
+            figures = await tx.case_figures(start, end)
     finally:
         await store.close()
-    figures = [stats.CaseFigures.of(case) for case in cases]
-    return stats.compute(figures, first, last, config.tz, config.team.name)
+    return stats.compute(
+        figures, first, last, config.tz, config.team.name, by=by, min_count=min_count
+    )

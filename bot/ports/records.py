@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain.model import Severity
+from bot.domain.model import CaseState, Severity
 from bot.domain.policy import EscalationPolicy
 from bot.ports.events import Outbound
 
@@ -71,3 +71,24 @@ class NewCase:
     policy: EscalationPolicy
     reporter_key: str | None
     created_at: datetime
+    drill: bool = False  # a drill's case: code with DRILL_PREFIX, never counted
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    """How many open cases are in one state at one severity (a drill's never count)."""
+
+    state: CaseState
+    severity: Severity
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """What the transparency report may know about one case: times, an outcome name and whether
+    it is still open; never a code, a name or a word (bot/services/stats.py)."""
+
+    created_at: datetime
+    acknowledged_at: datetime | None
+    outcome: str | None
+    is_open: bool

@@ -23,6 +23,7 @@ from bot.ports.records import TokenRecord as TokenRecord
 from bot.ports.repositories import (
     Audit,
     Cases,
+    CaseViews,
     ChatMoves,
     Deliveries,
     Drafts,
@@ -48,6 +49,7 @@ class Tx(
     Tokens,
     Reports,
     Cases,
+    CaseViews,
     Audit,
     Outbox,
     Timers,

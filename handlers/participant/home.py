@@ -6,7 +6,7 @@ and the cases assigned to them (codes, severity, state, age). Nothing else.
 
 from __future__ import annotations
 
-from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM
+from bot.domain.model import STATE_FOR_TEAM
 from bot.services import rota
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, reporter_state
@@ -24,7 +24,7 @@ async def show(req: Request) -> None:
     if member is not None and uow.team.is_handler(member):
         on_duty = any(d.member.id == member.id for d in await rota.on_duty(uow))
         parts.append(rich(bold("You are on duty now.") if on_duty else "You are not on duty."))
-        mine = [c for c in await uow.tx.list_cases(list(OPEN_STATES)) if c.assignee == member.id]
+        mine = await uow.tx.open_cases(assignee=member.id)
         parts.append(bold("Cases assigned to you:") if mine else "No cases are assigned to you.")
         parts += [
             rich(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.codes import normalise_case_code
-from bot.domain.model import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
+from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
 from bot.services import cases, conflicts, escalation, people, retention, tasks
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, case_details, no_such_case, reporter_state
@@ -167,7 +167,7 @@ async def list_cases(req: Request) -> None:
     if member is None:
         await req.reply(NOT_FOR_PARTICIPANTS)
         return
-    open_cases = await req.uow.tx.list_cases(list(OPEN_STATES))
+    open_cases = await req.uow.tx.open_cases()
     visible = []
     for case in open_cases:
         report = await req.uow.tx.get_report(case.report_id)

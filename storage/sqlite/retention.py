@@ -21,11 +21,12 @@ _PURGE_KEEPS_DETAIL = frozenset({"old", "new", "severity", "outcome"})
 class SqliteRetention(Statements):
     """:class:`bot.ports.repositories.Retention` on SQLite."""
 
-    async def cases_due_for_purge(self, now: datetime) -> list[int]:
+    async def cases_due_for_purge(self, now: datetime, limit: int | None = None) -> list[int]:
         rows = await self._all(
             "SELECT id FROM cases WHERE state = ? AND review_at IS NOT NULL AND review_at <= ?"
-            " AND purged_at IS NULL ORDER BY review_at, id",
-            (CaseState.CLOSED.value, _ts(now)),
+            " AND purged_at IS NULL ORDER BY review_at, id"
+            + (" LIMIT ?" if limit is not None else ""),
+            (CaseState.CLOSED.value, _ts(now), *((limit,) if limit is not None else ())),
         )
         return [row[0] for row in rows]
 
