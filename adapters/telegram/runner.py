@@ -25,9 +25,10 @@ from telegram import (
     Update,
 )
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
+from adapters.telegram.priority import PriorityRateLimiter
 from adapters.telegram.updates import to_inbound
 from bot.domain.team import Team
 from bot.ports.platform import Core, PlatformUnavailable
@@ -93,7 +94,7 @@ class TelegramAdapter:
             token=token,
             base_url=api_url,
             base_file_url=file_url(api_url),
-            rate_limiter=AIORateLimiter(max_retries=0),
+            rate_limiter=PriorityRateLimiter(),
         )
         self.messenger = TelegramMessenger(self.bot)
         self.api_url = api_url  # without the token, which PTB adds to each request

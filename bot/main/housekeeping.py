@@ -15,15 +15,33 @@ from bot.services import retention, stats
 from storage.sqlite.store import SqliteStore
 
 
-async def purge(database: Path, key: str, now: datetime, *, dry_run: bool = False) -> int:
-    """Purge the cases past their review date (or only count them); return how many."""
+async def purge(
+    database: Path,
+    key: str,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    batch: int = retention.PURGE_BATCH,
+) -> int:
+    """Purge the cases past their review date (or only count them); return how many.
+
+    Each ``batch`` of cases is purged in a transaction of its own, so memory stays bounded and a
+    running bot waits for the write lock only a short while at a time (its pages go out between
+    batches); a purge stopped half way leaves whole batches done and the rest due.
+    """
     store = SqliteStore(database, Cipher(key))
     await store.open()
     try:
-        async with store.transaction() as tx:
-            if dry_run:
+        if dry_run:
+            async with store.transaction() as tx:
                 return len(await tx.cases_due_for_purge(now))
-            return await retention.purge_due(tx, now)
+        total = 0
+        while True:
+            async with store.transaction() as tx:
+                done = await retention.purge_due(tx, now, batch)
+            total += done
+            if done < batch:
+                return total
     finally:
         await store.close()
 

@@ -119,6 +119,7 @@ class Outbound:
     choices: list[Choice] = field(default_factory=list)
     replaces_ref: str | None = None  # the platform message id to edit instead of sending anew
     plain: bool = False  # already the safe plain form of a refused message (bot.refusals)
+    urgent: bool = False  # a page or a message to an outside contact: ahead of every queue
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -195,6 +195,8 @@ class OutboxWorker:
             # A page leaves as soon as its case is committed; anything else, a reporter's
             # "your report is in" above all, only once what it speaks of is safe on disk.
             await self._store.durable()
+        else:  # ahead of ordinary messages in the platform's own queue too
+            message = replace(message, urgent=True)
         failpoint("before_send")
         try:
             ref = await messenger.send(message)

@@ -24,10 +24,10 @@ from bot.config.demo import demo_team_text
 from bot.domain.model import OUTCOMES, CaseState, Report, ReportBody, Severity
 from bot.domain.policy import EscalationPolicy
 from bot.main.cli import main
+from bot.ports.records import CaseFigures
 from bot.ports.store import NewCase
 from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention
-from bot.ports.records import CaseFigures
 from bot.services.stats import compute, render_markdown
 from storage.sqlite.store import SqliteStore
 
