@@ -33,3 +33,12 @@ def test_the_telegram_benchmark_pages_every_reporter() -> None:
     assert "ratio of p50s" in out
     assert "cases created: 3" in out
     assert "pages delivered: 3" in out
+
+
+def test_the_history_benchmark_prints_every_figure_and_purges_every_due_case() -> None:
+    out = run("history.py", "--cases", "300", "--open", "12", "--repeat", "3", "--quiet", "0.2")
+    for name in ("/summary", "/cases", "/oncall", "App Home", "daily post", "fsbot stats"):
+        assert f"{name}" in out and "target" in out
+    assert "page commit, /summary back to back" in out
+    assert "purge: page commit" in out
+    assert "purged every due case" in out

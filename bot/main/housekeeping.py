@@ -6,6 +6,7 @@ SQLite in WAL mode with a busy timeout lets these run beside a running bot.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from bot.config.teamfile import TeamFile
 from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention, stats
 from storage.sqlite.store import SqliteStore
+
+
+BATCH_PAUSE = 0.11
+"""Seconds between two purge batches (see :func:`purge`)."""
 
 
 async def purge(
@@ -42,6 +47,9 @@ async def purge(
             total += done
             if done < batch:
                 return total
+            # A running bot waiting for the write lock polls for it every 100 ms at most
+            # (SQLite's busy handler): leave it that long to get in between two batches.
+            await asyncio.sleep(BATCH_PAUSE)
     finally:
         await store.close()
 
