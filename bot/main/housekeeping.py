@@ -15,7 +15,6 @@ from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention, stats
 from storage.sqlite.store import SqliteStore
 
-
 BATCH_PAUSE = 0.11
 """Seconds between two purge batches (see :func:`purge`)."""
 
