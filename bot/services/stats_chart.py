@@ -78,14 +78,8 @@ def write_png(report: Transparency, path: Path) -> None:
     if report.empty:
         for axes in (timeline, outcomes):
             axes.set_axis_off()
-        timeline.text(
-            0.5,
-            0.5,
-            "No reports in this period",
-            ha="center",
-            va="center",
-            fontsize=FONT + 8,
-            transform=timeline.transAxes,
+        figure.text(
+            0.5, 0.5, "No reports in this period", ha="center", va="center", fontsize=FONT + 8
         )
         _save(figure, path)
         return
