@@ -70,7 +70,7 @@ async def transparency(
     database's (:class:`bot.crypto.EncryptionKeyError` otherwise, as for every command).
     """
     cipher = Cipher(key if key is not None else generate_key())
-    store = SqliteStore(database, cipher, check_key=key is not None)
+    store = SqliteStore(database, cipher, check_key=key is not None, check_file=False)
     await store.open()
     try:
         start, end = stats.period_bounds(first, last, config.tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.domain.model import CaseState, Severity
 from bot.domain.policy import EscalationPolicy
@@ -83,10 +83,12 @@ class CaseCount:
     count: int
 
 
-@dataclass(frozen=True)
-class CaseFigures:
+class CaseFigures(NamedTuple):
     """What the transparency report may know about one case: times, an outcome name and whether
-    it is still open; never a code, a name or a word (bot/services/stats.py)."""
+    it is still open; never a code, a name or a word (bot/services/stats.py).
+
+    A named tuple, not a frozen dataclass like the other records: the report reads one per case
+    ever received (100,000 and more), and a tuple is made three times as fast."""
 
     created_at: datetime
     acknowledged_at: datetime | None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import OUTCOMES
@@ -162,22 +162,49 @@ def compute(
     if by not in GROUPINGS or min_count < 1:
         raise ValueError(f"cannot group by {by!r} hiding counts under {min_count}")
     start, end = period_bounds(first, last, tz)
-    chosen = [c for c in cases if start <= c.created_at < end]
+    groups: dict[str, list[CaseFigures]] = {label: [] for label in _labels(first, last, by)}
+    outcomes, still_open, no_outcome, chosen = _count(cases, start, end, tz, groups, by)
+    return _published(
+        team, tz, first, last, by, min_count, chosen, outcomes, still_open, no_outcome, groups
+    )
+
+
+def _count(
+    cases: Iterable[CaseFigures],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    groups: dict[str, list[CaseFigures]],
+    by: str,
+) -> tuple[dict[str, int], int, int, list[CaseFigures]]:
+    """One pass over the cases received from ``start`` to ``end``: each goes into its bucket of
+    ``groups``; returns the outcome counts, how many are still open, how many closed without an
+    outcome, and the cases counted.
+
+    Years of history are 100,000 cases and more (issue 19: under 2 s), so the bounds are compared
+    in UTC, the zone the store gives times in (same-zone comparisons need no offset lookups), and a
+    bucket is looked up once per local day, not once per case."""
+    low, high = start.astimezone(UTC), end.astimezone(UTC)
     outcomes = dict.fromkeys(OUTCOMES, 0)
     still_open = no_outcome = 0
-    for case in chosen:
+    chosen: list[CaseFigures] = []
+    group_of: dict[date, list[CaseFigures]] = {}
+    for case in cases:
+        if not low <= case.created_at < high:
+            continue
+        chosen.append(case)
         if case.is_open:
             still_open += 1
         elif case.outcome in outcomes:
             outcomes[case.outcome] += 1
         else:
             no_outcome += 1
-    groups: dict[str, list[CaseFigures]] = {label: [] for label in _labels(first, last, by)}
-    for case in chosen:
-        groups[bucket_label(case.created_at.astimezone(tz).date(), by)].append(case)
-    return _published(
-        team, tz, first, last, by, min_count, chosen, outcomes, still_open, no_outcome, groups
-    )
+        day = case.created_at.astimezone(tz).date()
+        group = group_of.get(day)
+        if group is None:
+            group = group_of[day] = groups[bucket_label(day, by)]
+        group.append(case)
+    return outcomes, still_open, no_outcome, chosen
 
 
 def _published(
