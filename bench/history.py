@@ -7,8 +7,9 @@ outcome and a review date already past (so the purge has them all to do), the op
 over every open state, a few with a fresh alert. Then, each in its own transaction as the bot
 runs them, with the real services and text:
 
-- the views: ``/summary`` (counts, waiting cases, who is on duty), ``/cases`` (open cases, each
-  report decrypted for the conflict check), ``/oncall``, App Home for a handler, the daily post;
+- the views: ``/summary`` (counts, waiting cases, who is on duty), ``/cases`` (open cases, their
+  reports read in one trip and decrypted for the conflict check), ``/oncall``, App Home for a
+  handler, the daily post;
   p50 and p99 over ``--repeat`` runs, and the growth of the process's resident memory over them;
 - a page's delay while ``/summary`` runs back to back, and without it: a second connection (the
   bot's page path) commits an outbox row every 20 ms; its commit time, p50 / p99 / max;
@@ -131,12 +132,7 @@ async def summary(uow: UnitOfWork) -> object:
 async def cases_view(uow: UnitOfWork) -> object:
     alice = uow.team.member("alice")
     assert alice is not None
-    shown = []
-    for case in await uow.tx.open_cases():
-        report = await uow.tx.get_report(case.report_id)
-        if await conflicts.may_see(uow, case, report.body, alice):
-            shown.append(case)
-    return shown
+    return await conflicts.visible(uow, await uow.tx.open_cases(), alice)
 
 
 async def oncall(uow: UnitOfWork) -> object:

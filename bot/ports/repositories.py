@@ -8,7 +8,7 @@ they write is seen by later reads in it and undone with it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -89,6 +89,12 @@ class Reports(Protocol):
 
     async def add_report(self, report: Report, reporter_key: str | None) -> int: ...
     async def get_report(self, report_id: int) -> Report: ...
+    async def get_reports(self, report_ids: Sequence[int]) -> dict[int, Report]:
+        """The reports with these ids by id, decrypted, read together (a list of open cases
+        reads its few dozen reports in one trip, not one each). Raises ``LookupError`` when one
+        is not there, as :meth:`get_report` does."""
+        ...
+
     async def save_report_body(self, report_id: int, body: ReportBody) -> None: ...
 
 

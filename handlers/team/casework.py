@@ -167,12 +167,7 @@ async def list_cases(req: Request) -> None:
     if member is None:
         await req.reply(NOT_FOR_PARTICIPANTS)
         return
-    open_cases = await req.uow.tx.open_cases()
-    visible = []
-    for case in open_cases:
-        report = await req.uow.tx.get_report(case.report_id)
-        if await conflicts.may_see(req.uow, case, report.body, member):
-            visible.append(case)
+    visible = await conflicts.visible(req.uow, await req.uow.tx.open_cases(), member)
     if not visible:
         await req.reply(rich("No open cases."))
         return
