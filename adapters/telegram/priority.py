@@ -29,29 +29,36 @@ from telegram.ext import BaseRateLimiter
 
 URGENT = 0
 ORDINARY = 1
+URGENT_RESERVE = 3
+"""Of Telegram's 30 messages a second, ordinary ones use at most 27: a page never waits for a
+place in the window, only for the pages before it."""
 _JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class PriorityBucket:
     """At most ``rate`` acquisitions in any ``period`` seconds (a sliding window, stricter than
-    a leaky bucket's average); those that must wait go by (priority, arrival)."""
+    a leaky bucket's average); those that must wait go by (priority, arrival). The last
+    ``reserve`` places of each window are for urgent sends only, so that a page finds one free
+    even while ordinary messages use up all they may."""
 
-    def __init__(self, rate: float, period: float) -> None:
+    def __init__(self, rate: float, period: float, reserve: int = 0) -> None:
         self.rate = max(1, int(rate))
         self.period = period
+        self.reserve = min(max(0, reserve), self.rate - 1)
         self._recent: deque[float] = deque()  # times of the last ``rate`` acquisitions
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._wake: asyncio.TimerHandle | None = None
 
-    def _free_in(self) -> float:
-        """Seconds until one more may go (0: now)."""
+    def _free_in(self, priority: int = URGENT) -> float:
+        """Seconds until one more of ``priority`` may go (0: now)."""
         now = time.monotonic()
         while self._recent and now - self._recent[0] >= self.period:
             self._recent.popleft()
-        if len(self._recent) < self.rate:
+        allowed = self.rate if priority == URGENT else self.rate - self.reserve
+        if len(self._recent) < allowed:
             return 0.0
-        return self._recent[0] + self.period - now
+        return self._recent[-allowed] + self.period - now
 
     def _take(self) -> None:
         self._recent.append(time.monotonic())
@@ -63,22 +70,27 @@ class PriorityBucket:
 
     async def acquire(self, priority: int = ORDINARY) -> None:
         """Return once a send may go (raises CancelledError if cancelled while waiting)."""
-        if not self._waiting and self._free_in() == 0:
+        ahead = any(p <= priority and not f.done() for p, _, f in self._waiting)
+        if not ahead and self._free_in(priority) == 0:
             self._take()
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (priority, next(self._order), future))
+        if self._wake is not None:  # armed for who was first in line; this one may be sooner
+            self._wake.cancel()
+            self._wake = None
         self._arm()
         await future
 
     def _arm(self) -> None:
         if self._wake is not None or not self._waiting:
             return
-        self._wake = asyncio.get_running_loop().call_later(self._free_in(), self._release)
+        wait = self._free_in(self._waiting[0][0])  # for the first in line, by its priority
+        self._wake = asyncio.get_running_loop().call_later(wait, self._release)
 
     def _release(self) -> None:
         self._wake = None
-        while self._waiting and self._free_in() == 0:
+        while self._waiting and self._free_in(self._waiting[0][0]) == 0:
             _, _, future = heapq.heappop(self._waiting)
             if future.done():  # cancelled while waiting
                 continue
@@ -90,7 +102,8 @@ class PriorityBucket:
 class PriorityRateLimiter(BaseRateLimiter[int]):
     """:class:`telegram.ext.BaseRateLimiter` with Telegram's flood limits and urgent sends first.
 
-    ``rate_limit_args`` is :data:`URGENT` or :data:`ORDINARY` (the default).
+    ``rate_limit_args`` is :data:`URGENT` or :data:`ORDINARY` (the default); ordinary sends
+    leave ``urgent_reserve`` of the overall rate to urgent ones.
     """
 
     def __init__(
@@ -98,8 +111,9 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         overall_max_rate: float = FloodLimit.MESSAGES_PER_SECOND,
         group_max_rate: float = FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
         group_time_period: float = 60,
+        urgent_reserve: int = URGENT_RESERVE,
     ) -> None:
-        self._overall = PriorityBucket(overall_max_rate, 1)
+        self._overall = PriorityBucket(overall_max_rate, 1, urgent_reserve)
         self._group_rate = group_max_rate
         self._group_period = group_time_period
         self._groups: dict[int | str, PriorityBucket] = {}

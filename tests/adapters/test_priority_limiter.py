@@ -15,7 +15,7 @@ async def _call(log: list[tuple[str, float]], name: str) -> bool:
 
 
 async def test_an_urgent_send_overtakes_ordinary_ones_waiting_and_the_rate_is_kept() -> None:
-    limiter = PriorityRateLimiter(overall_max_rate=5)  # 5 a second, bursts of 5
+    limiter = PriorityRateLimiter(overall_max_rate=5, urgent_reserve=0)  # 5 a second, bursts of 5
     log: list[tuple[str, float]] = []
 
     def send(name: str, priority: int) -> asyncio.Task[object]:
@@ -36,6 +36,21 @@ async def test_an_urgent_send_overtakes_ordinary_ones_waiting_and_the_rate_is_ke
     times = [t for _, t in log]
     for i in range(len(times) - 5):
         assert times[i + 5] - times[i] >= 1 - 0.05
+
+
+async def test_ordinary_sends_leave_a_place_in_the_window_so_a_page_goes_at_once() -> None:
+    bucket = PriorityBucket(rate=5, period=3600, reserve=1)  # an hour: no place frees up here
+    for _ in range(4):
+        await asyncio.wait_for(bucket.acquire(ORDINARY), timeout=5)
+    fifth = asyncio.create_task(bucket.acquire(ORDINARY))
+    await asyncio.sleep(0.05)
+    assert not fifth.done()  # ordinary sends have had their four
+    await asyncio.wait_for(bucket.acquire(URGENT), timeout=5)  # the page: the kept place
+    later = asyncio.create_task(bucket.acquire(URGENT))
+    await asyncio.sleep(0.05)
+    assert not later.done() and not fifth.done()  # and the limit itself holds for pages too
+    later.cancel()
+    fifth.cancel()
 
 
 async def test_groups_are_limited_apart_and_a_cancelled_waiter_does_not_take_a_place() -> None:
