@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -66,10 +65,6 @@ def rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def figure(name: str, value: str, target: str) -> None:
@@ -168,12 +163,14 @@ async def run_view(store: SqliteStore, team: Team, cipher: Cipher, view: View) -
 
 
 class Pager:
-    """The bot's page path on its own connection: commit an outbox row every ``every`` s."""
+    """The bot's page path on its own connection: commit an outbox row every ``every`` s, and
+    note the process's resident memory each time (``peak_rss``)."""
 
     def __init__(self, store: SqliteStore, every: float = 0.02) -> None:
         self.store = store
         self.every = every
         self.delays: list[float] = []
+        self.peak_rss = rss_mib()
         self._stop = asyncio.Event()
 
     async def run(self) -> None:
@@ -183,6 +180,7 @@ class Pager:
             async with self.store.transaction() as tx:
                 await tx.enqueue(message, purpose="page", case_id=None, now=NOW)
             self.delays.append(time.perf_counter() - t0)
+            self.peak_rss = max(self.peak_rss, rss_mib())
             await asyncio.sleep(self.every)
 
     def stop(self) -> None:
@@ -199,7 +197,7 @@ def describe(delays: list[float]) -> str:
     )
 
 
-async def pages_beside(store: SqliteStore, work: Callable[[], Awaitable[object]]) -> list[float]:
+async def pages_beside(store: SqliteStore, work: Callable[[], Awaitable[object]]) -> Pager:
     pager = Pager(store)
     task = asyncio.create_task(pager.run())
     try:
@@ -207,7 +205,7 @@ async def pages_beside(store: SqliteStore, work: Callable[[], Awaitable[object]]
     finally:
         pager.stop()
         await task
-    return pager.delays
+    return pager
 
 
 async def bench(args: argparse.Namespace) -> int:
@@ -247,14 +245,14 @@ async def bench(args: argparse.Namespace) -> int:
 
         # In the bot, pages and /summary share one store: a page waits for the summary's
         # transaction to end. (The purge below is another process: its own connection.)
-        quiet = await pages_beside(store, lambda: asyncio.sleep(args.quiet))
+        quiet = (await pages_beside(store, lambda: asyncio.sleep(args.quiet))).delays
 
         async def summaries() -> None:
             end = time.perf_counter() + args.quiet
             while time.perf_counter() < end:
                 await run_view(store, team, cipher, summary)
 
-        busy = await pages_beside(store, summaries)
+        busy = (await pages_beside(store, summaries)).delays
         figure("page commit, quiet", describe(quiet), "")
         figure("page commit, /summary back to back", describe(busy), "no later than quiet")
 
@@ -270,17 +268,21 @@ async def bench(args: argparse.Namespace) -> int:
         assert report.received.value > 0
         await store.close()
 
-        before = peak_mib()
+        before = rss_mib()
         purged: list[int] = []
 
         async def purge() -> None:
             purged.append(await housekeeping.purge(path, key, datetime.now(UTC)))
 
         t0 = time.perf_counter()
-        during = await pages_beside(pages, purge)
+        pager = await pages_beside(pages, purge)
         figure("fsbot purge", f"{purged[0]} cases in {time.perf_counter() - t0:.1f} s", "")
-        figure("purge: peak memory growth", f"{peak_mib() - before:+.1f} MiB", "bounded")
-        figure("purge: page commit", describe(during), "max a few hundred ms")
+        figure(
+            "purge: resident memory growth (peak)",
+            f"{pager.peak_rss - before:+.1f} MiB",
+            "bounded",
+        )
+        figure("purge: page commit", describe(pager.delays), "max a few hundred ms")
         await pages.close()
     ok = purged[0] == args.cases - args.open
     print(

@@ -42,3 +42,16 @@ def test_the_history_benchmark_prints_every_figure_and_purges_every_due_case() -
     assert "page commit, /summary back to back" in out
     assert "purge: page commit" in out
     assert "purged every due case" in out
+
+
+def test_the_idle_memory_benchmark_measures_fsbot_run_with_both_adapters() -> None:
+    out = run("idle_memory.py", "--cases", "20", "--settle", "0.5", "--samples", "2")
+    assert "fsbot run idle RSS, empty database" in out
+    assert "fsbot run idle RSS, 20 cases" in out
+
+
+def test_the_page_priority_benchmark_pages_every_call_for_help() -> None:
+    out = run("page_priority.py", "--reports", "1", "--busy", "2", "--urgent", "1")
+    for line in ("(1) quiet", "(2) brisk", "(3) 'I need help now'", "help now / quiet"):
+        assert line in out
+    assert "fake.rate_limited: 0  fake.violations: 0" in out
