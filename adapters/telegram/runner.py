@@ -22,6 +22,7 @@ from telegram import (
     BotCommandScope,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    CallbackQuery,
     Update,
 )
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -103,6 +104,7 @@ class TelegramAdapter:
         self.webhook_host = webhook_host
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(32)
         self.poll_timeout = poll_timeout
+        self._answers: set[asyncio.Task[None]] = set()  # button presses being answered
 
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
@@ -129,6 +131,8 @@ class TelegramAdapter:
         self.messenger.username = self.bot.username
 
     async def stop(self) -> None:
+        if self._answers:  # presses already handled: let their answers go before shutting down
+            await asyncio.wait(self._answers, timeout=2)
         await self.bot.shutdown()
 
     async def set_commands(self, team: Team) -> int:
@@ -155,10 +159,17 @@ class TelegramAdapter:
         if event is not None:
             await core.accept(event, within)
         if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except TelegramError as error:  # the press is handled; the spinner just times out
-                log.info("answerCallbackQuery failed: %s", error)
+            # Answered beside the next update rather than before it: the round trip would
+            # otherwise hold up every update behind this one, a call for help among them.
+            answer = asyncio.create_task(self._answer(update.callback_query))
+            self._answers.add(answer)
+            answer.add_done_callback(self._answers.discard)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as error:  # the press is handled; the spinner just times out
+            log.info("answerCallbackQuery failed: %s", error)
 
     async def run(self, core: Core) -> None:
         """Receive updates until cancelled."""
