@@ -131,16 +131,16 @@ class CaseViews(Protocol):
         ...
 
     async def open_cases(self, assignee: str | None = None) -> list[Case]:
-        """Open cases, drills included, oldest first; with ``assignee``, only theirs."""
+        """Open cases, drills left out, oldest first; with ``assignee``, only theirs."""
         ...
 
     async def awaiting_ack_cases(self) -> list[Case]:
         """Open cases whose pages nobody acknowledged (:attr:`Case.awaiting_ack`), drills
-        included, oldest first."""
+        left out, oldest first."""
         ...
 
     async def cases_updated_since(self, since: datetime) -> list[Case]:
-        """Cases changed at or after ``since`` (any state, drills included), oldest first."""
+        """Cases changed at or after ``since`` (any state, drills left out), oldest first."""
         ...
 
     async def case_figures(self, start: datetime, end: datetime) -> list[CaseFigures]:

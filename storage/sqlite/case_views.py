@@ -38,14 +38,15 @@ class SqliteCaseViews(SqliteCases):
     async def open_cases(self, assignee: str | None = None) -> list[Case]:
         if assignee is None:
             rows = await self._all(
-                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({_OPEN_MARKS}) ORDER BY id",
-                _OPEN,
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({_OPEN_MARKS})"
+                f" AND {_NOT_DRILL} ORDER BY id",
+                (*_OPEN, _DRILL_PATTERN),
             )
         else:
             rows = await self._all(
                 f"SELECT {_CASE_COLUMNS} FROM cases WHERE handler = ?"
-                f" AND state IN ({_OPEN_MARKS}) ORDER BY id",
-                (assignee, *_OPEN),
+                f" AND state IN ({_OPEN_MARKS}) AND {_NOT_DRILL} ORDER BY id",
+                (assignee, *_OPEN, _DRILL_PATTERN),
             )
         return [self._case(row) for row in rows]
 
@@ -53,17 +54,17 @@ class SqliteCaseViews(SqliteCases):
         # Two indexed halves (state; the partial index on alert_at) rather than an OR that
         # might scan: new cases, and open ones with a fresh alert out.
         rows = await self._all(
-            f"SELECT {_CASE_COLUMNS} FROM cases WHERE state = ?"
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE state = ? AND {_NOT_DRILL}"
             f" UNION SELECT {_CASE_COLUMNS} FROM cases WHERE alert_at IS NOT NULL"
-            f" AND state IN ({_OPEN_MARKS}) ORDER BY id",
-            (CaseState.NEW.value, *_OPEN),
+            f" AND state IN ({_OPEN_MARKS}) AND {_NOT_DRILL} ORDER BY id",
+            (CaseState.NEW.value, _DRILL_PATTERN, *_OPEN, _DRILL_PATTERN),
         )
         return [self._case(row) for row in rows]
 
     async def cases_updated_since(self, since: datetime) -> list[Case]:
         rows = await self._all(
-            f"SELECT {_CASE_COLUMNS} FROM cases WHERE updated_at >= ? ORDER BY id",
-            (_ts(since),),
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE updated_at >= ? AND {_NOT_DRILL} ORDER BY id",
+            (_ts(since), _DRILL_PATTERN),
         )
         return [self._case(row) for row in rows]
 

@@ -69,7 +69,7 @@ async def test_counts_are_of_open_cases_by_state_and_severity_without_drills(sto
     assert made[-1].code.startswith(DRILL_PREFIX) and made[-1].state == CaseState.NEW
 
 
-async def test_open_cases_all_or_one_handlers_drills_included(store: Store) -> None:
+async def test_open_cases_all_or_one_handlers_without_drills(store: Store) -> None:
     async with store.transaction() as tx:
         made = await _history(tx)
     async with store.transaction() as tx:
@@ -77,8 +77,13 @@ async def test_open_cases_all_or_one_handlers_drills_included(store: Store) -> N
         alices = await tx.open_cases(assignee="alice")
         nobodys = await tx.open_cases(assignee="carol")
         full = [await tx.get_case(c.id) for c in made]
-    is_open = [c for c in full if c is not None and c.state in OPEN_STATES]
-    assert every == is_open  # whole cases, oldest first, the drill among them
+    is_open = [
+        c
+        for c in full
+        if c is not None and c.state in OPEN_STATES and not c.code.startswith(DRILL_PREFIX)
+    ]
+    assert every == is_open  # whole cases, oldest first, never the drill
+    assert made[-1].state in OPEN_STATES and made[-1].id not in [c.id for c in every]
     assert alices == [c for c in is_open if c.assignee == "alice"] and alices
     assert nobodys == []
 
@@ -94,8 +99,13 @@ async def test_awaiting_acknowledgement_is_new_cases_and_open_ones_alerted_again
     async with store.transaction() as tx:
         waiting = await tx.awaiting_ack_cases()
         full = [await tx.get_case(c.id) for c in made]
-    assert waiting == [c for c in full if c is not None and c.awaiting_ack]
-    assert [c.state for c in waiting] == [CaseState.NEW, CaseState.ACKNOWLEDGED, CaseState.NEW]
+    assert waiting == [
+        c
+        for c in full
+        if c is not None and c.awaiting_ack and not c.code.startswith(DRILL_PREFIX)
+    ]
+    assert made[-1].awaiting_ack  # the drill waits too, but is never listed
+    assert [c.state for c in waiting] == [CaseState.NEW, CaseState.ACKNOWLEDGED]
 
 
 async def test_cases_updated_since_a_moment_include_that_moment(store: Store) -> None:
@@ -104,7 +114,11 @@ async def test_cases_updated_since_a_moment_include_that_moment(store: Store) ->
     async with store.transaction() as tx:
         since = await tx.cases_updated_since(NOW + minutes(30))
         nothing = await tx.cases_updated_since(NOW + timedelta(days=1))
-    assert [c.id for c in since] == [c.id for c in made if c.updated_at >= NOW + minutes(30)]
+    assert [c.id for c in since] == [
+        c.id
+        for c in made
+        if c.updated_at >= NOW + minutes(30) and not c.code.startswith(DRILL_PREFIX)
+    ]
     assert len(since) == 4 and nothing == []  # the one updated at that very moment too
 
 
