@@ -13,11 +13,11 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
+from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
 from bot.ports.platform import Files, Messenger
@@ -45,7 +45,6 @@ from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
 from handlers.participant import report_form
 from storage.inbox import Inbox
-from storage.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ class BotApp:
     def __init__(
         self,
         *,
-        database: Path,
+        database: Database,
         config: TeamFile,
         key: str,
         messengers: list[Messenger],
@@ -76,7 +75,7 @@ class BotApp:
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
-        self.store = SqliteStore(database, self.cipher)
+        self.store = make_store(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
@@ -122,7 +121,7 @@ class BotApp:
             files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
-        self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
+        self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)

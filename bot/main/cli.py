@@ -14,7 +14,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, serve
+from bot.main import housekeeping, serve, stores
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -130,7 +130,7 @@ def run() -> None:
             " start without a key. Run `fsbot init` to create one in .env, and keep it safe."
         )
     try:
-        database = settings.sqlite_path
+        database = stores.database_of(settings)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     config = _load_team(settings.team_file)

@@ -9,11 +9,11 @@ import asyncio
 import contextlib
 import signal
 import sys
-from pathlib import Path
 
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
+from bot.main.stores import Database
 from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 
 
@@ -69,7 +69,7 @@ class ConfigError(ValueError):
     """Settings that cannot work together; the message says what to set."""
 
 
-def run_console(database: Path, config: TeamFile, key: str) -> None:
+def run_console(database: Database, config: TeamFile, key: str) -> None:
     from adapters.console.messenger import ConsoleMessenger
     from adapters.console.session import ConsoleAdapter, stdin_is_terminal
 
@@ -88,7 +88,7 @@ def run_console(database: Path, config: TeamFile, key: str) -> None:
 
 
 def run_platforms(
-    database: Path, config: TeamFile, key: str, adapters: list[PlatformAdapter]
+    database: Database, config: TeamFile, key: str, adapters: list[PlatformAdapter]
 ) -> None:
     """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
     :class:`bot.ports.PlatformUnavailable`, a database that cannot be used

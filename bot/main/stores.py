@@ -1,0 +1,43 @@
+"""Which store the bot runs on: an SQLite file or a PostgreSQL database, as ``FSB_DATABASE``
+names it (part of the composition root, the only importer of storage/).
+
+A database is named by a :class:`pathlib.Path` (an SQLite file) or a ``postgresql://`` URL (a
+``str``); everything that opens one goes through :func:`make_store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bot.config.settings import Settings
+from bot.ports.store import Store
+from bot.runtime.crypto import Cipher
+from storage.postgres.store import PostgresStore
+from storage.sqlite.store import SqliteStore
+
+Database = Path | str
+"""An SQLite file, or a PostgreSQL URL."""
+
+
+def database_of(settings: Settings) -> Database:
+    """The database ``FSB_DATABASE`` names. Raises ``ValueError`` (one line) for a URL that
+    names neither an SQLite file nor a PostgreSQL database."""
+    return settings.postgres_url or settings.sqlite_path
+
+
+def make_store(database: Database, cipher: Cipher, *, check_key: bool = True) -> Store:
+    """The store on ``database``, not opened yet."""
+    if isinstance(database, Path):
+        return SqliteStore(database, cipher, check_key=check_key)
+    return PostgresStore(database, cipher, check_key=check_key)
+
+
+def inbox_folder(database: Database) -> Path:
+    """Where events wait on this machine while the database keeps them waiting
+    (storage/inbox.py): beside an SQLite file, or, for a PostgreSQL database, a folder in the
+    working directory named for the database (without its credentials)."""
+    if isinstance(database, Path):
+        return Path(f"{database}-inbox")
+    name = hashlib.sha256(PostgresStore.where_of(database).encode()).hexdigest()[:12]
+    return Path(f"fsbot-{name}-inbox")
