@@ -1,4 +1,5 @@
-"""The ``fsbot`` command line (click): demo, run, init, check-config, purge and stats."""
+"""The ``fsbot`` command line (click): demo, run, init, check-config, purge, stats and
+migrate-db."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, serve, stores
+from bot.main import housekeeping, migrate_db, serve, stores
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -245,6 +246,37 @@ def purge(dry_run: bool) -> None:
         click.echo(f"{cases} review date; nothing purged (--dry-run).")
     else:
         click.echo(f"Purged {cases} review date.")
+
+
+@main.command("migrate-db")
+@click.option(
+    "--to", "target", required=True, help="An empty PostgreSQL database: postgresql://USER@HOST/DB"
+)
+def migrate_db_command(target: str) -> None:
+    """Copy the SQLite database (FSB_DATABASE) into an empty PostgreSQL database.
+
+    Stop the bot first. Everything is copied as stored (encrypted values stay encrypted under
+    the same key) and the counts are checked; then set FSB_DATABASE to the new database.
+    """
+    settings = _settings()
+    if settings.encryption_key is None:
+        raise click.ClickException("FSB_ENCRYPTION_KEY is not set; migrate-db checks it first.")
+    if Settings.model_construct(database=target).postgres_url is None:
+        raise click.ClickException("--to must be a postgresql:// URL.")
+    database = _existing_database(settings)
+    key = settings.encryption_key.get_secret_value()
+    try:
+        copied = asyncio.run(migrate_db.migrate(database, target, key))
+    except EncryptionKeyError as exc:
+        raise _key_problem(exc) from exc
+    except (StoreFault, migrate_db.MigrationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for table, count in copied.tables:
+        click.echo(f"  {table}: {count}")
+    click.echo(
+        f"Copied {copied.rows} rows from {database}; the counts match. Set"
+        " FSB_DATABASE to the PostgreSQL URL and start the bot; keep the SQLite file as a backup."
+    )
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
