@@ -103,6 +103,11 @@ class TelegramAdapter:
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(32)
         self.poll_timeout = poll_timeout
 
+    @property
+    def polls(self) -> bool:
+        """Whether this adapter long-polls Telegram (no webhook): one poller per token."""
+        return not self.webhook_url
+
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
 

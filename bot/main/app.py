@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
+from bot.main.cluster import Cluster
 from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
@@ -45,6 +46,7 @@ from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
 from handlers.participant import report_form
 from storage.inbox import Inbox
+from storage.postgres.store import PostgresStore
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ class BotApp:
             files={m.platform: m for m in messengers if isinstance(m, Files)},
         )
         self._tasks: list[asyncio.Task[None]] = []
+        # several processes on one PostgreSQL database share the work (bot/main/cluster.py)
+        self.cluster = Cluster(self, self.store) if isinstance(self.store, PostgresStore) else None
         self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
@@ -129,6 +133,8 @@ class BotApp:
 
     def _committed_by_timer(self, urgent: Sequence[OutboxRow]) -> None:
         # The direct lane first: what was just committed may be a page someone is waiting for.
+        if self.cluster is not None and not self.cluster.holds_outbox:
+            return  # the holder sends it: the commit woke it (NOTIFY)
         self.worker.committed(urgent)
         self.channel_worker.wake()
 
@@ -169,8 +175,13 @@ class BotApp:
                 await self.store.close()
             raise
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
-        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
+        if self.cluster is None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+            self._tasks.append(
+                asyncio.create_task(self.channel_worker.run(), name="outbox: channel")
+            )
+        else:
+            self._tasks.extend(await self.cluster.start())
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         await self.backlog.resume()
 

@@ -86,9 +86,10 @@ async def migrate(source: Path, target: str, key: str) -> Copied:
                 rows = src.execute(
                     f"SELECT {', '.join(sources)} FROM {table} ORDER BY rowid"
                 ).fetchall()
-                async with db.cursor() as cursor, cursor.copy(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-                ) as copy:
+                async with (
+                    db.cursor() as cursor,
+                    cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+                ):
                     for row in rows:
                         await copy.write_row(row)
                 copied.append((table, len(rows)))

@@ -136,7 +136,7 @@ async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(a.run(app)) for a in adapters]
+    tasks = [asyncio.create_task(_receive(app, a)) for a in adapters]
     stopper = asyncio.create_task(stop.wait())
     try:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
@@ -147,3 +147,15 @@ async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
         for task in [*tasks, stopper]:
             task.cancel()
         await asyncio.gather(*tasks, stopper, return_exceptions=True)
+
+
+async def _receive(app: BotApp, adapter: PlatformAdapter) -> None:
+    """Run one adapter. An adapter that long-polls its platform (Telegram without a webhook,
+    which allows one poller per token) polls only while this process holds the poller lock when
+    several processes share a PostgreSQL database (bot/main/cluster.py); webhooks and Slack run
+    in every process."""
+    if app.cluster is not None and getattr(adapter, "polls", False):
+        await app.cluster.poll(lambda: adapter.run(app))
+    else:
+        await adapter.run(app)
+

@@ -1,0 +1,72 @@
+"""A bot process's part among several on one PostgreSQL database (part of the composition root).
+
+Every process takes updates (webhooks, Slack, the Telegram poller when it holds that lock: see
+:meth:`Cluster.poll`) and fires the timers it claims first (storage/postgres/timers.py). One
+process at a time holds the outbox (:class:`storage.postgres.cluster.SessionLock` named
+``outbox``) and sends everything: the others' commits wake it by ``NOTIFY``, so a page written by
+any process leaves at once. When the holder dies its lock is free at once; the next holder frees
+the rows the dead one had claimed (:meth:`storage.postgres.outbox.PgOutbox.release_leases`) and
+sends them. A row the dead holder was sending when it died goes again (as after a crash on
+SQLite); a row is never sent by two live processes at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from storage.postgres.cluster import SessionLock, Wakeups, while_held
+from storage.postgres.store import PostgresStore
+
+if TYPE_CHECKING:
+    from bot.main.app import BotApp
+
+TELEGRAM_POLLER = "telegram-poller"
+
+
+class Cluster:
+    """The shared-database duties of ``app``, whose store is ``store``."""
+
+    def __init__(self, app: BotApp, store: PostgresStore) -> None:
+        self._app = app
+        self._store = store
+        self._outbox = SessionLock(store.url, "outbox")
+
+    @property
+    def holds_outbox(self) -> bool:
+        """Whether this process sends the outbox now."""
+        return self._outbox.held
+
+    async def start(self) -> list[asyncio.Task[None]]:
+        """Listen for other processes' commits and take the outbox when it is free (at once
+        when no other process holds it); returns the tasks, which run until cancelled."""
+        app = self._app
+        await self._outbox.try_acquire()
+        wakeups = Wakeups(
+            self._store.url, {"fsb_outbox": self._outbox_woken, "fsb_timers": app.scheduler.wake}
+        )
+        return [
+            asyncio.create_task(wakeups.run(), name="wake-ups"),
+            asyncio.create_task(
+                while_held(self._outbox, self._deliver, self._took_outbox), name="outbox holder"
+            ),
+        ]
+
+    def _outbox_woken(self) -> None:
+        if self.holds_outbox:
+            self._app.worker.wake()
+            self._app.channel_worker.wake()
+
+    async def _took_outbox(self) -> None:
+        async with self._store.transaction() as tx:
+            await tx.release_leases()
+
+    async def _deliver(self) -> None:
+        await asyncio.gather(self._app.worker.run(), self._app.channel_worker.run())
+
+    async def poll(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run ``work`` (an adapter's long polling) only while this process holds the poller
+        lock: one process polls at a time, and another takes over within a second or so of its
+        death (storage/postgres/cluster.py)."""
+        await while_held(SessionLock(self._store.url, TELEGRAM_POLLER), work)
