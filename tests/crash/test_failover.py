@@ -9,6 +9,7 @@ step); Telegram never sees two pollers at once (it would answer 409 Conflict).
 from __future__ import annotations
 
 import asyncio
+import random
 import signal
 import time
 from collections import Counter
@@ -158,5 +159,69 @@ async def test_the_standby_takes_over_polling_and_the_escalation_when_the_poller
             assert pages(fake, ALICE, during) == 1
             assert sum("Your report is in" in t for t in texts(fake, KIM)) == 1
             # Never two pollers at once: Telegram would have answered one of them 409.
+            assert [e for e in fake.errors if e[1] == 409] == []
+            assert fake.violations == []
+
+
+def overdue_timers(url: str) -> int:
+    """Pending deadlines more than a few seconds past due: a timer nobody fires."""
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT COUNT(*) FROM timers WHERE status = 'pending'"
+            " AND due_at < EXTRACT(EPOCH FROM now()) - 10"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def test_random_kills_of_either_process_lose_no_report_and_no_timer(tmp_path: Path) -> None:
+    """The crash tests' chaos on two processes: reports are filed one after another while a
+    random process is SIGKILLed at a random moment and started again."""
+    chance = random.Random(20)
+    team_file(tmp_path / "team.toml", wait="4s")
+    key = generate_key()
+    with fresh_database() as url:
+        async with FakeTelegram() as fake:
+            env = fsb_env(
+                {
+                    "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
+                    "FSB_DATABASE": url,
+                    "FSB_ENCRYPTION_KEY": key,
+                    "FSB_TELEGRAM_TOKEN": "123:ABC",
+                    "FSB_TELEGRAM_API_URL": fake.base_url,
+                }
+            )
+            processes = [await start_run(env), await start_run(env)]
+            await fake.wait_for(lambda: polls(fake) > 0, timeout=60)
+            told: list[str] = []
+            kills = 0
+            try:
+                for round_ in range(6):
+                    reporter = 900 + round_
+                    report = asyncio.create_task(file_report(fake, reporter))
+                    await asyncio.wait({report}, timeout=chance.uniform(0.2, 2.5))
+                    victim = chance.randrange(2)
+                    processes[victim].send_signal(signal.SIGKILL)
+                    await asyncio.wait_for(processes[victim].wait(), 20)
+                    kills += 1
+                    processes[victim] = await start_run(env)
+                    told.append(await asyncio.wait_for(report, 120))
+                # every chain runs out (three steps of 4 s) and everything queued goes out
+                await fake.wait_for(
+                    lambda: all(pages(fake, LENA, code) >= 1 for code in told), timeout=120
+                )
+                await fake.wait_for(lambda: pending(url) == 0, timeout=30)
+            finally:
+                for process in processes:
+                    if process.returncode is None:
+                        process.send_signal(signal.SIGTERM)
+                for process in processes:
+                    await asyncio.wait_for(process.wait(), 20)
+            assert kills == 6
+            # Every report told a code exists exactly once and was paged, each step once.
+            assert sorted(case_codes(url)) == sorted(told)
+            for code in told:
+                assert paged_members(url, key, code) == Counter({"alice": 1, "bob": 1, "lena": 1})
+                assert pages(fake, ALICE, code) >= 1
+            assert overdue_timers(url) == 0
             assert [e for e in fake.errors if e[1] == 409] == []
             assert fake.violations == []
