@@ -1,14 +1,20 @@
-"""``fsbot run`` on Telegram as a real process, killed with SIGKILL right after a report commits."""
+"""``fsbot run`` on Telegram as a real process, killed with SIGKILL right after a report commits;
+on each store (an SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import psycopg
+import pytest
 from fakes.telegram_api import FakeTelegram
+from pgdb import fresh_database
 from subprocesses import fsb_env, start_run
 from test_telegram import ALICE, SAM, file_report, texts
 
@@ -44,19 +50,38 @@ end = {(now + timedelta(hours=1)).isoformat()}
 """)
 
 
-def nothing_pending(db: Path) -> bool:
-    with sqlite3.connect(db) as conn:
-        pending = conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-        return int(pending.fetchone()[0]) == 0
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """FSB_DATABASE for the bot: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        return
+    with fresh_database() as url:
+        yield url
 
 
-async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path) -> None:
+def query(database: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` on the bot's database, whichever store it is."""
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql).fetchall()
+    with psycopg.connect(database) as db:
+        return db.execute(sql).fetchall()
+
+
+def nothing_pending(database: str) -> bool:
+    return query(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")[0][0] == 0
+
+
+async def test_killed_after_the_report_commits_one_case_one_page(
+    tmp_path: Path, database: str
+) -> None:
     team_file(tmp_path / "team.toml")
     async with FakeTelegram() as fake:
         env = fsb_env(
             {
                 "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
-                "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+                "FSB_DATABASE": database,
                 "FSB_ENCRYPTION_KEY": generate_key(),
                 "FSB_TELEGRAM_TOKEN": "123:ABC",
                 "FSB_TELEGRAM_API_URL": fake.base_url,
@@ -81,13 +106,12 @@ async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path)
             # once the outbox has nothing left, everything it caused has been sent.
             fake.push_message(SAM, "/help")
             await fake.wait_for(lambda: any("What I can do" in t for t in texts(fake, SAM)))
-            await fake.wait_for(lambda: nothing_pending(tmp_path / "bot.db"), timeout=10)
+            await fake.wait_for(lambda: nothing_pending(database), timeout=10)
         finally:
             second.send_signal(signal.SIGTERM)
             await asyncio.wait_for(second.wait(), 20)
         assert second.returncode == 0, (await second.stderr.read()).decode()  # type: ignore[union-attr]
-        with sqlite3.connect(tmp_path / "bot.db") as conn:
-            codes = [row[0] for row in conn.execute("SELECT code FROM cases")]
+        codes = [row[0] for row in query(database, "SELECT code FROM cases")]
         assert len(codes) == 1
         pages = [t for t in texts(fake, ALICE) if "A new report needs a safety contact." in t]
         assert len(pages) == 1 and codes[0] in pages[0]
