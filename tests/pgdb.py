@@ -8,9 +8,11 @@ a database.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 
@@ -33,3 +35,13 @@ def fresh_database() -> Iterator[str]:
     finally:
         with psycopg.connect(url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def query(database: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` on a bot's database named as ``FSB_DATABASE`` names it, whichever
+    store it is (write ``%s`` for a parameter: it becomes ``?`` on SQLite)."""
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql.replace("%s", "?"), params).fetchall()
+    with psycopg.connect(database) as db:
+        return db.execute(sql, params).fetchall()

@@ -13,11 +13,10 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
-from bot.main.cluster import Cluster
 from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
@@ -46,7 +45,9 @@ from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
 from handlers.participant import report_form
 from storage.inbox import Inbox
-from storage.postgres.store import PostgresStore
+
+if TYPE_CHECKING:
+    from bot.main.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,11 @@ class BotApp:
         )
         self._tasks: list[asyncio.Task[None]] = []
         # several processes on one PostgreSQL database share the work (bot/main/cluster.py)
-        self.cluster = Cluster(self, self.store) if isinstance(self.store, PostgresStore) else None
+        self.cluster: Cluster | None = None
+        if isinstance(database, str):
+            from bot.main.cluster import Cluster  # psycopg only for PostgreSQL (bot/main/stores.py)
+
+            self.cluster = Cluster(self, self.store)
         self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:

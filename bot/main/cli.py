@@ -15,7 +15,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, migrate_db, serve, stores
+from bot.main import housekeeping, serve, stores
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -258,6 +258,8 @@ def migrate_db_command(target: str) -> None:
     Stop the bot first. Everything is copied as stored (encrypted values stay encrypted under
     the same key) and the counts are checked; then set FSB_DATABASE to the new database.
     """
+    from bot.main import migrate_db  # psycopg only when asked for (bot/main/stores.py)
+
     settings = _settings()
     if settings.encryption_key is None:
         raise click.ClickException("FSB_ENCRYPTION_KEY is not set; migrate-db checks it first.")

@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.ports.store import Store
 from storage.postgres.cluster import SessionLock, Wakeups, while_held
 from storage.postgres.store import PostgresStore
 
@@ -28,7 +29,8 @@ TELEGRAM_POLLER = "telegram-poller"
 class Cluster:
     """The shared-database duties of ``app``, whose store is ``store``."""
 
-    def __init__(self, app: BotApp, store: PostgresStore) -> None:
+    def __init__(self, app: BotApp, store: Store) -> None:
+        assert isinstance(store, PostgresStore), "a cluster shares a PostgreSQL database"
         self._app = app
         self._store = store
         self._outbox = SessionLock(store.url, "outbox")

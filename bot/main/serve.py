@@ -158,4 +158,3 @@ async def _receive(app: BotApp, adapter: PlatformAdapter) -> None:
         await app.cluster.poll(lambda: adapter.run(app))
     else:
         await adapter.run(app)
-

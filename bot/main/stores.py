@@ -13,8 +13,10 @@ from pathlib import Path
 from bot.config.settings import Settings
 from bot.ports.store import Store
 from bot.runtime.crypto import Cipher
-from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
+
+# storage.postgres (and psycopg) are imported only for a PostgreSQL database: every start of an
+# SQLite bot (and each crash test's) would otherwise pay for them.
 
 Database = Path | str
 """An SQLite file, or a PostgreSQL URL."""
@@ -30,6 +32,8 @@ def make_store(database: Database, cipher: Cipher, *, check_key: bool = True) ->
     """The store on ``database``, not opened yet."""
     if isinstance(database, Path):
         return SqliteStore(database, cipher, check_key=check_key)
+    from storage.postgres.store import PostgresStore
+
     return PostgresStore(database, cipher, check_key=check_key)
 
 
@@ -39,5 +43,7 @@ def inbox_folder(database: Database) -> Path:
     working directory named for the database (without its credentials)."""
     if isinstance(database, Path):
         return Path(f"{database}-inbox")
-    name = hashlib.sha256(PostgresStore.where_of(database).encode()).hexdigest()[:12]
+    from storage.postgres.store import where
+
+    name = hashlib.sha256(where(database).encode()).hexdigest()[:12]
     return Path(f"fsbot-{name}-inbox")

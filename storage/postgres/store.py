@@ -82,7 +82,7 @@ class PostgresStore:
         self, url: str, cipher: Cipher, *, check_key: bool = True, owner: str | None = None
     ) -> None:
         self.url = url
-        self.where = self.where_of(url)
+        self.where = where(url)
         self.owner = owner or uuid.uuid4().hex
         self._cipher = cipher
         self._check_key = check_key
@@ -91,11 +91,6 @@ class PostgresStore:
         # Called after a commit with the NOTIFY channels it woke (storage/postgres/cluster.py
         # hears other processes' ones).
         self.committed: list[Any] = []
-
-    @staticmethod
-    def where_of(url: str) -> str:
-        """See :func:`where`."""
-        return where(url)
 
     async def open(self) -> None:
         """Connect, refuse a key the database was not created with, migrate, then open the pool.

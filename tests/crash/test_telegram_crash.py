@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import psycopg
-import pytest
 from fakes.telegram_api import FakeTelegram
-from pgdb import fresh_database
+from pgdb import query
 from subprocesses import fsb_env, start_run
 from test_telegram import ALICE, SAM, file_report, texts
 
@@ -48,25 +43,6 @@ member = "alice"
 start = {(now - timedelta(hours=1)).isoformat()}
 end = {(now + timedelta(hours=1)).isoformat()}
 """)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """FSB_DATABASE for the bot: a new SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    with fresh_database() as url:
-        yield url
-
-
-def query(database: str, sql: str) -> list[tuple[Any, ...]]:
-    """The rows of ``sql`` on the bot's database, whichever store it is."""
-    if database.startswith("sqlite:///"):
-        with sqlite3.connect(database.removeprefix("sqlite:///")) as conn:
-            return conn.execute(sql).fetchall()
-    with psycopg.connect(database) as db:
-        return db.execute(sql).fetchall()
 
 
 def nothing_pending(database: str) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pgdb import query
 from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
 from bot.runtime.crypto import generate_key
@@ -55,13 +55,13 @@ repeat = 0
 """)
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
+def environment(tmp_path: Path, database: str) -> dict[str, str]:
     team = tmp_path / "team.toml"
     if not team.exists():
         team_file(team)
     return {
         "FSB_TEAM_FILE": str(team),
-        "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+        "FSB_DATABASE": database,
         "FSB_ENCRYPTION_KEY": (tmp_path / "key").read_text()
         if (tmp_path / "key").exists()
         else _new_key(tmp_path),
@@ -74,9 +74,9 @@ def _new_key(tmp_path: Path) -> str:
     return key
 
 
-def start_and_kill_after(tmp_path: Path, marker: str) -> str:
+def start_and_kill_after(tmp_path: Path, database: str, marker: str) -> str:
     """Run the bot on the report script, SIGKILL it once ``marker`` has been printed."""
-    env = fsb_env(environment(tmp_path))
+    env = fsb_env(environment(tmp_path, database))
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         stdin=subprocess.PIPE,
@@ -103,85 +103,87 @@ def start_and_kill_after(tmp_path: Path, marker: str) -> str:
     return seen
 
 
-def escalate_deadline(db: Path) -> float:
-    with sqlite3.connect(db) as conn:
-        (due,) = conn.execute(
-            "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
-        ).fetchone()
+def escalate_deadline(db: str) -> float:
+    ((due,),) = query(
+        db, "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
+    )
     return float(due)
 
 
-def bob_pages(db: Path) -> list[float]:
+def bob_pages(db: str) -> list[float]:
     """When each page to Bob was queued (the step's firing time)."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
-        ).fetchall()
-        sent = conn.execute("SELECT COUNT(*) FROM outbox WHERE purpose = 'page'").fetchone()[0]
+    rows = query(
+        db, "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
+    )
+    sent = query(db, "SELECT COUNT(*) FROM outbox WHERE purpose = 'page'")[0][0]
     assert sent == len(rows)
     # the payload is encrypted, so tell pages apart by order: Alice's first, then Bob's
     return [row[0] for row in rows[1:]]
 
 
 def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
-    tmp_path: Path,
+    tmp_path: Path, database: str
 ) -> None:
     # A step long enough for the restart to be up before its deadline on a busy machine too (a
     # start takes a second or two there; the deadline must not pass while Python imports).
     team_file(tmp_path / "team.toml", wait="10s")
-    first = start_and_kill_after(tmp_path, "[private chat with alice]")
+    first = start_and_kill_after(tmp_path, database, "[private chat with alice]")
     assert "[private chat with bob]" not in first
-    db = tmp_path / "bot.db"
+    db = database
     due = escalate_deadline(db)
     assert due > time.time(), "the restart must happen before the deadline for this test"
-    second = fsbot("run", stdin="wait 12\n", env=environment(tmp_path))
+    second = fsbot("run", stdin="wait 12\n", env=environment(tmp_path, database))
     assert second.returncode == 0, second.stderr
     assert second.stdout.count(BOB_PAGE) == 1
     (queued,) = bob_pages(db)
     assert 0 <= queued - due < 0.5, f"fired {queued - due:.3f} s after its deadline"
 
 
-def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(tmp_path: Path) -> None:
-    start_and_kill_after(tmp_path, "[private chat with alice]")
-    db = tmp_path / "bot.db"
+def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(
+    tmp_path: Path, database: str
+) -> None:
+    start_and_kill_after(tmp_path, database, "[private chat with alice]")
+    db = database
     due = escalate_deadline(db)
     time.sleep(max(0.0, due - time.time()) + 1.0)  # until the deadline has passed
     # The restarted bot lives one second after starting, a third of a step: the page is there
     # only if the overdue step fired at start-up rather than a whole step later. (No bound on
     # the clock: on a busy machine Python alone may take seconds to start.)
-    second = fsbot("run", stdin="wait 1\n", env=environment(tmp_path))
+    second = fsbot("run", stdin="wait 1\n", env=environment(tmp_path, database))
     assert second.stdout.count(BOB_PAGE) == 1
     (queued,) = bob_pages(db)
     assert queued > due
 
 
-def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None:
-    env = environment(tmp_path)
+def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path, database: str) -> None:
+    # Steps long enough that the next one (the leads) is not due before the third start ends,
+    # on a busy machine too.
+    team_file(tmp_path / "team.toml", wait="8s")
+    env = environment(tmp_path, database)
     first = fsbot(
-        "run", stdin=REPORT_SCRIPT + "wait 10\n", env={**env, "FSB_FAILPOINT": "while_firing"}
+        "run", stdin=REPORT_SCRIPT + "wait 15\n", env={**env, "FSB_FAILPOINT": "while_firing"}
     )
     assert first.returncode == -signal.SIGKILL
     assert "[private chat with alice]" in first.stdout
     assert "[private chat with bob]" not in first.stdout
-    db = tmp_path / "bot.db"
+    db = database
     second = fsbot("run", stdin="wait 1\n", env=env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.count(BOB_PAGE) == 1
     third = fsbot("run", stdin="", env=env)
     assert "[private chat with bob]" not in third.stdout
     assert len(bob_pages(db)) == 1
-    with sqlite3.connect(db) as conn:
-        kinds = [row[0] for row in conn.execute("SELECT kind FROM case_events ORDER BY id")]
+    kinds = [row[0] for row in query(db, "SELECT kind FROM case_events ORDER BY id")]
     assert kinds.count("wait_expired") == 1
 
 
-def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path) -> None:
+def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path, database: str) -> None:
     """Nobody acknowledges: each step pages in order, the chain runs again, then the leads hear
     it ran out."""
     team_file(tmp_path / "team.toml", wait="1s")
     text = (tmp_path / "team.toml").read_text().replace("repeat = 0", "repeat = 1")
     (tmp_path / "team.toml").write_text(text)
-    result = fsbot("run", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path))
+    result = fsbot("run", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path, database))
     assert result.returncode == 0, result.stderr
     order = [
         line.removeprefix("[private chat with ").removesuffix("]")
