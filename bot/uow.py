@@ -58,6 +58,9 @@ class UnitOfWork:
         self.sent = 0
         # The urgent rows this unit queued, as they will stand once it commits.
         self.urgent: dict[int, OutboxRow] = {}
+        # (kind, case) of every audit entry written, for the metrics once this unit has
+        # committed (bot/runtime/metrics.py): "opened", "acknowledged"...
+        self.audited: list[tuple[str, Case]] = []
         self.milestones: list[str] = []  # e.g. "case_opened": crash tests stop right after these
         # Chats the platform moved, (platform, old id, new id): the team follows them once this
         # unit has committed (see bot/services/chat_moves.py).
@@ -71,6 +74,7 @@ class UnitOfWork:
         return f"reporter:{self.person_key(person)}"
 
     async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
+        self.audited.append((kind, case))
         await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
 
     async def _choices(self, audience: str, buttons: Sequence[Button]) -> list[Choice]:

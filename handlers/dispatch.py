@@ -45,7 +45,11 @@ class Dispatcher:
         clock: Clock,
         on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
         files: Mapping[str, Files] | None = None,
+        on_handled: Callable[[Inbound, UnitOfWork], None] = lambda event, uow: None,
     ) -> None:
+        """``on_handled(event, uow)`` is called once an event's unit of work has committed (a
+        duplicate commits nothing): the composition root counts what it did (metrics)."""
+        self.on_handled = on_handled
         self.files = dict(files or {})
         self.store = store
         self.team = team
@@ -79,6 +83,7 @@ class Dispatcher:
             log.info("duplicate delivery ignored")
             return False
         chat_moves.follow(self.team, uow)
+        self.on_handled(event, uow)
         for milestone in uow.milestones:
             failpoint(f"after_commit:{milestone}")
         if sent:

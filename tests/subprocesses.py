@@ -12,8 +12,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def fsb_env(values: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without any FSB_ setting, plus ``values``."""
+    """This process's environment without any FSB_ setting, plus ``values``. No health server
+    unless ``values`` gives it a port: tests run side by side, and the default is one port."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FSB_")}
+    clean["FSB_HEALTH_PORT"] = "0"
     clean.update(values or {})
     return clean
 

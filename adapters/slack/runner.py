@@ -29,6 +29,7 @@ from adapters.slack.names import ProfileNames
 from adapters.slack.render import OPEN_DM_ACTION, REPORT_FORM_ACTION, TOKEN_ACTION_PREFIX
 from bot.domain.model import PlatformUser
 from bot.ports.events import Inbound
+from bot.ports.health import HEALTH_PATH
 from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import phrases as texts
 
@@ -120,7 +121,7 @@ class SlackAdapter:
         cannot be reached or refuses the token."""
         try:
             async with asyncio.timeout(START_TIMEOUT):
-                await self.client.auth_test()
+                answer = await self.client.auth_test()
         except SlackApiError as error:
             code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
             raise PlatformUnavailable(
@@ -132,6 +133,10 @@ class SlackAdapter:
                 f"Cannot reach Slack's Web API at {self.client.base_url} (FSB_SLACK_API_URL):"
                 f" {how}."
             ) from error
+        # The bot's own name and the workspace's (not a person's), and never an id or a token.
+        mode = "Socket Mode" if self.app_token else "HTTP mode"
+        name, workspace = answer.get("user", "?"), answer.get("team", "?")
+        log.info("connected to Slack as %s in %s (%s)", name, workspace, mode)
 
     async def stop(self) -> None:
         return None
@@ -295,9 +300,10 @@ class SlackAdapter:
         server = self.bolt.web_app(path=EVENTS_PATH, port=self.port)
 
         async def healthz(request: web.Request) -> web.Response:
-            return web.Response(text="ok")
+            report = await core.health()  # the one health check, as on FSB_HEALTH_PORT
+            return web.json_response(report.to_json(), status=report.status)
 
-        server.router.add_get("/healthz", healthz)
+        server.router.add_get(HEALTH_PATH, healthz)
         return server
 
     async def run(self, core: Core) -> None:

@@ -30,6 +30,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.updates import to_inbound
 from bot.domain.team import Team
+from bot.ports.health import HEALTH_PATH
 from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import commands
 from bot.text.commands import Audience
@@ -131,6 +132,9 @@ class TelegramAdapter:
                 f" {type(error).__name__}."
             ) from error
         self.messenger.username = self.bot.username
+        # The bot's own name (not a person's), and never its id or token.
+        mode = "webhook" if self.webhook_url else "long polling"
+        log.info("connected to Telegram as @%s (%s)", self.bot.username, mode)
 
     async def stop(self) -> None:
         await self.bot.shutdown()
@@ -216,11 +220,12 @@ class TelegramAdapter:
             return web.Response(text="ok")
 
         async def healthz(request: web.Request) -> web.Response:
-            return web.Response(text="ok")
+            report = await core.health()  # the one health check, as on FSB_HEALTH_PORT
+            return web.json_response(report.to_json(), status=report.status)
 
         server = web.Application()
         server.router.add_post(path, receive)
-        server.router.add_get("/healthz", healthz)
+        server.router.add_get(HEALTH_PATH, healthz)
         return server
 
     async def _run_webhook(self, core: Core) -> None:

@@ -12,7 +12,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_HEALTH_PORT", "DEFAULT_PAGE_WAIT", "LOG_FORMATS", "Settings"]
+
+DEFAULT_HEALTH_PORT = 8081
+"""Where ``GET /healthz`` and ``GET /metrics`` are served unless ``FSB_HEALTH_PORT`` says
+otherwise (paths: bot/ports/health.py)."""
+DEFAULT_PAGE_WAIT = 60.0
+"""Seconds a page may wait unsent before the health check answers 503."""
+LOG_FORMATS = ("plain", "json")
 
 _SQLITE_PREFIX = "sqlite:///"
 _POSTGRES_PREFIXES = ("postgresql://", "postgres://")
@@ -64,6 +71,25 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     """Python logging level name."""
+    log_format: str = "plain"
+    """``plain`` (one readable line each) or ``json`` (one JSON object a line)."""
+
+    health_port: int = Field(default=DEFAULT_HEALTH_PORT, ge=0, le=65535)
+    """Port of the health server (``GET /healthz``, ``GET /metrics``) in every mode; 0: none."""
+    health_host: str = "0.0.0.0"
+    """Address the health server listens on (all interfaces, so a container's port and a
+    Prometheus server elsewhere reach it; ``127.0.0.1`` keeps it to this machine)."""
+    health_page_wait: float = Field(default=DEFAULT_PAGE_WAIT, gt=0)
+    """Seconds a page may wait unsent before ``/healthz`` answers 503."""
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_log_format(cls, value: str) -> str:
+        """``plain`` or ``json``, in any case."""
+        form = value.strip().lower()
+        if form not in LOG_FORMATS:
+            raise ValueError(f"FSB_LOG_FORMAT must be plain or json, not {value!r}")
+        return form
 
     @field_validator("log_level")
     @classmethod

@@ -15,17 +15,21 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
 from bot.domain.team import Team
 from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
+from bot.ports.health import HealthReport
 from bot.ports.platform import Files, Messenger
 from bot.ports.store import OutboxRow, StoreFault
 from bot.runtime.backlog import Backlog
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.crypto import Cipher
 from bot.runtime.delivery import OutboxWorker
+from bot.runtime.health import HealthCheck
+from bot.runtime.metrics import Metrics
 from bot.runtime.scheduler import Scheduler, TimerAction
 from bot.runtime.storage_alarm import StorageAlarm
 from bot.runtime.storage_retry import with_retries
@@ -75,12 +79,15 @@ class BotApp:
         key: str,
         messengers: list[Messenger],
         clock: Clock | None = None,
+        page_wait: float = DEFAULT_PAGE_WAIT,
     ) -> None:
+        """``page_wait``: seconds a page may wait unsent before :meth:`health` says unhealthy."""
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
         self.store = make_store(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         by_platform = {m.platform: m for m in messengers}
+        self.metrics = Metrics(by_platform)  # this app's own registry (bot/runtime/metrics.py)
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
         self.alarm = StorageAlarm(self.team, by_platform, self.clock)
@@ -93,6 +100,7 @@ class BotApp:
             on_outage=self._outage,
             on_moved=self._chat_moved,
             health=self.alarm,
+            metrics=self.metrics,
         )
         self.channel_worker = OutboxWorker(
             self.store,
@@ -104,6 +112,7 @@ class BotApp:
             on_outage=self._outage,
             on_moved=self._chat_moved,
             health=self.alarm,
+            metrics=self.metrics,
         )
         self.scheduler = Scheduler(
             self.store,
@@ -122,7 +131,13 @@ class BotApp:
             on_commit=self._committed,
             # a platform's messenger that can also read files people send (see bot.ports.Files)
             files={m.platform: m for m in messengers if isinstance(m, Files)},
+            on_handled=self._observe,
         )
+        loops = {
+            "outbox": self.worker.heartbeat,
+            "outbox_channel": self.channel_worker.heartbeat,
+            "scheduler": self.scheduler.heartbeat,
+        }
         self._tasks: list[asyncio.Task[None]] = []
         # several processes on one PostgreSQL database share the work (bot/main/cluster.py)
         self.cluster: Cluster | None = None
@@ -130,6 +145,8 @@ class BotApp:
             from bot.main.cluster import Cluster  # psycopg only for PostgreSQL (bot/main/stores.py)
 
             self.cluster = Cluster(self, self.store)
+            loops = self.cluster.health_loops(loops)
+        self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
         self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
@@ -142,6 +159,20 @@ class BotApp:
             return  # the holder sends it: the commit woke it (NOTIFY)
         self.worker.committed(urgent)
         self.channel_worker.wake()
+
+    def _observe(self, event: Inbound, uow: UnitOfWork) -> None:
+        """Count what a committed event did: cases opened, first acknowledgements."""
+        platform = event.sender.platform
+        for kind, case in uow.audited:
+            if kind == "opened":
+                self.metrics.reports.labels(platform).inc()
+            elif kind == "acknowledged" and case.acknowledged_at is not None:
+                waited = (case.acknowledged_at - case.created_at).total_seconds()
+                self.metrics.ack_seconds.labels(platform).observe(max(0.0, waited))
+
+    async def health(self) -> HealthReport:
+        """Whether the bot can do its job now (see bot/runtime/health.py)."""
+        return await self.health_check.check()
 
     async def _outage(self, outage: Outage) -> None:
         """A platform started (or stopped) refusing the bot's credentials: the leads hear it on
@@ -179,6 +210,7 @@ class BotApp:
             with contextlib.suppress(Exception):
                 await self.store.close()
             raise
+        _log_team(self.team)
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
         if self.cluster is None:
             self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
@@ -292,3 +324,16 @@ class BotApp:
         self._tasks.clear()
         await self.alarm.close()
         await self.store.close()
+
+
+def _log_team(team: Team) -> None:
+    """One line saying the team loaded: counts only, never a name or an id."""
+    config = team.config
+    log.info(
+        "team loaded: members %d, safety contacts %d, leads %d, externals %d, shifts %d",
+        len(config.members),
+        len(team.with_role("safety_contact")),
+        len(team.with_role("lead")),
+        len(config.external),
+        len(config.rota),
+    )

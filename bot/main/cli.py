@@ -67,10 +67,11 @@ def main() -> None:
     # Every command logs through the guard; `run` sets its own level. Settings that cannot be
     # read here are reported by the command that needs them.
     try:
-        known = _secrets(Settings())
+        settings = Settings()
+        known, form = _secrets(settings), settings.log_format
     except (ValueError, OSError):  # ValidationError too
-        known = []
-    logsafety.configure(logging.WARNING, known)
+        known, form = [], "plain"
+    logsafety.configure(logging.WARNING, known, form=form)
 
 
 @main.command()
@@ -124,7 +125,7 @@ def run() -> None:
     With no platform credentials it runs on the local console with the real team file.
     """
     settings = _settings()
-    logsafety.configure(settings.log_level, _secrets(settings))
+    logsafety.configure(settings.log_level, _secrets(settings), form=settings.log_format)
     if settings.encryption_key is None:
         raise click.ClickException(
             "FSB_ENCRYPTION_KEY is not set. Reports are stored encrypted, so the bot will not"
@@ -140,14 +141,15 @@ def run() -> None:
         adapters = serve.platform_adapters(settings)
     except serve.ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    health = serve.HealthOptions.of(settings)
     try:
         if adapters:
-            serve.run_platforms(database, config, key, adapters)
+            serve.run_platforms(database, config, key, adapters, health)
         else:
-            serve.run_console(database, config, key)
+            serve.run_console(database, config, key, health)
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
-    except (StoreFault, PlatformUnavailable) as exc:
+    except (StoreFault, PlatformUnavailable, serve.ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.ports.store import Store
+from bot.runtime.clock import SystemClock
+from bot.runtime.loop import WakeableLoop
 from storage.postgres.cluster import SessionLock, Wakeups, while_held
 from storage.postgres.store import PostgresStore
 
@@ -67,8 +69,29 @@ class Cluster:
     async def _deliver(self) -> None:
         await asyncio.gather(self._app.worker.run(), self._app.channel_worker.run())
 
+    def health_loops(self, loops: dict[str, WakeableLoop]) -> dict[str, WakeableLoop]:
+        """The loops the health check watches, as this process runs them: the outbox lanes only
+        while it holds the outbox (a process standing by is healthy without them)."""
+        return {
+            name: _WhileHeld(loop, self) if name.startswith("outbox") else loop
+            for name, loop in loops.items()
+        }
+
     async def poll(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run ``work`` (an adapter's long polling) only while this process holds the poller
         lock: one process polls at a time, and another takes over within a second or so of its
         death (storage/postgres/cluster.py)."""
         await while_held(SessionLock(self._store.url, TELEGRAM_POLLER), work)
+
+
+class _WhileHeld(WakeableLoop):
+    """An outbox loop as the health check sees it: alive as it says while this process holds
+    the outbox, and alive while another process holds it (this one is standing by)."""
+
+    def __init__(self, loop: WakeableLoop, cluster: Cluster) -> None:
+        super().__init__(SystemClock())
+        self._loop = loop
+        self._cluster = cluster
+
+    def alive(self, stall: float) -> bool:
+        return not self._cluster.holds_outbox or self._loop.alive(stall)

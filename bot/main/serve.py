@@ -9,10 +9,13 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
-from bot.config.settings import Settings
+from bot.config.settings import DEFAULT_HEALTH_PORT, DEFAULT_PAGE_WAIT, Settings
 from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
+from bot.main.health_server import HealthServer
 from bot.main.stores import Database
 from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 
@@ -69,17 +72,70 @@ class ConfigError(ValueError):
     """Settings that cannot work together; the message says what to set."""
 
 
-def run_console(database: Database, config: TeamFile, key: str) -> None:
+@dataclass(frozen=True)
+class HealthOptions:
+    """The health server's settings (``FSB_HEALTH_*``): where it listens (port 0: it does not)
+    and how long a page may wait unsent before it answers 503."""
+
+    host: str = "0.0.0.0"
+    port: int = DEFAULT_HEALTH_PORT
+    page_wait: float = DEFAULT_PAGE_WAIT
+
+    @classmethod
+    def of(cls, settings: Settings) -> HealthOptions:
+        return cls(settings.health_host, settings.health_port, settings.health_page_wait)
+
+
+OFF = HealthOptions(port=0)
+"""No health server (the demo: a laptop, nothing to watch it)."""
+
+
+@contextlib.asynccontextmanager
+async def _health(app: BotApp, options: HealthOptions) -> AsyncIterator[HealthServer | None]:
+    """The health server while the block runs (none for port 0); a port that cannot be had is
+    a :class:`ConfigError`."""
+    if options.port == 0:
+        yield None
+        return
+    server = HealthServer(app, options.host, options.port)
+    try:
+        await server.start()
+    except OSError as error:
+        await server.stop()
+        raise ConfigError(
+            f"Cannot serve the health check on {options.host}:{options.port}"
+            f" (FSB_HEALTH_PORT): {error.strerror or type(error).__name__}. Set FSB_HEALTH_PORT"
+            " to a free port, or to 0 for no health server."
+        ) from error
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def run_console(
+    database: Database, config: TeamFile, key: str, health: HealthOptions = OFF
+) -> None:
+    """Run on the local console until its input ends; ``health``: the health server's settings
+    (``fsbot run``; the demo has none)."""
     from adapters.console.messenger import ConsoleMessenger
     from adapters.console.session import ConsoleAdapter, stdin_is_terminal
 
     async def go() -> None:
         messenger = ConsoleMessenger(sys.stdout)
-        app = BotApp(database=database, config=config, key=key, messengers=[messenger])
+        app = BotApp(
+            database=database,
+            config=config,
+            key=key,
+            messengers=[messenger],
+            page_wait=health.page_wait,
+        )
         await app.start()
         try:
-            await ConsoleAdapter(app, messenger, sys.stdout).run(sys.stdin, stdin_is_terminal())
-            await app.flush()
+            async with _health(app, health):
+                session = ConsoleAdapter(app, messenger, sys.stdout)
+                await session.run(sys.stdin, stdin_is_terminal())
+                await app.flush()
         finally:
             await app.stop()
 
@@ -88,11 +144,16 @@ def run_console(database: Database, config: TeamFile, key: str) -> None:
 
 
 def run_platforms(
-    database: Database, config: TeamFile, key: str, adapters: list[PlatformAdapter]
+    database: Database,
+    config: TeamFile,
+    key: str,
+    adapters: list[PlatformAdapter],
+    health: HealthOptions = OFF,
 ) -> None:
     """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
     :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
-    :class:`bot.ports.StoreFault`, each with everything started so far stopped again."""
+    :class:`bot.ports.StoreFault`, a health port that cannot be had :class:`ConfigError`, each
+    with everything started so far stopped again. ``health``: the health server's settings."""
 
     async def go() -> None:
         started: list[PlatformAdapter] = []
@@ -106,9 +167,11 @@ def run_platforms(
                 config=config,
                 key=key,
                 messengers=[a.messenger for a in adapters],
+                page_wait=health.page_wait,
             )
             await app.start()
-            await _serve(app, adapters)
+            async with _health(app, health):
+                await _serve(app, adapters)
         finally:
             if app is not None:
                 await app.stop()

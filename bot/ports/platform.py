@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 from bot.domain.team import Team
 from bot.ports.events import Inbound, Outbound
 from bot.ports.forms import Field
+from bot.ports.health import HealthReport
 
 
 @runtime_checkable
@@ -129,6 +130,11 @@ class Core(Protocol):
 
     def form_problems(self, form: dict[str, Any]) -> dict[str, str]:
         """Field name -> a kind explanation, for every answer the intake would not accept."""
+        ...
+
+    async def health(self) -> HealthReport:
+        """Whether the bot can do its job now; a webhook server answers ``GET /healthz`` with
+        it (bot/ports/health.py)."""
         ...
 
 

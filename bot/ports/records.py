@@ -71,3 +71,18 @@ class NewCase:
     policy: EscalationPolicy
     reporter_key: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class VitalSigns:
+    """What the health check and the metrics read from the store: counts and one age, no people.
+
+    ``backlog`` counts the messages waiting to be sent, by (lane, platform), where the lane is
+    ``"channel"`` for team-channel posts and ``"direct"`` for everything else (the outbox
+    workers' two lanes); ``oldest_page`` is when the longest-waiting unsent page was written
+    (None: no page waits); ``timers`` counts pending deadlines.
+    """
+
+    backlog: dict[tuple[str, str], int]
+    oldest_page: datetime | None
+    timers: int

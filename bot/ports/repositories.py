@@ -15,7 +15,15 @@ from typing import Any, Protocol
 
 from bot.domain.model import AuditEntry, Case, CaseState, Person, Report, ReportBody, Task
 from bot.ports.events import Outbound
-from bot.ports.records import ChatMove, DutyChange, NewCase, OutboxRow, TimerRow, TokenRecord
+from bot.ports.records import (
+    ChatMove,
+    DutyChange,
+    NewCase,
+    OutboxRow,
+    TimerRow,
+    TokenRecord,
+    VitalSigns,
+)
 
 
 class Deliveries(Protocol):
@@ -247,4 +255,13 @@ class Savepoints(Protocol):
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction inside this one."""
+        ...
+
+
+class Vitals(Protocol):
+    """What the health check and the metrics count (bot/runtime/health.py): read only."""
+
+    async def vital_signs(self) -> VitalSigns:
+        """The outbox backlog by lane and platform, when the oldest unsent page was written, and
+        how many timers are pending (see :class:`bot.ports.records.VitalSigns`)."""
         ...

@@ -20,6 +20,7 @@ from bot.ports.records import NewCase as NewCase
 from bot.ports.records import OutboxRow as OutboxRow
 from bot.ports.records import TimerRow as TimerRow
 from bot.ports.records import TokenRecord as TokenRecord
+from bot.ports.records import VitalSigns as VitalSigns
 from bot.ports.repositories import (
     Audit,
     Cases,
@@ -37,6 +38,7 @@ from bot.ports.repositories import (
     Tasks,
     Timers,
     Tokens,
+    Vitals,
 )
 
 
@@ -57,6 +59,7 @@ class Tx(
     ChatMoves,
     Retention,
     Savepoints,
+    Vitals,
     Protocol,
 ):
     """Everything the core may read or change, inside one transaction: every repository of

@@ -33,6 +33,7 @@ from bot.ports.store import OutboxRow, Store, StoreFault, Tx
 from bot.runtime.clock import Clock
 from bot.runtime.failpoints import failpoint
 from bot.runtime.loop import Health, WakeableLoop
+from bot.runtime.metrics import Metrics
 from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
@@ -88,7 +89,9 @@ class OutboxWorker:
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
         health: Health | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics(())  # pages sent and failed, retries (per platform)
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
         # the message is tried again (see bot/services/chat_moves.py).
@@ -96,7 +99,7 @@ class OutboxWorker:
         self._store = store
         self._messengers = messengers
         self._clock = clock
-        self._loop = WakeableLoop(clock, health)
+        self._loop = self.heartbeat = WakeableLoop(clock, health)
         # Rows a platform took while the store could not record it (disk full): their platform
         # refs, so that they are marked, not sent again, once it can (see _deliver).
         self._unmarked: dict[int, str] = {}
@@ -178,6 +181,7 @@ class OutboxWorker:
             return await tx.next_outbox_due(self._channel)
 
     async def _deliver(self, row: OutboxRow) -> None:
+        self._loop.beat()
         now = self._clock.now()
         if await self._recorded_late(row, now):
             return
@@ -250,6 +254,7 @@ class OutboxWorker:
     async def _sent(self, row: OutboxRow, message: Outbound, ref: str, now: datetime) -> None:
         address = message.address
         outage = self._outages.worked(address.platform)
+        self._metrics.sent(row.purpose, address.platform)
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
             newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
@@ -295,11 +300,14 @@ class OutboxWorker:
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
         address = message.address
+        if not error.paced:
+            self._metrics.not_taken(row.purpose, address.platform)
         moved = error.moved_to not in (None, address.chat_id)
         if moved and self._on_moved is not None and row.attempts + 1 < MAX_ATTEMPTS:
             # The chat is elsewhere now, and this message goes there at once. Counted all the
             # same, so that a platform that kept moving a chat could not keep it going forever.
             await self._on_moved(address.platform, address.chat_id, str(error.moved_to))
+            self._metrics.retry(address.platform, self._channel)
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, now, error.reason)
             return
@@ -333,6 +341,7 @@ class OutboxWorker:
             await tx.mark_retry(row.id, now, error.reason)
         elif error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
             await tx.mark_failed(row.id, error.reason)
+            return
         else:
             wait = (
                 timedelta(seconds=error.retry_after)
@@ -340,6 +349,7 @@ class OutboxWorker:
                 else backoff(row.attempts)
             )
             await tx.mark_retry(row.id, now + wait, error.reason)
+        self._metrics.retry(message.address.platform, self._channel)
 
     async def _credentials_refused(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime

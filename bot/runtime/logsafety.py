@@ -18,6 +18,10 @@ guards sit on the handler that writes the log, so they hold whatever level anyon
 An error nobody caught would otherwise be printed by Python itself, past both guards (a token the
 Bot API rejects is in python-telegram-bot's error message); such errors are logged instead.
 
+Lines are plain text (:data:`FORMAT`) or, on request (``FSB_LOG_FORMAT=json``), one JSON object
+each (python-json-logger) with the fields :data:`JSON_FIELDS` only, so nothing a library puts on a
+record (``extra=``) is written; both go through the same guard.
+
 Our own log lines carry ids (outbox row, timer, update), kinds and counts, never content; that
 rule is kept by review and by ``tests/test_log_safety.py``, which runs whole reports at DEBUG and
 searches the output.
@@ -30,9 +34,12 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
+
+from pythonjsonlogger.json import JsonFormatter
 
 __all__ = ["OWN_LOGGERS", "QUIET_LOGGERS", "LogGuard", "configure", "redact"]
 
@@ -59,6 +66,8 @@ LIBRARY_FLOOR = logging.WARNING
 SECRET = "[secret]"
 WITHHELD = " (details withheld)"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JSON_FIELDS = ("time", "level", "logger", "message", "exc_info", "stack_info")
+"""The keys of a JSON log line (the last two only when there is a traceback or a stack)."""
 _MIN_SECRET = 4  # shorter values would redact ordinary text; real tokens and keys are long
 
 # Shapes of credentials, redacted even when the process was not told the value.
@@ -138,20 +147,50 @@ class _Stderr(logging.StreamHandler[TextIO]):
         """Ignored: logging sets the stream once; this handler always writes to sys.stderr."""
 
 
+class _JsonLines(JsonFormatter):
+    """One JSON object a line, with :data:`JSON_FIELDS` only and the guard's redacted traceback
+    (python-json-logger would format the exception afresh, secrets and all)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """ISO 8601 in UTC, to the millisecond: ``2027-08-11T10:00:00.123+00:00``."""
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+    def format(self, record: logging.LogRecord) -> str:
+        exc_info, record.exc_info = record.exc_info, None  # exc_text: redacted by the guard
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = exc_info
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {key: log_data[key] for key in JSON_FIELDS if key in log_data}
+
+
 def configure(
-    level: int | str, secrets: Iterable[str] = (), stream: TextIO | None = None
+    level: int | str,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    *,
+    form: str = "plain",
 ) -> logging.Handler:
     """Write log lines at ``level`` and above to ``stream`` (stderr), guarded (see the module).
 
     ``secrets`` are the values this process holds that must never be written (tokens, signing
-    secrets, the encryption key); unset ones (None, "") may be passed and are ignored. Replaces
-    handlers an earlier call added; returns the handler, so a test can remove it.
+    secrets, the encryption key); unset ones (None, "") may be passed and are ignored. ``form``
+    is ``"plain"`` or ``"json"`` (``FSB_LOG_FORMAT``). Replaces handlers an earlier call added;
+    returns the handler, so a test can remove it.
     """
     root = logging.getLogger()
     for old in [h for h in root.handlers if any(isinstance(f, LogGuard) for f in h.filters)]:
         root.removeHandler(old)
     handler: logging.Handler = _Stderr() if stream is None else logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(_JsonLines() if form == "json" else logging.Formatter(FORMAT))
     handler.addFilter(LogGuard(s for s in secrets if s))
     root.addHandler(handler)
     root.setLevel(level)

@@ -39,12 +39,38 @@ class WakeableLoop:
         self._health = health
         self._wake = asyncio.Event()
         self._trouble_since: float | None = None  # time.monotonic() of the first failure
+        # Heartbeat, for the health check (bot/runtime/health.py): the loop runs, and when it
+        # is working, the time.monotonic() of its last sign of progress (None: it sleeps).
+        self.running = False
+        self.busy_since: float | None = None
 
     def wake(self) -> None:
         """Something committed that may be due now: look again at once."""
         self._wake.set()
 
+    def beat(self) -> None:
+        """The work made progress (a row delivered, a batch of timers fired)."""
+        if self.busy_since is not None:
+            self.busy_since = time.monotonic()
+
+    def alive(self, stall: float) -> bool:
+        """The loop runs, and is asleep or has made progress within ``stall`` seconds."""
+        busy = self.busy_since
+        return self.running and (busy is None or time.monotonic() - busy < stall)
+
     async def forever(
+        self,
+        work: Callable[[], Awaitable[object]],
+        next_due: Callable[[], Awaitable[datetime | None]],
+        what: str,
+    ) -> None:
+        self.running = True
+        try:
+            await self._forever(work, next_due, what)
+        finally:
+            self.running, self.busy_since = False, None
+
+    async def _forever(
         self,
         work: Callable[[], Awaitable[object]],
         next_due: Callable[[], Awaitable[datetime | None]],
@@ -53,6 +79,7 @@ class WakeableLoop:
         backoff = delays(FIRST_BACKOFF, MAX_BACKOFF)
         while True:
             self._wake.clear()
+            self.busy_since = time.monotonic()
             try:
                 await work()
                 due = await next_due()
@@ -85,6 +112,7 @@ class WakeableLoop:
 
     async def _sleep(self, timeout: float | None) -> None:
         """Until ``timeout`` seconds pass (forever if None) or someone calls :meth:`wake`."""
+        self.busy_since = None
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._wake.wait()

@@ -47,7 +47,7 @@ class Scheduler:
         self._clock = clock
         self._on_timer = on_timer
         self._on_commit = on_commit
-        self._loop = WakeableLoop(clock, health)
+        self._loop = self.heartbeat = WakeableLoop(clock, health)
         self._lock = asyncio.Lock()
         self.fired = 0
 
@@ -66,6 +66,7 @@ class Scheduler:
                     return fired
 
     async def _fire_batch(self) -> int:
+        self._loop.beat()
         sent = False
         urgent: list[OutboxRow] = []
         async with self._store.transaction() as tx:

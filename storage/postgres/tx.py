@@ -21,6 +21,7 @@ from storage.postgres.retention import PgRetention
 from storage.postgres.tasks import PgTasks
 from storage.postgres.timers import PgTimers
 from storage.postgres.tokens import PgTokens
+from storage.postgres.vitals import PgVitals
 
 
 class PgTx(  # the same repositories, in the same order, as SqliteTx
@@ -39,6 +40,7 @@ class PgTx(  # the same repositories, in the same order, as SqliteTx
     PgRegister,
     PgChatMoves,
     PgRetention,
+    PgVitals,
 ):
     """A :class:`bot.ports.store.Tx` on one pooled PostgreSQL connection; made by
     :meth:`storage.postgres.store.PostgresStore.transaction`, which begins, settles and commits

@@ -23,6 +23,7 @@ from storage.sqlite.statements import Remembered as Remembered
 from storage.sqlite.tasks import SqliteTasks
 from storage.sqlite.timers import SqliteTimers
 from storage.sqlite.tokens import SqliteTokens
+from storage.sqlite.vitals import SqliteVitals
 
 
 class SqliteTx(
@@ -41,6 +42,7 @@ class SqliteTx(
     SqliteRegister,
     SqliteChatMoves,
     SqliteRetention,
+    SqliteVitals,
 ):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by
     :meth:`storage.sqlite.store.SqliteStore.transaction`, which begins, settles and commits it."""
