@@ -213,13 +213,14 @@ def check_config(team_file: Path | None) -> None:
     )
 
 
-def _existing_database(settings: Settings) -> Path:
-    """The database file, which must exist: these commands must not create an empty one."""
+def _existing_database(settings: Settings) -> stores.Database:
+    """The database, which must exist: these commands must not create an empty SQLite file (a
+    PostgreSQL database that is not there is the server's to refuse)."""
     try:
-        database = settings.sqlite_path
+        database = stores.database_of(settings)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not database.exists():
+    if isinstance(database, Path) and not database.exists():
         raise click.ClickException(f"No database at {database} (FSB_DATABASE).")
     return database
 
@@ -268,6 +269,8 @@ def migrate_db_command(target: str) -> None:
     if Settings.model_construct(database=target).postgres_url is None:
         raise click.ClickException("--to must be a postgresql:// URL.")
     database = _existing_database(settings)
+    if not isinstance(database, Path):
+        raise click.ClickException("FSB_DATABASE must name the SQLite file to copy from.")
     key = settings.encryption_key.get_secret_value()
     try:
         copied = asyncio.run(migrate_db.migrate(database, target, key))

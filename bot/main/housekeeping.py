@@ -1,23 +1,22 @@
 """Commands that work on the database while the bot may or may not be running: purge and stats.
 
-Part of the composition root (like :mod:`bot.app`): it opens the SQLite store and calls the core.
-SQLite in WAL mode with a busy timeout lets these run beside a running bot.
+Part of the composition root (like :mod:`bot.app`): it opens the store and calls the core.
+SQLite in WAL mode with a busy timeout, or PostgreSQL, lets these run beside a running bot.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 from bot.config.teamfile import TeamFile
+from bot.main.stores import Database, make_store
 from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention, stats
-from storage.sqlite.store import SqliteStore
 
 
-async def purge(database: Path, key: str, now: datetime, *, dry_run: bool = False) -> int:
+async def purge(database: Database, key: str, now: datetime, *, dry_run: bool = False) -> int:
     """Purge the cases past their review date (or only count them); return how many."""
-    store = SqliteStore(database, Cipher(key))
+    store = make_store(database, Cipher(key))
     await store.open()
     try:
         async with store.transaction() as tx:
@@ -29,7 +28,7 @@ async def purge(database: Path, key: str, now: datetime, *, dry_run: bool = Fals
 
 
 async def transparency(
-    database: Path, key: str | None, config: TeamFile, first: date, last: date
+    database: Database, key: str | None, config: TeamFile, first: date, last: date
 ) -> stats.Transparency:
     """The anonymous figures for cases received from ``first`` to ``last`` (team-local days).
 
@@ -37,7 +36,7 @@ async def transparency(
     database's (:class:`bot.crypto.EncryptionKeyError` otherwise, as for every command).
     """
     cipher = Cipher(key if key is not None else generate_key())
-    store = SqliteStore(database, cipher, check_key=key is not None)
+    store = make_store(database, cipher, check_key=key is not None)
     await store.open()
     try:
         async with store.transaction() as tx:

@@ -53,6 +53,14 @@ async def test_a_moved_database_goes_on_with_its_cases_on_postgresql(
         finally:
             await after.stop()
 
+        # the commands that read the database work on it too
+        on_postgres = {"FSB_DATABASE": url, "FSB_ENCRYPTION_KEY": key}
+        purge = await asyncio.to_thread(
+            CliRunner().invoke, main, ["purge", "--dry-run"], env=on_postgres
+        )
+        assert purge.exit_code == 0, purge.output
+        assert "0 cases past their review date" in purge.output
+
         # the database now holds rows: a second copy into it is refused and changes nothing
         again = await _migrate_db(url, env)
         assert again.exit_code != 0
