@@ -140,15 +140,13 @@ class Statements:
         return list(await cursor.fetchall())
 
     async def begin(self) -> None:
-        """BEGIN, then the writer lock (see :data:`WRITER_LOCK`)."""
-        await self._db.execute("BEGIN")
-        await self._db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+        """BEGIN, then the writer lock (see :data:`WRITER_LOCK`), in one trip to the server."""
+        await self._db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK:d})".encode())
 
     async def commit(self) -> None:
         """NOTIFY what this transaction woke (delivered only if it commits), then COMMIT."""
-        for channel in sorted(self.notify):
-            await self._db.execute(f"NOTIFY {channel}")
-        await self._db.execute("COMMIT")
+        notify = "".join(f"NOTIFY {channel}; " for channel in sorted(self.notify))
+        await self._db.execute(f"{notify}COMMIT".encode())
 
     async def rollback(self) -> None:
         """Undo what is open; a connection that is gone has nothing left to undo."""

@@ -170,8 +170,10 @@ class PostgresStore:
                         yield tx
                         await tx.settle()
                         await tx.commit()
-                    except BaseException:
-                        await self._roll_back(tx)
+                    except BaseException as error:
+                        # cancelled mid-statement (the bot stopping), the connection may be
+                        # unusable, and the server rolls back when the pool drops it
+                        await self._roll_back(tx, quiet=isinstance(error, asyncio.CancelledError))
                         raise
             except PoolTimeout as error:
                 raise StoreFault("io", describe("io", self.where)) from error
@@ -180,13 +182,14 @@ class PostgresStore:
         for listener in self.committed:
             listener(frozenset(tx.notify))
 
-    async def _roll_back(self, tx: PgTx) -> None:
+    async def _roll_back(self, tx: PgTx, *, quiet: bool = False) -> None:
         """Roll back if anything is left to roll back; a failure here must not hide the error
         that made us roll back (a lost connection has rolled back by itself)."""
         try:
             await tx.rollback()
         except Exception as error:
-            log.warning("rollback failed: %s", type(error).__name__)
+            if not quiet:
+                log.warning("rollback failed: %s", type(error).__name__)
 
     def _raise_fault(self, error: BaseException) -> NoReturn:
         """Raise ``error`` as the :class:`StoreFault` it stands for, or as it is."""
