@@ -90,6 +90,7 @@ class Statements:
         self.purged = False  # set by purge_cases; nothing to checkpoint on PostgreSQL
         self.notify: set[str] = set()  # channels to NOTIFY at commit (storage/postgres/wakeups.py)
         self._queue: list[_Queued] = []
+        self._outbox_ids: list[int] = []  # drawn ahead (storage/postgres/outbox.py)
 
     def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._queue.append(_Queued(sql, params))
