@@ -87,7 +87,7 @@ class Statements:
         self._cipher = cipher
         self._remembered = remembered
         self._owner = owner
-        self.purged = False  # set by purge_cases; nothing to checkpoint on PostgreSQL
+        self.purged = False  # set by purge_cases: the store vacuums after commit
         self.notify: set[str] = set()  # channels to NOTIFY at commit (storage/postgres/wakeups.py)
         self._queue: list[_Queued] = []
         self._outbox_ids: list[int] = []  # drawn ahead (storage/postgres/outbox.py)

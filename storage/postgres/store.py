@@ -46,6 +46,17 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _MIGRATE_LOCK = 0x46534201  # held while migrating, so one process migrates at a time
 _CONNECT_TIMEOUT = 10  # seconds to wait for the server when opening
+# The tables a purge blanks values in (storage/postgres/retention.py).
+_PURGED_TABLES = (
+    "reports",
+    "cases",
+    "case_events",
+    "outbox",
+    "tasks",
+    "action_tokens",
+    "case_keys",
+    "person_cases",
+)
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -88,9 +99,6 @@ class PostgresStore:
         self._check_key = check_key
         self._pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None
         self._lock = asyncio.Lock()
-        # Called after a commit with the NOTIFY channels it woke (storage/postgres/cluster.py
-        # hears other processes' ones).
-        self.committed: list[Any] = []
 
     async def open(self) -> None:
         """Connect, refuse a key the database was not created with, migrate, then open the pool.
@@ -179,8 +187,20 @@ class PostgresStore:
                 raise StoreFault("io", describe("io", self.where)) from error
             except BaseException as error:
                 self._raise_fault(error)
-        for listener in self.committed:
-            listener(frozenset(tx.notify))
+        if tx.purged:
+            await self._vacuum()
+
+    async def _vacuum(self) -> None:
+        """After a purge: the old versions of the rows it blanked (ciphertext, never plain
+        text) are dead tuples until VACUUM removes them, for their space to be written over;
+        the server's WAL and backups keep them until those are recycled (README: Keeping and
+        forgetting). A VACUUM that fails is logged and tried by autovacuum later."""
+        try:
+            async with self._require().connection() as db:
+                for table in _PURGED_TABLES:
+                    await db.execute(f"VACUUM {table}".encode())
+        except psycopg.Error as error:
+            log.warning("VACUUM after a purge failed: %s", type(error).__name__)
 
     async def _roll_back(self, tx: PgTx, *, quiet: bool = False) -> None:
         """Roll back if anything is left to roll back; a failure here must not hide the error

@@ -1,7 +1,7 @@
 """Reads and writes inside one PostgreSQL transaction (see :class:`bot.ports.store.Tx`).
 
 :class:`PgTx` is every repository of :mod:`bot.ports.repositories`, one module each in this
-package, composed over the statements they share (storage/sqlite/statements.py).
+package, composed over the statements they share (storage/postgres/statements.py).
 """
 
 from __future__ import annotations
