@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.config.teamfile import External, Member
+from bot.domain.addresses import EMAIL
 from bot.domain.model import AuditEntry, Case, PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Address, Choice, Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
+from bot.text.mail_words import mail_subject
 from bot.text.richtext import Rich
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
@@ -96,10 +98,11 @@ class UnitOfWork:
         audience: str,
         purpose: str = "reply",
         case_id: int | None = None,
+        subject: str = "",
     ) -> int:
         choices = await self._choices(audience, buttons)
         self.sent += 1
-        message = Outbound(address, text, choices)
+        message = Outbound(address, text, choices, subject=subject)
         outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
         if purpose in URGENT_PURPOSES:
             self.urgent[outbox_id] = OutboxRow(
@@ -136,11 +139,33 @@ class UnitOfWork:
 
     async def send_external(self, contact: External, text: Rich, *, case_id: int) -> int:
         """Message someone outside the team (no buttons: they cannot act in the bot); returns
-        how many of their addresses it went to, 0 when none is on a running platform."""
-        addresses = self.team.addresses_for(contact)
+        how many of their addresses it went to, 0 when none is on a running platform or every
+        one refused the bot for good (a chat that blocked it, an e-mail address the mail server
+        refused with a 5xx). An e-mail's subject names the team and the case's code."""
+        addresses = await self.reachable_external(contact)
+        subject = ""
+        if any(address.platform == EMAIL for address in addresses):
+            case = await self.tx.get_case(case_id)
+            subject = mail_subject(self.team.name, case.code if case else "")
         for address in addresses:
-            await self.send(address, text, audience="external", purpose="external", case_id=case_id)
+            await self.send(
+                address,
+                text,
+                audience="external",
+                purpose="external",
+                case_id=case_id,
+                subject=subject if address.platform == EMAIL else "",
+            )
         return len(addresses)
+
+    async def reachable_external(self, contact: External) -> list[Address]:
+        """The external contact's addresses on running platforms, less those that refused."""
+        unreachable = await self.tx.unreachable()
+        return [
+            address
+            for address in self.team.addresses_for(contact)
+            if (address.platform, address.chat_id) not in unreachable
+        ]
 
     async def reachable(self, member: Member) -> list[Address]:
         """The member's addresses on running platforms, less those that refused the bot."""

@@ -8,9 +8,12 @@ when its credentials are present, so every platform setting is optional.
 
 import logging
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.config.email_address import normal_email
 
 __all__ = ["DEFAULT_HEALTH_PORT", "DEFAULT_PAGE_WAIT", "LOG_FORMATS", "Settings"]
 
@@ -69,6 +72,20 @@ class Settings(BaseSettings):
     slack_port: int = Field(default=3000, ge=1, le=65535)
     """Local port for Slack's HTTP mode (events and button presses)."""
 
+    smtp_host: str | None = None
+    """SMTP server for e-mail to ``[[external]]`` contacts; e-mail is sent only when it is set."""
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    """Its port; unset: 587 with STARTTLS, 465 with TLS, 25 with none."""
+    smtp_username: str | None = None
+    """Login name, if the server wants one (with :attr:`smtp_password`)."""
+    smtp_password: SecretStr | None = None
+    """Login password (or app password)."""
+    smtp_from: str | None = None
+    """The From address of the bot's e-mail; replies go there. Required with a host."""
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    """``starttls`` (required, not opportunistic), ``tls`` (from the first byte) or ``none``
+    (a relay on the same machine or network only)."""
+
     log_level: str = "INFO"
     """Python logging level name."""
     log_format: str = "plain"
@@ -101,6 +118,17 @@ class Settings(BaseSettings):
                 f"FSB_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {value!r}"
             )
         return level
+
+    @model_validator(mode="after")
+    def _smtp_sender(self) -> "Settings":
+        """A host without a From address (or a bad one) fails at start, not at the first e-mail."""
+        if self.smtp_host is not None:
+            if self.smtp_from is None:
+                raise ValueError("FSB_SMTP_HOST is set, so FSB_SMTP_FROM must be too")
+            self.smtp_from = normal_email(self.smtp_from)
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("set FSB_SMTP_USERNAME and FSB_SMTP_PASSWORD together, or neither")
+        return self
 
     @property
     def log_level_number(self) -> int:

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.email_address import EmailAddress
 from bot.config.team_cross_checks import as_init_errors, cross_check_errors
 
 # -- models ---------------------------------------------------------------------------------
@@ -228,12 +229,17 @@ class Retention(_Strict):
 
 
 class External(_Strict):
-    """One ``[[external]]`` entry: someone outside the team a step may notify."""
+    """One ``[[external]]`` entry: someone outside the team a step may notify.
+
+    ``email`` reaches them by e-mail through the outbox when SMTP is configured (``FSB_SMTP_*``,
+    adapters/email); it may stand beside a chat id or alone.
+    """
 
     id: Id
     name: Name
     telegram: int | None = None
     slack: PlatformId | None = None
+    email: EmailAddress | None = None
 
 
 class SupportResource(_Strict):

@@ -44,6 +44,11 @@ class Forwarded:
         )
 
 
+# E-mail is a platform that only sends: an [[external]] contact's ``email`` is its chat id there
+# (adapters/email), and its messages have an outbox lane of their own (bot/runtime/delivery.py).
+EMAIL = "email"
+
+
 @dataclass(frozen=True)
 class Address:
     """Where a message goes on one platform: a chat id (private chat or channel)."""

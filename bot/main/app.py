@@ -114,6 +114,18 @@ class BotApp:
             health=self.alarm,
             metrics=self.metrics,
         )
+        # E-mail (to external contacts) has a lane of its own: a slow SMTP server never holds
+        # up a page (bot/runtime/delivery.py).
+        self.mail_worker = OutboxWorker(
+            self.store,
+            by_platform,
+            self.clock,
+            on_unreachable=lambda platform, chat_id: self.scheduler.wake(),
+            mail=True,
+            outages=self.outages,
+            on_outage=self._outage,
+            health=self.alarm,
+        )
         self.scheduler = Scheduler(
             self.store,
             self.team,
@@ -158,6 +170,7 @@ class BotApp:
         if self.cluster is not None and not self.cluster.holds_outbox:
             return  # the holder sends it: the commit woke it (NOTIFY)
         self.worker.committed(urgent)
+        self.mail_worker.committed(urgent)
         self.channel_worker.wake()
 
     def _observe(self, event: Inbound, uow: UnitOfWork) -> None:
@@ -214,6 +227,7 @@ class BotApp:
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
         if self.cluster is None:
             self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+            self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
             self._tasks.append(
                 asyncio.create_task(self.channel_worker.run(), name="outbox: channel")
             )
@@ -300,7 +314,8 @@ class BotApp:
         busy = True
         while busy:
             fired = await self.scheduler.fire_due()
-            busy = fired + await self.worker.flush() + await self.channel_worker.flush() > 0
+            sent = await self.worker.flush() + await self.channel_worker.flush()
+            busy = fired + sent + await self.mail_worker.flush() > 0
 
     def form_fields(self) -> list[Field]:
         """The report form's questions (see :class:`bot.ports.platform.Core`)."""

@@ -16,6 +16,7 @@ from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
 from bot.main import housekeeping, serve, stores
+from bot.main.mail import mail_messengers
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
 from bot.runtime import logsafety
@@ -144,9 +145,9 @@ def run() -> None:
     health = serve.HealthOptions.of(settings)
     try:
         if adapters:
-            serve.run_platforms(database, config, key, adapters, health)
+            serve.run_platforms(database, config, key, adapters, health, mail_messengers(settings))
         else:
-            serve.run_console(database, config, key, health)
+            serve.run_console(database, config, key, health, mail_messengers(settings))
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
     except (StoreFault, PlatformUnavailable, serve.ConfigError) as exc:

@@ -60,6 +60,7 @@ class Cluster:
     def _outbox_woken(self) -> None:
         if self.holds_outbox:
             self._app.worker.wake()
+            self._app.mail_worker.wake()
             self._app.channel_worker.wake()
 
     async def _took_outbox(self) -> None:
@@ -67,7 +68,8 @@ class Cluster:
             await tx.release_leases()
 
     async def _deliver(self) -> None:
-        await asyncio.gather(self._app.worker.run(), self._app.channel_worker.run())
+        app = self._app
+        await asyncio.gather(app.worker.run(), app.mail_worker.run(), app.channel_worker.run())
 
     def health_loops(self, loops: dict[str, WakeableLoop]) -> dict[str, WakeableLoop]:
         """The loops the health check watches, as this process runs them: the outbox lanes only

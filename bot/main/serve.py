@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from bot.config.settings import DEFAULT_HEALTH_PORT, DEFAULT_PAGE_WAIT, Settings
@@ -17,7 +17,7 @@ from bot.config.teamfile import TeamFile
 from bot.main.app import BotApp
 from bot.main.health_server import HealthServer
 from bot.main.stores import Database
-from bot.ports.platform import PlatformAdapter, PlatformUnavailable
+from bot.ports.platform import Messenger, PlatformAdapter, PlatformUnavailable
 
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
@@ -114,10 +114,14 @@ async def _health(app: BotApp, options: HealthOptions) -> AsyncIterator[HealthSe
 
 
 def run_console(
-    database: Database, config: TeamFile, key: str, health: HealthOptions = OFF
+    database: Database,
+    config: TeamFile,
+    key: str,
+    health: HealthOptions = OFF,
+    mail: Sequence[Messenger] = (),
 ) -> None:
     """Run on the local console until its input ends; ``health``: the health server's settings
-    (``fsbot run``; the demo has none)."""
+    (``fsbot run``; the demo has none); e-mail goes through ``mail`` (bot/main/mail.py)."""
     from adapters.console.messenger import ConsoleMessenger
     from adapters.console.session import ConsoleAdapter, stdin_is_terminal
 
@@ -127,7 +131,7 @@ def run_console(
             database=database,
             config=config,
             key=key,
-            messengers=[messenger],
+            messengers=[messenger, *mail],
             page_wait=health.page_wait,
         )
         await app.start()
@@ -149,11 +153,13 @@ def run_platforms(
     key: str,
     adapters: list[PlatformAdapter],
     health: HealthOptions = OFF,
+    mail: Sequence[Messenger] = (),
 ) -> None:
     """Run until SIGTERM or SIGINT. A platform that cannot be reached at start raises
     :class:`bot.ports.PlatformUnavailable`, a database that cannot be used
     :class:`bot.ports.StoreFault`, a health port that cannot be had :class:`ConfigError`, each
-    with everything started so far stopped again. ``health``: the health server's settings."""
+    with everything started so far stopped again. ``health``: the health server's settings;
+    e-mail goes through ``mail`` (bot/main/mail.py)."""
 
     async def go() -> None:
         started: list[PlatformAdapter] = []
@@ -166,7 +172,7 @@ def run_platforms(
                 database=database,
                 config=config,
                 key=key,
-                messengers=[a.messenger for a in adapters],
+                messengers=[*(a.messenger for a in adapters), *mail],
                 page_wait=health.page_wait,
             )
             await app.start()

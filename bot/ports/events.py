@@ -119,6 +119,9 @@ class Outbound:
     choices: list[Choice] = field(default_factory=list)
     replaces_ref: str | None = None  # the platform message id to edit instead of sending anew
     plain: bool = False  # already the safe plain form of a refused message (bot.refusals)
+    # What an e-mail says in its subject line (a case code, bot/text/mail_words.py); chat
+    # platforms have no subject and ignore it.
+    subject: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -129,6 +132,8 @@ class Outbound:
         }
         if self.plain:
             data["plain"] = True
+        if self.subject:
+            data["subject"] = self.subject
         return data
 
     @classmethod
@@ -139,4 +144,5 @@ class Outbound:
             choices=[Choice(*choice) for choice in data["choices"]],
             replaces_ref=replaces_ref,
             plain=bool(data.get("plain", False)),
+            subject=str(data.get("subject", "")),
         )

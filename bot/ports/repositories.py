@@ -2,8 +2,8 @@
 
 :class:`bot.ports.store.Tx` is all of them at once, inside one transaction; a store implements
 them one by one (``storage/sqlite/`` and ``storage/postgres/`` have a module for each), and each
-has a contract test suite any store must pass (``tests/contract/``, run on both). All methods run inside the caller's transaction: what
-they write is seen by later reads in it and undone with it.
+has a contract test suite any store must pass (``tests/contract/``, run on both). All methods run
+inside the caller's transaction: what they write is seen by later reads in it and undone with it.
 """
 
 from __future__ import annotations
@@ -121,8 +121,11 @@ class Outbox(Protocol):
         now: datetime,
         replaces: int | None = None,
     ) -> int: ...
-    async def due_outbox(self, now: datetime, limit: int, channel: bool) -> list[OutboxRow]:
-        """Pending rows due now, team-channel posts or all others: pages first, then in order."""
+    async def due_outbox(
+        self, now: datetime, limit: int, channel: bool, *, mail: bool = False
+    ) -> list[OutboxRow]:
+        """Pending rows due now of one lane: team-channel posts (``channel``), e-mail
+        (``mail``: rows to the ``email`` platform) or all others; pages first, then in order."""
         ...
 
     async def get_outbox(self, outbox_id: int) -> OutboxRow | None: ...
@@ -141,7 +144,9 @@ class Outbox(Protocol):
         ...
 
     async def mark_failed(self, outbox_id: int, error: str) -> None: ...
-    async def next_outbox_due(self, channel: bool) -> datetime | None: ...
+    async def next_outbox_due(self, channel: bool, *, mail: bool = False) -> datetime | None:
+        """When the next pending row of that lane (as :meth:`due_outbox`) is due; None: none."""
+        ...
 
     # a platform that refused the bot's own credentials: its messages wait, uncounted
     async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:

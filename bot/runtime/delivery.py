@@ -13,9 +13,9 @@ the disk to sync (see storage/sqlite/store.py); every other message does, so nob
 "received"
 about something a power cut could still take away.
 
-There are two workers, two lanes: one for team-channel posts, one for everything else. A channel
-post held back by its platform's limit (Telegram allows a group 20 messages a minute) then holds
-up other channel posts only, never a page.
+There are three workers, three lanes (bot/runtime/lanes.py): team-channel posts, e-mail, and
+everything else. A channel post held back by its platform's limit (Telegram allows a group 20
+messages a minute), or an e-mail waiting for a slow server, holds up its own lane, never a page.
 """
 
 from __future__ import annotations
@@ -29,46 +29,25 @@ from datetime import datetime, timedelta
 
 from bot.ports.events import Outbound
 from bot.ports.platform import DeliveryError, Messenger
-from bot.ports.store import OutboxRow, Store, StoreFault, Tx
+from bot.ports.store import OutboxRow, Store, StoreFault
 from bot.runtime.clock import Clock
+from bot.runtime.delivery_failures import (
+    MAX_ATTEMPTS,
+    after_failure,
+    conversation,
+    log_unexpected,
+    page_failed,
+)
 from bot.runtime.failpoints import failpoint
+from bot.runtime.lanes import in_lane
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.metrics import Metrics
-from bot.runtime.refusals import plain_form
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = timedelta(minutes=5)
 BATCH = 5
-MAX_ATTEMPTS = 50
-
-
-def _conversation(message: Outbound) -> tuple[str, str]:
-    return (message.address.platform, message.address.chat_id)
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
-
-
-def _log_unexpected(what: str, row_id: int, exc: Exception) -> None:
-    """An exception we did not expect, logged by its type and where it was raised: its text can
-    hold what was being sent (a library may put the request in it), so it is left out."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("%s outbox row %s: %s\n%s", what, row_id, type(exc).__name__, frames)
-
-
-async def _page_failed(
-    tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
-) -> None:
-    """Let the chain decide, in its own transaction, whether to move on at once."""
-    if row.purpose != "page" or row.case_id is None:
-        return
-    address = message.address
-    payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
-    await tx.add_timer(now, "page_failed", row.case_id, payload, -1, key)
 
 
 class OutboxWorker:
@@ -85,6 +64,7 @@ class OutboxWorker:
         on_unreachable: Callable[[str, str], None] | None = None,
         *,
         channel: bool = False,
+        mail: bool = False,
         outages: PlatformOutages | None = None,
         on_outage: Callable[[Outage], Awaitable[None]] | None = None,
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
@@ -93,6 +73,7 @@ class OutboxWorker:
     ) -> None:
         self._metrics = metrics or Metrics(())  # pages sent and failed, retries (per platform)
         self._channel = channel  # this lane sends the team-channel posts (and only those)
+        self._mail = mail  # this lane sends the e-mail (and only that)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
         # the message is tried again (see bot/services/chat_moves.py).
         self._on_moved = on_moved
@@ -122,6 +103,7 @@ class OutboxWorker:
         back would cost the page a transaction of its own (a millisecond or two). Otherwise the
         loop finds them first thing, since pages sort first.
         """
+        urgent = [r for r in urgent if in_lane(r, channel=self._channel, mail=self._mail)]
         if urgent and not self._lock.locked():
             task = asyncio.create_task(self._deliver_now(list(urgent)), name="outbox: urgent")
             self._urgent.add(task)
@@ -145,7 +127,7 @@ class OutboxWorker:
                 except StoreFault as fault:  # the row stays pending: the loop tries it again
                     log.warning("could not record outbox row %s: %s", row.id, fault)
                 except Exception as exc:  # the row stays pending: the loop tries it again
-                    _log_unexpected("could not deliver", row.id, exc)
+                    log_unexpected("could not deliver", row.id, exc)
 
     async def flush(self) -> int:
         """Send everything due now; return how many rows were handled. Safe to call anytime."""
@@ -154,7 +136,9 @@ class OutboxWorker:
             while True:
                 async with self._store.transaction() as tx:
                     # A few at a time, so a page written meanwhile goes before older posts.
-                    rows = await tx.due_outbox(self._clock.now(), BATCH, self._channel)
+                    rows = await tx.due_outbox(
+                        self._clock.now(), BATCH, self._channel, mail=self._mail
+                    )
                 if not rows:
                     return handled
                 for row in rows:
@@ -178,7 +162,7 @@ class OutboxWorker:
 
     async def _next_due(self) -> datetime | None:
         async with self._store.transaction() as tx:
-            return await tx.next_outbox_due(self._channel)
+            return await tx.next_outbox_due(self._channel, mail=self._mail)
 
     async def _deliver(self, row: OutboxRow) -> None:
         self._loop.beat()
@@ -206,7 +190,7 @@ class OutboxWorker:
             await self._failed(row, message, error, now)
             return
         except Exception as exc:  # an adapter bug must not wedge the outbox: back off, retry
-            _log_unexpected("unexpected error delivering", row.id, exc)
+            log_unexpected("unexpected error delivering", row.id, exc)
             unexpected = DeliveryError(f"adapter error {type(exc).__name__}")
             await self._failed(row, message, unexpected, now)
             return
@@ -242,7 +226,7 @@ class OutboxWorker:
         if held is not None:
             await self._hold(row, message, *held, now)
             return True
-        paced_until = self._paced.get(_conversation(message))
+        paced_until = self._paced.get(conversation(message))
         if paced_until is not None and paced_until > now:
             # A message before this one in the same conversation is waiting for its turn:
             # this one waits too, so the person reads them in the order they were written.
@@ -314,7 +298,7 @@ class OutboxWorker:
         if error.paced:  # not a failure: its conversation's turn comes again shortly
             until = now + timedelta(seconds=error.retry_after or 1.0)
             self._paced = {key: at for key, at in self._paced.items() if at > now}
-            self._paced[_conversation(message)] = until
+            self._paced[conversation(message)] = until
             async with self._store.transaction() as tx:
                 await tx.mark_retry(row.id, until, error.reason, counted=False)
             return
@@ -327,29 +311,11 @@ class OutboxWorker:
                 await tx.mark_unreachable(message.address.platform, message.address.chat_id, now)
             if error.permanent:
                 why = "unreachable" if error.unreachable else "refused"
-                await _page_failed(tx, row, message, now, why)
-            await self._after_failure(tx, row, message, error, now)
-        if error.permanent and row.purpose == "page":
+                await page_failed(tx, row, message, now, why)
+            if await after_failure(tx, row, message, error, now):
+                self._metrics.retry(message.address.platform, self._channel)
+        if error.permanent and row.purpose in URGENT_PURPOSES:
             self._bounced(message)
-
-    async def _after_failure(
-        self, tx: Tx, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
-    ) -> None:
-        """Retry later, give up, or (refused for its form) try once more in plain form now."""
-        if error.refused and not message.plain:
-            await tx.replace_pending(row.id, plain_form(message))
-            await tx.mark_retry(row.id, now, error.reason)
-        elif error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
-            await tx.mark_failed(row.id, error.reason)
-            return
-        else:
-            wait = (
-                timedelta(seconds=error.retry_after)
-                if error.retry_after is not None
-                else backoff(row.attempts)
-            )
-            await tx.mark_retry(row.id, now + wait, error.reason)
-        self._metrics.retry(message.address.platform, self._channel)
 
     async def _credentials_refused(
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
@@ -377,8 +343,8 @@ class OutboxWorker:
         (once for each row: the timer's key)."""
         async with self._store.transaction() as tx:
             await tx.mark_retry(row.id, until, reason, counted=False)
-            await _page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
-        if row.purpose == "page":
+            await page_failed(tx, row, message, now, "held", key=f"page_held:{row.id}")
+        if row.purpose in URGENT_PURPOSES:
             self._bounced(message)
 
     def _bounced(self, message: Outbound) -> None:

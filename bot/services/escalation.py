@@ -17,9 +17,8 @@ from bot.domain.model import Case, CaseState, Report, Severity
 from bot.domain.policy import EscalationPolicy, EscalationStep
 from bot.domain.rights import with_leads
 from bot.ports.store import TimerRow
-from bot.services import conflicts, rota, tasks
+from bot.services import conflicts, external_failures, rota, tasks
 from bot.services.conflicts import conflict_reason, named_members, unconflicted
-from bot.services.page_failures import skip_detail, skip_note, step_still_covered
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import channel_line, either, page_text
 from bot.uow import Button, UnitOfWork, button
@@ -140,7 +139,9 @@ async def notify_externals(
             continue
         if await uow.send_external(external, text, case_id=case.id):
             reached.append(external.name)
-            await uow.audit(case, "system", "external_notified", external=external.id)
+            await uow.audit(
+                case, "system", "external_notified", external=external.id, fence=fence(case)
+            )
         else:
             await uow.audit(
                 case, "system", "page_skipped", external=external.id, reason="unreachable"
@@ -324,22 +325,19 @@ async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 
 
 async def on_page_failed(uow: UnitOfWork, timer: TimerRow) -> None:
-    """A page bounced (blocked the bot), was refused for its form, or is held (the platform
-    refused the bot's own credentials): if nobody on this step can see a page, move on at once."""
+    """A page (or a message to an external contact on the chain) bounced, was refused for its
+    form, or is held (the platform refused the bot's own credentials): if nobody on this step
+    can see a page, move on at once."""
     case = await uow.tx.get_case(timer.case_id or 0)
     if case is None or case.state != CaseState.NEW or case.severity == Severity.CRITICAL:
         return
-    member = uow.team.member_for(str(timer.payload["platform"]), str(timer.payload["chat_id"]))
-    if member is None:
-        return
-    current = fence(case)
-    await uow.audit(case, "system", "page_skipped", **skip_detail(member, timer.payload, current))
-    if await step_still_covered(uow, case.id, current, member.id):
+    note = await external_failures.failed_note(uow, case, timer.payload, fence(case))
+    if note is None:
         return
     await uow.tx.cancel_timers(case.id, [ESCALATE_TIMER])
     report = await uow.tx.get_report(case.report_id)
     _advance(case)
-    await page_step(uow, case, report, [skip_note(member, timer.payload)])
+    await page_step(uow, case, report, [note])
     await uow.tx.save_case(case)
 
 

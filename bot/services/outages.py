@@ -21,7 +21,9 @@ FIRST_PROBE = 1.0  # seconds; doubling up to MAX_PROBE
 MAX_PROBE = 300.0
 HELD = "held: "  # the start of outbox.last_error for a held message (see Tx.release_held)
 
-NAMES = {"telegram": "Telegram", "slack": "Slack"}
+NAMES = {"telegram": "Telegram", "slack": "Slack", "email": "E-mail"}
+# What whoever runs the bot should check, when it is not the platform's token.
+CHECK = {"email": "SMTP settings (FSB_SMTP_*)"}
 
 
 def platform_name(platform: str) -> str:
@@ -88,7 +90,8 @@ def outage_text(outage: Outage) -> Rich:
         bold(f"{name} is not taking the bot's messages."),
         f" It refused the bot's own access (a problem with the bot, not with anyone on the team)."
         f" Messages for {name} are waiting and go out once it works again; until then, please"
-        f" reach people there another way. Whoever runs the bot should check its {name} token.",
+        f" reach people there another way. Whoever runs the bot should check its"
+        f" {CHECK.get(outage.platform, name + ' token')}.",
     )
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config.teamfile import Member
+from bot.config.teamfile import External, Member
+from bot.domain.model import AuditEntry
 from bot.services.outages import platform_name
 from bot.uow import UnitOfWork
 
@@ -56,28 +57,52 @@ async def step_still_covered(uow: UnitOfWork, case_id: int, fence: int, member_i
     nobody" notice, which must not restart the chain), or someone paged on it has an address
     where a page may be seen: not unreachable, and not where their page was refused or is held.
     """
-    unreachable = await uow.tx.unreachable()
     entries = await uow.tx.audit_for(case_id)
     if not any(
         e.kind == "paged" and e.detail.get("fence") == fence and e.detail["member"] == member_id
         for e in entries
     ):
         return True
+    return await anyone_can_see(uow, entries, fence)
+
+
+async def anyone_can_see(uow: UnitOfWork, entries: list[AuditEntry], fence: int) -> bool:
+    """Whether someone paged on step ``fence`` (a member, or an external contact told of it)
+    has an address where the message may be seen: not unreachable, and not where it was refused
+    or is held (their ``page_skipped`` entries name the platform)."""
+    unreachable = await uow.tx.unreachable()
     failed = {
-        (str(e.detail["member"]), str(e.detail["platform"]))
+        (
+            str(e.detail.get("member") or "external:" + str(e.detail.get("external"))),
+            str(e.detail["platform"]),
+        )
         for e in entries
         if e.kind == "page_skipped" and e.detail.get("fence") == fence and "platform" in e.detail
     }
-    for entry in entries:
-        if entry.kind != "paged" or entry.detail.get("fence") != fence:
-            continue
-        paged = uow.team.member(str(entry.detail["member"]))
-        if paged is None:
-            continue
-        for address in uow.team.addresses_for(paged):
+    for who, contact in _told_on_step(uow, entries, fence):
+        for address in uow.team.addresses_for(contact):
             if (address.platform, address.chat_id) not in unreachable and (
-                paged.id,
+                who,
                 address.platform,
             ) not in failed:
                 return True
     return False
+
+
+def _told_on_step(
+    uow: UnitOfWork, entries: list[AuditEntry], fence: int
+) -> list[tuple[str, Member | External]]:
+    """Who was paged or told on step ``fence``: (``alice`` or ``external:venue``, them)."""
+    told: list[tuple[str, Member | External]] = []
+    for entry in entries:
+        if entry.detail.get("fence") != fence:
+            continue
+        if entry.kind == "paged":
+            member = uow.team.member(str(entry.detail["member"]))
+            if member is not None:
+                told.append((member.id, member))
+        elif entry.kind == "external_notified":
+            contact = uow.team.config.external_contact(str(entry.detail["external"]))
+            if contact is not None:
+                told.append((f"external:{contact.id}", contact))
+    return told

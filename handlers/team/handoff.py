@@ -108,7 +108,7 @@ async def handoff(req: Request, args: list[str]) -> None:
         known = ", ".join(f"{c.id} ({c.name})" for c in contacts) or "none in the team file"
         await req.reply(rich(f"Use {USAGE}. External contacts: {known}."))
         return
-    if not req.uow.team.addresses_for(contact):
+    if not await req.uow.reachable_external(contact):
         await req.reply(rich(f"I have no way to reach {contact.name} on a running platform."))
         return
     report = await req.uow.tx.get_report(case.report_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.addresses import EMAIL
 from bot.ports.events import Outbound
 from bot.ports.records import OutboxRow
 from storage.postgres.statements import Statements, from_ts
@@ -83,7 +84,9 @@ class PgOutbox(Statements):
             revision=row[9],
         )
 
-    async def due_outbox(self, now: datetime, limit: int, channel: bool) -> list[OutboxRow]:
+    async def due_outbox(
+        self, now: datetime, limit: int, channel: bool, *, mail: bool = False
+    ) -> list[OutboxRow]:
         """Pending rows due now, claimed for this process for :data:`LEASE` seconds: rows
         another process is sending are skipped (locked) or left alone (leased) until its lease
         runs out, so a row is never sent by two processes at once, and the rows of a process
@@ -92,12 +95,22 @@ class PgOutbox(Statements):
         rows = await self._all(
             f"UPDATE outbox SET lease_owner = %s, lease_until = %s WHERE id IN ("
             " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= %s"
-            " AND (purpose LIKE 'channel%%') = %s"
+            " AND (purpose LIKE 'channel%%') = %s AND (platform = %s) = %s"
             " AND (lease_until IS NULL OR lease_until <= %s OR lease_owner = %s)"
             # Pages first; within a kind, the order they were written.
             " ORDER BY CASE WHEN purpose IN ('page', 'external') THEN 0 ELSE 1 END, id LIMIT %s"
             f" FOR UPDATE SKIP LOCKED) RETURNING {_OUTBOX_COLUMNS}",
-            (self._owner, _ts(now) + LEASE, _ts(now), channel, _ts(now), self._owner, limit),
+            (
+                self._owner,
+                _ts(now) + LEASE,
+                _ts(now),
+                channel,
+                EMAIL,
+                mail,
+                _ts(now),
+                self._owner,
+                limit,
+            ),
         )
         found = sorted(rows, key=lambda row: (row[2] not in ("page", "external"), row[0]))
         return [self._outbox(row) for row in found]
@@ -181,12 +194,13 @@ class PgOutbox(Statements):
             (_ts(now), _ts(now), platform, platform),
         )
 
-    async def next_outbox_due(self, channel: bool) -> datetime | None:
+    async def next_outbox_due(self, channel: bool, *, mail: bool = False) -> datetime | None:
         row = await self._one(
             # a row another process holds is due when its lease runs out
             "SELECT MIN(CASE WHEN lease_owner IS NULL OR lease_owner = %s THEN next_attempt_at"
             " ELSE GREATEST(next_attempt_at, lease_until) END) FROM outbox"
-            " WHERE status = 'pending' AND (purpose LIKE 'channel%%') = %s",
-            (self._owner, channel),
+            " WHERE status = 'pending' AND (purpose LIKE 'channel%%') = %s"
+            " AND (platform = %s) = %s",
+            (self._owner, channel, EMAIL, mail),
         )
         return from_ts(row[0]) if row and row[0] is not None else None

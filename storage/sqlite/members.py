@@ -20,6 +20,7 @@ class SqliteMembers(Statements):
         self._remembered.unreachable = None
         self._later("UPDATE members SET active = 0")
         self._later("DELETE FROM identities")
+        self._later("DELETE FROM external_refusals")  # a new start tries everyone again
         for member in members:
             self._later(
                 "INSERT INTO members (id, name, roles, position, active) VALUES (?, ?, ?, ?, 1)"

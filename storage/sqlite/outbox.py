@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.addresses import EMAIL
 from bot.ports.events import Outbound
 from bot.ports.records import OutboxRow
 from storage.sqlite.statements import Statements, from_ts
@@ -71,13 +72,15 @@ class SqliteOutbox(Statements):
             revision=row[9],
         )
 
-    async def due_outbox(self, now: datetime, limit: int, channel: bool) -> list[OutboxRow]:
+    async def due_outbox(
+        self, now: datetime, limit: int, channel: bool, *, mail: bool = False
+    ) -> list[OutboxRow]:
         rows = await self._all(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
-            " AND next_attempt_at <= ? AND (purpose LIKE 'channel%') = ?"
+            " AND next_attempt_at <= ? AND (purpose LIKE 'channel%') = ? AND (platform = ?) = ?"
             # Pages first; within a kind, the order they were written.
             " ORDER BY CASE WHEN purpose IN ('page', 'external') THEN 0 ELSE 1 END, id LIMIT ?",
-            (_ts(now), int(channel), limit),
+            (_ts(now), int(channel), EMAIL, int(mail), limit),
         )
         return [self._outbox(row) for row in rows]
 
@@ -146,10 +149,10 @@ class SqliteOutbox(Statements):
             (_ts(now), _ts(now), platform, platform),
         )
 
-    async def next_outbox_due(self, channel: bool) -> datetime | None:
+    async def next_outbox_due(self, channel: bool, *, mail: bool = False) -> datetime | None:
         row = await self._one(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
-            " AND (purpose LIKE 'channel%') = ?",
-            (int(channel),),
+            " AND (purpose LIKE 'channel%') = ? AND (platform = ?) = ?",
+            (int(channel), EMAIL, int(mail)),
         )
         return from_ts(row[0]) if row and row[0] is not None else None

@@ -4,7 +4,6 @@ written (``message_changed``)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -193,12 +192,17 @@ async def test_changes_that_are_not_a_persons_edit_are_ignored(
     written = await report(bot, account="He blocked the door.")
     code = sam_code(bot)
     original = written["account"]
-    before = len(bot.texts(SAM))
     unfurl = fake.dm_edit_event(original, "He blocked the door.")  # a link preview: same words
     await fake.send_event(bot.url, SECRET, unfurl)
     bots_own = fake.dm_edit_event(original, "Something else", user="UBOT")
     bots_own["message"]["bot_id"] = "B0BOT"
     await fake.send_event(bot.url, SECRET, bots_own)
-    await asyncio.sleep(0.3)
-    assert len(bot.texts(SAM)) == before
-    assert (await report_of(bot, code)).body.account == ["He blocked the door."]
+    # A real edit afterwards is answered; the two changes before it never were.
+    await send_dm(
+        bot,
+        fake.dm_edit_event(original, "He blocked the door twice."),
+        f"I've added your correction to {code}",
+    )
+    answered = [t for t in bot.texts(SAM) if "I've added your correction" in t]
+    assert len(answered) == 1
+    assert (await report_of(bot, code)).body.account == ["He blocked the door twice."]

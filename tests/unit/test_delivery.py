@@ -10,7 +10,7 @@ import pytest
 from support import Harness, case_code
 
 from bot.ports.platform import DeliveryError
-from bot.runtime.delivery import MAX_ATTEMPTS
+from bot.runtime.delivery_failures import MAX_ATTEMPTS
 from storage.sqlite import store as sqlite_module
 
 

@@ -1,0 +1,1 @@
+"""E-mail: an outbound-only platform for ``[[external]]`` contacts (aiosmtplib over SMTP)."""
