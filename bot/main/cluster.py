@@ -13,10 +13,11 @@ SQLite); a row is never sent by two live processes at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot.ports.store import Store
+from bot.ports.store import Store, StoreFault
 from bot.runtime.clock import SystemClock
 from bot.runtime.loop import WakeableLoop
 from storage.postgres.cluster import SessionLock, Wakeups, while_held
@@ -24,6 +25,8 @@ from storage.postgres.store import PostgresStore
 
 if TYPE_CHECKING:
     from bot.main.app import BotApp
+
+log = logging.getLogger(__name__)
 
 TELEGRAM_POLLER = "telegram-poller"
 
@@ -64,8 +67,16 @@ class Cluster:
             self._app.channel_worker.wake()
 
     async def _took_outbox(self) -> None:
-        async with self._store.transaction() as tx:
-            await tx.release_leases()
+        try:
+            async with self._store.transaction() as tx:
+                freed = await tx.release_leases()
+        except (
+            StoreFault
+        ) as fault:  # their leases run out by themselves (storage/postgres/outbox.py)
+            log.warning("could not free the last outbox holder's messages: %s", fault)
+            return
+        if freed:
+            log.info("took the outbox over: %d messages the last holder had claimed", freed)
 
     async def _deliver(self) -> None:
         app = self._app
