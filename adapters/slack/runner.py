@@ -125,7 +125,8 @@ class SlackAdapter:
         except SlackApiError as error:
             code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
             raise PlatformUnavailable(
-                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}."
+                f"Slack refused the bot token (FSB_SLACK_BOT_TOKEN): {code}. Copy it again from"
+                " your app's OAuth & Permissions page (reinstall the app if it was revoked)."
             ) from error
         except (aiohttp.ClientError, TimeoutError) as error:
             how = "no answer in time" if isinstance(error, TimeoutError) else "no connection"
@@ -313,7 +314,7 @@ class SlackAdapter:
 
             handler = AsyncSocketModeHandler(self.bolt, self.app_token, web_client=self.client)
             try:
-                await handler.connect_async()  # type: ignore[no-untyped-call]
+                await _connect_socket(handler, self.client, self.app_token)
                 await asyncio.Event().wait()
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
@@ -325,6 +326,23 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+
+
+async def _connect_socket(handler: Any, client: AsyncWebClient, app_token: str) -> None:
+    """Open Socket Mode; a refused app-level token is one line saying what to do
+    (:class:`bot.ports.PlatformUnavailable`), not a traceback. The connection address is asked
+    for first, here: the SDK's own connect would log the refusal with a traceback and try again
+    for ever; given the address, it connects at once."""
+    try:
+        answer = await client.apps_connections_open(app_token=app_token)
+        handler.client.wss_uri = str(answer["url"])
+    except SlackApiError as error:
+        code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+        raise PlatformUnavailable(
+            f"Slack refused the app-level token (FSB_SLACK_APP_TOKEN): {code}. Make one under"
+            " your app's Basic Information -> App-Level Tokens, with the scope connections:write."
+        ) from error
+    await handler.connect_async()
 
 
 def _file(event: dict[str, Any]) -> str | None:

@@ -24,7 +24,15 @@ from telegram import (
     BotCommandScopeChat,
     Update,
 )
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import AIORateLimiter, ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
@@ -36,6 +44,14 @@ from bot.text import commands
 from bot.text.commands import Audience
 
 log = logging.getLogger(__name__)
+
+CHANNEL_WHERE = "the team channel"
+NOT_IN_CHANNEL = (
+    "The bot is not in the team's Telegram group ([channels] telegram in the team file), so"
+    " posts to it wait: add the bot to the group (or correct the group id, which /id in the"
+    " group shows), then restart it."
+)
+"""Logged once at start when Telegram answers that the team channel cannot be reached."""
 
 # my_chat_member: Telegram says when a person blocks the bot or starts it again (bot.reachability).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -74,7 +90,7 @@ def menus(team: Team) -> list[tuple[str, BotCommandScope, list[BotCommand]]]:
     for channel in team.channel_addresses():  # where it is now, should it have moved
         if channel.platform == "telegram":
             scope = BotCommandScopeChat(int(channel.chat_id))
-            calls.append(("the team channel", scope, _menu(Audience.CHANNEL)))
+            calls.append((CHANNEL_WHERE, scope, _menu(Audience.CHANNEL)))
     return calls
 
 
@@ -149,7 +165,10 @@ class TelegramAdapter:
                 await self.bot.set_my_commands(menu, scope=scope)
             except TelegramError as error:
                 refused += 1
-                log.warning("setMyCommands for %s failed: %s", where, error)
+                if where == CHANNEL_WHERE and isinstance(error, BadRequest | Forbidden):
+                    log.warning(NOT_IN_CHANNEL)
+                else:
+                    log.warning("setMyCommands for %s failed: %s", where, error)
         return refused
 
     async def process(self, core: Core, update: Update, within: float = ANSWER_WITHIN) -> None:

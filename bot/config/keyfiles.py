@@ -42,3 +42,35 @@ def database_using_key(env_path: Path) -> Path | None:
     if not database.is_absolute():
         database = env_path.parent / database
     return database if database.exists() else None
+
+
+def key_file_in_use(env_path: Path = Path(".env")) -> Path | None:
+    """Where ``FSB_ENCRYPTION_KEY`` is read from: ``env_path`` when the key comes from that
+    file, None when it comes from the environment (which wins over ``.env``, as in
+    :class:`bot.config.settings.Settings`) or from nowhere."""
+    if os.environ.get("FSB_ENCRYPTION_KEY"):
+        return None
+    if env_path.is_file() and dotenv_values(env_path).get("FSB_ENCRYPTION_KEY"):
+        return env_path
+    return None
+
+
+def replace_key(env_path: Path, key: str) -> None:
+    """Put ``key`` in place of the ``FSB_ENCRYPTION_KEY`` line of ``env_path``, keeping every
+    other line; the file is replaced whole (written beside it, synced, renamed), 0600, so a
+    crash leaves the old file or the new one, never half of one."""
+    lines = env_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out: list[str] = []
+    for line in lines:
+        name = line.strip().removeprefix("export ").split("=", 1)[0].strip()
+        out.append(f"FSB_ENCRYPTION_KEY={key}\n" if name == "FSB_ENCRYPTION_KEY" else line)
+    temporary = env_path.with_name(f".{env_path.name}.new")
+    write_private(temporary, "".join(out))
+    with open(temporary, "rb") as written:
+        os.fsync(written.fileno())
+    os.replace(temporary, env_path)
+    folder = os.open(env_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

@@ -4,6 +4,7 @@ migrate-db."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import housekeeping, serve, stores
+from bot.main import backup_cli, housekeeping, keys_cli, serve, stores
 from bot.main.mail import mail_messengers
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
@@ -23,6 +24,8 @@ from bot.runtime import logsafety
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import EncryptionKeyError, WrongKeyError, generate_key
 from bot.services import stats
+from storage.sqlite.instance import LockRefused, only_instance
+from storage.sqlite.keys import RotationUnfinished
 
 
 def _settings() -> Settings:
@@ -37,6 +40,8 @@ def _settings() -> Settings:
 def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
     """The key error as the command's answer, with what to do about a key that is not the
     database's."""
+    if isinstance(exc, RotationUnfinished):
+        return click.ClickException(str(exc))
     if isinstance(exc, WrongKeyError):
         return click.ClickException(
             f"{exc} Set FSB_ENCRYPTION_KEY back to the key the database was created with (in the"
@@ -63,6 +68,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 @click.group()
+@click.version_option(package_name="friendly-space-bot", prog_name="fsbot")
 def main() -> None:
     """Friendly Space Bot: reports, paging and escalation for an event's safety team."""
     # Every command logs through the guard; `run` sets its own level. Settings that cannot be
@@ -120,10 +126,14 @@ def demo(database: Path, fresh: bool) -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option(
+    "--console", is_flag=True, help="Run on this terminal with the real team file, no platform."
+)
+def run(console: bool) -> None:
     """Run the bot with the team file and the adapters whose credentials are set.
 
-    With no platform credentials it runs on the local console with the real team file.
+    With no platform credentials it refuses to start (a service that reaches nobody must not
+    look healthy), unless --console is given.
     """
     settings = _settings()
     logsafety.configure(settings.log_level, _secrets(settings), form=settings.log_format)
@@ -139,18 +149,24 @@ def run() -> None:
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value()
     try:
-        adapters = serve.platform_adapters(settings)
+        adapters = [] if console else serve.platform_adapters(settings)
     except serve.ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not adapters and not console:
+        raise click.ClickException(serve.NO_PLATFORM)
     health = serve.HealthOptions.of(settings)
     try:
-        if adapters:
-            serve.run_platforms(database, config, key, adapters, health, mail_messengers(settings))
-        else:
-            serve.run_console(database, config, key, health, mail_messengers(settings))
+        # one process per SQLite file; on PostgreSQL several share the work (bot/main/cluster.py)
+        alone = only_instance(database) if isinstance(database, Path) else contextlib.nullcontext()
+        with alone:
+            mail = mail_messengers(settings)
+            if adapters:
+                serve.run_platforms(database, config, key, adapters, health, mail)
+            else:
+                serve.run_console(database, config, key, health, mail)
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
-    except (StoreFault, PlatformUnavailable, serve.ConfigError) as exc:
+    except (StoreFault, PlatformUnavailable, serve.ConfigError, LockRefused) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -214,16 +230,23 @@ def check_config(team_file: Path | None) -> None:
     )
 
 
-def _existing_database(settings: Settings) -> stores.Database:
-    """The database, which must exist: these commands must not create an empty SQLite file (a
-    PostgreSQL database that is not there is the server's to refuse)."""
+def _existing_database(settings: Settings) -> Path:
+    """The SQLite file, which must exist: these commands must not create an empty one."""
     try:
-        database = stores.database_of(settings)
+        database = settings.sqlite_path
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    if isinstance(database, Path) and not database.exists():
+    if not database.exists():
         raise click.ClickException(f"No database at {database} (FSB_DATABASE).")
     return database
+
+
+def _database_to_read(settings: Settings) -> stores.Database:
+    """An existing SQLite file (see :func:`_existing_database`) or a PostgreSQL database (one
+    that is not there is the server's to refuse), for commands that work on either."""
+    if settings.postgres_url is not None:
+        return settings.postgres_url
+    return _existing_database(settings)
 
 
 @main.command()
@@ -237,7 +260,7 @@ def purge(dry_run: bool) -> None:
     settings = _settings()
     if settings.encryption_key is None:
         raise click.ClickException("FSB_ENCRYPTION_KEY is not set; purging needs it.")
-    database = _existing_database(settings)
+    database = _database_to_read(settings)
     key = settings.encryption_key.get_secret_value()
     try:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
@@ -270,8 +293,6 @@ def migrate_db_command(target: str) -> None:
     if Settings.model_construct(database=target).postgres_url is None:
         raise click.ClickException("--to must be a postgresql:// URL.")
     database = _existing_database(settings)
-    if not isinstance(database, Path):
-        raise click.ClickException("FSB_DATABASE must name the SQLite file to copy from.")
     key = settings.encryption_key.get_secret_value()
     try:
         copied = asyncio.run(migrate_db.migrate(database, target, key))
@@ -310,7 +331,7 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
     problem = stats.period_problem(start, end)
     if problem is not None:
         raise click.ClickException(problem)
-    database = _existing_database(settings)
+    database = _database_to_read(settings)
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     try:
@@ -327,3 +348,9 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+# Commands kept in their own modules (this one is near its size limit).
+main.add_command(keys_cli.rotate_key)
+main.add_command(backup_cli.backup)
+main.add_command(backup_cli.restore)

@@ -14,14 +14,31 @@ from dataclasses import dataclass
 
 from bot.config.settings import DEFAULT_HEALTH_PORT, DEFAULT_PAGE_WAIT, Settings
 from bot.config.teamfile import TeamFile
+from bot.main import credentials
 from bot.main.app import BotApp
 from bot.main.health_server import HealthServer
 from bot.main.stores import Database
 from bot.ports.platform import Messenger, PlatformAdapter, PlatformUnavailable
 
+NO_PLATFORM = (
+    "No platform is set up, so the bot would reach nobody and did not start. Set"
+    " FSB_TELEGRAM_TOKEN, or FSB_SLACK_BOT_TOKEN with FSB_SLACK_APP_TOKEN (Socket Mode) or"
+    " FSB_SLACK_SIGNING_SECRET (HTTP mode), in the environment or .env; or try it on this"
+    " terminal with `fsbot run --console`."
+)
+"""What ``fsbot run`` answers when no platform's credentials are set (and no --console)."""
+
 
 def platform_adapters(settings: Settings) -> list[PlatformAdapter]:
-    """One adapter per platform whose credentials are present."""
+    """One adapter per platform whose credentials are present.
+
+    Raises:
+        ConfigError: settings that cannot work: a token of the wrong shape (see
+            bot/main/credentials.py), Slack's HTTP mode without its signing secret.
+    """
+    wrong = credentials.problems(settings)
+    if wrong:
+        raise ConfigError(" ".join(wrong))
     adapters: list[PlatformAdapter] = []
     if settings.telegram_token is not None:
         from adapters.telegram.runner import TelegramAdapter

@@ -77,6 +77,27 @@ class Cipher:
     def decrypt_json(self, token: str, context: str = "") -> Any:
         return json.loads(self.decrypt(token, context))
 
+    def index_secret(self) -> str:
+        """The key of :meth:`blind_index`, as text, for a database to keep across key rotations
+        (see storage/sqlite/rotation.py); secret like the key itself."""
+        return base64.urlsafe_b64encode(self._index_key).decode()
+
+    def keep_index_secret(self, secret: str) -> None:
+        """Look rows up with the blind-index key of an earlier encryption key (``secret`` from
+        :meth:`index_secret`): a database whose key was rotated keeps its first blind indexes,
+        which cannot be recomputed (only their hashes are stored).
+
+        Raises:
+            EncryptionKeyError: ``secret`` is not one :meth:`index_secret` made.
+        """
+        try:
+            raw = base64.urlsafe_b64decode(secret.encode())
+        except (binascii.Error, ValueError) as exc:
+            raise EncryptionKeyError("the stored blind-index key is damaged") from exc
+        if len(raw) != 32:
+            raise EncryptionKeyError("the stored blind-index key is damaged")
+        self._index_key = raw
+
     def blind_index(self, value: str) -> str:
         """A stable keyed hash to look rows up by a private value without storing it."""
         return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()[:32]

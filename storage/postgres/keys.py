@@ -13,6 +13,7 @@ from bot.runtime.crypto import Cipher, EncryptionKeyError, WrongKeyError
 
 _CONTEXT = "key_check"
 _KNOWN = "Friendly Space Bot key check v1"
+_INDEX_CONTEXT = "index_key"  # as storage/sqlite/keys.py's INDEX_CONTEXT
 
 
 def wrong_key_message(where: str) -> str:
@@ -39,13 +40,26 @@ async def check(db: AsyncConnection[Any], cipher: Cipher, where: str) -> bool:
     row = await cursor.fetchone()
     if row is None:
         return True
-    try:
-        right = cipher.decrypt(str(row[0]), _CONTEXT) == _KNOWN
-    except (EncryptionKeyError, ValueError):
-        right = False
-    if not right:
+    if not _opens(cipher, str(row[0])):
         raise WrongKeyError(wrong_key_message(where))
     return False
+
+
+def _opens(cipher: Cipher, sealed: str) -> bool:
+    try:
+        return cipher.decrypt(sealed, _CONTEXT) == _KNOWN
+    except (EncryptionKeyError, ValueError):
+        return False
+
+
+async def keep_index_key(db: AsyncConnection[Any], cipher: Cipher) -> None:
+    """Give ``cipher`` the blind-index key this database keeps, if its key was ever rotated
+    (on SQLite, before it was copied here: storage/sqlite/rotation.py); call after the key check
+    and the migrations."""
+    cursor = await db.execute("SELECT index_enc FROM key_check WHERE id = 1")
+    row = await cursor.fetchone()
+    if row is not None and row[0] is not None:
+        cipher.keep_index_secret(cipher.decrypt(str(row[0]), _INDEX_CONTEXT))
 
 
 async def seal(db: AsyncConnection[Any], cipher: Cipher) -> None:

@@ -119,6 +119,8 @@ class PostgresStore:
                     await self._migrate(db)
                     if unsealed:
                         await pg_keys.seal(db, self._cipher)
+                    if self._check_key:
+                        await pg_keys.keep_index_key(db, self._cipher)
                 finally:
                     await db.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK,))
             pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(

@@ -26,6 +26,14 @@ from bot.runtime.crypto import Cipher, EncryptionKeyError, WrongKeyError
 
 _CONTEXT = "key_check"
 _KNOWN = "Friendly Space Bot key check v1"
+INDEX_CONTEXT = "index_key"
+"""The context the kept blind-index key is sealed with (migration 0019)."""
+
+
+class RotationUnfinished(WrongKeyError):
+    """The key given is the one a key rotation replaced, and the rotation is not finished:
+    ``fsbot rotate-key`` with this key finishes it (nothing was written)."""
+
 
 # Encrypted values a database from before the key check may hold: (table, column, context).
 _PROBES = (
@@ -94,6 +102,34 @@ async def _opens_what_is_stored(db: aiosqlite.Connection, cipher: Cipher, tables
     return True
 
 
+def opens(cipher: Cipher, sealed: str) -> bool:
+    """Whether ``sealed`` (a key check) was made with ``cipher``'s key."""
+    try:
+        return cipher.decrypt(sealed, _CONTEXT) == _KNOWN
+    except (EncryptionKeyError, ValueError):
+        return False
+
+
+def sealed_check(cipher: Cipher) -> str:
+    """A new key check for ``cipher``'s key."""
+    return cipher.encrypt(_KNOWN, _CONTEXT)
+
+
+async def _opens_rotated(db: aiosqlite.Connection, cipher: Cipher) -> bool:
+    async with db.execute("SELECT old_sealed FROM key_rotation WHERE id = 1") as cursor:
+        row = await cursor.fetchone()
+    return row is not None and opens(cipher, str(row[0]))
+
+
+async def keep_index_key(db: aiosqlite.Connection, cipher: Cipher) -> None:
+    """Give ``cipher`` the blind-index key this database keeps, if its key was ever rotated
+    (see storage/sqlite/rotation.py); call after the key check and the migrations."""
+    async with db.execute("SELECT index_enc FROM key_check WHERE id = 1") as cursor:
+        row = await cursor.fetchone()
+    if row is not None and row[0] is not None:
+        cipher.keep_index_secret(cipher.decrypt(str(row[0]), INDEX_CONTEXT))
+
+
 async def check(db: aiosqlite.Connection, cipher: Cipher, path: Path) -> bool:
     """Refuse a key this database was not created with; reads only, writes nothing.
 
@@ -106,11 +142,13 @@ async def check(db: aiosqlite.Connection, cipher: Cipher, path: Path) -> bool:
     tables = await _tables(db)
     sealed = await _sealed(db, tables)
     if sealed is not None:
-        try:
-            right = cipher.decrypt(sealed, _CONTEXT) == _KNOWN
-        except (EncryptionKeyError, ValueError):
-            right = False
-        if not right:
+        if not opens(cipher, sealed):
+            if "key_rotation" in tables and await _opens_rotated(db, cipher):
+                raise RotationUnfinished(
+                    f"The key of {path} was being rotated, and this is the old key. Run `fsbot"
+                    " rotate-key` again with it to finish: it writes the new key where this one"
+                    " was read from (or prints it), and nothing else was changed."
+                )
             raise WrongKeyError(wrong_key_message(path))
         return False
     if not await _opens_what_is_stored(db, cipher, tables):
@@ -124,7 +162,7 @@ async def seal(db: aiosqlite.Connection, cipher: Cipher) -> None:
     try:
         await db.execute(
             "INSERT OR IGNORE INTO key_check (id, sealed, created_at) VALUES (1, ?, ?)",
-            (cipher.encrypt(_KNOWN, _CONTEXT), time.time()),
+            (sealed_check(cipher), time.time()),
         )
     except BaseException:
         await db.execute("ROLLBACK")

@@ -125,6 +125,8 @@ class SqliteStore:
         if verdict is None or verdict[0] != "ok":
             raise StoreFault("corrupt", describe("corrupt", self.path))
         await self._migrate(db)
+        if self._check_key:
+            await sqlite_keys.keep_index_key(db, self._cipher)
         return unsealed
 
     async def close(self) -> None:

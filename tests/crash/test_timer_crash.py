@@ -12,7 +12,7 @@ from pathlib import Path
 from pgdb import query
 from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
-from bot.runtime.crypto import generate_key
+from bot.runtime.crypto import Cipher, generate_key
 
 BOB_PAGE = "[private chat with bob]\n    A new report needs a safety contact."
 
@@ -78,7 +78,7 @@ def start_and_kill_after(tmp_path: Path, database: str, marker: str) -> str:
     """Run the bot on the report script, SIGKILL it once ``marker`` has been printed."""
     env = fsb_env(environment(tmp_path, database))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "bot", "run", "--console"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -110,15 +110,18 @@ def escalate_deadline(db: str) -> float:
     return float(due)
 
 
-def bob_pages(db: str) -> list[float]:
-    """When each page to Bob was queued (the step's firing time)."""
+def bob_pages(db: str, folder: Path) -> list[float]:
+    """When each page to Bob was queued (the step's firing time), read with the test's key
+    (kept in ``folder``)."""
+    cipher = Cipher((folder / "key").read_text())
     rows = query(
         db, "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
     )
-    sent = query(db, "SELECT COUNT(*) FROM outbox WHERE purpose = 'page'")[0][0]
-    assert sent == len(rows)
-    # the payload is encrypted, so tell pages apart by order: Alice's first, then Bob's
-    return [row[0] for row in rows[1:]]
+    return [
+        created
+        for created, payload in rows
+        if cipher.decrypt_json(payload, "outbox")["chat_id"] == "bob"
+    ]
 
 
 def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
@@ -132,10 +135,10 @@ def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
     db = database
     due = escalate_deadline(db)
     assert due > time.time(), "the restart must happen before the deadline for this test"
-    second = fsbot("run", stdin="wait 12\n", env=environment(tmp_path, database))
+    second = fsbot("run", "--console", stdin="wait 12\n", env=environment(tmp_path, database))
     assert second.returncode == 0, second.stderr
     assert second.stdout.count(BOB_PAGE) == 1
-    (queued,) = bob_pages(db)
+    (queued,) = bob_pages(db, tmp_path)
     assert 0 <= queued - due < 0.5, f"fired {queued - due:.3f} s after its deadline"
 
 
@@ -149,32 +152,35 @@ def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(
     # The restarted bot lives one second after starting, a third of a step: the page is there
     # only if the overdue step fired at start-up rather than a whole step later. (No bound on
     # the clock: on a busy machine Python alone may take seconds to start.)
-    second = fsbot("run", stdin="wait 1\n", env=environment(tmp_path, database))
+    second = fsbot("run", "--console", stdin="wait 1\n", env=environment(tmp_path, database))
     assert second.stdout.count(BOB_PAGE) == 1
-    (queued,) = bob_pages(db)
+    (queued,) = bob_pages(db, tmp_path)
     assert queued > due
 
 
 def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path, database: str) -> None:
-    # Steps long enough that the next one (the leads) is not due before the third start ends,
-    # on a busy machine too.
-    team_file(tmp_path / "team.toml", wait="8s")
     env = environment(tmp_path, database)
     first = fsbot(
-        "run", stdin=REPORT_SCRIPT + "wait 15\n", env={**env, "FSB_FAILPOINT": "while_firing"}
+        "run",
+        "--console",
+        stdin=REPORT_SCRIPT + "wait 10\n",
+        env={**env, "FSB_FAILPOINT": "while_firing"},
     )
     assert first.returncode == -signal.SIGKILL
     assert "[private chat with alice]" in first.stdout
     assert "[private chat with bob]" not in first.stdout
     db = database
-    second = fsbot("run", stdin="wait 1\n", env=env)
+    second = fsbot("run", "--console", stdin="wait 1\n", env=env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.count(BOB_PAGE) == 1
-    third = fsbot("run", stdin="", env=env)
+    third = fsbot("run", "--console", stdin="", env=env)
     assert "[private chat with bob]" not in third.stdout
-    assert len(bob_pages(db)) == 1
+    assert len(bob_pages(db, tmp_path)) == 1
     kinds = [row[0] for row in query(db, "SELECT kind FROM case_events ORDER BY id")]
-    assert kinds.count("wait_expired") == 1
+    # Up to Bob's step (the second step paged) the first wait expired once; a later step may
+    # have fired too if the restarted bot lived past its wait on a busy machine.
+    second_step = [i for i, kind in enumerate(kinds) if kind == "step_paged"][1]
+    assert kinds[:second_step].count("wait_expired") == 1
 
 
 def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path, database: str) -> None:
@@ -183,7 +189,9 @@ def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path, database
     team_file(tmp_path / "team.toml", wait="1s")
     text = (tmp_path / "team.toml").read_text().replace("repeat = 0", "repeat = 1")
     (tmp_path / "team.toml").write_text(text)
-    result = fsbot("run", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path, database))
+    result = fsbot(
+        "run", "--console", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path, database)
+    )
     assert result.returncode == 0, result.stderr
     order = [
         line.removeprefix("[private chat with ").removesuffix("]")

@@ -52,7 +52,7 @@ def test_init_writes_a_team_file_that_checks_and_an_env_with_a_key(tmp_path: Pat
 
 def test_run_without_an_encryption_key_is_refused_clearly(tmp_path: Path) -> None:
     (tmp_path / "team.toml").write_text(starter_team_text())
-    result = fsbot("run", cwd=tmp_path)
+    result = fsbot("run", "--console", cwd=tmp_path)
     assert result.returncode != 0
     assert "FSB_ENCRYPTION_KEY is not set" in result.stderr
     assert not (tmp_path / "fsbot.db").exists()
@@ -60,7 +60,7 @@ def test_run_without_an_encryption_key_is_refused_clearly(tmp_path: Path) -> Non
 
 def test_run_with_the_init_files_serves_the_console(tmp_path: Path) -> None:
     fsbot("init", "--dir", str(tmp_path))
-    result = fsbot("run", cwd=tmp_path, stdin="@guest /start\n")
+    result = fsbot("run", "--console", cwd=tmp_path, stdin="@guest /start\n")
     assert result.returncode == 0, result.stderr
     assert "[private chat with guest]" in result.stdout
     assert (tmp_path / "fsbot.db").exists()

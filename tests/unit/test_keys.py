@@ -60,6 +60,7 @@ async def test_a_changed_key_is_refused_and_writes_nothing(tmp_path: Path) -> No
     before = snapshot(data)
     for command, stdin in (("run", "@sam /start\n"), ("purge", ""), ("stats", "")):
         args = [command, *(["--from", "2027-08-01", "--to", "2027-08-31"] * (command == "stats"))]
+        args += ["--console"] * (command == "run")
         result = fsbot(*args, stdin=stdin, env={**env, "FSB_ENCRYPTION_KEY": wrong})
         assert result.returncode != 0, (command, result.stdout)
         assert "not the one" in result.stderr and "nothing was changed" in result.stderr
@@ -68,7 +69,7 @@ async def test_a_changed_key_is_refused_and_writes_nothing(tmp_path: Path) -> No
         assert "[private chat" not in result.stdout
         assert snapshot(data) == before, command  # not a byte, not a -wal file
     # and the right key still opens everything, old case included
-    result = fsbot("run", stdin="@sam /mycases\n", env=env)
+    result = fsbot("run", "--console", stdin="@sam /mycases\n", env=env)
     assert result.returncode == 0, result.stderr
     assert code in result.stdout
 
@@ -166,7 +167,7 @@ def test_init_never_replaces_a_key_a_database_was_created_with(tmp_path: Path) -
     assert fsbot("init", "--dir", str(tmp_path), "--force").returncode == 0
     assert (tmp_path / ".env").read_text() != first
     assert mode(tmp_path / ".env") == 0o600
-    started = fsbot("run", cwd=tmp_path, stdin="@guest /start\n")
+    started = fsbot("run", "--console", cwd=tmp_path, stdin="@guest /start\n")
     assert started.returncode == 0, started.stderr
     kept = snapshot(tmp_path)
     for force in ([], ["--force"]):

@@ -12,6 +12,7 @@ from support import Harness
 
 from bot.main.cli import main
 from bot.runtime.crypto import generate_key
+from storage.sqlite import rotation
 
 
 async def _migrate_db(url: str, env: dict[str, str]) -> Result:
@@ -82,3 +83,27 @@ async def test_a_moved_database_refuses_another_key(
         stranger = Harness(url, key=generate_key())
         with pytest.raises(Exception, match="not the one"):
             await stranger.start()
+
+
+async def test_a_database_whose_key_was_rotated_keeps_finding_reporters_after_the_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "fsbot.db"
+    before = Harness(db)
+    await before.start()
+    code = await before.file_report("sam")
+    await before.stop()
+    new_key = generate_key()
+    rotation.rotate(db, before.key, new_key)  # the blind indexes stay under the first key
+    rotation.finish(db)
+    monkeypatch.chdir(tmp_path)
+    with fresh_database() as url:
+        env = {"FSB_DATABASE": f"sqlite:///{db}", "FSB_ENCRYPTION_KEY": new_key}
+        assert (await _migrate_db(url, env)).exit_code == 0
+        after = Harness(url, key=new_key)
+        await after.start()
+        try:
+            await after.say("sam", "/mycases")
+            assert code in after.last_text("sam")
+        finally:
+            await after.stop()
