@@ -25,6 +25,8 @@ class PgDeliveries(Statements):
         return self._claimed(counted)
 
     async def _claimed(self, counted: list[int]) -> bool:
-        if not counted:
+        if not counted:  # not sent yet: send it (and what was queued before it) now
             await self.settle()
+        if not counted:
+            raise RuntimeError("the delivery claim was not made (its transaction failed)")
         return counted[0] == 1
