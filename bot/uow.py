@@ -13,11 +13,13 @@ from typing import Any
 
 from bot.config.teamfile import External, Member
 from bot.domain.addresses import EMAIL
+from bot.domain.codes import DRILL_CODE, REAL_CODE
 from bot.domain.model import AuditEntry, Case, PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Address, Choice, Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
+from bot.text.drill_words import marked
 from bot.text.mail_words import mail_subject
 from bot.text.richtext import Rich
 
@@ -67,6 +69,40 @@ class UnitOfWork:
         # Chats the platform moved, (platform, old id, new id): the team follows them once this
         # unit has committed (see bot/services/chat_moves.py).
         self.moved_chats: list[tuple[str, str, str]] = []
+        self._drill_cases: dict[int, bool] = {}  # case id -> is it a drill case (bot.drills)
+        self._drill_turn = False  # a message about a drill case was sent in this unit
+
+    async def is_drill(self, case_id: int | None, text: Rich, audience: str = "") -> bool:
+        """Whether a message is about a drill case (bot/services/drills.py).
+
+        A message that belongs to a case is about a drill exactly when its case is one: a real
+        case's page is never marked, whatever its text quotes. A reporter's messages never are
+        (a drill has no reporter). Any other message is when this unit of work (one event, one
+        timer) has already sent one about a drill case, as the answers to ``/resolve DR-...``
+        after the first one, or when it names an existing drill case's code and no real one."""
+        if case_id is not None:
+            drill = await self._case_is_drill(case_id)
+        elif audience.startswith("reporter:"):
+            return False
+        else:
+            drill = self._drill_turn or await self._names_a_drill(text.plain)
+        self._drill_turn = self._drill_turn or drill
+        return drill
+
+    async def _names_a_drill(self, plain: str) -> bool:
+        if REAL_CODE.search(plain):
+            return False
+        for code in DRILL_CODE.findall(plain):
+            case = await self.tx.find_case(code)
+            if case is not None and case.is_drill:
+                return True
+        return False
+
+    async def _case_is_drill(self, case_id: int) -> bool:
+        if case_id not in self._drill_cases:
+            case = await self.tx.get_case(case_id)
+            self._drill_cases[case_id] = case is not None and case.is_drill
+        return self._drill_cases[case_id]
 
     def person_key(self, person: PlatformUser) -> str:
         """The blind index that stands for a participant in drafts, tokens and cases."""
@@ -76,6 +112,7 @@ class UnitOfWork:
         return f"reporter:{self.person_key(person)}"
 
     async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
+        self._drill_cases[case.id] = case.is_drill  # known now: no read when its pages go
         self.audited.append((kind, case))
         await self.tx.add_audit(AuditEntry(case.id, self.now, actor, kind, detail))
 
@@ -100,11 +137,14 @@ class UnitOfWork:
         case_id: int | None = None,
         subject: str = "",
     ) -> int:
+        drill = await self.is_drill(case_id, text, audience)
+        if drill:  # every message about a drill says so first (bot/services/drills.py)
+            text = marked(text)
         choices = await self._choices(audience, buttons)
         self.sent += 1
         message = Outbound(address, text, choices, subject=subject)
         outbox_id = await self.tx.enqueue(message, purpose=purpose, case_id=case_id, now=self.now)
-        if purpose in URGENT_PURPOSES:
+        if purpose in URGENT_PURPOSES and not drill:  # a drill's page waits for real ones
             self.urgent[outbox_id] = OutboxRow(
                 outbox_id, case_id, purpose, message, None, "pending", 0, self.now, None
             )
@@ -195,6 +235,8 @@ class UnitOfWork:
             address = original.message.address
             member = self.team.member_for(address.platform, address.chat_id)
             audience = member_audience(member) if member else "nobody"
+        if await self.is_drill(original.case_id, text, audience):
+            text = marked(text)
         choices = await self._choices(audience, buttons)
         message = Outbound(original.message.address, text, choices)
         if original.status == "pending":

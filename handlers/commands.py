@@ -18,6 +18,7 @@ from handlers.participant import intake
 from handlers.team import (
     case_commands,
     casework,
+    drill_commands,
     handoff,
     people_commands,
     rota_commands,
@@ -130,6 +131,8 @@ PRIVATE: dict[str, Handler] = {
     "/person": people_commands.person,
     "/screen": people_commands.screen,
     "/id": show_ids,
+    "/testpage": drill_commands.testpage,
+    "/drill": drill_commands.drill,
 }
 
 # The team channel: members only (the router checks), redacted answers only.

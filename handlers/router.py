@@ -32,6 +32,7 @@ from handlers.team import (
     case_commands,
     casework,
     closing,
+    drill_commands,
     handoff_consent,
     rota_commands,
     task_commands,
@@ -137,6 +138,7 @@ BY_ACTION: dict[str, ButtonHandler] = {
     "report.add_done": lambda req, _action, _args: additions.done(req),
     "case.ack": _case_button,
     "case.escalate": _case_button,
+    "testpage.ack": drill_commands.testpage_ack,
 }
 
 # Families of buttons, by the prefix of their action, whose handler tells them apart.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.codes import is_drill_code
 from bot.domain.policy import EscalationPolicy
 
 
@@ -130,7 +131,8 @@ class ReportBody:
     meet: bool = False  # "I'd rather tell someone in person": the handler is asked to meet them
     notes: list[str] = field(default_factory=list)  # text typed where a button was expected
     # Who filed it: "" (the reporter themselves), "in_person" (a member, on the person's behalf)
-    # or "team" (no participant reported it, e.g. a noticeboard discussion); then taken_by.
+    # or "team" (no participant reported it, e.g. a noticeboard discussion), or "drill" (a lead's
+    # practice run, bot/services/drills.py); then taken_by.
     source: str = ""
     taken_by: str = ""  # member id
     # Which message each free-text answer came from, forwards and corrections
@@ -192,6 +194,11 @@ class Case:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_drill(self) -> bool:
+        """A drill case (bot/services/drills.py): practice, never counted, purged after."""
+        return is_drill_code(self.code)
 
     @property
     def awaiting_ack(self) -> bool:

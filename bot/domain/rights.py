@@ -102,3 +102,15 @@ def may_take(member: Member) -> bool:
     """Only safety contacts and leads take (acknowledge) a case; a second person who is an
     organizer helps with it but does not take it."""
     return works_cases(member)
+
+
+def may_run_drill(member: Member) -> bool:
+    """Only a lead starts or stops a drill (issue 17): it pages the whole team for practice."""
+    return "lead" in member.roles
+
+
+def may_test_page(asker: Member, paged: Member) -> bool:
+    """A safety contact or lead may page themselves for a test; a lead may page any member."""
+    if asker.id == paged.id:
+        return works_cases(asker)
+    return "lead" in asker.roles

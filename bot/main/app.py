@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
+from bot.domain.codes import is_drill_code
 from bot.domain.team import Team
 from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
@@ -37,12 +38,14 @@ from bot.services import (
     aftercare,
     chat_moves,
     checkins,
+    drills,
     escalation,
     outages,
     response,
     retention,
     rota,
     tasks,
+    testpages,
 )
 from bot.services.outages import Outage, PlatformOutages
 from bot.uow import UnitOfWork
@@ -67,6 +70,10 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     response.RESPONSE_TIMER: response.on_response_due,
     tasks.TASK_TIMER: tasks.on_task_timer,
     retention.PURGE_TIMER: retention.on_purge_timer,
+    drills.DRILL_END: drills.on_drill_end,
+    drills.DRILL_PURGE: drills.on_drill_purge,
+    testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
+    testpages.TESTPAGE_FAILED: testpages.on_failed,
 }
 
 
@@ -100,6 +107,7 @@ class BotApp:
             on_outage=self._outage,
             on_moved=self._chat_moved,
             health=self.alarm,
+            on_timer=lambda: self.scheduler.wake(),
             metrics=self.metrics,
         )
         self.channel_worker = OutboxWorker(
@@ -174,9 +182,12 @@ class BotApp:
         self.channel_worker.wake()
 
     def _observe(self, event: Inbound, uow: UnitOfWork) -> None:
-        """Count what a committed event did: cases opened, first acknowledgements."""
+        """Count what a committed event did: cases opened, first acknowledgements (a drill's
+        never count: bot/services/drills.py)."""
         platform = event.sender.platform
         for kind, case in uow.audited:
+            if is_drill_code(case.code):
+                continue
             if kind == "opened":
                 self.metrics.reports.labels(platform).inc()
             elif kind == "acknowledged" and case.acknowledged_at is not None:

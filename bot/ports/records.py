@@ -71,6 +71,37 @@ class NewCase:
     policy: EscalationPolicy
     reporter_key: str | None
     created_at: datetime
+    drill: bool = False  # a drill case: its code starts with bot.domain.codes.DRILL_PREFIX
+
+
+@dataclass(frozen=True)
+class DrillRecord:
+    """A drill (bot/services/drills.py): its case, the lead who started it and which story,
+    when it started, when it ends by itself, and when it ended (``None`` while it runs)."""
+
+    id: int
+    case_id: int
+    started_by: str  # member id
+    story: str
+    started_at: datetime
+    ends_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TestPageRecord:
+    """A test page (bot/services/testpages.py): who asked for it and who was paged (member ids),
+    when it was written (with its outbox rows), delivered and acknowledged. Its Acknowledge
+    button carries its id."""
+
+    __test__ = False  # a record, not a test (pytest collects classes named Test*)
+
+    id: int
+    asked_by: str
+    paged: str
+    created_at: datetime
+    delivered_at: datetime | None = None
+    acknowledged_at: datetime | None = None
 
 
 @dataclass(frozen=True)

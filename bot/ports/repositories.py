@@ -17,9 +17,11 @@ from bot.domain.model import AuditEntry, Case, CaseState, Person, Report, Report
 from bot.ports.events import Outbound
 from bot.ports.records import (
     ChatMove,
+    DrillRecord,
     DutyChange,
     NewCase,
     OutboxRow,
+    TestPageRecord,
     TimerRow,
     TokenRecord,
     VitalSigns,
@@ -98,7 +100,11 @@ class Cases(Protocol):
     async def get_case(self, case_id: int) -> Case | None: ...
     async def find_case(self, code: str) -> Case | None: ...
     async def save_case(self, case: Case) -> None: ...
-    async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]: ...
+    async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]:
+        """Real cases (in these states), oldest first: never a drill case (its code starts
+        with bot.domain.codes.DRILL_PREFIX), so no count, list or statistic includes one."""
+        ...
+
     async def cases_for_reporter(self, reporter_key: str) -> list[Case]: ...
 
 
@@ -243,6 +249,35 @@ class ChatMoves(Protocol):
     async def readdress_pending(self, platform: str, old: str, new: str) -> int:
         """Send what waits for chat ``old`` to ``new`` instead, an edit of a message there as a
         new message (the new chat cannot edit the old one's); returns how many messages."""
+        ...
+
+
+class Drills(Protocol):
+    """Drills and test pages (bot/services/drills.py, bot/services/testpages.py)."""
+
+    async def add_drill(
+        self, case_id: int, started_by: str, story: str, started_at: datetime, ends_at: datetime
+    ) -> DrillRecord: ...
+
+    async def running_drills(self) -> list[DrillRecord]:
+        """Drills not ended yet, oldest first."""
+        ...
+
+    async def drill_for_case(self, case_id: int) -> DrillRecord | None: ...
+
+    async def end_drill(self, drill_id: int, now: datetime) -> bool:
+        """Mark a drill ended; False if it had ended already (so a debrief is sent once)."""
+        ...
+
+    async def add_test_page(self, asked_by: str, paged: str, now: datetime) -> TestPageRecord: ...
+    async def test_page(self, test_page_id: int) -> TestPageRecord | None: ...
+
+    async def test_page_delivered(self, test_page_id: int, at: datetime) -> bool:
+        """Record the platform's confirmation; False if it was recorded already."""
+        ...
+
+    async def test_page_acknowledged(self, test_page_id: int, at: datetime) -> bool:
+        """Record the first press of Acknowledge; False if it was pressed before."""
         ...
 
 

@@ -36,13 +36,14 @@ from bot.runtime.delivery_failures import (
     after_failure,
     conversation,
     log_unexpected,
-    page_failed,
 )
 from bot.runtime.failpoints import failpoint
 from bot.runtime.lanes import in_lane
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.metrics import Metrics
 from bot.services.outages import Outage, PlatformOutages
+from bot.services.page_failures import page_failed
+from bot.services.testpages import page_delivered
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,10 @@ class OutboxWorker:
         on_moved: Callable[[str, str, str], Awaitable[None]] | None = None,
         health: Health | None = None,
         metrics: Metrics | None = None,
+        on_timer: Callable[[], None] | None = None,
     ) -> None:
         self._metrics = metrics or Metrics(())  # pages sent and failed, retries (per platform)
+        self._on_timer = on_timer  # a timer due now was added (a test page delivered)
         self._channel = channel  # this lane sends the team-channel posts (and only those)
         self._mail = mail  # this lane sends the e-mail (and only that)
         # The platform moved a chat to a new id: (platform, old, new), to be followed before
@@ -242,6 +245,7 @@ class OutboxWorker:
         async with self._store.transaction() as tx:
             purge = row.purpose not in EDITABLE_PURPOSES
             newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
+            delivered = await page_delivered(tx, row, self._clock.now())
             if newer is not None:
                 # Rewritten while this send was on its way (an acknowledgement racing a page):
                 # what went out is the old text, so the new one follows as an edit.
@@ -257,6 +261,8 @@ class OutboxWorker:
             if outage is not None:
                 await tx.release_held(now, address.platform)
         log.info("delivered outbox row %s (%s)", row.id, row.purpose)
+        if delivered and self._on_timer is not None:
+            self._on_timer()
         if outage is not None:
             log.warning(
                 "%s takes the bot's messages again; the messages held since %s go out now",

@@ -1,5 +1,6 @@
 """What the outbox workers (bot/runtime/delivery.py) do after a send did not go through: how long
-to wait, when to give up, the plain-form second try, and letting a page's chain move on."""
+to wait, when to give up, and the plain-form second try. Letting a page's chain move on is
+bot/services/page_failures.py's ``page_failed``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from bot.ports.events import Outbound
 from bot.ports.platform import DeliveryError
 from bot.ports.store import OutboxRow, Tx
 from bot.runtime.refusals import plain_form
-from bot.uow import URGENT_PURPOSES
 
 log = logging.getLogger("bot.runtime.delivery")
 
@@ -35,18 +35,6 @@ def log_unexpected(what: str, row_id: int, exc: Exception) -> None:
     hold what was being sent (a library may put the request in it), so it is left out."""
     frames = "".join(traceback.format_tb(exc.__traceback__))
     log.error("%s outbox row %s: %s\n%s", what, row_id, type(exc).__name__, frames)
-
-
-async def page_failed(
-    tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
-) -> None:
-    """Let the chain decide whether to move on at once (bot/services/external_failures.py): a
-    ``page_failed`` timer due now, for pages and messages to outside contacts only."""
-    if row.purpose not in URGENT_PURPOSES or row.case_id is None:
-        return
-    address = message.address
-    payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
-    await tx.add_timer(now, "page_failed", row.case_id, payload, -1, key)
 
 
 async def after_failure(

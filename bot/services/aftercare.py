@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config.teamfile import Member
+from bot.domain.drills import DRILL_END, DrillEnd
 from bot.domain.model import AuditEntry, Case
 from bot.ports.store import TimerRow
 from bot.services import conflicts
@@ -41,7 +42,12 @@ def critical_times(entries: Sequence[AuditEntry]) -> list[datetime]:
 
 async def after_resolved(uow: UnitOfWork, case: Case, resolver: Member) -> None:
     """A case that was critical is resolved: everyone who worked it, but the one resolving it
-    (who reads the note in the answer to /resolve), gets the note."""
+    (who reads the note in the answer to /resolve), gets the note. A drill case gets none:
+    resolving it ends its drill (bot/services/drills.py, in the timer's own turn)."""
+    if case.is_drill:
+        key = f"drill-resolved:{case.id}"
+        await uow.tx.add_timer(uow.now, DRILL_END, case.id, {"end": DrillEnd.RESOLVED}, 0, key=key)
+        return
     entries = await uow.tx.audit_for(case.id)
     if not critical_times(entries):
         return

@@ -56,7 +56,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     case back to them afterwards. Nor is the member's who filed a report for someone else (taken
     in person) or opened a case nobody reported: they are not the reporter.
     """
-    unlinked = body.disclosure == "anonymous" or body.source in ("in_person", "team")
+    unlinked = body.disclosure == "anonymous" or body.source in ("in_person", "team", "drill")
     stored_reporter = None if unlinked else reporter
     reporter_key = None if unlinked else uow.person_key(reporter)
     report = Report(id=None, created_at=uow.now, body=body, reporter=stored_reporter)
@@ -74,6 +74,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
             policy=policy,
             reporter_key=reporter_key,
             created_at=uow.now,
+            drill=body.source == "drill",
         )
     )
     opener = f"member:{body.taken_by}" if body.taken_by else "reporter"
@@ -279,7 +280,7 @@ async def _who_tells_them(
             )
         name = uow.team.member_name(body.taken_by)
         return f"{name} took it in person and has been asked to tell the person."
-    if body.source == "team":
+    if body.source in ("team", "drill"):
         return ""
     if case.disclosure == "anonymous":
         return "The reporter chose to stay anonymous, so they can't be told."

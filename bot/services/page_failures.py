@@ -11,18 +11,37 @@ names the platform and the step (fence) it belongs to.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.config.teamfile import External, Member
 from bot.domain.model import AuditEntry
+from bot.ports.events import Outbound
+from bot.ports.store import OutboxRow, Tx
 from bot.services.outages import platform_name
-from bot.uow import UnitOfWork
+from bot.services.testpages import test_page_failed
+from bot.uow import URGENT_PURPOSES, UnitOfWork
 
 REASONS = {
     "unreachable": "blocked the bot",
     "refused": "the platform refused the page",
     "held": "the platform refused the bot's own access",
 }
+
+
+async def page_failed(
+    tx: Tx, row: OutboxRow, message: Outbound, now: datetime, why: str, key: str | None = None
+) -> None:
+    """The outbox worker's word that ``row`` failed for ``why`` (a key of :data:`REASONS`): for
+    page or a message to an outside contact, the chain decides in its own transaction whether to
+    move on at once (the ``page_failed`` timer, bot/services/external_failures.py); for a test
+    page, whoever asked hears (bot/services/testpages.py)."""
+    if row.purpose not in URGENT_PURPOSES or row.case_id is None:
+        await test_page_failed(tx, row, now, why)
+        return
+    address = message.address
+    payload = {"platform": address.platform, "chat_id": address.chat_id, "why": why}
+    await tx.add_timer(now, "page_failed", row.case_id, payload, -1, key)
 
 
 def _why(payload: dict[str, Any]) -> str:

@@ -43,8 +43,9 @@ async def names_member(uow: UnitOfWork, person: Person, member: Member) -> bool:
 
 
 async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
-    """Keep what the report's "who" text names as blind indexes, for matching later."""
-    if body.who.strip():
+    """Keep what the report's "who" text names as blind indexes, for matching later; never a
+    drill's (bot.drills): its people are made up."""
+    if body.who.strip() and not case.is_drill:
         await uow.tx.add_case_keys(case.id, extract(body.who), grams(body.who))
 
 
@@ -211,7 +212,10 @@ class Matches:
 
 
 async def matches(uow: UnitOfWork, case: Case, body: ReportBody) -> Matches:
-    """Other cases about the same reported person, and register entries naming them."""
+    """Other cases about the same reported person, and register entries naming them; none for
+    a drill case (bot.drills), whose people are made up."""
+    if case.is_drill:
+        return Matches([], [])
     case_grams = grams(body.who)
     other = set(await uow.tx.cases_matching(extract(body.who), case_grams))
     people_ids = set(await uow.tx.people_matching(case_grams))

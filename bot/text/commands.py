@@ -184,6 +184,21 @@ COMMANDS: tuple[Command, ...] = (
         "screen",
         (_one(MEMBER, "check a pasted list or a CSV file of registrations against the register"),),
     ),
+    # Before the event: practice (issue 17).
+    Command(
+        "testpage",
+        (
+            _one(MEMBER, "send yourself a test page, as a real page is sent"),
+            _one(MEMBER, "send a member a test page (leads)", "NAME"),
+        ),
+    ),
+    Command(
+        "drill",
+        (
+            _one(MEMBER, "start a drill, a practice case paged like a real one (leads)", "[1-4]"),
+            _one(MEMBER, "end the drill now and get its debrief", "stop"),
+        ),
+    ),
     # Anywhere: for filling in the team file.
     Command(
         "id", (_one(MEMBER, "this chat's id and yours"), _one(CHANNEL, "this chat's id and yours"))

@@ -22,10 +22,11 @@ from datetime import date, datetime
 
 from bot.config.teamfile import Member
 from bot.domain.identifiers import extract, identifier_key
-from bot.domain.model import Person
+from bot.domain.model import Case, Person
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.services import people, screening
+from bot.text import drill_words
 from bot.text.richtext import Rich, bold, lines, rich
 from handlers.context import Request
 from handlers.team.casework import case_for, handler_or_refuse
@@ -134,9 +135,16 @@ async def _add(req: Request, member: Member, text: str) -> None:
     await req.reply(_added_text(person, await people.similar(req.uow, member, person), ignored))
 
 
+async def _drill_refused(req: Request, case: Case) -> bool:
+    """A drill case (bot.drills) never reaches the register: its people are made up."""
+    if case.is_drill:
+        await req.reply(drill_words.not_in_register(case.code))
+    return case.is_drill
+
+
 async def _from_case(req: Request, member: Member, args: list[str]) -> None:
     found = await case_for(req, args, "/person from FS-7K3Q", "open")
-    if found is None:
+    if found is None or await _drill_refused(req, found[1]):
         return
     case = found[1]
     report = await req.uow.tx.get_report(case.report_id)
@@ -218,7 +226,7 @@ async def _link(req: Request, member: Member, args: list[str]) -> None:
         await req.reply(rich(f"Please add the case code: /person link {person.code} FS-7K3Q"))
         return
     found = await case_for(req, args[1:], f"/person link {person.code} FS-7K3Q", "open")
-    if found is None:
+    if found is None or await _drill_refused(req, found[1]):
         return
     case = found[1]
     if not await people.link(req.uow, member, person, case):

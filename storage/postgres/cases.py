@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.domain.codes import new_case_code
+from bot.domain.codes import CODE_PREFIX, DRILL_PREFIX, new_case_code
 from bot.domain.model import Case, CaseState, Severity
 from bot.domain.policy import EscalationPolicy
 from bot.ports.records import NewCase
@@ -27,7 +27,7 @@ class PgCases(Statements):
 
     async def add_case(self, new: NewCase) -> Case:
         for _ in range(50):
-            code = new_case_code()
+            code = new_case_code(prefix=DRILL_PREFIX if new.drill else CODE_PREFIX)
             row = await self._one(
                 "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
                 " disclosure, excluded, policy, reporter_key)"
@@ -130,12 +130,14 @@ class PgCases(Statements):
         )
 
     async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]:
+        real = f"code NOT LIKE '{DRILL_PREFIX}%%'"  # a drill case is never listed or counted
         if states is None:
-            rows = await self._all(f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY id")
+            rows = await self._all(f"SELECT {_CASE_COLUMNS} FROM cases WHERE {real} ORDER BY id")
         else:
             marks = ",".join("%s" for _ in states)
             rows = await self._all(
-                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({marks}) ORDER BY id",
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({marks}) AND {real}"
+                " ORDER BY id",
                 tuple(s.value for s in states),
             )
         return [self._case(row) for row in rows]

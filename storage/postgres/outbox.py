@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.addresses import EMAIL
+from bot.domain.codes import DRILL_PREFIX
 from bot.ports.events import Outbound
 from bot.ports.records import OutboxRow
 from storage.postgres.statements import Statements, from_ts
@@ -97,9 +98,11 @@ class PgOutbox(Statements):
             " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= %s"
             " AND (purpose LIKE 'channel%%') = %s AND (platform = %s) = %s"
             " AND (lease_until IS NULL OR lease_until <= %s OR lease_owner = %s)"
-            # Pages first; within a kind, the order they were written.
-            " ORDER BY CASE WHEN purpose IN ('page', 'external') THEN 0 ELSE 1 END, id LIMIT %s"
-            f" FOR UPDATE SKIP LOCKED) RETURNING {_OUTBOX_COLUMNS}",
+            # Pages first, a real case's before a drill's (bot/services/drills.py); within a
+            # kind, the order they were written.
+            " ORDER BY CASE WHEN purpose NOT IN ('page', 'external') THEN 2"
+            " WHEN case_id IN (SELECT id FROM cases WHERE code LIKE %s) THEN 1 ELSE 0 END,"
+            f" id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING {_OUTBOX_COLUMNS}",
             (
                 self._owner,
                 _ts(now) + LEASE,
@@ -109,11 +112,30 @@ class PgOutbox(Statements):
                 mail,
                 _ts(now),
                 self._owner,
+                f"{DRILL_PREFIX}%",
                 limit,
             ),
         )
-        found = sorted(rows, key=lambda row: (row[2] not in ("page", "external"), row[0]))
-        return [self._outbox(row) for row in found]
+        return [self._outbox(row) for row in await self._in_order(rows)]
+
+    async def _in_order(self, rows: list[Any]) -> list[Any]:
+        """``rows`` (UPDATE ... RETURNING: in no order) as due_outbox sends them: pages first, a
+        real case's before a drill's, then in the order written."""
+        cases = sorted({row[1] for row in rows if row[1] is not None})
+        drills: set[int] = set()
+        if cases:
+            found = await self._all(
+                "SELECT id FROM cases WHERE id = ANY(%s) AND code LIKE %s",
+                (cases, f"{DRILL_PREFIX}%"),
+            )
+            drills = {int(row[0]) for row in found}
+
+        def rank(row: Any) -> tuple[int, int]:
+            if row[2] not in ("page", "external"):
+                return (2, row[0])
+            return (1 if row[1] in drills else 0, row[0])
+
+        return sorted(rows, key=rank)
 
     async def release_leases(self) -> int:
         """Free the rows other processes claimed: called by the process that has just taken the

@@ -11,6 +11,7 @@ from storage.postgres.cases import PgCases
 from storage.postgres.chat_moves import PgChatMoves
 from storage.postgres.deliveries import PgDeliveries
 from storage.postgres.drafts import PgDrafts
+from storage.postgres.drills import PgDrills
 from storage.postgres.duty import PgDuty
 from storage.postgres.members import PgMembers
 from storage.postgres.outbox import PgOutbox
@@ -40,6 +41,7 @@ class PgTx(  # the same repositories, in the same order, as SqliteTx
     PgRegister,
     PgChatMoves,
     PgRetention,
+    PgDrills,
     PgVitals,
 ):
     """A :class:`bot.ports.store.Tx` on one pooled PostgreSQL connection; made by

@@ -9,7 +9,7 @@ import json
 import sqlite3
 from typing import Any
 
-from bot.domain.codes import new_case_code
+from bot.domain.codes import CODE_PREFIX, DRILL_PREFIX, new_case_code
 from bot.domain.model import Case, CaseState, Severity
 from bot.domain.policy import EscalationPolicy
 from bot.ports.records import NewCase
@@ -28,7 +28,7 @@ class SqliteCases(Statements):
 
     async def add_case(self, new: NewCase) -> Case:
         for _ in range(50):
-            code = new_case_code()
+            code = new_case_code(prefix=DRILL_PREFIX if new.drill else CODE_PREFIX)
             try:
                 cursor = await self._now(
                     "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
@@ -132,12 +132,14 @@ class SqliteCases(Statements):
         )
 
     async def list_cases(self, states: list[CaseState] | None = None) -> list[Case]:
+        real = f"code NOT LIKE '{DRILL_PREFIX}%'"  # a drill case is never listed or counted
         if states is None:
-            rows = await self._all(f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY id")
+            rows = await self._all(f"SELECT {_CASE_COLUMNS} FROM cases WHERE {real} ORDER BY id")
         else:
             marks = ",".join("?" for _ in states)
             rows = await self._all(
-                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({marks}) ORDER BY id",
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE state IN ({marks}) AND {real}"
+                " ORDER BY id",
                 tuple(s.value for s in states),
             )
         return [self._case(row) for row in rows]

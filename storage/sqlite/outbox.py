@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.addresses import EMAIL
+from bot.domain.codes import DRILL_PREFIX
 from bot.ports.events import Outbound
 from bot.ports.records import OutboxRow
 from storage.sqlite.statements import Statements, from_ts
@@ -78,9 +79,12 @@ class SqliteOutbox(Statements):
         rows = await self._all(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
             " AND next_attempt_at <= ? AND (purpose LIKE 'channel%') = ? AND (platform = ?) = ?"
-            # Pages first; within a kind, the order they were written.
-            " ORDER BY CASE WHEN purpose IN ('page', 'external') THEN 0 ELSE 1 END, id LIMIT ?",
-            (_ts(now), int(channel), EMAIL, int(mail), limit),
+            # Pages first, a real case's before a drill's (bot/services/drills.py); within a
+            # kind, the order they were written.
+            " ORDER BY CASE WHEN purpose NOT IN ('page', 'external') THEN 2"
+            " WHEN case_id IN (SELECT id FROM cases WHERE code LIKE ?) THEN 1 ELSE 0 END,"
+            " id LIMIT ?",
+            (_ts(now), int(channel), EMAIL, int(mail), f"{DRILL_PREFIX}%", limit),
         )
         return [self._outbox(row) for row in rows]
 

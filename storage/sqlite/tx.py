@@ -11,6 +11,7 @@ from storage.sqlite.cases import SqliteCases
 from storage.sqlite.chat_moves import SqliteChatMoves
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.drafts import SqliteDrafts
+from storage.sqlite.drills import SqliteDrills
 from storage.sqlite.duty import SqliteDuty
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.outbox import SqliteOutbox
@@ -42,6 +43,7 @@ class SqliteTx(
     SqliteRegister,
     SqliteChatMoves,
     SqliteRetention,
+    SqliteDrills,
     SqliteVitals,
 ):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by

@@ -22,7 +22,7 @@ from fakes.slack_api import FakeSlack
 from fakes.telegram_api import FakeTelegram
 from support import Harness, ShiftedClock
 from teams import chain_team
-from test_slack import FAST, SECRET, SlackBot, free_port
+from test_slack import FAST, SECRET, SlackBot, free_port, listening
 from test_telegram import file_report, said
 
 from adapters.slack.runner import SlackAdapter
@@ -130,7 +130,7 @@ async def both_platforms(
     await app.start()
     tasks = [asyncio.create_task(tg.run(app)), asyncio.create_task(sk.run(app))]
     await telegram.wait_for(lambda: telegram.calls_to("getUpdates"))
-    await asyncio.sleep(0.2)  # Slack's HTTP server is listening
+    await listening(f"http://127.0.0.1:{port}/healthz", tasks[1])  # Slack's HTTP server
     try:
         yield SlackBot(slack, app, f"http://127.0.0.1:{port}/slack/events", path)
     finally:

@@ -96,7 +96,8 @@ async def test_a_person_in_danger_sharing_a_location_on_a_full_disk_is_told_kind
             await press(fake, SAM, "I need help now")
             await said(fake, SAM, "Where are you right now?")
             await fake.wait_for(lambda: texts(fake, ALICE), timeout=20)  # paged at once
-            await asyncio.sleep(0.5)  # let the pages' "sent" marks reach the file first
+            # the pages' "sent" marks reach the file first
+            await fake.wait_for(lambda: _all_sent(database), timeout=20, what="nothing pending")
             hard = resource.prlimit(bot.pid, resource.RLIMIT_FSIZE)[1]
             resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (_size(database), hard))
 
@@ -123,6 +124,13 @@ async def test_a_person_in_danger_sharing_a_location_on_a_full_disk_is_told_kind
         assert "Traceback" not in log
         assert "48.2" not in log and "Sam" not in log
         assert fake.violations == []
+
+
+def _all_sent(database: Path) -> bool:
+    """Nothing in the outbox is still waiting to be sent (or to be marked sent)."""
+    with sqlite3.connect(database) as conn:
+        pending = conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        return int(pending.fetchone()[0]) == 0
 
 
 def _size(database: Path) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +19,10 @@ from bot.runtime.crypto import Cipher, generate_key
 BOB_PAGE = "[private chat with bob]\n    A new report needs a safety contact."
 
 
-def team_file(path: Path, wait: str = "3s") -> None:
+def team_file(path: Path, wait: str = "3s", then: str | None = None) -> None:
+    """A three-step chain: Alice on duty, then Bob, then the leads; the first step waits
+    ``wait``, the others ``then`` (``wait`` too unless given)."""
+    then = then or wait
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     t = lambda d: (now + d).isoformat()  # noqa: E731
     path.write_text(f"""\
@@ -48,8 +53,8 @@ end = {t(timedelta(hours=1))}
 [escalation]
 steps = [
   {{ notify = ["on_duty"], wait = "{wait}" }},
-  {{ notify = ["member:bob"], wait = "{wait}" }},
-  {{ notify = ["leads"], wait = "{wait}" }},
+  {{ notify = ["member:bob"], wait = "{then}" }},
+  {{ notify = ["leads"], wait = "{then}" }},
 ]
 repeat = 0
 """)
@@ -103,6 +108,58 @@ def start_and_kill_after(tmp_path: Path, database: str, marker: str) -> str:
     return seen
 
 
+# The console answers these lines only after handling everything due before them (it fires due
+# timers and sends what is queued after each line): once it has, nothing was left unsaid.
+PROBE, PROBED = "wait 0\nswitch sam\n", "(now speaking as sam)"
+
+
+def run_until(tmp_path: Path, database: str, script: str, marker: str, timeout: float = 60) -> str:
+    """Run the bot on the console with ``script`` until it prints ``marker`` (or fail after
+    ``timeout`` seconds); then probe it (see PROBE), end its input, and return what it printed."""
+    log = tmp_path / "stderr.log"  # a file, not a pipe nobody reads that could fill and block
+    with log.open("w") as errors:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--console"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            cwd=REPO,
+            env=fsb_env(environment(tmp_path, database)),
+        )
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()])
+    reader.start()
+    seen = ""
+    deadline = time.monotonic() + timeout
+
+    def read_until(wanted: str) -> None:
+        nonlocal seen
+        while wanted not in seen:
+            try:
+                seen += lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                proc.kill()
+                printed = f"{wanted!r} not printed within {timeout} s:\n{seen}"
+                raise AssertionError(printed) from None
+
+    try:
+        proc.stdin.write(script)
+        proc.stdin.flush()
+        read_until(marker)
+        proc.stdin.write(PROBE)
+        proc.stdin.close()  # the console stops at the end of its input
+        read_until(PROBED)
+        assert proc.wait(30) == 0, log.read_text()
+    finally:
+        proc.kill()
+        reader.join(10)
+    while not lines.empty():
+        seen += lines.get()
+    return seen
+
+
 def escalate_deadline(db: str) -> float:
     ((due,),) = query(
         db, "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
@@ -135,9 +192,8 @@ def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
     db = database
     due = escalate_deadline(db)
     assert due > time.time(), "the restart must happen before the deadline for this test"
-    second = fsbot("run", "--console", stdin="wait 12\n", env=environment(tmp_path, database))
-    assert second.returncode == 0, second.stderr
-    assert second.stdout.count(BOB_PAGE) == 1
+    second = run_until(tmp_path, database, "", BOB_PAGE)
+    assert second.count(BOB_PAGE) == 1
     (queued,) = bob_pages(db, tmp_path)
     assert 0 <= queued - due < 0.5, f"fired {queued - due:.3f} s after its deadline"
 
@@ -148,7 +204,8 @@ def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(
     start_and_kill_after(tmp_path, database, "[private chat with alice]")
     db = database
     due = escalate_deadline(db)
-    time.sleep(max(0.0, due - time.time()) + 1.0)  # until the deadline has passed
+    while time.time() <= due:  # until the deadline has passed
+        time.sleep(0.05)
     # The restarted bot lives one second after starting, a third of a step: the page is there
     # only if the overdue step fired at start-up rather than a whole step later. (No bound on
     # the clock: on a busy machine Python alone may take seconds to start.)
@@ -159,6 +216,9 @@ def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(
 
 
 def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path, database: str) -> None:
+    # Bob's step waits long: the leads' step, after it, must not come due while the restarts
+    # run, however slowly the machine starts them.
+    team_file(tmp_path / "team.toml", then="1h")
     env = environment(tmp_path, database)
     first = fsbot(
         "run",
@@ -189,17 +249,12 @@ def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path, database
     team_file(tmp_path / "team.toml", wait="1s")
     text = (tmp_path / "team.toml").read_text().replace("repeat = 0", "repeat = 1")
     (tmp_path / "team.toml").write_text(text)
-    result = fsbot(
-        "run", "--console", stdin=REPORT_SCRIPT + "wait 8\n", env=environment(tmp_path, database)
-    )
-    assert result.returncode == 0, result.stderr
+    stdout = run_until(tmp_path, database, REPORT_SCRIPT, "has reached nobody")
     order = [
         line.removeprefix("[private chat with ").removesuffix("]")
-        for line, following in zip(
-            result.stdout.splitlines(), result.stdout.splitlines()[1:], strict=False
-        )
+        for line, following in zip(stdout.splitlines(), stdout.splitlines()[1:], strict=False)
         if line.startswith("[private chat with ")
         and ("A new report needs" in following or "has reached nobody" in following)
     ]
     assert order == ["alice", "bob", "lena", "alice", "bob", "lena", "lena"]
-    assert "has reached nobody" in result.stdout.split("[private chat with lena]")[-1]
+    assert "has reached nobody" in stdout.split("[private chat with lena]")[-1]

@@ -59,8 +59,9 @@ async def test_acknowledged_while_the_page_is_on_its_way_the_page_is_edited_afte
     gate = asyncio.Event()
     bot.platform.hold_for["alice"] = gate
     filing = asyncio.create_task(bot.file_report())
-    while not bot.platform.held:
-        await asyncio.sleep(0.001)
+    async with asyncio.timeout(10):
+        while not bot.platform.held:
+            await asyncio.sleep(0.001)
     code = case_code(bot.platform.held[0].text.plain)
     assert await bot.app.handle(bot.event("bob", f"/ack {code}"))
     gate.set()
@@ -163,13 +164,25 @@ async def test_the_page_leaves_at_once_and_the_reporter_hears_back_once_the_disk
         real(path)
 
     monkeypatch.setattr(sqlite_module, "_fsync", slow_disk)
+    # Which of the bot's tasks are waiting for the disk: the outbox worker's, once it has the
+    # confirmation in hand (the worker sends a chat's messages in order, the page first).
+    durable = bot.app.store.durable
+    waiting: list[str] = []
+
+    async def watched() -> None:
+        task = asyncio.current_task()
+        waiting.append(task.get_name() if task is not None else "")
+        await durable()
+
+    monkeypatch.setattr(bot.app.store, "durable", watched)
     pressing = asyncio.create_task(
         bot.app.handle(bot.event("sam", button=bot.token("sam", "Send report")))
     )
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(10):
         while not any("Acknowledge" in s.labels for s in bot.platform.chat("alice")):
             await asyncio.sleep(0.005)
-    await asyncio.sleep(0.1)  # time enough for a confirmation to go out, were it allowed to
+        while "outbox" not in waiting:  # the confirmation would go now, were it allowed to
+            await asyncio.sleep(0.005)
     assert not any("Your report is in" in text for text in bot.platform.texts("sam"))
     assert not pressing.done()
     disk.set()
