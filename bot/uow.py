@@ -6,7 +6,7 @@ change that caused it. Buttons get their opaque tokens here, bound to their inte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,15 @@ from bot.ports.store import OutboxRow, Tx
 from bot.runtime.crypto import Cipher
 from bot.text.drill_words import marked
 from bot.text.mail_words import mail_subject
+from bot.text.reader import reading
 from bot.text.richtext import Rich
+
+# A text to send: written already, or a function that writes it, called in the language of the
+# person it goes to (bot/text/reader.py); the latter for messages to someone other than the
+# person whose event is being handled (a page, a channel post, a note to the reporter).
+Words = Rich | Callable[[], Rich]
+# Buttons likewise: their labels are read by the person they go to.
+Labels = Sequence["Button"] | Callable[[], Sequence["Button"]]
 
 # Messages that may be edited later keep their payload; everything else is purged once sent.
 EDITABLE_PURPOSES = frozenset({"page", "channel", "channel-alert"})
@@ -111,6 +119,33 @@ class UnitOfWork:
     def reporter_audience(self, person: PlatformUser) -> str:
         return f"reporter:{self.person_key(person)}"
 
+    async def language_of_member(self, member: Member) -> str:
+        """The language a member reads: their choice (/language), else the team's."""
+        offered = self.team.config.team.offered
+        for address in self.team.addresses_for(member):
+            person = self.person_key(PlatformUser(address.platform, address.chat_id))
+            stored = await self.tx.language_of(person)
+            if stored is not None and stored in offered:
+                return stored
+        return self.team.config.team.language
+
+    async def language_of_person(self, person: PlatformUser) -> str:
+        """The language a participant reads: remembered (chosen or first guessed), else the
+        team's."""
+        stored = await self.tx.language_of(self.person_key(person))
+        offered = self.team.config.team.offered
+        return (
+            stored if stored is not None and stored in offered else self.team.config.team.language
+        )
+
+    @staticmethod
+    def compose(text: Words, buttons: Labels, language: str) -> tuple[Rich, Sequence[Button]]:
+        """The text and buttons as ``language``'s reader reads them."""
+        with reading(language):
+            return (text() if callable(text) else text), (
+                buttons() if callable(buttons) else buttons
+            )
+
     async def audit(self, case: Case, actor: str, kind: str, **detail: Any) -> None:
         self._drill_cases[case.id] = case.is_drill  # known now: no read when its pages go
         self.audited.append((kind, case))
@@ -153,8 +188,8 @@ class UnitOfWork:
     async def send_member(
         self,
         member: Member,
-        text: Rich,
-        buttons: Sequence[Button] = (),
+        text: Words,
+        buttons: Labels = (),
         *,
         purpose: str = "notice",
         case_id: int | None = None,
@@ -164,7 +199,14 @@ class UnitOfWork:
         Returns the outbox ids; an empty list means the member cannot be reached at all.
         """
         ids: list[int] = []
-        for address in await self.reachable(member):
+        addresses = await self.reachable(member)
+        if not addresses:
+            return ids
+        if callable(text) or callable(buttons):  # written now, in the member's language
+            text, buttons = self.compose(text, buttons, await self.language_of_member(member))
+        else:
+            text, buttons = self.compose(text, buttons, self.team.config.team.language)
+        for address in addresses:
             ids.append(
                 await self.send(
                     address,
@@ -177,12 +219,14 @@ class UnitOfWork:
             )
         return ids
 
-    async def send_external(self, contact: External, text: Rich, *, case_id: int) -> int:
-        """Message someone outside the team (no buttons: they cannot act in the bot); returns
-        how many of their addresses it went to, 0 when none is on a running platform or every
-        one refused the bot for good (a chat that blocked it, an e-mail address the mail server
-        refused with a 5xx). An e-mail's subject names the team and the case's code."""
+    async def send_external(self, contact: External, text: Words, *, case_id: int) -> int:
+        """Message someone outside the team (no buttons: they cannot act in the bot), in the
+        team's language; returns how many of their addresses it went to, 0 when none is on a
+        running platform or every one refused the bot for good (a chat that blocked it, an
+        e-mail address the mail server refused with a 5xx). An e-mail's subject names the team
+        and the case's code."""
         addresses = await self.reachable_external(contact)
+        text, _ = self.compose(text, (), self.team.config.team.language)
         subject = ""
         if any(address.platform == EMAIL for address in addresses):
             case = await self.tx.get_case(case_id)
@@ -217,24 +261,30 @@ class UnitOfWork:
         ]
 
     async def send_channel(
-        self, text: Rich, *, purpose: str = "channel", case_id: int | None = None
+        self, text: Words, *, purpose: str = "channel", case_id: int | None = None
     ) -> list[int]:
-        """Post to the team channel on every running platform. Channel posts carry no buttons."""
+        """Post to the team channel on every running platform, in the team's language. Channel
+        posts carry no buttons."""
+        text, _ = self.compose(text, (), self.team.config.team.language)
         return [
             await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
             for address in self.team.channel_addresses()
         ]
 
-    async def edit(self, outbox_id: int, text: Rich, buttons: Sequence[Button] = ()) -> None:
-        """Change a message already queued or sent: rewrite it if pending, else queue an edit."""
+    async def edit(self, outbox_id: int, text: Words, buttons: Labels = ()) -> None:
+        """Change a message already queued or sent: rewrite it if pending, else queue an edit.
+        A text still to be written is written in the language of whoever the message is to."""
         original = await self.tx.get_outbox(outbox_id)
         if original is None or original.message is None or original.status == "failed":
             return
-        audience = "channel"
+        audience, language = "channel", self.team.config.team.language
         if not original.purpose.startswith("channel"):
             address = original.message.address
             member = self.team.member_for(address.platform, address.chat_id)
             audience = member_audience(member) if member else "nobody"
+            if member is not None and (callable(text) or callable(buttons)):
+                language = await self.language_of_member(member)
+        text, buttons = self.compose(text, buttons, language)
         if await self.is_drill(original.case_id, text, audience):
             text = marked(text)
         choices = await self._choices(audience, buttons)

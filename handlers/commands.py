@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 
 from bot.text import phrases as texts
 from bot.text.commands import Audience, offered_to
-from bot.uow import button
+from bot.text.reader import _
+from bot.uow import Button, button
 from handlers.context import Request
-from handlers.participant import intake
+from handlers.participant import intake, language
 from handlers.team import (
     case_commands,
     casework,
@@ -28,11 +29,15 @@ from handlers.team import (
 
 Handler = Callable[[Request, list[str]], Awaitable[None]]
 
-MENU_BUTTONS = [
-    button("Report something", "menu.report"),
-    button("I need help now", "help.now"),
-    button("How my information is handled", "menu.privacy"),
-]
+
+def menu_buttons() -> list[Button]:
+    """The buttons under the welcome and /help, in the reader's language."""
+    return [
+        button(_("Report something"), "menu.report"),
+        button(_("I need help now"), "help.now"),
+        button(_("How my information is handled"), "menu.privacy"),
+        button(_("Language"), "language.offer"),
+    ]
 
 
 def _without_args(handler: Callable[[Request], Awaitable[None]]) -> Handler:
@@ -57,7 +62,7 @@ def _members_only(handler: Callable[[Request], Awaitable[None]]) -> Handler:
 
 async def start(req: Request) -> None:
     """The welcome, with the menu buttons; a member also gets their commands."""
-    await req.reply(texts.welcome(req.uow.team), MENU_BUTTONS)
+    await req.reply(texts.welcome(req.uow.team), menu_buttons())
     if req.member is not None:
         await req.reply(texts.MEMBER_HELP)
 
@@ -76,7 +81,7 @@ async def _start(req: Request, args: list[str]) -> None:
 
 
 async def _help(req: Request, args: list[str]) -> None:
-    await req.reply(texts.PARTICIPANT_HELP, MENU_BUTTONS)
+    await req.reply(texts.PARTICIPANT_HELP, menu_buttons())
     if req.member is not None:
         await req.reply(texts.MEMBER_HELP)
 
@@ -109,6 +114,7 @@ PRIVATE: dict[str, Handler] = {
     "/mycases": _without_args(casework.my_cases),
     "/cancel": _cancel,
     "/help": _help,
+    "/language": language.command,
     "/ack": casework.ack_command,
     "/escalate": casework.escalate_command,
     "/case": _case,

@@ -20,7 +20,8 @@ from bot.ports.store import OutboxRow, Store
 from bot.runtime.clock import Clock
 from bot.runtime.crypto import Cipher
 from bot.runtime.failpoints import failpoint
-from bot.services import chat_moves, member_names, reachability
+from bot.services import chat_moves, languages, member_names, reachability
+from bot.text.reader import reading
 from bot.uow import UnitOfWork
 from handlers.context import Request, Upload
 from handlers.router import route
@@ -74,7 +75,9 @@ class Dispatcher:
                     await reachability.noticed(uow, event)
                     if member is not None:  # the names a platform shows for them, if new
                         await member_names.record(uow, member, event.sender)
-                    await route(Request(uow, event, member, upload))
+                    # Answers are written in the sender's language (bot/services/languages.py).
+                    with reading(await languages.of_sender(uow, event.sender, member)):
+                        await route(Request(uow, event, member, upload))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:
                         raise _Duplicate

@@ -13,9 +13,10 @@ from typing import Any
 from bot.ports.events import MAX_INBOUND_TEXT
 from bot.services import chat_moves
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import rich
 from bot.uow import button, private_chat_button
-from handlers.commands import MENU_BUTTONS, channel_command, private_command, show_ids, start
+from handlers.commands import channel_command, menu_buttons, private_command, show_ids, start
 from handlers.context import Request
 from handlers.participant import (
     additions,
@@ -23,6 +24,7 @@ from handlers.participant import (
     help_now,
     home,
     intake,
+    language,
     meet,
     preference,
     report_form,
@@ -96,7 +98,7 @@ async def _team_channel(req: Request) -> None:
     if name in PRIVATE_ONLY_IN_GROUPS:
         # Never a report in a group, and nothing more said here about it.
         await req.reply(
-            rich("Please write to me in a private chat."),
+            rich(_("Please write to me in a private chat.")),
             [private_chat_button("Open a private chat")],
         )
         return
@@ -111,7 +113,7 @@ ButtonHandler = Callable[[Request, str, dict[str, Any]], Awaitable[None]]
 
 
 async def _privacy(req: Request, _action: str, _args: dict[str, Any]) -> None:
-    await req.reply(texts.privacy(req.uow.team), MENU_BUTTONS[:2])
+    await req.reply(texts.privacy(req.uow.team), menu_buttons()[:2])
 
 
 async def _case_button(req: Request, action: str, args: dict[str, Any]) -> None:
@@ -133,6 +135,8 @@ BY_ACTION: dict[str, ButtonHandler] = {
     "menu.report": lambda req, _action, _args: intake.begin(req),
     "meet.ask": lambda req, _action, _args: meet.ask(req),
     "menu.privacy": _privacy,
+    "language.offer": lambda req, _action, _args: language.offer(req),
+    "language.set": language.on_button,
     "task.done": lambda req, _action, args: task_commands.done(req, str(args["task"])),
     "report.add": lambda req, _action, args: additions.begin(req, int(args["case"])),
     "report.add_done": lambda req, _action, _args: additions.done(req),
@@ -210,7 +214,7 @@ async def _nothing_said(req: Request, state: dict[str, object]) -> None:
     elif flow == additions.FLOW:
         await req.reply(
             said + " Write what you want to add, or press Done.",
-            [button("Done", "report.add_done")],
+            [button(_("Done"), "report.add_done")],
         )
     elif flow == closing.FLOW:
         await req.reply(said + " Write the message for the reporter.")

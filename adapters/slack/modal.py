@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ports.forms import MAX_FIELD, Field
+from bot.text.reader import _
 
 CALLBACK_ID = "fsb_report"
 
@@ -19,7 +20,7 @@ def _element(field: Field) -> dict[str, Any]:
         return {
             "type": "static_select",
             "action_id": field.name,
-            "placeholder": {"type": "plain_text", "text": "Choose"},
+            "placeholder": {"type": "plain_text", "text": _("Choose")},
             "options": [_option(v, label) for v, label in field.options],
         }
     if field.kind == "multi_choice":
@@ -54,9 +55,9 @@ def report_view(fields: list[Field], team_name: str, intro: str) -> dict[str, An
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": {"type": "plain_text", "text": "Report something"},
-        "submit": {"type": "plain_text", "text": "Send report"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": _("Report something")[:24]},
+        "submit": {"type": "plain_text", "text": _("Send report")[:24]},
+        "close": {"type": "plain_text", "text": _("Cancel")[:24]},
         "blocks": [header, *inputs],
         "private_metadata": team_name[:100],
     }

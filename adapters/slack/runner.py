@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.escaping import from_slack
+from adapters.slack.locales import SlackLocales
 from adapters.slack.messenger import FILE_PREFIX, HOME_PREFIX, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID, form_values, report_view
 from adapters.slack.names import ProfileNames
@@ -32,6 +33,7 @@ from bot.ports.events import Inbound
 from bot.ports.health import HEALTH_PATH
 from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import phrases as texts
+from bot.text.reader import reading
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ class SlackAdapter:
         )
         self.messenger = SlackMessenger(self.client, per_channel=per_channel)
         self.profiles = ProfileNames(self.client)
+        self.locales = SlackLocales(self.client)
         self._registered = False
 
     async def start(self) -> None:
@@ -144,8 +147,8 @@ class SlackAdapter:
 
     async def _person(self, core: Core, user_id: str) -> PlatformUser:
         """The sender; a team member's Slack names come along (see adapters/slack/names.py)."""
-        if core.team.member_for(PLATFORM, user_id) is None:
-            return PlatformUser(PLATFORM, user_id, "")
+        if core.team.member_for(PLATFORM, user_id) is None:  # their Slack's language, if any
+            return PlatformUser(PLATFORM, user_id, "", language=await self.locales.locale(user_id))
         return PlatformUser(PLATFORM, user_id, "", names=await self.profiles.names(user_id))
 
     # -- listeners ----------------------------------------------------------------------------
@@ -233,7 +236,7 @@ class SlackAdapter:
         @bolt.action(REPORT_FORM_ACTION)
         async def report_button(ack: AsyncAck, body: dict[str, Any]) -> None:
             await ack()
-            await self._open_form(core, str(body["trigger_id"]))
+            await self._open_form(core, str(body["trigger_id"]), str(body["user"]["id"]))
 
         @bolt.command("/safety")
         async def safety(ack: AsyncAck, command: dict[str, Any]) -> None:
@@ -246,7 +249,8 @@ class SlackAdapter:
     async def _submitted(self, core: Core, ack: AsyncAck, user: str, form: dict[str, Any]) -> None:
         """The report form sent: refused problems, and a report that could not be stored, are
         shown in the form, which stays open with the person's answers in it."""
-        problems = core.form_problems(form)
+        with reading(await core.language_of(await self._person(core, user))):
+            problems = core.form_problems(form)
         if problems:
             await ack(response_action="errors", errors=problems)
             return
@@ -268,9 +272,11 @@ class SlackAdapter:
 
         return edited
 
-    async def _open_form(self, core: Core, trigger_id: str) -> None:
+    async def _open_form(self, core: Core, trigger_id: str, user: str) -> None:
+        """The report form, in the language of the person who asked for it."""
         team = core.team
-        view = report_view(core.form_fields(), team.name, core.form_intro())
+        with reading(await core.language_of(await self._person(core, user))):
+            view = report_view(core.form_fields(), team.name, core.form_intro())
         await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def _slash(self, core: Core, ack: AsyncAck, command: dict[str, Any]) -> None:
@@ -280,7 +286,7 @@ class SlackAdapter:
         user, channel = str(command["user_id"]), str(command.get("channel_id", ""))
         if sub == "report":
             await ack()
-            await self._open_form(core, str(command["trigger_id"]))
+            await self._open_form(core, str(command["trigger_id"]), user)
             return
         text = "/" + (words if words else "help")
         in_channel = sub in IN_CHANNEL and core.team.is_team_channel(PLATFORM, channel)

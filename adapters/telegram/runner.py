@@ -42,6 +42,7 @@ from bot.ports.health import HEALTH_PATH
 from bot.ports.platform import Core, PlatformUnavailable
 from bot.text import commands
 from bot.text.commands import Audience
+from bot.text.reader import reading
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +76,34 @@ def _menu(*audiences: Audience) -> list[BotCommand]:
     return [BotCommand(name, text) for name, text in commands.menu(*audiences)]
 
 
-def menus(team: Team) -> list[tuple[str, BotCommandScope, list[BotCommand]]]:
-    """Every ``setMyCommands`` call to make, as (where, in words for the log; scope; menu):
-    participants' in every private chat, each member's in their own, the team channel's."""
-    calls: list[tuple[str, BotCommandScope, list[BotCommand]]] = [
-        ("private chats", BotCommandScopeAllPrivateChats(), _menu(Audience.PARTICIPANT))
-    ]
-    members = _menu(Audience.PARTICIPANT, Audience.MEMBER)
-    calls += [
-        ("a member's chat", BotCommandScopeChat(member.telegram), members)
-        for member in team.members
-        if member.telegram is not None
-    ]
-    for channel in team.channel_addresses():  # where it is now, should it have moved
-        if channel.platform == "telegram":
-            scope = BotCommandScopeChat(int(channel.chat_id))
-            calls.append((CHANNEL_WHERE, scope, _menu(Audience.CHANNEL)))
+def menus(team: Team) -> list[tuple[str, BotCommandScope, list[BotCommand], str | None]]:
+    """Every ``setMyCommands`` call to make, as (where, in words for the log; scope; menu;
+    ``language_code`` or None): participants' in every private chat, in the team's language and
+    once more for each other language the team offers (Telegram shows a person the one for their
+    app's language), each member's in their own chat, the team channel's; those two in the
+    team's language."""
+    info = team.config.team
+    with reading(info.language):
+        calls: list[tuple[str, BotCommandScope, list[BotCommand], str | None]] = [
+            ("private chats", BotCommandScopeAllPrivateChats(), _menu(Audience.PARTICIPANT), None)
+        ]
+        members = _menu(Audience.PARTICIPANT, Audience.MEMBER)
+        calls += [
+            ("a member's chat", BotCommandScopeChat(member.telegram), members, None)
+            for member in team.members
+            if member.telegram is not None
+        ]
+        for channel in team.channel_addresses():  # where it is now, should it have moved
+            if channel.platform == "telegram":
+                scope = BotCommandScopeChat(int(channel.chat_id))
+                calls.append((CHANNEL_WHERE, scope, _menu(Audience.CHANNEL), None))
+    for language in info.offered:
+        if language != info.language:
+            with reading(language):
+                menu = _menu(Audience.PARTICIPANT)
+            calls.append(
+                (f"private chats ({language})", BotCommandScopeAllPrivateChats(), menu, language)
+            )
     return calls
 
 
@@ -160,9 +173,9 @@ class TelegramAdapter:
         call (a member who never started the bot gets "chat not found") is logged and the others
         are still made; returns how many were refused."""
         refused = 0
-        for where, scope, menu in menus(team):
+        for where, scope, menu, language in menus(team):
             try:
-                await self.bot.set_my_commands(menu, scope=scope)
+                await self.bot.set_my_commands(menu, scope=scope, language_code=language)
             except TelegramError as error:
                 refused += 1
                 if where == CHANNEL_WHERE and isinstance(error, BadRequest | Forbidden):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Message, Update, User
 
 from adapters.telegram.origins import forwarded
 from bot.domain.model import PlatformUser
 from bot.ports.events import Inbound
+from bot.text.richtext import isolate
 
 PLATFORM = "telegram"
 
@@ -39,7 +40,7 @@ def _membership(update: Update) -> Inbound | None:
     membership = "left" if status in ("kicked", "left") else "member"
     user = change.from_user
     return Inbound(
-        sender=_person(user.id, user.full_name, user.username),
+        sender=_person(user),
         chat_id=str(change.chat.id),
         private=True,
         membership=membership,
@@ -58,7 +59,7 @@ def to_inbound(update: Update) -> Inbound | None:
             return None
         chat = query.message.chat
         return Inbound(
-            sender=_person(query.from_user.id, query.from_user.full_name, query.from_user.username),
+            sender=_person(query.from_user),
             chat_id=str(chat.id),
             private=chat.type == "private",
             button=query.data,
@@ -75,9 +76,7 @@ def to_inbound(update: Update) -> Inbound | None:
     if edited and message.location is not None:
         return None  # a live location moving, not a correction of words
     return Inbound(
-        sender=_person(
-            message.from_user.id, message.from_user.full_name, message.from_user.username
-        ),
+        sender=_person(message.from_user),
         chat_id=str(message.chat.id),
         private=message.chat.type == "private",
         text=_text(message),
@@ -90,10 +89,14 @@ def to_inbound(update: Update) -> Inbound | None:
     )
 
 
-def _person(user_id: int, full_name: str, username: str | None) -> PlatformUser:
-    display = f"{full_name} (@{username})" if username else full_name
+def _person(user: User) -> PlatformUser:
+    """The sender, with the language their Telegram app is set to (``language_code``)."""
+    full_name, username = user.full_name, user.username
+    # the name isolated when it is right to left, so "(@username)" stays after it in any text
+    display = f"{isolate(full_name)} (@{username})" if username else full_name
     names = (full_name, f"@{username}") if username else (full_name,)
-    return PlatformUser(PLATFORM, str(user_id), display, names=names)
+    language = user.language_code or ""
+    return PlatformUser(PLATFORM, str(user.id), display, names=names, language=language)
 
 
 def _moved(message: Message, delivery: str) -> Inbound:

@@ -39,6 +39,7 @@ from bot.config.team_fields import (
     did_you_mean,
     duration_before,
 )
+from bot.config.team_languages import TeamLanguages
 
 
 class _Strict(BaseModel):
@@ -47,7 +48,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class TeamInfo(_Strict):
+class TeamInfo(TeamLanguages, _Strict):
     """The ``[team]`` table: who the team is, where in time it works and what to tell people."""
 
     name: Name

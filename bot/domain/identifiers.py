@@ -31,6 +31,8 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote
 
+from bot.domain.stopwords import ENGLISH as ENGLISH_STOPWORDS
+from bot.domain.stopwords import stopwords
 from bot.domain.wiki_prefixes import CONTRIBUTIONS, USER, USER_TALK
 
 MAX_WORDS = 6  # the longest identifier (in words) that is matched inside a text
@@ -80,15 +82,9 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _NAMESPACE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){0,2}:(?=\S)")
 _SPECIAL_PAGE = re.compile(r"^[^\W\d_]+:[^\W\d_]+/(?=\S)")  # "special:contributions/name"
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
-# Capitalised words that start sentences or describe rather than name someone.
-STOPWORDS = frozenset(
-    """a an the he she they them his her their it i me my we our you your this that these those
-    someone somebody person man woman guy one who whom and or but with from at in on of to for by
-    about after before during near next not no yes is was were are be been has had have do did
-    mr mrs ms dr user participant organizer organiser volunteer staff speaker attendee member
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
-    """.split()  # noqa: SIM905
-)
+# Capitalised words that start sentences or describe rather than name someone, per language
+# (bot/domain/stopwords.py); English's, the default.
+STOPWORDS = ENGLISH_STOPWORDS
 
 
 def clean(text: str) -> str:
@@ -166,27 +162,31 @@ def long_enough(key: str) -> bool:
     return width >= MIN_CHARS
 
 
-def identifier_key(raw: str) -> str | None:
+def identifier_key(raw: str, language: str = "") -> str | None:
     """The canonical form of one identifier, or ``None`` when it is too short or too vague to
-    match on (a single common word, fewer than :data:`MIN_CHARS` characters, too many words)."""
+    match on (a single common word of English or ``language``, fewer than :data:`MIN_CHARS`
+    characters, too many words)."""
     words = tokens(_unwrap(fold(raw)))
     key = " ".join(words)
     if not words or len(words) > MAX_WORDS or not long_enough(key):
         return None
-    if all(word in STOPWORDS for word in words):
+    common = stopwords(language)
+    if all(word in common for word in words):
         return None
     return key
 
 
-def name_keys(names: Iterable[str]) -> set[str]:
+def name_keys(names: Iterable[str], language: str = "") -> set[str]:
     """The keys of several names (a member's name, id and usernames), the vague ones left out."""
-    keys = {identifier_key(name) for name in names}
+    keys = {identifier_key(name, language) for name in names}
     return {key for key in keys if key is not None}
 
 
-def grams(text: str, limit: int | None = MAX_TEXT) -> set[str]:
+def grams(text: str, limit: int | None = MAX_TEXT, language: str = "") -> set[str]:
     """Every run of 1 to :data:`MAX_WORDS` words of a text (of its first ``limit`` characters),
-    folded: an identifier is named in the text when its key is in this set."""
+    folded, but a single common word (of English or ``language``): an identifier is named in the
+    text when its key is in this set."""
+    common = stopwords(language)
     words = tokens(text if limit is None else text[:limit])
     found: set[str] = set()
     for start in range(len(words)):
@@ -195,7 +195,7 @@ def grams(text: str, limit: int | None = MAX_TEXT) -> set[str]:
             if len(run) < size:
                 break
             key = " ".join(run)
-            if long_enough(key) and not (size == 1 and run[0] in STOPWORDS):
+            if long_enough(key) and not (size == 1 and run[0] in common):
                 found.add(key)
     return found
 
@@ -214,9 +214,9 @@ def _looks_like_username(word: str) -> bool:
     return inner_capital or (any(c.isdigit() for c in word) and word[0].isalpha())
 
 
-def _name_runs(text: str) -> list[str]:
+def _name_runs(text: str, common: frozenset[str]) -> list[str]:
     """Runs of two to four capitalised words ("Jo Doe", "Jean-Luc Martin") within a clause,
-    minus leading sentence words such as "The" or "He"."""
+    minus leading sentence words such as "The" or "He" (``common``, folded)."""
     names: list[str] = []
     for clause in re.split(r"[,;.!?()\[\]{}<>|\"]|\s-\s|\n", text):
         run: list[str] = []
@@ -224,7 +224,7 @@ def _name_runs(text: str) -> list[str]:
             if _WORD.fullmatch(word) and word[0].isupper():
                 run.append(word)
                 continue
-            while run and run[0].casefold() in STOPWORDS:
+            while run and fold(run[0]) in common:
                 run = run[1:]
             if 2 <= len(run) <= 4:
                 names.append(" ".join(run))
@@ -261,14 +261,15 @@ def _wiki_users(text: str) -> list[str]:
     return found
 
 
-def extract(text: str) -> set[str]:
+def extract(text: str, language: str = "") -> set[str]:
     """Keys of the identifiers a free text names: e-mail addresses, ``@handles``, wiki user
-    names, capitalised full names and username-like words."""
+    names, capitalised full names and username-like words. ``language`` (the report's) adds its
+    common words to English's, so they are not taken for names."""
     text = clean(text[:MAX_TEXT])
     found: list[str] = []
     found += _EMAIL.findall(text)
     found += _HANDLE.findall(text)
     found += _wiki_users(text)
-    found += _name_runs(text)
+    found += _name_runs(text, stopwords(language))
     found += [w for w in re.findall(r"[\w.-]+", text) if _looks_like_username(w)]
-    return name_keys(found)
+    return name_keys(found, language)

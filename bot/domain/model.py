@@ -91,6 +91,10 @@ class PlatformUser:
     # real name. Kept only for team members (bot/services/member_names.py), never stored for anyone
     # else.
     names: tuple[str, ...] = field(default=(), compare=False)
+    # The language the platform says their app is in, as it sends it (Telegram's
+    # ``language_code`` "es", Slack's ``locale`` "es-ES"); "" when it says none. Used only the
+    # first time they write (bot/services/languages.py); never stored as given.
+    language: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
@@ -135,6 +139,9 @@ class ReportBody:
     # practice run, bot/services/drills.py); then taken_by.
     source: str = ""
     taken_by: str = ""  # member id
+    # The language the reporter read the bot in while writing it (bot.domain.languages code);
+    # a member's page says so when it is not their own. "" for reports from before issue 21.
+    language: str = ""
     # Which message each free-text answer came from, forwards and corrections
     # (bot/domain/pieces.py).
     pieces: list[dict[str, Any]] = field(default_factory=list)

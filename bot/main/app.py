@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
 from bot.domain.codes import is_drill_code
+from bot.domain.model import PlatformUser
 from bot.domain.team import Team
 from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
@@ -40,6 +41,7 @@ from bot.services import (
     checkins,
     drills,
     escalation,
+    languages,
     outages,
     response,
     retention,
@@ -327,6 +329,13 @@ class BotApp:
             fired = await self.scheduler.fire_due()
             sent = await self.worker.flush() + await self.channel_worker.flush()
             busy = fired + sent + await self.mail_worker.flush() > 0
+
+    async def language_of(self, person: PlatformUser) -> str:
+        """The language to write to ``person`` in (see :class:`bot.ports.platform.Core`)."""
+        async with self.store.transaction() as tx:
+            uow = UnitOfWork(tx, self.clock.now(), self.team, self.cipher)
+            member = self.team.member_for(person.platform, person.user_id)
+            return await languages.of_sender(uow, person, member)
 
     def form_fields(self) -> list[Field]:
         """The report form's questions (see :class:`bot.ports.platform.Core`)."""

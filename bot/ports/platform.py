@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from bot.domain.model import PlatformUser
 from bot.domain.team import Team
 from bot.ports.events import Inbound, Outbound
 from bot.ports.forms import Field
@@ -118,6 +119,13 @@ class Core(Protocol):
 
     async def flush(self) -> None:
         """Fire what is due and deliver what is queued (the console waits for this)."""
+        ...
+
+    async def language_of(self, person: PlatformUser) -> str:
+        """The language to write to ``person`` in (a code of bot.domain.languages): their
+        choice, else their platform's language (``person.language``) if the team offers it,
+        else the team's. The form methods below write in the reader's language: call them
+        inside ``bot.text.reader.reading(language)``."""
         ...
 
     def form_fields(self) -> list[Field]:

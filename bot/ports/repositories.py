@@ -278,6 +278,18 @@ class Drills(Protocol):
 
     async def test_page_acknowledged(self, test_page_id: int, at: datetime) -> bool:
         """Record the first press of Acknowledge; False if it was pressed before."""
+class Languages(Protocol):
+    """The language each person reads the bot in (issue 21): ``person`` is their blind index
+    (``UnitOfWork.person_key``), ``language`` a code of bot.domain.languages.SHIPPED."""
+
+    async def language_of(self, person: str) -> str | None:
+        """The language remembered for this person, or None when none is."""
+        ...
+
+    async def set_language(self, person: str, language: str, now: datetime, *, chosen: bool) -> str:
+        """Remember ``language`` for ``person``: ``chosen`` when they picked it (it replaces
+        anything stored), else the platform's guess at first contact (kept only when nothing is
+        stored yet). Returns the language now remembered."""
         ...
 
 

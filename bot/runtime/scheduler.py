@@ -21,6 +21,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.crypto import Cipher
 from bot.runtime.failpoints import failpoint
 from bot.runtime.loop import Health, WakeableLoop
+from bot.text.reader import reading
 from bot.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,10 @@ class Scheduler:
                 try:
                     async with tx.savepoint():
                         if action is not None:
-                            await action(uow, timer)
+                            # Nobody wrote in: what a timer writes is in the team's language,
+                            # unless it writes to someone through a Words function.
+                            with reading(self._team.config.team.language):
+                                await action(uow, timer)
                         else:
                             log.error("no action for timer kind %s", timer.kind)
                     urgent.extend(uow.urgent.values())  # not those of a timer rolled back

@@ -17,6 +17,7 @@ from bot.domain.drills import DRILL_END, DrillEnd
 from bot.domain.model import AuditEntry, Case
 from bot.ports.store import TimerRow
 from bot.services import conflicts
+from bot.text.reader import current
 from bot.text.richtext import Rich, bold, rich
 from bot.uow import UnitOfWork
 
@@ -26,7 +27,7 @@ ANSWERED_ALERT = "alert_acknowledged"  # bot.alerts.ALERT_ACKNOWLEDGED (alerts p
 
 def note(uow: UnitOfWork) -> Rich:
     """The team's own words (``[team] aftercare_note``)."""
-    return rich(uow.team.config.team.aftercare_note)
+    return rich(uow.team.config.team.in_language("aftercare_note", current().language))
 
 
 def critical_times(entries: Sequence[AuditEntry]) -> list[datetime]:

@@ -7,7 +7,6 @@ message it causes commit together.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config.teamfile import Member
@@ -17,19 +16,20 @@ from bot.ports.events import Address
 from bot.ports.store import NewCase
 from bot.services import aftercare, alerts, conflicts, escalation, people, retention, rota
 from bot.services.conflicts import named_members
+from bot.text import reporter_notes as notes
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import (
     ALERT_WORDS,
-    RESPONSE_REMINDER,
     STOOD_DOWN,
     acknowledged_page,
     case_details,
     channel_line,
-    coming,
     no_such_case,
     reporter_state,
+    response_reminder,
 )
-from bot.uow import Button, UnitOfWork
+from bot.uow import Labels, UnitOfWork, Words
 
 
 def severity_for(body: ReportBody) -> Severity:
@@ -98,12 +98,13 @@ def reporter_address(report: Report) -> Address | None:
 
 
 async def tell_reporter(
-    uow: UnitOfWork, case: Case, report: Report, text: Rich, buttons: Sequence[Button] = ()
+    uow: UnitOfWork, case: Case, report: Report, text: Words, buttons: Labels = ()
 ) -> bool:
-    """Message the reporter of a case, if they left a way to reach them; buttons are theirs."""
+    """Message the reporter of a case, if they left a way, in their language; buttons theirs."""
     address = reporter_address(report)
     if address is None or report.reporter is None:
         return False
+    text, buttons = uow.compose(text, buttons, await uow.language_of_person(report.reporter))
     await uow.send(
         address,
         text,
@@ -115,7 +116,7 @@ async def tell_reporter(
     return True
 
 
-async def update_reporter(uow: UnitOfWork, case: Case, report: Report, text: Rich) -> bool:
+async def update_reporter(uow: UnitOfWork, case: Case, report: Report, text: Words) -> bool:
     """An automatic message about the report (it was picked up, its state changed): only to a
     reporter who chose updates at the contact step ("Message me here")."""
     if not report.body.updates:
@@ -165,9 +166,8 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         await uow.tx.save_case(case)
         await uow.audit(case, actor, "took_over")
         await update_channel_posts(uow, case)
-        return AckResult(
-            AckOutcome.ACKNOWLEDGED, case, rich(bold(f"You're handling {case.code} now."))
-        )
+        handling = rich(bold(_("You're handling {code} now.").format(code=case.code)))
+        return AckResult(AckOutcome.ACKNOWLEDGED, case, handling)
     if case.state != CaseState.NEW:
         who = "you" if case.assignee == member.id else uow.team.member_name(case.assignee)
         when = ""
@@ -193,24 +193,21 @@ async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> 
     await escalation.arm_idle(uow, case)
     await update_posts(uow, case)
     if case.severity == Severity.CRITICAL:
-        told = await tell_reporter(uow, case, report, coming(member.name))
+        told = await tell_reporter(uow, case, report, lambda: notes.coming(member.name))
     else:  # whoever called for help is told, whatever they chose about updates
         tell = tell_reporter if report.body.help_now else update_reporter
         told = await tell(
             uow,
             case,
             report,
-            rich(
-                f"{_handler_words(uow, member)} has picked up your report ",
-                bold(case.code),
-                ". They will follow up as you asked. You can write here at any time.",
-            ),
+            lambda: notes.picked_up(_handler_name(uow, member), case.code),
         )
     told_words = await _who_tells_them(uow, case, report, told, member)
+    headline = _("You're handling {code}.").format(code=case.code)
     return AckResult(
         AckOutcome.ACKNOWLEDGED,
         case,
-        await _ack_reply(uow, case, report, member, f"You're handling {case.code}.", told_words),
+        await _ack_reply(uow, case, report, member, headline, told_words),
     )
 
 
@@ -221,7 +218,7 @@ async def _ack_reply(
     the reporter would prefer to talk to if that is not them, then the case."""
     return lines(
         rich(bold(headline), f" {told}" if told else ""),
-        RESPONSE_REMINDER,
+        response_reminder(),
         await _preference_line(uow, case, report, member),
         rich("\n", await _details_for(uow, case, report, member)),
     )
@@ -238,11 +235,9 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     )
 
 
-def _handler_words(uow: UnitOfWork, member: Member) -> str:
+def _handler_name(uow: UnitOfWork, member: Member) -> str | None:
     """Who took it, as the reporter reads it: a name only if the team file says so."""
-    if uow.team.config.team.show_handler_names:
-        return member.name
-    return "A member of the safety team"
+    return member.name if uow.team.config.team.show_handler_names else None
 
 
 async def _details_for(uow: UnitOfWork, case: Case, report: Report, member: Member) -> Rich:
@@ -265,7 +260,7 @@ async def _who_tells_them(
     if told and case.severity == Severity.CRITICAL:
         return ALERT_WORDS[alerts.HELP].told
     if told:
-        return "The reporter has been told that someone picked it up."
+        return _("The reporter has been told that someone picked it up.")
     if body.source == "in_person":
         taker = uow.team.member(body.taken_by)
         if taker is not None:
@@ -309,11 +304,12 @@ async def _acknowledge_alert(
         await uow.edit(row.id, acknowledged_page(case, uow.team, member.id, uow.now))
     await update_channel_posts(uow, case)
     words = ALERT_WORDS[kind]
-    reporter_text = (
-        coming(member.name)
-        if kind == alerts.HELP
-        else rich(f"{_handler_words(uow, member)} {words.reporter}")
-    )
+
+    def reporter_text() -> Rich:  # in the reporter's language
+        if kind == alerts.HELP:
+            return notes.coming(member.name)
+        return notes.alert_answered(kind, _handler_name(uow, member))
+
     told = await tell_reporter(uow, case, report, reporter_text)
     assignee = uow.team.member(case.assignee or "")
     if assignee is not None and assignee.id != member.id:
@@ -395,6 +391,6 @@ async def change_state(
         uow,
         case,
         report,
-        rich("Your report ", bold(case.code), f" is now: {reporter_state(case)}."),
+        lambda: notes.state_changed(case.code, reporter_state(case)),
     )
     return None

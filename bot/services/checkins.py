@@ -14,12 +14,13 @@ from bot.domain.model import Case, Report
 from bot.ports.events import Address
 from bot.ports.store import TimerRow
 from bot.services import alerts, cases
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.reader import N_, _, ngettext, reading
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.uow import UnitOfWork, button
 
 CHECKIN_TIMER = "checkin"
 # A check-in may light up a lock screen others can see: it reads neutrally, and this tip is given.
-PREVIEW_TIP = (
+PREVIEW_TIP = N_(
     "Tip: if others may see your screen, turn off message previews for this chat in your"
     " phone's notification settings."
 )
@@ -39,12 +40,22 @@ async def offer(uow: UnitOfWork, case: Case, reporter_address: Address, audience
     await uow.send(
         reporter_address,
         rich(
-            "Would you like me to check in with you now and then until the event ends? You can"
-            " stop at any time, and if you don't answer, nothing happens."
+            _(
+                "Would you like me to check in with you now and then until the event ends? You"
+                " can stop at any time, and if you don't answer, nothing happens."
+            )
         ),
         [
-            *(button(f"Every {h} hours", "checkin.set", case=case.id, hours=h) for h in CHOICES),
-            button("No, thank you", "checkin.set", case=case.id, hours=0),
+            *(
+                button(
+                    ngettext("Every {hours} hour", "Every {hours} hours", h).format(hours=h),
+                    "checkin.set",
+                    case=case.id,
+                    hours=h,
+                )
+                for h in CHOICES
+            ),
+            button(_("No, thank you"), "checkin.set", case=case.id, hours=0),
         ],
         audience=audience,
         purpose="reporter",
@@ -59,15 +70,20 @@ async def choose(uow: UnitOfWork, case: Case, hours: float) -> Rich:
         case.checkin_hours = None
         await uow.tx.save_case(case)
         await uow.audit(case, "reporter", "checkins_off")
-        return rich("No check-ins. You can always write to me here.")
+        return rich(_("No check-ins. You can always write to me here."))
     case.checkin_hours = hours
     await uow.tx.save_case(case)
     await uow.audit(case, "reporter", "checkins_on", hours=hours)
     await _arm(uow, case)
     return lines(
-        f"I'll check in every {hours:g} hours until the event ends. Press"
-        ' "Stop check-ins" on any check-in to stop.',
-        PREVIEW_TIP,
+        ngettext(
+            'I\'ll check in every {hours} hour until the event ends. Press "Stop check-ins" on'
+            " any check-in to stop.",
+            'I\'ll check in every {hours} hours until the event ends. Press "Stop check-ins" on'
+            " any check-in to stop.",
+            int(hours) if hours == int(hours) else 2,
+        ).format(hours=f"{hours:g}"),
+        _(PREVIEW_TIP),
     )
 
 
@@ -102,15 +118,18 @@ async def on_checkin_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     address = _address(report)
     if address is None or report.reporter is None:
         return
+    with reading(await uow.language_of_person(report.reporter)):
+        text = fill(_("Checking in ({code}). How are you doing?"), code=bold(case.code))
+        buttons = [
+            button(_("I'm OK"), "checkin.ok", case=case.id),
+            button(_("I'd like to talk to someone"), "checkin.talk", case=case.id),
+            button(_("I need help now"), "checkin.help", case=case.id),
+            button(_("Stop check-ins"), "checkin.set", case=case.id, hours=0),
+        ]
     await uow.send(
         address,
-        rich("Checking in (", bold(case.code), "). How are you doing?"),
-        [
-            button("I'm OK", "checkin.ok", case=case.id),
-            button("I'd like to talk to someone", "checkin.talk", case=case.id),
-            button("I need help now", "checkin.help", case=case.id),
-            button("Stop check-ins", "checkin.set", case=case.id, hours=0),
-        ],
+        text,
+        buttons,
         audience=uow.reporter_audience(report.reporter),
         purpose="reporter",
         case_id=case.id,
@@ -121,7 +140,7 @@ async def on_checkin_timer(uow: UnitOfWork, timer: TimerRow) -> None:
 
 async def answered_ok(uow: UnitOfWork, case: Case) -> Rich:
     await uow.audit(case, "reporter", "checkin_ok")
-    return rich("Thank you for letting us know. You can write to me here at any time.")
+    return rich(_("Thank you for letting us know. You can write to me here at any time."))
 
 
 async def needs_help(uow: UnitOfWork, case: Case) -> None:

@@ -8,7 +8,7 @@ is a row in the timers table, fenced by the step it belongs to, so a stale timer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot.config.teamfile import Member, TeamFile
@@ -19,8 +19,11 @@ from bot.domain.rights import with_leads
 from bot.ports.store import TimerRow
 from bot.services import conflicts, external_failures, rota, tasks
 from bot.services.conflicts import conflict_reason, named_members, unconflicted
+from bot.text import escalation_words as words
+from bot.text.page import page_text
+from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import channel_line, either, page_text
+from bot.text.views import channel_line
 from bot.uow import Button, UnitOfWork, button
 
 ESCALATE_TIMER = "escalate"
@@ -50,8 +53,8 @@ def above_team_policy(config: TeamFile, policy: EscalationPolicy) -> EscalationP
 
 def page_buttons(case: Case) -> list[Button]:
     return [
-        button("Acknowledge", "case.ack", case=case.id),
-        button("Escalate", "case.escalate", case=case.id),
+        button(_("Acknowledge"), "case.ack", case=case.id),
+        button(_("Escalate"), "case.escalate", case=case.id),
     ]
 
 
@@ -77,7 +80,7 @@ async def resolve_targets(
         if target == "on_duty":
             duty = [d.member for d in await rota.on_duty(uow)]
             if not duty:
-                notes.append("Nobody is on duty, so every safety contact is paged.")
+                notes.append(N_("Nobody is on duty, so every safety contact is paged."))
                 duty = team.with_role("safety_contact")
             found += duty
         elif target == "safety_contacts":
@@ -113,9 +116,15 @@ async def page_members(
         else:
             to_page.append(member)
     # A person skipped on several steps (on duty, then a safety contact) is named once.
-    text = page_text(case, report, uow.team, uow.now, notes=list(dict.fromkeys(notes + skipped)))
+    noted = list(dict.fromkeys(notes + skipped))
+
+    def text() -> Rich:  # written in each member's own language
+        return page_text(case, report, uow.team, uow.now, notes=noted)
+
     for member in to_page:
-        await uow.send_member(member, text, page_buttons(case), purpose="page", case_id=case.id)
+        await uow.send_member(
+            member, text, lambda: page_buttons(case), purpose="page", case_id=case.id
+        )
         await uow.audit(case, "system", "paged", member=member.id, fence=fence(case))
     return to_page, skipped
 
@@ -126,18 +135,19 @@ async def notify_externals(
     """Tell external contacts only what they need: a code, how urgent, whom to call. Returns
     the names of those reached."""
     reached: list[str] = []
-    leads = either([m.name for m in uow.team.with_role("lead")], "the safety team")
-    text = text or rich(
-        bold(f"{uow.team.name} asks for your help with case {case.code}"),
-        f" ({case.severity.value}). It has not been picked up yet. Please contact {leads}.",
-    )
+
+    def asked() -> Rich:  # in the team's language (uow.send_external)
+        leads = [m.name for m in uow.team.with_role("lead")]
+        return words.outside_help(uow.team.name, case.code, case.severity.value, leads)
+
+    message: Rich | Callable[[], Rich] = text or asked
     for target in targets:
         if not target.startswith("external:"):
             continue
         external = uow.team.config.external_contact(target.removeprefix("external:"))
         if external is None:
             continue
-        if await uow.send_external(external, text, case_id=case.id):
+        if await uow.send_external(external, message, case_id=case.id):
             reached.append(external.name)
             await uow.audit(
                 case, "system", "external_notified", external=external.id, fence=fence(case)
@@ -151,9 +161,13 @@ async def notify_externals(
 
 async def _post_to_channel(uow: UnitOfWork, case: Case) -> bool:
     duty = await rota.on_duty(uow)
-    names = ", ".join(d.member.name for d in duty) or "nobody on duty: all safety contacts"
+
+    def post() -> Rich:  # in the team's language (uow.send_channel)
+        line = channel_line(case, uow.team, uow.now)
+        return words.needs_a_contact(line, [d.member.name for d in duty])
+
     ids = await uow.send_channel(
-        rich(channel_line(case, uow.team, uow.now), f" · needs a safety contact · {names}"),
+        post,
         purpose="channel-alert",
         case_id=case.id,
     )
@@ -222,16 +236,12 @@ def _advance(case: Case) -> None:
 
 async def _exhausted(uow: UnitOfWork, case: Case, report: Report) -> None:
     await uow.audit(case, "system", "chain_exhausted")
-    text = rich(
-        bold(f"{case.code} has reached nobody."),
-        " The escalation chain ran out without anyone acknowledging it. Please take it now"
-        " or find someone who can.",
-    )
+
     for lead in await unconflicted(uow, case, uow.team.with_role("lead")):
         if await uow.send_member(
             lead,
-            text,
-            [button("Acknowledge", "case.ack", case=case.id)],
+            lambda: words.reached_nobody(case.code),
+            lambda: [button(_("Acknowledge"), "case.ack", case=case.id)],
             purpose="page",
             case_id=case.id,
         ):
@@ -272,7 +282,7 @@ async def page_critical(uow: UnitOfWork, case: Case, report: Report, notes: list
             case,
             report,
             team.with_role("lead"),
-            [*notes, *skipped, "No safety contact could be reached."],
+            [*notes, *skipped, N_("No safety contact could be reached.")],
         )
     await uow.tx.add_timer(
         uow.now + case.policy.critical_repeat,
@@ -317,10 +327,10 @@ async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     await uow.audit(case, "system", "wait_expired", step=case.esc_step, round=case.esc_round)
     if timer.payload.get("critical"):
         case.esc_round += 1
-        await page_critical(uow, case, report, ["Still not acknowledged."])
+        await page_critical(uow, case, report, [N_("Still not acknowledged.")])
     else:
         _advance(case)
-        await page_step(uow, case, report, ["Nobody acknowledged the earlier page."])
+        await page_step(uow, case, report, [N_("Nobody acknowledged the earlier page.")])
     await uow.tx.save_case(case)
 
 

@@ -22,6 +22,7 @@ from bot.config.teamfile import Member
 from bot.domain.identifiers import extract, grams, name_keys
 from bot.domain.model import STATE_FOR_TEAM, Case, CaseState, Person, ReportBody
 from bot.services import conflicts, member_names
+from bot.text.reader import _, ngettext
 from bot.text.richtext import Rich, bold, rich
 from bot.text.views import OUTCOME_WORDS
 from bot.uow import UnitOfWork
@@ -46,7 +47,9 @@ async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
     """Keep what the report's "who" text names as blind indexes, for matching later; never a
     drill's (bot.drills): its people are made up."""
     if body.who.strip() and not case.is_drill:
-        await uow.tx.add_case_keys(case.id, extract(body.who), grams(body.who))
+        await uow.tx.add_case_keys(
+            case.id, extract(body.who, body.language), grams(body.who, language=body.language)
+        )
 
 
 def flag_words(person: Person, uow: UnitOfWork) -> str:
@@ -216,8 +219,8 @@ async def matches(uow: UnitOfWork, case: Case, body: ReportBody) -> Matches:
     a drill case (bot.drills), whose people are made up."""
     if case.is_drill:
         return Matches([], [])
-    case_grams = grams(body.who)
-    other = set(await uow.tx.cases_matching(extract(body.who), case_grams))
+    case_grams = grams(body.who, language=body.language)
+    other = set(await uow.tx.cases_matching(extract(body.who, body.language), case_grams))
     people_ids = set(await uow.tx.people_matching(case_grams))
     people_ids.update(await uow.tx.people_for_case(case.id))
     people: list[Person] = []
@@ -242,12 +245,13 @@ async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Me
     shown: list[Rich] = []
     codes = await codes_for(uow, member, found.other_cases)
     if codes:
-        cases_word = "case" if len(codes) == 1 else "cases"
+        also = ngettext(
+            "this person appears in {count} other case: {codes}.",
+            "this person appears in {count} other cases: {codes}.",
+            len(codes),
+        )
         shown.append(
-            rich(
-                bold("Also reported: "),
-                f"this person appears in {len(codes)} other {cases_word}: {', '.join(codes)}.",
-            )
+            rich(bold(_("Also reported: ")), also.format(count=len(codes), codes=", ".join(codes)))
         )
     for person in found.people:
         if await names_member(uow, person, member):

@@ -16,7 +16,8 @@ from bot.domain.model import Case, CaseState
 from bot.ports.store import TimerRow
 from bot.services import cases, rota
 from bot.text.help_words import emergency_for
-from bot.text.richtext import bold, lines, rich
+from bot.text.reporter_notes import running_late
+from bot.text.richtext import Rich, lines
 from bot.uow import UnitOfWork
 
 RESPONSE_TIMER = "response_due"
@@ -43,13 +44,9 @@ async def on_response_due(uow: UnitOfWork, timer: TimerRow) -> None:
     report = await uow.tx.get_report(case.report_id)
     if not report.body.updates:
         return  # they asked for no automatic messages
-    text = lines(
-        rich(
-            bold(case.code),
-            ": nobody from the safety team has answered yet, and it is taking longer than we"
-            " said. I'm sorry.",
-        ),
-        emergency_for(uow.team),
-    )
+
+    def text() -> Rich:  # in the reporter's language
+        return lines(running_late(case.code), emergency_for(uow.team))
+
     if await cases.tell_reporter(uow, case, report, text):
         await uow.audit(case, "system", "reporter_told_late")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bot.domain.model import Case, Severity
 from bot.services import alerts, cases, escalation
+from bot.text.page import page_text
 from bot.text.richtext import bold, rich
-from bot.text.views import page_text
 from bot.uow import UnitOfWork
 
 SAFE_NOW = "said_safe_now"
@@ -50,8 +50,8 @@ async def stand_down(uow: UnitOfWork, case: Case, kind: str) -> bool:
     for row in await alerts.waiting_pages(uow, case):
         await uow.edit(
             row.id,
-            page_text(case, report, uow.team, uow.now, notes=[note]),
-            escalation.page_buttons(case),
+            lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+            lambda: escalation.page_buttons(case),
         )
     await cases.update_channel_posts(uow, case)
     return True

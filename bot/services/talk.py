@@ -12,8 +12,8 @@ from bot.config.teamfile import Member
 from bot.domain import preferences
 from bot.domain.model import Case, Report
 from bot.services import alerts, cases, conflicts, escalation, rota
+from bot.text.page import page_text
 from bot.text.richtext import Rich, bold, rich
-from bot.text.views import page_text
 from bot.uow import UnitOfWork
 
 ASKED_AT_CHECKIN = "They asked at a check-in to talk to someone."
@@ -59,8 +59,8 @@ async def note_on_waiting_pages(uow: UnitOfWork, case: Case, report: Report, not
     for row in await alerts.waiting_pages(uow, case):
         await uow.edit(
             row.id,
-            page_text(case, report, uow.team, uow.now, notes=[note]),
-            escalation.page_buttons(case),
+            lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+            lambda: escalation.page_buttons(case),
         )
 
 

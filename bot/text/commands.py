@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.text.reader import _
+
 # Telegram: 1-32 characters, lower-case letters, digits and underscores; 1-256 for a description.
 NAME_PATTERN = re.compile(r"[a-z0-9_]{1,32}")
 MENU_TEXT_LIMIT = 256
@@ -80,12 +82,14 @@ class Command:
         """The menu's description: the first usage for these audiences, with what to type when
         more than the name is needed (``Take a case: /ack CODE``)."""
         usage = next(u for u in self.usages if u.audience in audiences)
-        text = usage.does[:1].upper() + usage.does[1:]
+        does = _(usage.does)
+        text = does[:1].upper() + does[1:]
         typed = usage.typed(self.name)
         return text if typed == self.slash else f"{text}: {typed}"
 
 
 def _one(audience: Audience, does: str, words: str = "", *, case: bool = False) -> Usage:
+    """A usage; ``does`` is translated where shown (``_one`` is an extraction keyword)."""
     return Usage(audience, does, words, case)
 
 
@@ -102,6 +106,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mycases", (_one(PARTICIPANT, "see your reports and where they stand"),)),
     Command("cancel", (_one(PARTICIPANT, "stop what you are doing; nothing is sent"),)),
     Command("help", (_one(PARTICIPANT, "what I can do"),), in_help=False),
+    Command("language", (_one(PARTICIPANT, "choose the language I write in"),)),
     # A private chat, for the team.
     Command("ack", (_one(MEMBER, "take a case (as the Acknowledge button does)", case=True),)),
     Command("escalate", (_one(MEMBER, "page the next step now", "reason", case=True),)),
@@ -221,7 +226,7 @@ def menu(*audiences: Audience) -> list[tuple[str, str]]:
 def help_lines(audience: Audience) -> list[str]:
     """/help's lines for one audience: ``/note CODE text: record a note on a case``."""
     return [
-        f"{usage.typed(command.name)}: {usage.does}"
+        f"{usage.typed(command.name)}: {_(usage.does)}"
         for command in COMMANDS
         if command.in_help
         for usage in command.usages

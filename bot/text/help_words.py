@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from bot.config.teamfile import SupportResource
 from bot.domain.team import Team
+from bot.text.reader import _, current
 from bot.text.richtext import Rich, bold, lines
 
 
@@ -18,7 +19,7 @@ def support_lines(resources: Sequence[SupportResource]) -> list[Rich | str]:
     hours and languages when given); nothing when it lists none."""
     if not resources:
         return []
-    found: list[Rich | str] = [bold("Support, if you want it:")]
+    found: list[Rich | str] = [bold(_("Support, if you want it:"))]
     for resource in resources:
         details = "; ".join(filter(None, [resource.hours, ", ".join(resource.languages)]))
         found.append(
@@ -32,12 +33,13 @@ def emergency(info: str, support: Sequence[SupportResource] = ()) -> Rich:
     support resources after it. It never repeats the "I need help now" hint: it is shown with
     that choice, or after it."""
     return lines(
-        bold("If you are in danger right now:"),
-        info or "Call local emergency services.",
+        bold(_("If you are in danger right now:")),
+        info or _("Call local emergency services."),
         *support_lines(support),
     )
 
 
 def emergency_for(team: Team) -> Rich:
     """:func:`emergency` with this team's information and support."""
-    return emergency(team.config.team.emergency_info, team.config.support)
+    info = team.config.team.in_language("emergency_info", current().language)
+    return emergency(info, team.config.support)

@@ -21,42 +21,34 @@ from bot.domain.model import (
 )
 from bot.domain.team import Team
 from bot.ports.events import Forwarded
-from bot.text.richtext import Rich, bold, code, italic, lines, rich
-
-ROLE_WORDS = {
-    "target": "It happened to them",
-    "witness": "They saw it happen",
-    "on_behalf": "Reporting for someone else",
-}
-DANGER_WORDS = {"yes": "YES, in danger now", "no": "no", "not_sure": "not sure"}
-WHERE_WORDS = {
-    "venue": "At the event venue",
-    "nearby_event": "At a nearby event",
-    "travel": "Travelling to or from the event",
-    "accommodation": "At the accommodation",
-    "online": "Online",
-    "other": "Somewhere else",
-}
-AFFILIATION_WORDS = {
-    "participant": "a participant",
-    "organizer": "an organizer",
-    "board_staff": "board or staff",
-    "venue_staff": "venue staff",
-    "other_event": "from another event",
-    "unknown": "not known",
-}
-DISCLOSURE_WORDS = {
-    "named": "named (you may see who they are)",
-    "pseudonymous": "pseudonymous (talk to them only through the bot)",
-    "anonymous": "anonymous (no follow-up possible)",
-}
+from bot.text.answer_words import (  # the tables live there; imported from here too
+    AFFILIATION_LABELS as AFFILIATION_LABELS,
+)
+from bot.text.answer_words import (
+    AFFILIATION_WORDS as AFFILIATION_WORDS,
+)
+from bot.text.answer_words import (
+    DANGER_WORDS as DANGER_WORDS,
+)
+from bot.text.answer_words import (
+    DISCLOSURE_WORDS as DISCLOSURE_WORDS,
+)
+from bot.text.answer_words import (
+    ROLE_WORDS as ROLE_WORDS,
+)
+from bot.text.answer_words import (
+    WHERE_WORDS as WHERE_WORDS,
+)
+from bot.text.answer_words import fixed
+from bot.text.reader import N_, _, ngettext
+from bot.text.richtext import Rich, bold, code, fill, isolate, italic, lines, rich
 
 
 def age(since: datetime, now: datetime) -> str:
     """``"4m"``, ``"2h 5m"``, ``"3d"``: short enough for a one-line status."""
     seconds = max(0, int((now - since).total_seconds()))
     if seconds < 60:
-        return "just now"
+        return _("just now")
     minutes = seconds // 60
     if minutes < 60:
         return f"{minutes}m"
@@ -91,7 +83,9 @@ def written(
 ) -> Rich:
     """An answer as the reporter gave it: a forwarded message says where it came from, and (for
     the safety team, ``corrections``) a corrected one says when, and what it first said."""
-    text = pieces.current(body, field, index) or ""
+    # isolated (FSI...PDI) when it holds right-to-left letters: an Arabic answer cannot then
+    # reorder the label, code or brackets around it (bot/text/richtext.py isolate)
+    text = isolate(pieces.current(body, field, index) or "")
     found = pieces.piece(body, field, index)
     origin = pieces.forwarded(found)
     shown = rich(italic(forwarded_from(team, origin) + ":"), " ", text) if origin else rich(text)
@@ -120,23 +114,25 @@ def channel_line(case: Case, team: Team, now: datetime) -> Rich:
 
     Every case reads alike here, a case about someone on the team too: that person may be reading
     the channel, so nothing may single it out."""
-    state = STATE_FOR_TEAM[case.state]
+    state = _(STATE_FOR_TEAM[case.state])
     if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
-        state = "awaiting acknowledgement again"
+        state = _("awaiting acknowledgement again")
     line = rich(bold(case.code), f" · {case.severity.value} · {state}")
     if case.assignee and not case.awaiting_ack:
-        line += f" by {team.member_name(case.assignee)}"
+        name = team.member_name(case.assignee)
         if case.acknowledged_at:
-            line += f" after {waited(case.created_at, case.acknowledged_at)}"
-        return line
-    opened = age(case.created_at, now)
-    return line + f" · opened {opened}" + ("" if opened == "just now" else " ago")
+            after = waited(case.created_at, case.acknowledged_at)
+            return line + _(" by {name} after {waited}").format(name=name, waited=after)
+        return line + _(" by {name}").format(name=name)
+    if (now - case.created_at).total_seconds() < 60:  # as age() says "just now"
+        return line + _(" · opened just now")
+    return line + _(" · opened {age} ago").format(age=age(case.created_at, now))
 
 
 def waited(since: datetime, until: datetime) -> str:
     """How long something waited, for "acknowledged after ..."."""
     text = age(since, until)
-    return "less than a minute" if text == "just now" else text
+    return _("less than a minute") if text == _("just now") else text
 
 
 def case_details(
@@ -150,46 +146,56 @@ def case_details(
     """The full case for a handler who may see it; ``history`` is what is known about the
     reported person (bot.people.case_history), shown right after who they are."""
     body = report.body
-    where = rich(WHERE_WORDS.get(body.where, body.where or "not given"))
+    where = rich(_(WHERE_WORDS.get(body.where, body.where or N_("not given"))))
     if body.where_detail:
         where += rich(": ", written(team, body, "where_detail"))
-    who = written(team, body, "who") if body.who else rich("not given")
+    who = _answer(team, body, "who")
     if body.affiliation:
-        who += f" ({AFFILIATION_WORDS.get(body.affiliation, body.affiliation)})"
+        who += f" ({_(AFFILIATION_WORDS.get(body.affiliation, body.affiliation))})"
     reporter = _identity(case, report, team, show_identity)
     parts: list[Rich | str] = [
-        rich(bold(f"{case.code} · {case.severity.value}"), f" · {STATE_FOR_TEAM[case.state]}"),
-        rich(bold("Danger now: "), DANGER_WORDS.get(body.danger, body.danger or "not asked")),
+        rich(bold(f"{case.code} · {case.severity.value}"), f" · {_(STATE_FOR_TEAM[case.state])}"),
+        rich(
+            bold(_("Danger now: ")),
+            _(DANGER_WORDS.get(body.danger, body.danger or N_("not asked"))),
+        ),
     ]
     if body.help_now:
-        parts.append(rich(bold("Asked for help now.")))
+        parts.append(rich(bold(_("Asked for help now."))))
     if body.meet:
         parts.append(
             rich(
-                bold("They would rather tell someone in person."),
-                f" Please arrange to meet them: /reply {case.code} with where and when.",
+                bold(_("They would rather tell someone in person.")),
+                _(" Please arrange to meet them: /reply {code} with where and when.").format(
+                    code=case.code
+                ),
             )
         )
     if body.location_now:
-        parts.append(rich(bold("Where they are now: "), _locations(team, body)))
+        parts.append(rich(bold(_("Where they are now: ")), _locations(team, body)))
     parts += [
-        rich(bold("Reporter: "), ROLE_WORDS.get(body.role, body.role or "not given")),
-        rich(bold("When: "), _answer(team, body, "when")),
-        rich(bold("Where: "), where),
-        rich(bold("What happened:")),
+        rich(bold(_("Reporter: ")), _(ROLE_WORDS.get(body.role, body.role or N_("not given")))),
+        rich(bold(_("When: ")), _answer(team, body, "when")),
+        rich(bold(_("Where: ")), where),
+        rich(bold(_("What happened:"))),
         *account_lines(team, body),
-        rich(bold("Attachments: "), f"{len(body.attachments)} kept with the case")
+        rich(
+            bold(_("Attachments: ")),
+            ngettext(
+                "{count} kept with the case", "{count} kept with the case", len(body.attachments)
+            ).format(count=len(body.attachments)),
+        )
         if body.attachments
         else "",
-        rich(bold("Who was involved: "), who),
+        rich(bold(_("Who was involved: ")), who),
         *history,
-        rich(bold("Witnesses: "), _answer(team, body, "witnesses")),
-        rich(bold("Identity: "), reporter),
-        rich(bold("Contact: "), _answer(team, body, "contact"), _updates(case, body)),
+        rich(bold(_("Witnesses: ")), _answer(team, body, "witnesses")),
+        rich(bold(_("Identity: ")), reporter),
+        rich(bold(_("Contact: ")), _answer(team, body, "contact"), _updates(case, body)),
     ]
     if body.notes:
         parts.append(
-            rich(bold("Also written (where a button was expected): "), " / ".join(body.notes))
+            rich(bold(_("Also written (where a button was expected): ")), " / ".join(body.notes))
         )
     return lines(*parts, *_wishes(team, body))
 
@@ -199,14 +205,19 @@ def _wishes(team: Team, body: ReportBody) -> list[Rich]:
     found = []
     wanted = preferences.of(body)
     if wanted is not None:
-        found.append(rich(bold("Would prefer to talk to: "), wanted.words))
+        found.append(rich(bold(_("Would prefer to talk to: ")), wanted.words))
     if body.outcome:
-        found.append(rich(bold("Outcome they would like: "), _answer(team, body, "outcome")))
+        found.append(rich(bold(_("Outcome they would like: ")), _answer(team, body, "outcome")))
     return found
 
 
 def _answer(team: Team, body: ReportBody, field: str) -> Rich:
-    return written(team, body, field) if pieces.current(body, field) else rich("not given")
+    value = pieces.current(body, field)
+    if not value:
+        return rich(_("not given"))
+    if pieces.piece(body, field, 0) is None:  # a button's answer: in the reader's words
+        return rich(fixed(value))
+    return written(team, body, field)
 
 
 def _locations(team: Team, body: ReportBody) -> Rich:
@@ -220,67 +231,33 @@ def _identity(case: Case, report: Report, team: Team, show_identity: bool) -> st
     """Who reported it, as far as this reader may know."""
     body = report.body
     if body.source == "team":
-        return f"none: opened by {team.member_name(body.taken_by)}; no participant reported it"
+        return _("none: opened by {name}; no participant reported it").format(
+            name=team.member_name(body.taken_by)
+        )
     if body.source == "in_person":
-        return (
-            f"taken in person by {team.member_name(body.taken_by)}, "
-            + DISCLOSURE_WORDS.get(case.disclosure, case.disclosure).split(" (")[0]
+        return _("taken in person by {name}, {disclosure}").format(
+            name=team.member_name(body.taken_by),
+            disclosure=_(DISCLOSURE_WORDS.get(case.disclosure, case.disclosure)).split(" (")[0],
         )
     if show_identity and report.reporter is not None:
         reporter = f"{report.reporter.display_name or report.reporter.user_id}"
-        return reporter + f" on {report.reporter.platform} (id {report.reporter.user_id})"
+        return _("{reporter} on {platform} (id {user_id})").format(
+            reporter=isolate(reporter),
+            platform=report.reporter.platform,
+            user_id=report.reporter.user_id,
+        )
     if case.disclosure == "anonymous":
-        return "anonymous: no follow-up possible"
+        return _("anonymous: no follow-up possible")
     if case.disclosure == "named":
-        return "named: shown to the person handling it; reply through the bot"
-    return "pseudonymous: reply through the bot only"
+        return _("named: shown to the person handling it; reply through the bot")
+    return _("pseudonymous: reply through the bot only")
 
 
 def _updates(case: Case, body: ReportBody) -> str:
     """Whether the reporter chose automatic updates: what the handler may expect them to hear."""
     if body.source or case.disclosure == "anonymous":
         return ""
-    return " · automatic updates: " + ("yes" if body.updates else "no")
-
-
-def page_text(
-    case: Case,
-    report: Report,
-    team: Team,
-    now: datetime,
-    *,
-    notes: list[str] | None = None,
-) -> Rich:
-    """A page: what it asks for, a content note when an account follows, ``notes`` (why it was
-    sent, who could not be reached), then the case. A taken case paged again is an alert
-    (bot.alerts): its reporter asked for help, or to talk to someone."""
-    if case.severity.value == "critical":
-        header = "Urgent: someone needs help now."
-    elif case.state == CaseState.NEW:
-        header = "A new report needs a safety contact."
-    else:
-        header = "A reporter would like to talk to someone."
-    extra = [rich(n) for n in notes or []]
-    return lines(
-        bold(header),
-        CONTENT_NOTE if report.body.account else "",
-        *extra,
-        case_details(case, report, team, show_identity=case.disclosure == "named"),
-        f"Opened {clock_time(team, case.created_at)} ({age(case.created_at, now)}).",
-    )
-
-
-# Before an account, for whoever is about to read it (WORDS.md, 12).
-CONTENT_NOTE = "Content note: this page includes an account of harm; read it when you are ready."
-
-
-def coming(name: str) -> Rich:
-    """What someone who called for help hears when it is answered: who is coming, by ``name``
-    whatever ``show_handler_names`` says, so that they can recognise them."""
-    return rich(
-        f"{name} from the safety team has your call for help and is coming to you."
-        " Stay where you are if it is safe."
-    )
+    return _(" · automatic updates: yes") if body.updates else _(" · automatic updates: no")
 
 
 STOOD_DOWN = "stood_down"  # a call for help after "I'm safe now" or "I pressed it by mistake"
@@ -313,11 +290,17 @@ ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
     ),
 }
 
+
 # With every acknowledgement: how to respond, in two lines (WORDS.md, 1, 5 and 12).
-RESPONSE_REMINDER = lines(
-    "When you talk to them: believe them, and don't ask why they did or didn't do something.",
-    "Promise only what you can do, and say what happens next.",
-)
+def response_reminder() -> Rich:
+    """The two lines, in the reader's language."""
+    return lines(
+        _(
+            "When you talk to them: believe them, and don't ask why they did or didn't do"
+            " something."
+        ),
+        _("Promise only what you can do, and say what happens next."),
+    )
 
 
 def acknowledged_page(
@@ -327,14 +310,17 @@ def acknowledged_page(
     whom ``at`` what time): no details left on other phones."""
     when = clock_time(team, at or case.acknowledged_at or case.updated_at)
     who = team.member_name(by or case.assignee)
-    return rich(bold(case.code), f" · acknowledged by {who} at {when}.")
+    return rich(
+        bold(case.code), _(" · acknowledged by {name} at {time}.").format(name=who, time=when)
+    )
 
 
 def no_such_case(code: str) -> Rich:
     """The answer to a code that names no case, and, in exactly the same words, to a member who
     may not see the case it names (bot.rights): nobody learns that a case about them exists."""
-    return rich(
-        "I can't find a case ", bold(code), " that you can see. Check the code and try again."
+    return fill(
+        _("I can't find a case {code} that you can see. Check the code and try again."),
+        code=bold(code),
     )
 
 
@@ -369,7 +355,7 @@ def either(names: Sequence[str], fallback: str) -> str:
 
 
 def reporter_state(case: Case) -> str:
-    return STATE_FOR_REPORTER[case.state]
+    return _(STATE_FOR_REPORTER[case.state])
 
 
 def channel_moved(platform: str, old: str, new: str) -> Rich:

@@ -15,33 +15,40 @@ from bot.config.teamfile import Member
 from bot.domain import pieces
 from bot.domain.model import Case, CaseState, ReportBody
 from bot.services import case_changes, conflicts
-from bot.text.richtext import bold, italic, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import bold, fill, italic, rich
 from bot.text.views import forwarded_from
 from bot.uow import UnitOfWork, button
 from handlers.context import Request
 
 FLOW = "add"
-GONE = "That report is no longer kept, so nothing can be added to it. /report starts a new one."
+GONE = N_("That report is no longer kept, so nothing can be added to it. /report starts a new one.")
 
 
 def add_button(case: Case) -> Any:
-    return button(f"Add to my report {case.code}", "report.add", case=case.id)
+    return button(_("Add to my report {code}").format(code=case.code), "report.add", case=case.id)
 
 
 async def begin(req: Request, case_id: int) -> None:
     case = await req.uow.tx.get_case(case_id)
     if case is None or case.reporter_key != req.owner:
-        await req.reply(rich(GONE))
+        await req.reply(rich(_(GONE)))
         return
     await req.uow.tx.save_draft(req.owner, {"flow": FLOW, "case_id": case.id}, req.uow.now)
-    closed = "" if case.is_open else " It is closed, but what you write still reaches the team."
+    asked = (
+        _(
+            "Write what you want to add to {code}. Each message goes to the safety team. Press"
+            " Done when you have finished."
+        )
+        if case.is_open
+        else _(
+            "Write what you want to add to {code}. It is closed, but what you write still reaches"
+            " the team. Each message goes to the safety team. Press Done when you have finished."
+        )
+    )
     await req.reply(
-        rich(
-            "Write what you want to add to ",
-            bold(case.code),
-            f".{closed} Each message goes to the safety team. Press Done when you have finished.",
-        ),
-        [button("Done", "report.add_done")],
+        fill(asked, code=bold(case.code)),
+        [button(_("Done"), "report.add_done")],
     )
 
 
@@ -49,7 +56,7 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     case = await req.uow.tx.get_case(int(state["case_id"]))
     if case is None or case.reporter_key != req.owner:
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(rich(GONE))
+        await req.reply(rich(_(GONE)))
         return
     await add_text(req, case, text)
 
@@ -109,16 +116,20 @@ async def add_text(req: Request, case: Case, text: str) -> None:
     for member in await readers(uow, case, report.body):
         await uow.send_member(
             member,
-            rich(bold(case.code), f"{state} · the reporter added:\n", origin, text),
+            lambda: rich(bold(case.code), state, _(" · the reporter added:"), "\n", origin, text),
             case_id=case.id,
         )
-    done = "Added to " if case.is_open else "Sent to the safety team with "
+    done = (
+        _("Added to {code}. Anything else? Or press Done.")
+        if case.is_open
+        else _("Sent to the safety team with {code}. Anything else? Or press Done.")
+    )
     await req.reply(
-        rich(done, bold(case.code), ". Anything else? Or press Done."),
-        [button("Done", "report.add_done")],
+        fill(done, code=bold(case.code)),
+        [button(_("Done"), "report.add_done")],
     )
 
 
 async def done(req: Request) -> None:
     await req.uow.tx.delete_draft(req.owner)
-    await req.reply(rich("Thank you. You can add more at any time from /mycases."))
+    await req.reply(rich(_("Thank you. You can add more at any time from /mycases.")))

@@ -15,6 +15,7 @@ from bot.domain import pieces
 from bot.domain.model import Case
 from bot.services import case_changes, people
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import bold, italic, rich
 from handlers.context import Request
 from handlers.participant import intake
@@ -79,7 +80,7 @@ async def _pass_on(req: Request, case: Case, change: pieces.Correction) -> None:
             f" · the reporter corrected what they wrote ({change.title}):\n",
             change.text,
             "\n",
-            italic("It first said:"),
+            italic(_("It first said:")),
             "\n",
             change.original,
         ),

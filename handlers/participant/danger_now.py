@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.services import rota
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines
 from bot.uow import Button, UnitOfWork, button
 
@@ -23,16 +24,25 @@ GO_ON = "go_on"
 
 async def follow_up(uow: UnitOfWork) -> Rich:
     """What the person reads: nobody told yet, the emergency numbers, and the two choices."""
-    who = "everyone on duty" if await rota.on_duty(uow) else "the whole safety team"
+    alerts = (
+        _(
+            '"I need help now" alerts everyone on duty at once with what you have told me so far,'
+            " and your name, so they can find you."
+        )
+        if await rota.on_duty(uow)
+        else _(
+            '"I need help now" alerts the whole safety team at once with what you have told me so'
+            " far, and your name, so they can find you."
+        )
+    )
     return lines(
-        bold("Nobody has been told yet."),
+        bold(_("Nobody has been told yet.")),
         texts.emergency_for(uow.team),
-        f'"I need help now" alerts {who} at once with what you have told me so far, and'
-        " your name, so they can find you.",
-        'Or carry on with the report: nobody is told until you press "Send report".',
+        alerts,
+        _('Or carry on with the report: nobody is told until you press "Send report".'),
     )
 
 
 def buttons(intake_button: Button) -> list[Button]:
     """Help first, then carrying on (``intake_button``, built by the intake, is that one)."""
-    return [button("I need help now", "help.now", emergency_shown=True), intake_button]
+    return [button(_("I need help now"), "help.now", emergency_shown=True), intake_button]

@@ -19,8 +19,9 @@ from bot.domain import pieces
 from bot.domain.model import Case, ReportBody
 from bot.services import alerts, cases, escalation, rota, stand_down
 from bot.text import phrases as texts
-from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import page_text
+from bot.text.page import page_text
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.uow import Button, UnitOfWork, button
 from handlers.context import Request
 from handlers.participant import intake
@@ -29,13 +30,17 @@ FLOW = "location"
 STOOD_DOWN = {
     "help.safe": (
         stand_down.SAFE_NOW,
-        "Thank you for telling me. The safety team knows you are safe now. You can write here"
-        " at any time.",
+        N_(
+            "Thank you for telling me. The safety team knows you are safe now. You can write"
+            " here at any time."
+        ),
     ),
     "help.mistake": (
         stand_down.BY_MISTAKE,
-        "That's all right. The safety team knows it was a mistake; one of them may check with"
-        " you here.",
+        N_(
+            "That's all right. The safety team knows it was a mistake; one of them may check"
+            " with you here."
+        ),
     ),
 }
 
@@ -51,11 +56,11 @@ async def on_button(req: Request, action: str, args: dict[str, Any]) -> None:
         return
     if action == "help.moved":
         await _save_flow(req, case, asking=True)
-        await req.reply(rich(bold("Where are you now?")))
+        await req.reply(rich(bold(_("Where are you now?"))))
         return
     kind, words = STOOD_DOWN[action]
     await stand_down.stand_down(req.uow, case, kind)
-    await req.reply(rich(words))
+    await req.reply(rich(_(words)))
 
 
 async def help_now(req: Request, emergency_shown: bool = False) -> None:
@@ -78,30 +83,36 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
     uow = req.uow
     await _save_flow(req, case, asking=True)
     seen = (
-        "They can see your name, so they can find you."
+        _("They can see your name, so they can find you.")
         if case.disclosure == "named"
-        else "They don't see your name, so please tell me where you are."
+        else _("They don't see your name, so please tell me where you are.")
     )
     if await rota.on_duty(uow):
-        alerted = rich(bold("Everyone on duty has been alerted ("), bold(case.code), bold(")."))
+        alerted = fill(
+            _("Everyone on duty has been alerted ({code})."), "bold", code=bold(case.code)
+        )
         then = ""
     else:  # promise no one coming when the rota has nobody: the numbers come first
-        alerted = rich(
-            bold("The whole safety team has been alerted ("),
-            bold(case.code),
-            bold("), but nobody is on duty right now."),
+        alerted = fill(
+            _("The whole safety team has been alerted ({code}), but nobody is on duty right now."),
+            "bold",
+            code=bold(case.code),
         )
-        then = f"If you are in danger, call the numbers {'above' if emergency_shown else 'below'}."
+        then = (
+            _("If you are in danger, call the numbers above.")
+            if emergency_shown
+            else _("If you are in danger, call the numbers below.")
+        )
     await req.reply(
         lines(
             rich(alerted, " ", seen),
             then,
-            "I'll tell you here who is coming as soon as someone answers."
+            _("I'll tell you here who is coming as soon as someone answers.")
             if not then
-            else "I'll tell you here as soon as someone answers.",
+            else _("I'll tell you here as soon as someone answers."),
             "" if emergency_shown else texts.emergency_for(uow.team),
-            bold("Where are you right now?"),
-            "A room, a landmark, anything that helps us find you.",
+            bold(_("Where are you right now?")),
+            _("A room, a landmark, anything that helps us find you."),
         ),
         _after(case, moved=False),
     )
@@ -109,10 +120,10 @@ async def ask_location(req: Request, case: Case, *, emergency_shown: bool = Fals
 
 def _after(case: Case, *, moved: bool) -> list[Button]:
     found = [
-        button("I'm safe now", "help.safe", case=case.id),
-        button("I pressed it by mistake", "help.mistake", case=case.id),
+        button(_("I'm safe now"), "help.safe", case=case.id),
+        button(_("I pressed it by mistake"), "help.mistake", case=case.id),
     ]
-    return [button("I've moved", "help.moved", case=case.id), *found] if moved else found
+    return [button(_("I've moved"), "help.moved", case=case.id), *found] if moved else found
 
 
 async def _save_flow(req: Request, case: Case, *, asking: bool) -> None:
@@ -128,20 +139,25 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     if case is None or not case.is_open:
         await uow.tx.delete_draft(req.owner)
         await req.reply(
-            rich("That call for help is closed now, so nothing was passed on."),
-            [button("I need help now", "help.now"), button("Report something", "menu.report")],
+            rich(_("That call for help is closed now, so nothing was passed on.")),
+            [
+                button(_("I need help now"), "help.now"),
+                button(_("Report something"), "menu.report"),
+            ],
         )
         return
     report = await uow.tx.get_report(case.report_id)
     if state.get("asking", True):
         field, kind, note = "location_now", "location_added", "Location updated."
         said = rich(
-            "Thank you, that has been passed on. Stay where you are if it is safe. If you move,"
-            ' press "I\'ve moved". Anything else you write here is passed on too.'
+            _(
+                "Thank you, that has been passed on. Stay where you are if it is safe. If you"
+                ' move, press "I\'ve moved". Anything else you write here is passed on too.'
+            )
         )
     else:
         field, kind, note = "account", "reporter_added", "They wrote more."
-        said = rich("Passed on to the safety team.")
+        said = rich(_("Passed on to the safety team."))
     event = req.event
     pieces.add(
         report.body, field, text, ref=event.message_ref, at=uow.now, forwarded=event.forwarded
@@ -176,8 +192,8 @@ async def update_pages(uow: UnitOfWork, case: Case, note: str, for_handler: Rich
         for row in await alerts.waiting_pages(uow, case):
             await uow.edit(
                 row.id,
-                page_text(case, report, uow.team, uow.now, notes=[note]),
-                escalation.page_buttons(case),
+                lambda: page_text(case, report, uow.team, uow.now, notes=[note]),
+                lambda: escalation.page_buttons(case),
             )
         return
     for member in await alerts.responders(uow, case):

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM
 from bot.services import rota
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, reporter_state
 from bot.uow import Button
 from handlers.context import Request
 from handlers.team.casework import NOT_LISTED
 
-REPORT_FORM = Button("Report something", "", {}, link="report_form")
+
+def report_form() -> Button:
+    """The App Home's button that opens the report form, in the reader's language."""
+    return Button(_("Report something"), "", {}, link="report_form")
 
 
 async def show(req: Request) -> None:
@@ -23,22 +27,27 @@ async def show(req: Request) -> None:
     member = req.member
     if member is not None and uow.team.is_handler(member):
         on_duty = any(d.member.id == member.id for d in await rota.on_duty(uow))
-        parts.append(rich(bold("You are on duty now.") if on_duty else "You are not on duty."))
+        parts.append(
+            rich(bold(_("You are on duty now.")) if on_duty else _("You are not on duty."))
+        )
         mine = [c for c in await uow.tx.list_cases(list(OPEN_STATES)) if c.assignee == member.id]
-        parts.append(bold("Cases assigned to you:") if mine else "No cases are assigned to you.")
+        parts.append(
+            bold(_("Cases assigned to you:")) if mine else _("No cases are assigned to you.")
+        )
         parts += [
             rich(
                 "  ",
                 bold(c.code),
-                f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]} · {age(c.created_at, uow.now)}",
+                f" · {c.severity.value} · {_(STATE_FOR_TEAM[c.state])}"
+                f" · {age(c.created_at, uow.now)}",
             )
             for c in mine
         ]
     reports = await uow.tx.cases_for_reporter(req.owner)
     if reports:
-        parts.append(bold("Your reports:"))
+        parts.append(bold(_("Your reports:")))
         parts += [rich("  ", bold(c.code), f": {reporter_state(c)}") for c in reports]
     else:
-        parts.append("You have no reports with us. If something happened, you can tell us here.")
-    parts.append(NOT_LISTED)
-    await req.reply(lines(*parts), [REPORT_FORM])
+        parts.append(_("You have no reports with us. If something happened, you can tell us here."))
+    parts.append(_(NOT_LISTED))
+    await req.reply(lines(*parts), [report_form()])

@@ -14,6 +14,7 @@ from bot.domain.model import ReportBody, Severity
 from bot.ports.events import Address
 from bot.services import cases, checkins
 from bot.text import phrases as texts
+from bot.text.reader import _, current
 from bot.text.report_summary import report_summary
 from bot.text.richtext import rich
 from bot.uow import Button, button
@@ -23,6 +24,7 @@ from handlers.participant.draft import Draft, next_step
 from handlers.participant.report_steps import (
     BY_NAME,
     CONTACT_OPTIONS,
+    INTRO,
     SKIP,
     SKIPPABLE,
     STEPS,
@@ -74,34 +76,37 @@ async def prompt(req: Request, draft: Draft) -> None:
         await req.reply(
             report_summary(team, draft.body),
             [
-                _b("summary", "send", "Send report"),
-                _b("summary", "edit", "Edit"),
-                _b("summary", "cancel", "Cancel"),
+                _b("summary", "send", _("Send report")),
+                _b("summary", "edit", _("Edit")),
+                _b("summary", "cancel", _("Cancel")),
             ],
         )
         return
     if draft.step == "edit":
         await req.reply(
-            rich("What would you like to change?"),
+            rich(_("What would you like to change?")),
             [
-                *(_b("edit", s.name, s.title) for s in STEPS if asked(s.name, draft.body)),
-                _b("edit", "summary", "Back to the summary"),
+                *(_b("edit", s.name, _(s.title)) for s in STEPS if asked(s.name, draft.body)),
+                _b("edit", "summary", _("Back to the summary")),
             ],
         )
         return
     if draft.step == danger_now.STEP:
-        go_on = _b(danger_now.STEP, danger_now.GO_ON, "Carry on with the report")
-        back = _b(danger_now.STEP, "back", "Back")
+        go_on = _b(danger_now.STEP, danger_now.GO_ON, _("Carry on with the report"))
+        back = _b(danger_now.STEP, "back", _("Back"))
         await req.reply(await danger_now.follow_up(req.uow), [*danger_now.buttons(go_on), back])
         return
     step = BY_NAME[draft.step]
-    buttons = [_b(step.name, value, label) for value, label in options_for(step, team, draft.body)]
+    buttons = [
+        _b(step.name, value, _(label)) for value, label in options_for(step, team, draft.body)
+    ]
     if draft.history:
-        buttons.append(_b(step.name, "back", "Back"))
+        buttons.append(_b(step.name, "back", _("Back")))
     await req.reply(step.prompt(team, draft.body), buttons)
 
 
 async def save(req: Request, draft: Draft) -> None:
+    draft.body.language = current().language  # the language they are writing in now
     await req.uow.tx.save_draft(req.owner, draft.to_dict(), req.uow.now)
 
 
@@ -115,18 +120,6 @@ async def load(req: Request) -> Draft | None:
 # -- entry points ---------------------------------------------------------------------------
 
 
-INTRO = {
-    "": "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
-    " skipped. You can go back at any step, and /cancel stops without sending anything.",
-    "in_person": "You are filing a report for someone who told you in person. Answer as they told"
-    " you, in their words where you can; the case will say it was taken in person by you."
-    " /cancel stops without sending anything.",
-    "team": "You are opening a case that no participant reported (for example from a noticeboard"
-    " discussion). Answer with what the team knows; the case will say you opened it."
-    " /cancel stops without sending anything.",
-}
-
-
 async def begin(req: Request, source: str = "") -> None:
     """Start a report: a person's own, or one a team member files (``in_person`` or ``team``)."""
     draft = Draft()
@@ -137,8 +130,8 @@ async def begin(req: Request, source: str = "") -> None:
         draft.body.source, draft.body.taken_by = source, req.member.id
     await save(req, draft)
     # A person may rather say it to someone's face: the on-duty contact is asked to meet them.
-    meet = [] if source else [button("I'd rather tell someone in person", "meet.ask")]
-    await req.reply(rich(INTRO[source]), meet)
+    meet = [] if source else [button(_("I'd rather tell someone in person"), "meet.ask")]
+    await req.reply(rich(_(INTRO[source])), meet)
     await prompt(req, draft)
 
 
@@ -165,8 +158,10 @@ async def on_choice(req: Request, args: dict[str, Any]) -> None:
     if draft is None:
         await req.reply(
             rich(
-                "This report was already sent or cancelled. /mycases shows your reports, and"
-                " /report starts a new one."
+                _(
+                    "This report was already sent or cancelled. /mycases shows your reports, and"
+                    " /report starts a new one."
+                )
             )
         )
         return
@@ -207,7 +202,7 @@ async def _step_choice(req: Request, draft: Draft, step: Step, value: str) -> No
         await req.reply(texts.STALE_BUTTON)
         return
     if step.name == "account" and not draft.body.account:
-        await req.reply(rich("Please tell me what happened first, in one or more messages."))
+        await req.reply(rich(_("Please tell me what happened first, in one or more messages.")))
         return
     if step.name == "exclude" and value.startswith("toggle:"):
         member_id = value.removeprefix("toggle:")
@@ -264,8 +259,8 @@ async def on_text(req: Request, draft: Draft, text: str) -> None:
     if step.name == "account":
         if await _add_to_account(req, draft, text):
             await req.reply(
-                rich("Got it. Add more if you like, or press Done."),
-                [_b("account", "done", "Done")],
+                rich(_("Got it. Add more if you like, or press Done.")),
+                [_b("account", "done", _("Done"))],
             )
         return
     step.text(draft.body, text)
@@ -279,8 +274,10 @@ async def _add_to_account(req: Request, draft: Draft, text: str) -> bool:
     if sum(len(p) for p in draft.body.account) + len(text) > MAX_ACCOUNT:
         await req.reply(
             rich(
-                "That is more than I can keep in one report. Press Done to continue;"
-                " you can add more after sending, or tell the handler directly."
+                _(
+                    "That is more than I can keep in one report. Press Done to continue;"
+                    " you can add more after sending, or tell the handler directly."
+                )
             )
         )
         return False
@@ -303,13 +300,17 @@ async def keep_as_note(req: Request, draft: Draft, text: str) -> None:
     await save(req, draft)
     await req.reply(
         rich(
-            "I've kept what you wrote with your report. For this question, please use one of"
-            " the buttons."
+            _(
+                "I've kept what you wrote with your report. For this question, please use one of"
+                " the buttons."
+            )
         )
     )
     if draft.step in ("danger", danger_now.STEP):
         # whoever types at the danger question may be in danger: the way to help comes first
-        await req.reply(texts.emergency_for(req.uow.team), [button("I need help now", "help.now")])
+        await req.reply(
+            texts.emergency_for(req.uow.team), [button(_("I need help now"), "help.now")]
+        )
     await prompt(req, draft)
 
 
@@ -321,8 +322,10 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
             await save(req, draft)
         await req.reply(
             rich(
-                "I can keep files only with what happened. For this question,"
-                " please answer with a button or a few words."
+                _(
+                    "I can keep files only with what happened. For this question,"
+                    " please answer with a button or a few words."
+                )
             )
         )
         await prompt(req, draft)
@@ -340,8 +343,8 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
         )
     await save(req, draft)
     await req.reply(
-        rich("Got it, the file is kept with your report. Add more, or press Done."),
-        [_b("account", "done", "Done")],
+        rich(_("Got it, the file is kept with your report. Add more, or press Done.")),
+        [_b("account", "done", _("Done"))],
     )
 
 

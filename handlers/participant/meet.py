@@ -11,7 +11,8 @@ from __future__ import annotations
 from bot.domain.model import CONTACT_HERE, ReportBody, Severity
 from bot.services import cases, rota
 from bot.text.help_words import support_lines
-from bot.text.richtext import bold, lines, rich
+from bot.text.reader import _
+from bot.text.richtext import bold, fill, lines
 from handlers.context import Request
 from handlers.participant import confirmations, intake
 
@@ -27,14 +28,23 @@ async def ask(req: Request) -> None:
         body.disclosure = "pseudonymous"
     body.contact, body.updates = CONTACT_HERE, True
     case = await cases.open_case(uow, req.event.sender, body)
-    who = "the safety contact on duty" if await rota.on_duty(uow) else "the safety team"
-    named = body.disclosure == "named"
+    asked = (
+        _("I've asked the safety contact on duty to meet you in person ({code}).")
+        if await rota.on_duty(uow)
+        else _("I've asked the safety team to meet you in person ({code}).")
+    )
+    then = (
+        _("They will write to you here to agree where and when. You can bring a friend.")
+        if body.disclosure == "named"
+        else _(
+            "They will write to you here to agree where and when, without being told who you"
+            " are until you meet. You can bring a friend."
+        )
+    )
     await req.reply(
         lines(
-            rich(bold(f"I've asked {who} to meet you in person ("), bold(case.code), bold(").")),
-            "They will write to you here to agree where and when"
-            + ("." if named else ", without being told who you are until you meet.")
-            + " You can bring a friend.",
+            fill(asked, "bold", code=bold(case.code)),
+            then,
             await confirmations.what_happens_next(req, case),
             *support_lines(uow.team.config.support),
         ),

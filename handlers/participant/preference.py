@@ -13,6 +13,7 @@ from bot.domain import preferences
 from bot.domain.model import Case, Severity
 from bot.services import talk
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import rich
 from bot.uow import button
 from handlers.context import Request
@@ -26,12 +27,14 @@ async def offer(req: Request, case: Case) -> None:
         return
     await req.reply(
         rich(
-            "Would you prefer to talk to someone in particular? The team will try to arrange"
-            " it, but can't always."
+            _(
+                "Would you prefer to talk to someone in particular? The team will try to arrange"
+                " it, but can't always."
+            )
         ),
         [
             *(button(p.label, "prefer.set", case=case.id, key=p.key) for p in choices),
-            button("No preference", "prefer.set", case=case.id, key=""),
+            button(_("No preference"), "prefer.set", case=case.id, key=""),
         ],
         case_id=case.id,
     )
@@ -45,7 +48,7 @@ async def choose(req: Request, args: dict[str, Any]) -> None:
         return
     wanted = preferences.Preference.parse(str(args.get("key", "")))
     if wanted is None:
-        await req.reply(rich("All right, no preference."))
+        await req.reply(rich(_("All right, no preference.")))
         return
     await talk.set_preference(req.uow, case, wanted)
-    await req.reply(rich("Thank you. The safety team will see this and try to arrange it."))
+    await req.reply(rich(_("Thank you. The safety team will see this and try to arrange it.")))

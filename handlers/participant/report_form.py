@@ -14,9 +14,15 @@ from bot.domain.model import ReportBody
 from bot.domain.team import Team
 from bot.ports.forms import MAX_FIELD, Field
 from bot.text import phrases as texts
+from bot.text.reader import _
 from bot.text.richtext import rich
 from handlers.context import Request
 from handlers.participant import intake, report_steps
+
+
+def _labels(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The choices with their labels in the reader's language (the values stay as they are)."""
+    return [(value, _(label)) for value, label in options]
 
 
 def fields(team: Team) -> list[Field]:
@@ -25,63 +31,77 @@ def fields(team: Team) -> list[Field]:
     people = [(m.id, m.name) for m in team.handlers()]
     step = report_steps.BY_NAME
     return [
-        Field("danger", "Are you in danger right now?", "choice", step["danger"].options, False),
-        Field("role", "Which of these fits best?", "choice", step["role"].options, False),
+        Field(
+            "danger",
+            _("Are you in danger right now?"),
+            "choice",
+            _labels(step["danger"].options),
+            False,
+        ),
+        Field(
+            "role", _("Which of these fits best?"), "choice", _labels(step["role"].options), False
+        ),
         Field(
             "disclosure",
-            "How identifiable do you want to be? Details you give may still show who you are.",
+            _("How identifiable do you want to be? Details you give may still show who you are."),
             "choice",
-            step["disclosure"].options,
+            _labels(step["disclosure"].options),
             False,
         ),
         Field(
             "contact",
-            'How may the safety team contact you? "Message me here" includes updates when it is'
-            " picked up or changes. (Not needed if anonymous.)",
+            _(
+                'How may the safety team contact you? "Message me here" includes updates when it is'
+                " picked up or changes. (Not needed if anonymous.)"
+            ),
             "choice",
-            step["contact"].options,
+            _labels(step["contact"].options),
             True,
         ),
-        Field("contact_detail", "Or another way to reach you", "text", [], True),
-        Field("account", "What happened, in your own words", "text", [], False, multiline=True),
-        Field("when", "When did it happen? A rough time is fine.", "text", [], True),
-        Field("where", "Where did it happen?", "choice", step["where"].options, True),
-        Field("where_detail", "Where, in a few words", "text", [], True),
+        Field("contact_detail", _("Or another way to reach you"), "text", [], True),
+        Field("account", _("What happened, in your own words"), "text", [], False, multiline=True),
+        Field("when", _("When did it happen? A rough time is fine."), "text", [], True),
+        Field("where", _("Where did it happen?"), "choice", _labels(step["where"].options), True),
+        Field("where_detail", _("Where, in a few words"), "text", [], True),
         Field(
             "who",
-            "Who was involved? A description is enough; you don't have to name them. If they"
-            " are on the safety team, naming them here keeps the report from them.",
+            _(
+                "Who was involved? A description is enough; you don't have to name them. If they"
+                " are on the safety team, naming them here keeps the report from them."
+            ),
             "text",
             [],
             True,
         ),
         Field(
             "affiliation",
-            "Their connection to the event",
+            _("Their connection to the event"),
             "choice",
-            step["affiliation"].options,
+            _labels(step["affiliation"].options),
             True,
         ),
-        Field("witnesses", "Did anyone else see or hear it?", "text", [], True),
+        Field("witnesses", _("Did anyone else see or hear it?"), "text", [], True),
         Field(
             "excluded",
-            "Anyone on the safety team you don't want handling this",
+            _("Anyone on the safety team you don't want handling this"),
             "multi_choice",
             people,
             True,
         ),
-        Field("outcome", "Is there an outcome you would like?", "text", [], True, multiline=True),
+        Field(
+            "outcome", _("Is there an outcome you would like?"), "text", [], True, multiline=True
+        ),
     ]
 
 
 def intro(team: Team) -> str:
     """What the form says before its questions: who reads it, as the chat's greeting says."""
     outside = texts.outside_contacts(team)
-    return (
-        f"{texts.who_reads(team)} {outside + ' ' if outside else ''}The team channel only ever"
-        " sees a case code. Only what happened must be answered. Nothing is sent until you press"
-        " Send report."
+    rest = _(
+        "The team channel only ever sees a case code. Only what happened must be answered."
+        " Nothing is sent until you press Send report."
     )
+    return " ".join(part for part in (texts.who_reads(team), outside, rest) if part)
 
 
 def problems(team: Team, form: dict[str, Any]) -> dict[str, str]:
@@ -92,19 +112,21 @@ def problems(team: Team, form: dict[str, Any]) -> dict[str, str]:
         empty = value in (None, "", [])
         if empty:
             if not field.optional:
-                found[field.name] = "Please answer this one."
+                found[field.name] = _("Please answer this one.")
             continue
-        allowed = {v for v, _ in field.options}
+        allowed = {value for value, _label in field.options}
         if field.kind == "choice" and value not in allowed:
-            found[field.name] = "Please choose one of the options."
+            found[field.name] = _("Please choose one of the options.")
         elif field.kind == "multi_choice" and (
             not isinstance(value, list) or not set(value) <= allowed
         ):
-            found[field.name] = "Please choose from the list."
+            found[field.name] = _("Please choose from the list.")
         elif field.kind == "text" and (not isinstance(value, str) or len(value) > MAX_FIELD):
-            found[field.name] = f"Please keep this under {MAX_FIELD} characters."
+            found[field.name] = _("Please keep this under {count} characters.").format(
+                count=MAX_FIELD
+            )
     if form.get("disclosure") != "anonymous" and not form.get("contact") and "contact" not in found:
-        found["contact"] = "Please answer this one."
+        found["contact"] = _("Please answer this one.")
     return found
 
 
@@ -146,7 +168,7 @@ async def submit(req: Request, form: dict[str, Any]) -> None:
     found = problems(req.uow.team, form)
     if found:
         await req.reply(
-            rich("Some answers could not be used, so nothing was sent: ")
+            rich(_("Some answers could not be used, so nothing was sent: "))
             + "; ".join(f"{name}: {why}" for name, why in found.items())
         )
         return

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from bot.domain.model import CONTACT_HERE, NO_CONTACT, ReportBody
 from bot.domain.team import Team
+from bot.text.reader import N_, _
 from bot.text.richtext import Rich, lines, rich
-from bot.text.views import AFFILIATION_WORDS, WHERE_WORDS
+from bot.text.views import AFFILIATION_LABELS, WHERE_WORDS
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,15 @@ def _contact_text(body: ReportBody, text: str) -> None:
 def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
     chosen = [m.name for m in team.handlers() if m.id in body.excluded]
     return lines(
-        "Is there anyone on the safety team you do not want handling this? Tap a name to"
-        " exclude them, tap it again to undo, then press Done. They will not be told.",
-        "Excluded: " + (", ".join(chosen) if chosen else "nobody"),
+        _(
+            "Is there anyone on the safety team you do not want handling this? Tap a name to"
+            " exclude them, tap it again to undo, then press Done. They will not be told."
+        ),
+        _("Excluded: {names}").format(names=", ".join(chosen)) if chosen else _("Excluded: nobody"),
     )
 
 
-SKIP = ("skip", "I'd rather not say")
+SKIP = ("skip", N_("I'd rather not say"))
 # What "I'd rather not say" leaves empty, by question: nothing but what happened is required.
 SKIPPABLE: dict[str, tuple[str, ...]] = {
     "when": ("when",),
@@ -78,97 +81,127 @@ SKIPPABLE: dict[str, tuple[str, ...]] = {
 
 def _disclosure_prompt(team: Team, body: ReportBody) -> Rich:
     return lines(
-        "How identifiable do you want to be to the person handling this?",
-        "• Named: they see who you are.",
-        "• Pseudonymous: they talk to you only through this bot and are not told who you are.",
-        "• Anonymous: nobody can reply to you, and the report is not linked to you.",
-        "Whichever you choose, details you give (where, when, who was there) may still show"
-        " who you are.",
+        _("How identifiable do you want to be to the person handling this?"),
+        _("• Named: they see who you are."),
+        _("• Pseudonymous: they talk to you only through this bot and are not told who you are."),
+        _("• Anonymous: nobody can reply to you, and the report is not linked to you."),
+        _(
+            "Whichever you choose, details you give (where, when, who was there) may still show"
+            " who you are."
+        ),
     )
 
 
 def _contact_prompt(team: Team, body: ReportBody) -> Rich:
     if body.source == "in_person":
-        return rich("How may the safety team reach the person about this?")
+        return rich(_("How may the safety team reach the person about this?"))
     return lines(
-        "How may the safety team contact you about this?",
-        "• Message me here: I tell you when someone picks it up and when it changes.",
-        "• Only if they need to ask you something: no automatic updates.",
-        "• Please don't contact me: nothing more from us about it.",
-        "Or type another way to reach you (for example an e-mail address).",
+        _("How may the safety team contact you about this?"),
+        _("• Message me here: I tell you when someone picks it up and when it changes."),
+        _("• Only if they need to ask you something: no automatic updates."),
+        _("• Please don't contact me: nothing more from us about it."),
+        _("Or type another way to reach you (for example an e-mail address)."),
     )
 
 
 def _who_prompt(team: Team, body: ReportBody) -> Rich:
     return lines(
-        "Who was involved? A name, a username or a description is enough; you don't have to"
-        " name them.",
-        "If they are on the safety team, naming them here keeps the report from them.",
+        _(
+            "Who was involved? A name, a username or a description is enough; you don't have"
+            " to name them."
+        ),
+        _("If they are on the safety team, naming them here keeps the report from them."),
     )
 
+
+DANGER_QUESTION = {  # by who files the report (ReportBody.source); translated where shown
+    "": N_("First, are you in danger right now?"),
+    "in_person": N_("First, is the person in danger right now?"),
+    "team": N_("First, is anyone in danger right now?"),
+}
+# The contact answer a reporter may choose (bot.domain.model.NO_CONTACT), for the catalogue.
+N_("Please don't contact me")
+
+INTRO = {  # translated where shown
+    "": N_(
+        "Thank you for reaching out. I'll ask a few questions, one at a time; most of them can be"
+        " skipped. You can go back at any step, and /cancel stops without sending anything."
+    ),
+    "in_person": N_(
+        "You are filing a report for someone who told you in person. Answer as they told"
+        " you, in their words where you can; the case will say it was taken in person by you."
+        " /cancel stops without sending anything."
+    ),
+    "team": N_(
+        "You are opening a case that no participant reported (for example from a noticeboard"
+        " discussion). Answer with what the team knows; the case will say you opened it."
+        " /cancel stops without sending anything."
+    ),
+}
 
 STEPS: list[Step] = [
     Step(
         "danger",
-        "Danger now",
-        lambda team, body: rich(
-            {
-                "in_person": "First, is the person in danger right now?",
-                "team": "First, is anyone in danger right now?",
-            }.get(body.source, "First, are you in danger right now?")
-        ),
-        [("yes", "Yes, I'm in danger"), ("no", "No"), ("not_sure", "Not sure")],
+        N_("Danger now"),
+        lambda team, body: rich(_(DANGER_QUESTION.get(body.source, DANGER_QUESTION[""]))),
+        [("yes", N_("Yes, I'm in danger")), ("no", N_("No")), ("not_sure", N_("Not sure"))],
         _set("danger"),
     ),
     Step(
         "role",
-        "Your role",
-        lambda team, body: rich("Which of these fits best?"),
+        N_("Your role"),
+        lambda team, body: rich(_("Which of these fits best?")),
         [
-            ("target", "It happened to me"),
-            ("witness", "I saw it happen"),
-            ("on_behalf", "I'm reporting for someone else"),
+            ("target", N_("It happened to me")),
+            ("witness", N_("I saw it happen")),
+            ("on_behalf", N_("I'm reporting for someone else")),
         ],
         _set("role"),
     ),
     Step(
         "disclosure",
-        "How identifiable you are",
+        N_("How identifiable you are"),
         _disclosure_prompt,
-        [("named", "Named"), ("pseudonymous", "Pseudonymous"), ("anonymous", "Anonymous")],
+        [
+            ("named", N_("Named")),
+            ("pseudonymous", N_("Pseudonymous")),
+            ("anonymous", N_("Anonymous")),
+        ],
         _set("disclosure"),
     ),
     Step(
         "contact",
-        "How to contact you",
+        N_("How to contact you"),
         _contact_prompt,
         [
-            ("here", "Message me here"),
-            ("needed", "Only if they need to ask me"),
-            ("none", NO_CONTACT),
+            ("here", N_("Message me here")),
+            ("needed", N_("Only if they need to ask me")),
+            ("none", N_(NO_CONTACT)),
         ],
         contact_choice,
         _contact_text,
     ),
     Step(
         "account",
-        "What happened",
+        N_("What happened"),
         lambda team, body: rich(
-            "In your own words, what happened? You can send several messages. Press Done when"
-            " you have said what you want to say."
+            _(
+                "In your own words, what happened? You can send several messages. Press Done"
+                " when you have said what you want to say."
+            )
         ),
-        [("done", "Done")],
+        [("done", N_("Done"))],
         lambda body, value: None,
         lambda body, text: body.account.append(text),
     ),
     Step(
         "when",
-        "When",
-        lambda team, body: rich("When did it happen? A rough time is fine, or type it."),
+        N_("When"),
+        lambda team, body: rich(_("When did it happen? A rough time is fine, or type it.")),
         [
-            ("Just now", "Just now"),
-            ("Earlier today", "Earlier today"),
-            ("Another day", "Another day"),
+            ("Just now", N_("Just now")),
+            ("Earlier today", N_("Earlier today")),
+            ("Another day", N_("Another day")),
             SKIP,
         ],
         _set("when"),
@@ -176,52 +209,54 @@ STEPS: list[Step] = [
     ),
     Step(
         "where",
-        "Where",
-        lambda team, body: rich("Where did it happen? Choose one, or type a few words."),
+        N_("Where"),
+        lambda team, body: rich(_("Where did it happen? Choose one, or type a few words.")),
         [*WHERE_WORDS.items(), SKIP],
         _set("where"),
         _where_text,
     ),
     Step(
         "who",
-        "Who was involved",
+        N_("Who was involved"),
         _who_prompt,
-        [("I don't know who", "I don't know who"), SKIP],
+        [("I don't know who", N_("I don't know who")), SKIP],
         _set("who"),
         _set("who"),
     ),
     Step(
         "affiliation",
-        "Their connection to the event",
-        lambda team, body: rich("Do you know how they are connected to the event?"),
+        N_("Their connection to the event"),
+        lambda team, body: rich(_("Do you know how they are connected to the event?")),
         [
-            *((value, label[0].upper() + label[1:]) for value, label in AFFILIATION_WORDS.items()),
+            *((value, label) for value, label in AFFILIATION_LABELS.items()),
             SKIP,
         ],
         _set("affiliation"),
     ),
     Step(
         "witnesses",
-        "Witnesses",
-        lambda team, body: rich("Did anyone else see or hear it? Names or descriptions are fine."),
-        [("No one", "No one"), ("Not sure", "Not sure"), SKIP],
+        N_("Witnesses"),
+        lambda team, body: rich(
+            _("Did anyone else see or hear it? Names or descriptions are fine.")
+        ),
+        [("No one", N_("No one")), ("Not sure", N_("Not sure")), SKIP],
         _set("witnesses"),
         _set("witnesses"),
     ),
     Step(
         "exclude",
-        "People you don't want handling it",
+        N_("People you don't want handling it"),
         _exclude_prompt,
         [],  # built from the team, see options_for
         lambda body, value: None,
     ),
     Step(
         "outcome",
-        "Outcome you would like",
+        N_("Outcome you would like"),
         lambda team, body: rich(
-            "Is there an outcome you would like? This is optional; you can skip it."
+            _("Is there an outcome you would like? This is optional; you can skip it.")
         ),
-        [("skip", "Skip")],
+        [("skip", N_("Skip"))],
         lambda body, value: None,
         _set("outcome"),
     ),
@@ -242,11 +277,11 @@ def asked(name: str, body: ReportBody) -> bool:
 
 def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
     if step.name == "contact" and body.source == "in_person":
-        return [("through", "Through me"), ("none", "They don't want contact")]
+        return [("through", N_("Through me")), ("none", N_("They don't want contact"))]
     if step.name == "exclude":
         people = [
             (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
             for m in team.handlers()
         ]
-        return [*people, ("done", "Done")]
+        return [*people, ("done", N_("Done"))]
     return step.options

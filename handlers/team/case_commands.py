@@ -10,8 +10,9 @@ from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
-from bot.services import case_changes, cases, conflicts, retention, risk
+from bot.services import aftercare, case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
+from bot.text import reporter_notes
 from bot.text.richtext import bold, rich
 from bot.text.views import CONFLICT_WORDS, either
 from bot.uow import button
@@ -133,7 +134,7 @@ async def resolve(req: Request, args: list[str]) -> None:
         req, member, case, CaseState.RESOLVED, outcome=outcome, note=" ".join(args[2:])
     ):
         await closing.ask(req, case)
-        await req.reply(rich(req.uow.team.config.team.aftercare_note))
+        await req.reply(aftercare.note(req.uow))
 
 
 async def close(req: Request, args: list[str]) -> None:
@@ -206,7 +207,7 @@ async def reply(req: Request, args: list[str]) -> None:
         req.uow,
         case,
         report,
-        rich("A message from the safety team about ", bold(case.code), ":\n", text),
+        lambda: reporter_notes.team_message(case.code, text),
     )
     await req.uow.audit(case, f"member:{member.id}", "replied", text=text)
     await req.reply(rich("Sent to the reporter of ", bold(case.code), " through the bot."))

@@ -11,6 +11,7 @@ from bot.domain import rights
 from bot.domain.codes import normalise_case_code
 from bot.domain.model import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
 from bot.services import cases, conflicts, escalation, people, retention, tasks
+from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, case_details, no_such_case, reporter_state
 from handlers.context import Request
@@ -203,7 +204,7 @@ async def list_cases(req: Request) -> None:
 
 
 # An anonymous report is not linked to anyone, so /mycases cannot find it: say why it is missing.
-NOT_LISTED = "Reports sent anonymously are not listed here, because they are not linked to you."
+NOT_LISTED = N_("Reports sent anonymously are not listed here, because they are not linked to you.")
 
 
 async def my_cases(req: Request) -> None:
@@ -211,13 +212,15 @@ async def my_cases(req: Request) -> None:
     closed one too: it still reaches the team)."""
     found = await req.uow.tx.cases_for_reporter(req.owner)
     if not found:
-        await req.reply(lines("You have no reports I can show. /report starts one.", NOT_LISTED))
+        await req.reply(
+            lines(_("You have no reports I can show. /report starts one."), _(NOT_LISTED))
+        )
         return
     await req.reply(
         lines(
-            bold("Your reports"),
+            bold(_("Your reports")),
             *(rich(bold(c.code), f": {reporter_state(c)}") for c in found),
-            NOT_LISTED,
+            _(NOT_LISTED),
         ),
         [additions.add_button(c) for c in found],
     )

@@ -16,14 +16,15 @@ from bot.domain.model import Case, Report
 from bot.services import cases
 from bot.text import phrases as texts
 from bot.text.help_words import support_lines
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.uow import button
 from handlers.context import Request
 from handlers.participant import additions
 
 FLOW = "closing"
 USAGE = "/resolve FS-7K3Q warning what was done"
-DEFAULT = (
+DEFAULT = N_(  # shown to the handler as written; sent in the reporter's language
     "Thank you for telling us. The safety team has finished working on what you reported. If"
     " anything else happens, or you want to add something, you can still write to us here."
 )
@@ -61,7 +62,7 @@ async def ask(req: Request, case: Case) -> None:
         lines(
             rich(bold("A last message to the reporter of "), bold(case.code), bold(".")),
             "They will read:",
-            rich("  ", DEFAULT),
+            rich("  ", _(DEFAULT)),
             f"Send it as it is, {own}, or send none.",
         ),
         [
@@ -74,10 +75,13 @@ async def ask(req: Request, case: Case) -> None:
 def message(case: Case, text: str, support: list[Rich | str]) -> Rich:
     """What the reporter reads: the handler's words, support, and that they can still write."""
     return lines(
-        rich("A message from the safety team about ", bold(case.code), ":"),
+        fill(_("A message from the safety team about {code}:"), code=bold(case.code)),
         text,
         *support,
-        "You can still write to us about it at any time: reply to this message, or use the button.",
+        _(
+            "You can still write to us about it at any time: reply to this message, or use the"
+            " button."
+        ),
     )
 
 
@@ -112,9 +116,14 @@ async def send(req: Request, args: dict[str, Any], text: str = DEFAULT) -> None:
         return
     report = await req.uow.tx.get_report(case.report_id)
     reason = why_not(req, case, report)
-    support = support_lines(req.uow.team.config.support)
+    team = req.uow.team
+
+    def words() -> Rich:  # in the reporter's language; the default words translated too
+        own = _(DEFAULT) if text == DEFAULT else text
+        return message(case, own, support_lines(team.config.support))
+
     if reason is not None or not await cases.tell_reporter(
-        req.uow, case, report, message(case, text, support), [additions.add_button(case)]
+        req.uow, case, report, words, lambda: [additions.add_button(case)]
     ):
         await req.reply(rich(reason or "The reporter can't be reached; nothing was sent."))
         return

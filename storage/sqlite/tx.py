@@ -13,6 +13,7 @@ from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.drafts import SqliteDrafts
 from storage.sqlite.drills import SqliteDrills
 from storage.sqlite.duty import SqliteDuty
+from storage.sqlite.languages import SqliteLanguages
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.reachability import SqliteReachability
@@ -42,6 +43,7 @@ class SqliteTx(
     SqliteTasks,
     SqliteRegister,
     SqliteChatMoves,
+    SqliteLanguages,
     SqliteRetention,
     SqliteDrills,
     SqliteVitals,

@@ -71,6 +71,7 @@ async def test_a_refused_reply_is_sent_again_plain_with_its_buttons(
         "Report something",
         "I need help now",
         "How my information is handled",
+        "Language",
     ]
     # the person can go on from it
     await step(fake, SAM, "> Report something", "are you in danger")

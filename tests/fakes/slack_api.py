@@ -1146,15 +1146,23 @@ class FakeSlack(Waiting):
         return user
 
     def _users_info(self, params: JSON) -> JSON:
+        """A user's profile; their ``locale`` (default "en-US") only with ``include_locale``,
+        as Slack gives it."""
         user_id = str(params.get("user") or "")
         if user_id in self.users:
-            return {"user": copy.deepcopy(self.users[user_id])}
+            user = copy.deepcopy(self.users[user_id])
+            if str(params.get("include_locale", "")).lower() in ("true", "1"):
+                user.setdefault("locale", "en-US")
+            else:
+                user.pop("locale", None)
+            return {"user": user}
         if user_id == BOT_USER_ID:
             user = self.add_user(BOT_USER_ID, "Friendly Space Bot", is_bot=True)
             user["profile"]["bot_id"] = BOT_ID
             return {"user": copy.deepcopy(user)}
         if user_id[:1] in ("U", "W"):
-            return {"user": self.add_user(user_id)}
+            self.add_user(user_id)
+            return self._users_info(params)
         raise ApiError("user_not_found")
 
     def _view_object(self, view: JSON, view_id: str, *, previous: JSON | None = None) -> JSON:

@@ -573,6 +573,9 @@ class FakeTelegram(Waiting):
         self.rate_limited = 0
         self.calls: list[tuple[str, JSON]] = []
         self.commands: dict[str, list[JSON]] = {}
+        # The language each user's Telegram app is set to (User.language_code), by user id;
+        # every update from them carries it, as Telegram's do.
+        self.language_codes: dict[int, str] = {}
         self.webhook = WebhookState()
         self.answered_callbacks: dict[str, JSON] = {}
         self.uploads: list[tuple[str, str, str | None, bytes]] = []
@@ -1427,6 +1430,8 @@ class FakeTelegram(Waiting):
         user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
+        if user_id in self.language_codes:
+            user["language_code"] = self.language_codes[user_id]
         return user
 
     def _incoming(

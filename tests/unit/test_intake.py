@@ -15,6 +15,7 @@ async def test_start_explains_who_sees_a_report_and_offers_the_three_choices(bot
         "Report something",
         "I need help now",
         "How my information is handled",
+        "Language",
     ]
     await bot.press("sam", "How my information is handled")
     assert "never your name" in bot.last_text("sam")
