@@ -13,6 +13,7 @@ from storage.postgres.deliveries import PgDeliveries
 from storage.postgres.drafts import PgDrafts
 from storage.postgres.drills import PgDrills
 from storage.postgres.duty import PgDuty
+from storage.postgres.languages import PgLanguages
 from storage.postgres.members import PgMembers
 from storage.postgres.outbox import PgOutbox
 from storage.postgres.reachability import PgReachability
@@ -40,6 +41,7 @@ class PgTx(  # the same repositories, in the same order, as SqliteTx
     PgTasks,
     PgRegister,
     PgChatMoves,
+    PgLanguages,
     PgRetention,
     PgDrills,
     PgVitals,
