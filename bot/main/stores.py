@@ -28,10 +28,13 @@ def database_of(settings: Settings) -> Database:
     return settings.postgres_url or settings.sqlite_path
 
 
-def make_store(database: Database, cipher: Cipher, *, check_key: bool = True) -> Store:
-    """The store on ``database``, not opened yet."""
+def make_store(
+    database: Database, cipher: Cipher, *, check_key: bool = True, check_file: bool = True
+) -> Store:
+    """The store on ``database``, not opened yet; ``check_key`` and ``check_file`` as
+    :class:`storage.sqlite.store.SqliteStore` has them (PostgreSQL checks its own files)."""
     if isinstance(database, Path):
-        return SqliteStore(database, cipher, check_key=check_key)
+        return SqliteStore(database, cipher, check_key=check_key, check_file=check_file)
     from storage.postgres.store import PostgresStore
 
     return PostgresStore(database, cipher, check_key=check_key)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.config.teamfile import Member
-from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
+from bot.domain.codes import is_drill_code
+from bot.domain.model import STATE_FOR_TEAM, Case, CaseState
 from bot.domain.team import Duty
 from bot.ports.store import TimerRow
 from bot.services import aftercare, conflicts, people
@@ -118,7 +119,7 @@ def _case_line(case: Case, uow: UnitOfWork) -> Rich:
 
 
 async def _open_cases(uow: UnitOfWork) -> list[Case]:
-    return await uow.tx.list_cases(list(OPEN_STATES))
+    return await uow.tx.open_cases()
 
 
 async def _may_see(uow: UnitOfWork, case: Case, member: Member) -> bool:
@@ -160,13 +161,15 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
         0,
         key=f"confirm:{key}",
     )
-    # The channel counts every open case alike (bot.views.channel_line says why).
-    waiting = sum(1 for c in all_open if c.awaiting_ack)
+    # The channel counts every open case alike (bot.views.channel_line says why); a drill's
+    # case never counts.
+    counted = [c for c in all_open if not is_drill_code(c.code)]
+    waiting = sum(1 for c in counted if c.awaiting_ack)
     await uow.send_channel(
         rich(
             bold("Shift change: "),
             f"{member.name} is on duty now ({timer.payload['level']}) until "
-            f"{clock_time(uow.team, end)}. Open cases: {len(all_open)}, "
+            f"{clock_time(uow.team, end)}. Open cases: {len(counted)}, "
             f"{waiting} awaiting acknowledgement.",
         ),
         purpose="notice",
@@ -235,10 +238,12 @@ async def daily_text(uow: UnitOfWork) -> Rich:
         f" {s.level})"
         for s in sorted(shifts, key=lambda s: s.start)
     )
-    open_cases = await _open_cases(uow)
     counts: dict[str, int] = {}
-    for case in open_cases:
-        counts[STATE_FOR_TEAM[case.state]] = counts.get(STATE_FOR_TEAM[case.state], 0) + 1
+    for count in await uow.tx.open_case_counts():
+        counts[STATE_FOR_TEAM[count.state]] = (
+            counts.get(STATE_FOR_TEAM[count.state], 0) + count.count
+        )
+    open_cases = await _open_cases(uow)
     overdue = [c for c in open_cases if _overdue(uow, c)]
     return lines(
         bold(f"Daily check-in, {team.local(uow.now).strftime('%a %d %b')}"),

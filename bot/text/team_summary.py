@@ -9,25 +9,32 @@ from datetime import datetime
 
 from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, Case
 from bot.domain.team import Duty, Team
+from bot.ports.records import CaseCount
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import age, clock_time
 
 
-def summary_text(cases: list[Case], team: Team, now: datetime, duty: list[Duty]) -> Rich:
-    """Counts by state and severity, waiting cases and who is on duty: nothing else, and
-    nothing that singles out one case (see :func:`channel_line`)."""
-    open_cases = [c for c in cases if c.is_open]
-    by_state = Counter(STATE_FOR_TEAM[c.state] for c in open_cases)
-    by_severity = Counter(c.severity for c in open_cases)
+def summary_text(
+    counts: list[CaseCount], waiting: list[Case], team: Team, now: datetime, duty: list[Duty]
+) -> Rich:
+    """Counts by state and severity (from the store's aggregate, drills left out), the cases
+    awaiting acknowledgement and who is on duty: nothing else, and nothing that singles out one
+    case (see :func:`channel_line`)."""
+    by_state: Counter[str] = Counter()
+    by_severity: Counter[object] = Counter()
+    for count in counts:
+        by_state[STATE_FOR_TEAM[count.state]] += count.count
+        by_severity[count.severity] += count.count
+    total = sum(by_state.values())
     waiting = sorted(
-        (c for c in open_cases if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
+        (c for c in waiting if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
     )
     parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
-    if not open_cases:
+    if not total:
         parts.append("No open cases.")
     else:
         parts.append(
-            f"Open cases: {len(open_cases)} ("
+            f"Open cases: {total} ("
             + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
             + ")"
         )

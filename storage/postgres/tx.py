@@ -7,7 +7,7 @@ package, composed over the statements they share (storage/postgres/statements.py
 from __future__ import annotations
 
 from storage.postgres.audit import PgAudit
-from storage.postgres.cases import PgCases
+from storage.postgres.case_views import PgCaseViews
 from storage.postgres.chat_moves import PgChatMoves
 from storage.postgres.deliveries import PgDeliveries
 from storage.postgres.drafts import PgDrafts
@@ -33,7 +33,7 @@ class PgTx(  # the same repositories, in the same order, as SqliteTx
     PgDrafts,
     PgTokens,
     PgReports,
-    PgCases,
+    PgCaseViews,
     PgAudit,
     PgOutbox,
     PgTimers,
