@@ -12,13 +12,6 @@ whoever is about to tell the outside world "we have it" awaits it. So a page lea
 case is committed, while the reporter's confirmation and the platform's acknowledgement of the
 update wait for the disk (see bot/main/app.py). Concurrent callers share one fsync (group commit).
 
-Checkpoints: SQLite's own (every 1,000 pages of WAL) run inside the COMMIT that crosses the mark,
-copying the WAL into the file and syncing it while the write lock is held: on a busy shared disk
-that held a page for half a second (bench/page_priority.py, "brisk" p99). So automatic checkpoints
-are off; after a sync, once :data:`CHECKPOINT_EVERY` commits have gone into the WAL since the last
-one, a PASSIVE checkpoint runs in a thread of its own on a connection of its own: the writer, the
-syncs and the pages go on meanwhile.
-
 Faults: a failure of the file itself (locked by another process past the busy timeout, disk full,
 an I/O error, read-only, damaged) comes out of ``open``, ``transaction`` and ``durable`` as a
 :class:`bot.ports.StoreFault` (storage/sqlite/faults.py), with nothing half-done left behind; the
@@ -50,7 +43,6 @@ from storage.sqlite.tx import BUSY_TIMEOUT_MS, Remembered, SqliteTx
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_EVERY = 250  # commits between checkpoints (a few pages each: about SQLite's 1,000)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -88,9 +80,6 @@ class SqliteStore:
         self._synced = 0  # of those, how many are known to be on disk
         self._syncing: asyncio.Task[None] | None = None
         self._remembered = Remembered()  # see Remembered: kept between transactions
-        self._checkpointer: sqlite3.Connection | None = None  # used by the checkpoint only
-        self._checkpointed = 0  # commits when the last checkpoint started
-        self._checkpointing: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Open the file (created 0600), refuse a key it was not created with, check the file,
@@ -132,7 +121,6 @@ class SqliteStore:
             unsealed = await sqlite_keys.check(db, self._cipher, self.path)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")  # the WAL is synced by durable()
-        await db.execute("PRAGMA wal_autocheckpoint=0")  # the fsync task checkpoints instead
         await db.execute("PRAGMA foreign_keys=ON")
         # Deleted and overwritten content is zeroed, not left in free space: a purge must
         # leave no trace of the erased bytes in the file (see bot/services/retention.py).
@@ -152,13 +140,9 @@ class SqliteStore:
         if self._db is not None:
             try:  # a close checkpoints, but not while another process (the CLI) has the file open
                 await self.durable()
-                await self._checkpoint_done()
             finally:
                 await self._db.close()
                 self._db = None
-                if self._checkpointer is not None:
-                    self._checkpointer.close()
-                    self._checkpointer = None
 
     async def _migrate(self, db: aiosqlite.Connection) -> None:
         await db.execute(
@@ -211,12 +195,7 @@ class SqliteStore:
                 self._raise_fault(error)
             self._commits += 1
             if tx.purged:
-                await self._checkpoint_done()
                 await self._truncate_wal()
-        if self._commits - self._checkpointed >= 2 * CHECKPOINT_EVERY and self._syncing is None:
-            # commits nobody awaited (timers): the WAL must not grow without end either
-            self._syncing = asyncio.create_task(self._sync(), name="store: fsync")
-            self._syncing.add_done_callback(_log_failure)
 
     def _raise_fault(self, error: BaseException) -> NoReturn:
         """Raise ``error`` as the :class:`StoreFault` it stands for, or as it is."""
@@ -251,28 +230,6 @@ class SqliteStore:
             self._raise_fault(error)
         finally:
             self._syncing = None
-        busy = self._checkpointing is not None and not self._checkpointing.done()
-        if upto - self._checkpointed >= CHECKPOINT_EVERY and not busy:
-            self._checkpointed = upto
-            self._checkpointing = asyncio.create_task(
-                asyncio.to_thread(self._checkpoint), name="store: checkpoint"
-            )
-
-    async def _checkpoint_done(self) -> None:
-        """Wait for a checkpoint under way, if any (its failure was logged)."""
-        if self._checkpointing is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._checkpointing)
-
-    def _checkpoint(self) -> None:
-        """(In a worker thread.) Copy the WAL into the database file: PASSIVE, so it waits for no
-        lock and blocks no writer; what a reader still needs stays for the next time."""
-        try:
-            if self._checkpointer is None:
-                self._checkpointer = sqlite3.connect(self.path, check_same_thread=False)
-            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error as error:  # tried again at the next sync; the WAL stays valid
-            log.warning("WAL checkpoint failed: %s", type(error).__name__)
 
     async def _truncate_wal(self) -> None:
         """Copy the WAL into the main file and empty it: older frames of a purged page would
@@ -289,12 +246,6 @@ class SqliteStore:
         if self._db is None:
             raise RuntimeError("store is not open")
         return self._db
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    """A sync nobody awaited failed: logged; the next durable() tries again and raises it."""
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("background sync failed: %s", type(task.exception()).__name__)
 
 
 def _fsync(path: Path) -> None:
