@@ -43,6 +43,20 @@ def normalise_case_code(text: str) -> str:
     return cleaned
 
 
-def new_token() -> str:
-    """16 URL-safe characters: 96 random bits."""
-    return secrets.token_urlsafe(12)
+# The actions of a call for help: their buttons' tokens carry URGENT_MARK, so that an adapter can
+# handle such a press before the ordinary updates that came with it (adapters/telegram/batches.py)
+# without reading the database. The mark is not a URL-safe character: no other token has it.
+URGENT_ACTIONS = frozenset({"help.now", "checkin.help"})
+URGENT_MARK = "!"
+
+
+def new_token(action: str = "") -> str:
+    """16 URL-safe characters (96 random bits); 17 with :data:`URGENT_MARK` first when
+    ``action`` is a call for help (at most 17 bytes: Telegram allows 64 of callback data)."""
+    token = secrets.token_urlsafe(12)
+    return URGENT_MARK + token if action in URGENT_ACTIONS else token
+
+
+def is_urgent_token(token: str | None) -> bool:
+    """Whether a button's token is a call for help's (see :func:`new_token`)."""
+    return token is not None and token.startswith(URGENT_MARK)
