@@ -52,8 +52,8 @@ class Metrics:
         )
         self.pages_failed = Counter(
             "fsbot_pages_failed",
-            "Attempts to send a real case's page that the platform did not take (any refusal or error but"
-            " its pacing; the page is retried, or the chain moves on).",
+            "Attempts to send a real case's page that the platform did not take (any refusal or"
+            " error but its pacing; the page is retried, or the chain moves on).",
             ["platform"],
             registry=registry,
         )
