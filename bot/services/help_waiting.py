@@ -1,5 +1,5 @@
-"""Someone who asked for help now, while nobody answers: at the first repeat of the alert, they
-are told once that nobody has answered yet and that the team is still being alerted (as it is,
+"""Someone who asked for help now (or said in a report they are in danger now), while nobody
+answers: at the first repeat of the alert, they are told once that nobody has answered yet and that the team is still being alerted (as it is,
 every ``critical_repeat``, until someone acknowledges: bot/services/escalation.py
 :func:`page_critical`), with the team's emergency information again."""
 
@@ -18,7 +18,7 @@ CALLS = frozenset({"opened", "made_critical"})  # a call for help starts (again)
 
 async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     """:func:`bot.services.escalation.on_escalate_timer`; then, when it was the first repeat of
-    an unanswered call for help (a case opened with "I need help now"), tell its reporter."""
+    an unanswered critical case (a call for help, danger now), tell its reporter."""
     case = await uow.tx.get_case(timer.case_id or 0)
     repeat = (
         case is not None
@@ -30,8 +30,7 @@ async def on_escalate_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     if case is None or not repeat or await _told_already(uow, case):
         return
     report = await uow.tx.get_report(case.report_id)
-    if not report.body.help_now:
-        return
+    # whatever they chose about updates, as when it is answered (cases.acknowledge)
     if await cases.tell_reporter(
         uow, case, report, lambda: notes.not_answered_yet(case.code, emergency_for(uow.team))
     ):
