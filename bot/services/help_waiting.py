@@ -1,7 +1,8 @@
 """Someone who asked for help now (or said in a report they are in danger now), while nobody
-answers: at the first repeat of the alert, they are told once that nobody has answered yet and that the team is still being alerted (as it is,
-every ``critical_repeat``, until someone acknowledges: bot/services/escalation.py
-:func:`page_critical`), with the team's emergency information again."""
+answers: at the first repeat of the alert they are told once that nobody has answered yet and
+that the team is still being alerted (as it is, every ``critical_repeat``, until someone
+acknowledges: bot/services/escalation.py :func:`page_critical`), with the team's emergency
+information again."""
 
 from __future__ import annotations
 

@@ -83,8 +83,9 @@ def running_late(code: str) -> Rich:
 
 
 def not_answered_yet(code: str, emergency: Rich) -> Rich:
-    """Told once to someone who asked for help now (or is in danger now), at the first repeat of the alert nobody has
-    answered (bot/services/help_waiting.py), with the team's ``emergency`` information again."""
+    """Told once to someone who asked for help now (or is in danger now), at the first repeat
+    of an alert nobody has answered (bot/services/help_waiting.py), with the team's
+    ``emergency`` information again."""
     return lines(
         fill(
             _(
