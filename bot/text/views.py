@@ -144,7 +144,8 @@ def case_details(
     history: Sequence[Rich] = (),
 ) -> Rich:
     """The full case for a handler who may see it; ``history`` is what is known about the
-    reported person (bot.people.case_history), shown right after who they are."""
+    reported person (bot.people.case_history), shown right after who they are. A call for help
+    ("I need help now") shows only what is known, where they are now first."""
     body = report.body
     where = rich(_(WHERE_WORDS.get(body.where, body.where or N_("not given"))))
     if body.where_detail:
