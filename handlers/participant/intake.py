@@ -12,7 +12,7 @@ from typing import Any
 from bot.domain import pieces
 from bot.domain.model import ReportBody, Severity
 from bot.ports.events import Address
-from bot.services import cases, checkins
+from bot.services import cases, checkins, conflicts
 from bot.text import phrases as texts
 from bot.text.reader import _, current
 from bot.text.report_summary import report_summary
@@ -32,6 +32,7 @@ from handlers.participant.report_steps import (
     asked,
     contact_choice,
     options_for,
+    step_prompt,
 )
 
 # The questions live in handlers.report_steps; these names are read from here too.
@@ -62,6 +63,8 @@ TEXT_FIELD = {
 }
 
 
+KEPT_SHOWN = frozenset({"exclude", "summary"})  # the screens that show who the report is kept from
+
 # -- prompting ------------------------------------------------------------------------------
 
 
@@ -72,9 +75,11 @@ def _b(step: str, value: str, label: str) -> Button:
 async def prompt(req: Request, draft: Draft) -> None:
     """Ask the current question again (after a restart, a stale button, or a step change)."""
     team = req.uow.team
+    # the members the report names: kept from it whatever is chosen, so the reporter sees them
+    kept = await conflicts.kept_out(req.uow, draft.body) if draft.step in KEPT_SHOWN else []
     if draft.step == "summary":
         await req.reply(
-            report_summary(team, draft.body),
+            report_summary(team, draft.body, kept=[m.id for m in kept]),
             [
                 _b("summary", "send", _("Send report")),
                 _b("summary", "edit", _("Edit")),
@@ -98,11 +103,11 @@ async def prompt(req: Request, draft: Draft) -> None:
         return
     step = BY_NAME[draft.step]
     buttons = [
-        _b(step.name, value, _(label)) for value, label in options_for(step, team, draft.body)
+        _b(step.name, value, _(label)) for value, label in options_for(step, team, draft.body, kept)
     ]
     if draft.history:
         buttons.append(_b(step.name, "back", _("Back")))
-    await req.reply(step.prompt(team, draft.body), buttons)
+    await req.reply(step_prompt(step, team, draft.body, kept), buttons)
 
 
 async def save(req: Request, draft: Draft) -> None:

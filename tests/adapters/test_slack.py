@@ -320,7 +320,7 @@ async def test_app_home_shows_reports_and_a_report_button(bot: SlackBot, fake: F
     await fake.send_event(bot.url, SECRET, fake.app_home_opened(SAM))
     await fake.wait_for(lambda: fake.home(SAM) is not None)
     home = fake.visible_text(fake.home(SAM) or {})
-    assert code in home and "received, waiting for a safety contact" in home
+    assert code in home and "received, waiting for someone on the safety team" in home
     assert "Report something" in home
     trigger = fake.new_trigger_id()
     home_view = fake.home(SAM) or {}

@@ -308,7 +308,7 @@ async def test_talk_on_a_report_nobody_took_yet_goes_on_its_pages(story: Story) 
         await story.run(line)
     await story.advance(2 * HOUR)
     await story.run("@sam > I'd like to talk to someone")
-    assert "still waiting for a safety contact" in story.last("sam")
+    assert "still waiting for someone on the safety team" in story.last("sam")
     assert "They asked at a check-in to talk to someone." in story.chat("alice")[-1]
 
 

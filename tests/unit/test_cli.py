@@ -20,7 +20,7 @@ def test_demo_files_a_report_and_it_is_acknowledged(tmp_path: Path) -> None:
     assert "acknowledged by Alice Example at" in out
     assert "has picked up your report" in out
     assert "Open cases: 1 (1 acknowledged)" in out
-    assert ": picked up by a safety contact" in out
+    assert ": picked up by the safety team" in out
     assert "Traceback" not in result.stderr
 
 

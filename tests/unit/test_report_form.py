@@ -77,7 +77,7 @@ async def test_home_shows_a_reporter_their_reports_and_a_contact_their_cases(
     await bot.app.handle(replace(bot.event("alice"), chat_id="home:alice", home=True))
     await bot.app.flush()
     sam = bot.platform.last("home:sam")
-    assert f"{code}: picked up by a safety contact" in sam.text
+    assert f"{code}: picked up by the safety team" in sam.text
     assert sam.message.choices[0].link == "report_form"
     alice = bot.platform.last("home:alice").text
     assert "You are on duty now." in alice
