@@ -16,6 +16,7 @@ from bot.text.reader import _
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.participant import intake, language
+from handlers.participant.draft import way_back
 from handlers.team import (
     case_commands,
     casework,
@@ -95,10 +96,10 @@ async def _report(req: Request, args: list[str]) -> None:
 
 async def _cancel(req: Request, args: list[str]) -> None:
     if await req.uow.tx.load_draft(req.owner) is None:
-        await req.reply(texts.NOTHING_TO_CANCEL)
+        await req.reply(texts.NOTHING_TO_CANCEL, way_back())
     else:
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(texts.CANCELLED)
+        await req.reply(texts.CANCELLED, way_back())
 
 
 async def _case(req: Request, args: list[str]) -> None:
