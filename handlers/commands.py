@@ -152,11 +152,19 @@ CHANNEL: dict[str, Handler] = {
 CHANNEL_TEXT = texts.channel_commands([c.slash for c in offered_to(Audience.CHANNEL)])
 
 
+# Commands a participant (nobody in the team file) may use in a private chat: theirs, and /id, by
+# which a future member finds the ids the team file needs.
+FOR_ANYONE = frozenset({*(c.slash for c in offered_to(Audience.PARTICIPANT)), "/id"})
+
+
 async def private_command(req: Request, name: str, args: list[str]) -> None:
-    """A command in a private chat; an unknown one gets a pointer to /help."""
+    """A command in a private chat; an unknown one gets a pointer to /help. Every team command
+    answers a participant the same way, whatever follows it, so nothing is learnt about cases."""
     handler = PRIVATE.get(name)
     if handler is None:
         await req.reply(texts.unknown_command(name))
+    elif req.member is None and name not in FOR_ANYONE:
+        await req.reply(texts.FOR_THE_TEAM)
     else:
         await handler(req, args)
 
