@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.domain.codes import join_split_code
 from bot.text import phrases as texts
 from bot.text.commands import Audience, offered_to
 from bot.text.reader import _
@@ -165,8 +166,8 @@ async def private_command(req: Request, name: str, args: list[str]) -> None:
         await req.reply(texts.unknown_command(name))
     elif req.member is None and name not in FOR_ANYONE:
         await req.reply(texts.FOR_THE_TEAM)
-    else:
-        await handler(req, args)
+    else:  # a code typed in two ("FS 7K3Q") is one word, so what follows it is where it was
+        await handler(req, join_split_code(args))
 
 
 async def channel_command(req: Request, name: str, args: list[str]) -> None:
