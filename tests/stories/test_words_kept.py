@@ -61,6 +61,13 @@ async def test_stop_and_delete_keeps_nothing_and_offers_a_way_back(bot: Harness)
     assert bot.platform.last("sam").labels == ["I need help now", "Report something"]
     await bot.say("sam", "/cancel")
     assert "nothing to cancel" in bot.last_text("sam")
+    assert bot.platform.last("sam").labels == ["I need help now", "Report something"]
+    await bot.say("sam", "/report")
+    await bot.say("sam", "/cancel")
+    assert bot.last_text("sam").startswith("Stopped.")
+    assert bot.platform.last("sam").labels == ["I need help now", "Report something"]
+    await bot.press("sam", "Report something")
+    assert "danger" in bot.last_text("sam")
     assert _pages(bot) == 0
 
 
