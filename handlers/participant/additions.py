@@ -56,8 +56,11 @@ async def begin(req: Request, case_id: int) -> None:
 async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     case = await req.uow.tx.get_case(int(state["case_id"]))
     if case is None or case.reporter_key != req.owner:
+        from handlers.participant import unprompted
+
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(rich(_(GONE)))
+        await req.reply(rich(_("That report is no longer kept.")))
+        await unprompted.take(req, text)  # their words are kept all the same
         return
     await add_text(req, case, text)
 

@@ -123,3 +123,20 @@ async def test_invisible_characters_are_no_answer(bot: Harness) -> None:
     assert "kept what you wrote" not in bot.last_text("sam")
     await bot.say("sam", "/cancel")
     assert "nothing to cancel" in bot.last_text("sam")
+
+
+async def test_words_after_a_call_for_help_was_closed_are_kept(bot: Harness) -> None:
+    await bot.say("sam", "/start")
+    await bot.press("sam", "I need help now")
+    code = case_code(bot.last_text("sam"))
+    await bot.press("alice", "Acknowledge")
+    await bot.say("alice", f"/resolve {code} no_action Found them, all fine.")
+    await bot.say("alice", f"/close {code}")
+    await bot.say("sam", "Actually it happened again")
+    assert "That call for help is closed now." in bot.platform.texts("sam")[-2]
+    said = bot.platform.last("sam")
+    assert "kept what you wrote as the start of a report" in said.text
+    await bot.press("sam", "I need help now")
+    again = case_code(bot.last_text("sam"))
+    assert again != code
+    assert await _account(bot, again) == ["Actually it happened again"]
