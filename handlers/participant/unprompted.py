@@ -1,7 +1,8 @@
 """Words a person writes when nothing was asked of them: never dropped (WORDS.md, point 2).
 
 - No report being written and no open report of theirs: the words start a report, kept as what
-  happened, and they choose what happens next: carry on with the report, "I need help now", or
+  happened; after the welcome (who reads what, perhaps their first word to the bot) they choose
+  what happens next: carry on with the report, "I need help now", or
   stop and delete it. Nobody is told anything until they choose. More words before they choose
   are kept with the first.
 - One open report of theirs (recent: :data:`RECENT`): the words are added to it, as "Add to my
@@ -25,6 +26,7 @@ from bot.text import phrases as texts
 from bot.text.reader import _
 from bot.text.richtext import bold, fill, rich
 from bot.uow import button
+from handlers.commands import start
 from handlers.context import Request
 from handlers.participant import additions, intake
 from handlers.participant.draft import HELD_STEPS, Draft, way_back
@@ -60,6 +62,8 @@ async def take(req: Request, text: str) -> None:
         )
         return
     draft = Draft(step=WHICH if found else KEPT)
+    if not found:  # perhaps their first word to the bot: who reads what comes first
+        await start(req)
     await on_text(req, draft, text)
 
 

@@ -26,6 +26,8 @@ async def test_a_first_message_starts_a_report_and_nobody_is_told_until_they_cho
     said = bot.platform.last("sam")
     assert "kept what you wrote as the start of a report" in said.text
     assert "Nobody has been told yet" in said.text
+    # perhaps their first word to the bot: who reads a report is said first
+    assert bot.platform.texts("sam")[-2].startswith("Hi, this is the")
     assert said.labels == ["Carry on with the report", "I need help now", "Stop and delete it"]
     await bot.say("sam", "It was by the bar.")  # more words before choosing: kept too
     assert _pages(bot) == 0
@@ -133,7 +135,7 @@ async def test_words_after_a_call_for_help_was_closed_are_kept(bot: Harness) -> 
     await bot.say("alice", f"/resolve {code} no_action Found them, all fine.")
     await bot.say("alice", f"/close {code}")
     await bot.say("sam", "Actually it happened again")
-    assert "That call for help is closed now." in bot.platform.texts("sam")[-2]
+    assert "That call for help is closed now." in bot.platform.texts("sam")[-3]
     said = bot.platform.last("sam")
     assert "kept what you wrote as the start of a report" in said.text
     await bot.press("sam", "I need help now")

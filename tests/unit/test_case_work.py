@@ -177,5 +177,6 @@ async def test_a_reply_to_a_closed_case_message_still_reaches_the_handler(bot: H
     await bot.app.handle(other)
     await bot.app.flush()
     # (kim's words are kept in a draft of kim's own, and nobody is told)
-    assert "kept what you wrote as the start of a report" in bot.platform.texts("kim")[0]
+    assert "Hi, this is the" in bot.platform.texts("kim")[0]
+    assert "kept what you wrote as the start of a report" in bot.last_text("kim")
     assert "hello" not in bot.last_text("alice")
