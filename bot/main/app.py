@@ -13,18 +13,19 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
 from bot.domain.codes import is_drill_code
 from bot.domain.model import PlatformUser
 from bot.domain.team import Team
+from bot.main.probing import Prober
+from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
 from bot.ports.health import HealthReport
-from bot.ports.platform import Files, Messenger
+from bot.ports.platform import Files, Messenger, ReadinessProbe
 from bot.ports.store import OutboxRow, StoreFault
 from bot.runtime.backlog import Backlog
 from bot.runtime.clock import Clock, SystemClock
@@ -43,6 +44,7 @@ from bot.services import (
     escalation,
     languages,
     outages,
+    readiness,
     response,
     retention,
     rota,
@@ -54,7 +56,9 @@ from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
 from handlers.participant import report_form
 from storage.inbox import Inbox
-from storage.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.main.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,7 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     drills.DRILL_PURGE: drills.on_drill_purge,
     testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
     testpages.TESTPAGE_FAILED: testpages.on_failed,
+    readiness.NOTE_TIMER: readiness.on_note,
 }
 
 
@@ -81,7 +86,7 @@ class BotApp:
     def __init__(
         self,
         *,
-        database: Path,
+        database: Database,
         config: TeamFile,
         key: str,
         messengers: list[Messenger],
@@ -91,9 +96,16 @@ class BotApp:
         """``page_wait``: seconds a page may wait unsent before :meth:`health` says unhealthy."""
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
-        self.store = SqliteStore(database, self.cipher)
+        self.store = make_store(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
+        for messenger in messengers:  # a started Telegram adapter knows its bot's username
+            username = getattr(messenger, "username", "")
+            if isinstance(username, str) and username:
+                self.team.bot_names[messenger.platform] = f"@{username}"
         by_platform = {m.platform: m for m in messengers}
+        # each platform's readiness probe (bot/services/readiness.py): /ready, the daily note
+        self.probes = {m.platform: m for m in messengers if isinstance(m, ReadinessProbe)}
+        self.prober = Prober(self.store, self.team, self.cipher, self.clock, self.probes)
         self.metrics = Metrics(by_platform)  # this app's own registry (bot/runtime/metrics.py)
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
@@ -152,15 +164,23 @@ class BotApp:
             # a platform's messenger that can also read files people send (see bot.ports.Files)
             files={m.platform: m for m in messengers if isinstance(m, Files)},
             on_handled=self._observe,
+            probes=self.probes,
         )
         loops = {
             "outbox": self.worker.heartbeat,
             "outbox_channel": self.channel_worker.heartbeat,
             "scheduler": self.scheduler.heartbeat,
         }
-        self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
         self._tasks: list[asyncio.Task[None]] = []
-        self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
+        # several processes on one PostgreSQL database share the work (bot/main/cluster.py)
+        self.cluster: Cluster | None = None
+        if isinstance(database, str):
+            from bot.main.cluster import Cluster  # psycopg only for PostgreSQL (bot/main/stores.py)
+
+            self.cluster = Cluster(self, self.store)
+            loops = self.cluster.health_loops(loops)
+        self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
+        self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)
@@ -168,6 +188,8 @@ class BotApp:
 
     def _committed_by_timer(self, urgent: Sequence[OutboxRow]) -> None:
         # The direct lane first: what was just committed may be a page someone is waiting for.
+        if self.cluster is not None and not self.cluster.holds_outbox:
+            return  # the holder sends it: the commit woke it (NOTIFY)
         self.worker.committed(urgent)
         self.mail_worker.committed(urgent)
         self.channel_worker.wake()
@@ -227,10 +249,16 @@ class BotApp:
             raise
         _log_team(self.team)
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
-        self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
-        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
+        if self.cluster is None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+            self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
+            self._tasks.append(
+                asyncio.create_task(self.channel_worker.run(), name="outbox: channel")
+            )
+        else:
+            self._tasks.extend(await self.cluster.start())
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        self.prober.start()  # not one of the loops: it ends with the last note before the event
         await self.backlog.resume()
 
     async def _prepare(self) -> None:
@@ -240,6 +268,7 @@ class BotApp:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+            await readiness.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -336,6 +365,7 @@ class BotApp:
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""
         await self.backlog.stop()
+        await self.prober.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -1,9 +1,9 @@
 """The store's repositories: one small protocol per kind of thing kept.
 
 :class:`bot.ports.store.Tx` is all of them at once, inside one transaction; a store implements
-them one by one (``storage/sqlite/`` has a module for each), and each has a contract test suite
-any store must pass (``tests/contract/``). All methods run inside the caller's transaction: what
-they write is seen by later reads in it and undone with it.
+them one by one (``storage/sqlite/`` and ``storage/postgres/`` have a module for each), and each
+has a contract test suite any store must pass (``tests/contract/``, run on both). All methods run
+inside the caller's transaction: what they write is seen by later reads in it and undone with it.
 """
 
 from __future__ import annotations
@@ -195,6 +195,11 @@ class Outbox(Protocol):
         """When the next pending row of that lane (as :meth:`due_outbox`) is due; None: none."""
         ...
 
+    async def stuck_outbox(self, before: datetime) -> int:
+        """How many messages written before ``before`` are still waiting to be sent (the
+        readiness check: stuck for more than a minute)."""
+        ...
+
     # a platform that refused the bot's own credentials: its messages wait, uncounted
     async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:
         """Postpone every pending message to ``platform`` due before ``until`` to ``until``,
@@ -319,6 +324,8 @@ class Drills(Protocol):
 
     async def test_page_acknowledged(self, test_page_id: int, at: datetime) -> bool:
         """Record the first press of Acknowledge; False if it was pressed before."""
+
+
 class Languages(Protocol):
     """The language each person reads the bot in (issue 21): ``person`` is their blind index
     (``UnitOfWork.person_key``), ``language`` a code of bot.domain.languages.SHIPPED."""

@@ -100,9 +100,7 @@ async def test_awaiting_acknowledgement_is_new_cases_and_open_ones_alerted_again
         waiting = await tx.awaiting_ack_cases()
         full = [await tx.get_case(c.id) for c in made]
     assert waiting == [
-        c
-        for c in full
-        if c is not None and c.awaiting_ack and not c.code.startswith(DRILL_PREFIX)
+        c for c in full if c is not None and c.awaiting_ack and not c.code.startswith(DRILL_PREFIX)
     ]
     assert made[-1].awaiting_ack  # the drill waits too, but is never listed
     assert [c.state for c in waiting] == [CaseState.NEW, CaseState.ACKNOWLEDGED]
