@@ -20,7 +20,7 @@ from bot.text.richtext import rich
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.participant import confirmations, danger_now
-from handlers.participant.draft import Draft, next_step
+from handlers.participant.draft import HELD_STEPS, Draft, next_step, way_back
 from handlers.participant.report_steps import (
     BY_NAME,
     CONTACT_OPTIONS,
@@ -75,6 +75,11 @@ def _b(step: str, value: str, label: str) -> Button:
 async def prompt(req: Request, draft: Draft) -> None:
     """Ask the current question again (after a restart, a stale button, or a step change)."""
     team = req.uow.team
+    if draft.step in HELD_STEPS:  # their words, kept before anything was asked
+        from handlers.participant import unprompted
+
+        await unprompted.prompt(req, draft)
+        return
     # the members the report names: kept from it whatever is chosen, so the reporter sees them
     kept = await conflicts.kept_out(req.uow, draft.body) if draft.step in KEPT_SHOWN else []
     if draft.step == "summary":
@@ -127,7 +132,9 @@ async def load(req: Request) -> Draft | None:
 
 async def begin(req: Request, source: str = "") -> None:
     """Start a report: a person's own, or one a team member files (``in_person`` or ``team``)."""
-    draft = Draft()
+    draft, held = Draft(), await load(req)
+    if not source and held is not None and held.step in HELD_STEPS:
+        draft.body = held.body  # what they wrote before anything was asked is kept
     if source:
         if req.member is None:
             await req.reply(texts.FOR_THE_TEAM)
@@ -356,7 +363,7 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
 async def _summary_choice(req: Request, draft: Draft, value: str) -> None:
     if value == "cancel":
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(texts.CANCELLED)
+        await req.reply(texts.CANCELLED, way_back())
         return
     if value == "edit":
         draft.step = "edit"

@@ -143,6 +143,12 @@ DANGER_QUESTION = {  # by who files the report (ReportBody.source); translated w
     "in_person": N_("First, is the person in danger right now?"),
     "team": N_("First, is anyone in danger right now?"),
 }
+# The "Yes" under each danger question, in the same words as its question.
+DANGER_YES = {
+    "": N_("Yes, I'm in danger"),
+    "in_person": N_("Yes, they are in danger"),
+    "team": N_("Yes, someone is in danger"),
+}
 # The contact answer a reporter may choose (bot.domain.model.NO_CONTACT), for the catalogue.
 N_("Please don't contact me")
 
@@ -302,8 +308,12 @@ def asked(name: str, body: ReportBody) -> bool:
 def options_for(
     step: Step, team: Team, body: ReportBody, kept: Sequence[Member] = ()
 ) -> list[tuple[str, str]]:
-    """The buttons of ``step``; at "exclude", a member the report names (``kept``)
-    has none: the report is kept from them whatever is tapped."""
+    """The buttons of ``step`` as (value, label not yet translated) for this report; at
+    "exclude", a member the report names (``kept``) has none: the report is kept from them
+    whatever is tapped."""
+    if step.name == "danger":
+        yes = DANGER_YES.get(body.source, DANGER_YES[""])
+        return [("yes", yes), *step.options[1:]]
     if step.name == "contact" and body.source == "in_person":
         return [("through", N_("Through me")), ("none", N_("They don't want contact"))]
     if step.name == "exclude":
