@@ -278,6 +278,8 @@ class Drills(Protocol):
 
     async def test_page_acknowledged(self, test_page_id: int, at: datetime) -> bool:
         """Record the first press of Acknowledge; False if it was pressed before."""
+
+
 class Languages(Protocol):
     """The language each person reads the bot in (issue 21): ``person`` is their blind index
     (``UnitOfWork.person_key``), ``language`` a code of bot.domain.languages.SHIPPED."""
