@@ -38,7 +38,8 @@ def usage() -> Rich:
     return lines(
         bold(_("The register of people of concern")),
         _(
-            '/person add "Jo Doe" User:JoD jo@example.org @jodoe (or: /person add Jo Doe | User:JoD)'
+            '/person add "Jo Doe" User:JoD jo@example.org @jodoe'
+            " (or: /person add Jo Doe | User:JoD)"
         ),
         _("/person from CODE: add the person a case reports, linked to it"),
         _("/person flag P-3 watch|banned [until YYYY-MM-DD] [note], /person unflag P-3"),
