@@ -17,6 +17,7 @@ from bot.ports.store import NewCase
 from bot.services import aftercare, alerts, conflicts, escalation, people, retention, rota
 from bot.services.conflicts import named_members
 from bot.text import reporter_notes as notes
+from bot.text.page import already_acknowledged
 from bot.text.reader import _
 from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.text.views import (
@@ -169,27 +170,8 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         handling = rich(bold(_("You're handling {code} now.").format(code=case.code)))
         return AckResult(AckOutcome.ACKNOWLEDGED, case, handling)
     if case.state != CaseState.NEW:
-        return AckResult(AckOutcome.ALREADY, case, _already(uow, case, member))
+        return AckResult(AckOutcome.ALREADY, case, already_acknowledged(case, uow.team, member.id))
     return await _take(uow, case, report, member)
-
-
-def _already(uow: UnitOfWork, case: Case, member: Member) -> Rich:
-    """Why acknowledging did nothing: who took the case, and when."""
-    yours = case.assignee == member.id
-    if case.acknowledged_at is None:
-        template = (
-            _("{code} was already acknowledged by you.")
-            if yours
-            else _("{code} was already acknowledged by {name}.")
-        )
-    else:
-        template = (
-            _("{code} was already acknowledged by you at {time}.")
-            if yours
-            else _("{code} was already acknowledged by {name} at {time}.")
-        )
-    when = uow.team.local(case.acknowledged_at).strftime("%H:%M") if case.acknowledged_at else ""
-    return fill(template, code=bold(case.code), name=uow.team.member_name(case.assignee), time=when)
 
 
 async def _take(uow: UnitOfWork, case: Case, report: Report, member: Member) -> AckResult:

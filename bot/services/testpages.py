@@ -20,7 +20,8 @@ from bot.domain.identifiers import names_in
 from bot.ports.records import TestPageRecord
 from bot.ports.store import OutboxRow, TimerRow, Tx
 from bot.services.member_names import everyone
-from bot.text import drill_words as words
+from bot.text import testpage_words as words
+from bot.text.drill_words import said
 from bot.text.reader import _
 from bot.text.richtext import Rich
 from bot.uow import UnitOfWork, button
@@ -56,7 +57,7 @@ async def send(uow: UnitOfWork, asker: Member, name: str) -> Rich:
         paged = found[0]
     own = paged.id == asker.id
     if not rights.may_test_page(asker, paged):
-        return words.said(words.TEST_PAGES_FOR_HANDLERS if own else words.TEST_PAGE_LEADS_ONLY)
+        return said(words.TEST_PAGES_FOR_HANDLERS if own else words.TEST_PAGE_LEADS_ONLY)
     if not uow.team.addresses_for(paged):
         return words.no_address(paged.name)
     if not await uow.reachable(paged):
@@ -134,7 +135,7 @@ async def acknowledge(uow: UnitOfWork, member: Member, test_page_id: int) -> Ric
     it, if someone else, hears it too (the first time)."""
     record = await uow.tx.test_page(test_page_id)
     if record is None or record.paged != member.id:
-        return words.said(words.STALE_TEST_PAGE)
+        return said(words.STALE_TEST_PAGE)
     first = await uow.tx.test_page_acknowledged(record.id, uow.now)
     span = (record.acknowledged_at or uow.now) - record.created_at
     asker = uow.team.member(record.asked_by)

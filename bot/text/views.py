@@ -20,7 +20,6 @@ from bot.domain.model import (
     ReportBody,
 )
 from bot.domain.team import Team
-from bot.ports.events import Forwarded
 from bot.text.answer_words import (  # the tables live there; imported from here too
     AFFILIATION_LABELS as AFFILIATION_LABELS,
 )
@@ -40,7 +39,10 @@ from bot.text.answer_words import (
     WHERE_WORDS as WHERE_WORDS,
 )
 from bot.text.answer_words import fixed
-from bot.text.reader import N_, _, current, ngettext
+from bot.text.moments import day_date as day_date
+from bot.text.moments import day_time as day_time
+from bot.text.moments import forwarded_from as forwarded_from
+from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, code, fill, isolate, italic, lines, rich
 
 SEVERITY_WORDS = {
@@ -78,39 +80,6 @@ def age(since: datetime, now: datetime) -> str:
 
 def clock_time(team: Team, moment: datetime) -> str:
     return team.local(moment).strftime("%H:%M")
-
-
-def day_time(team: Team, moment: datetime) -> str:
-    """``"Wed 10:00"`` in the team's zone, the day's name in the reader's language."""
-    return current().pattern(team.local(moment), "EEE HH:mm")
-
-
-def day_date(team: Team, moment: datetime) -> str:
-    """``"Wed 11 Aug"`` in the team's zone, in the reader's language."""
-    return current().pattern(team.local(moment), "EEE dd MMM")
-
-
-def forwarded_from(team: Team, origin: Forwarded) -> str:
-    """``"Forwarded message from Jo Doe (@jodoe), first sent Wed 11 Aug 09:12"``: where a
-    forwarded message came from, so nobody takes it for the reporter's own words."""
-    name = origin.name or _("someone")
-    user = origin.username
-    if origin.kind == "user":
-        source = _("{name} (@{username})").format(name=name, username=user) if user else name
-    elif origin.kind == "hidden_user":
-        source = _("{name} (their account is hidden)").format(name=name)
-    elif origin.kind == "chat":
-        source = _("the group {name}").format(name=name)
-    elif origin.kind == "channel" and user:
-        source = _("the channel {name} (@{username})").format(name=name, username=user)
-    elif origin.kind == "channel":
-        source = _("the channel {name}").format(name=name)
-    else:
-        source = name
-    if origin.author:
-        source = _("{source}, signed {author}").format(source=source, author=origin.author)
-    sent = current().pattern(team.local(origin.date), "EEE dd MMM HH:mm")
-    return _("Forwarded message from {source}, first sent {sent}").format(source=source, sent=sent)
 
 
 def written(
