@@ -18,6 +18,7 @@ from bot.services import aftercare, alerts, conflicts, escalation, people, reten
 from bot.services.conflicts import named_members
 from bot.text import reporter_notes as notes
 from bot.text.page import already_acknowledged
+from bot.text.preference_words import preference_note
 from bot.text.reader import _
 from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.text.views import (
@@ -223,7 +224,7 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     if wanted is None or wanted.matches(member):
         return ""
     duty = [d.member for d in await rota.on_duty(uow) if d.member.id != member.id]
-    return preferences.note(
+    return preference_note(
         wanted, preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
     )
 

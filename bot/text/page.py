@@ -8,28 +8,10 @@ from datetime import datetime
 from bot.domain.model import Case, CaseState, Report
 from bot.domain.team import Team
 from bot.text.languages_words import written_in
+from bot.text.note import Note as Note
 from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.text.views import age, case_details, clock_time
-
-
-class Note(str):
-    """A note on a page with names in it, such as ``"Bob could not be reached."``: a ``str``
-    (the English, so notes compare and dedupe as text) that :func:`page_text` writes again in
-    its reader's language. ``template`` is marked with ``N_`` where the note is made."""
-
-    template: str
-    fields: dict[str, str]
-
-    def __new__(cls, template: str, **fields: str) -> Note:
-        made = super().__new__(cls, template.format(**fields))
-        made.template = template
-        made.fields = fields
-        return made
-
-    def translated(self) -> str:
-        """The note in the current reader's language."""
-        return _(self.template).format(**self.fields)
 
 
 def page_text(

@@ -42,6 +42,7 @@ from bot.text.answer_words import fixed
 from bot.text.moments import day_date as day_date
 from bot.text.moments import day_time as day_time
 from bot.text.moments import forwarded_from as forwarded_from
+from bot.text.preference_words import preference_words
 from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, code, fill, isolate, italic, lines, rich
 
@@ -209,7 +210,7 @@ def _wishes(team: Team, body: ReportBody) -> list[Rich]:
     found = []
     wanted = preferences.of(body)
     if wanted is not None:
-        found.append(rich(bold(_("Would prefer to talk to: ")), wanted.words))
+        found.append(rich(bold(_("Would prefer to talk to: ")), preference_words(wanted)))
     if body.outcome:
         found.append(rich(bold(_("Outcome they would like: ")), _answer(team, body, "outcome")))
     return found
