@@ -216,13 +216,25 @@ _LAZY["NOT_YOUR_BUTTON"] = _not_your_button
 
 def channel_commands(names: list[str]) -> Rich:
     """What a member hears for any other command in the team channel."""
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-    return rich(f"In this channel I answer {listed}. Case work happens in a private chat with me.")
+    listed = (
+        _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+        if len(names) > 1
+        else "".join(names)
+    )
+    return rich(
+        _(
+            "In this channel I answer {commands}. Case work happens in a private chat with me."
+        ).format(commands=listed)
+    )
 
 
 def ids(chat_id: str, user_id: str) -> Rich:
     """/id's answer, for filling in the team file: the ids and nothing else."""
-    return rich(f"This chat's id: {chat_id}\nYour user id: {user_id}")
+    return rich(
+        _("This chat's id: {chat_id}\nYour user id: {user_id}").format(
+            chat_id=chat_id, user_id=user_id
+        )
+    )
 
 
 def unknown_command(name: str) -> Rich:
