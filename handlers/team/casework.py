@@ -13,6 +13,7 @@ from bot.domain.model import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, AuditE
 from bot.services import cases, conflicts, escalation, people, retention, tasks
 from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, fill, lines, rich
+from bot.text.timeline_words import kind_words
 from bot.text.views import age, case_details, day_time, no_such_case, reporter_state, severity
 from handlers.context import Request
 from handlers.participant import additions
@@ -158,7 +159,7 @@ def timeline_line(req: Request, entry: AuditEntry) -> Rich:
     if who.startswith("member:"):
         who = team.member_name(who.removeprefix("member:"))
     when = day_time(team, entry.at)
-    line = rich(f"  {when} · {entry.kind.replace('_', ' ')} · {who}")
+    line = rich(f"  {when} · {kind_words(entry.kind)} · {who}")
     text = entry.detail.get("text")
     if isinstance(text, str):
         line += rich(": ", text)
