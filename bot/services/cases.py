@@ -224,9 +224,8 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     if wanted is None or wanted.matches(member):
         return ""
     duty = [d.member for d in await rota.on_duty(uow) if d.member.id != member.id]
-    return preference_note(
-        wanted, preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
-    )
+    matched = preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
+    return preference_note(wanted, [m.name for m in matched])
 
 
 def _handler_name(uow: UnitOfWork, member: Member) -> str | None:

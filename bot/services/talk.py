@@ -81,7 +81,7 @@ async def set_preference(uow: UnitOfWork, case: Case, wanted: preferences.Prefer
     await uow.audit(case, "reporter", "preference_given")
     duty = [d.member for d in await rota.on_duty(uow)]
     matched = preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
-    note = preference_note(wanted, matched)
+    note = preference_note(wanted, [m.name for m in matched])
     if not case.awaiting_ack:
         for member in await alerts.responders(uow, case):
             await uow.send_member(

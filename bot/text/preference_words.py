@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.config.teamfile import Member
 from bot.domain.preferences import GENDER, Preference
 from bot.text.note import Note
 from bot.text.reader import N_, _
@@ -19,9 +18,10 @@ def preference_words(wanted: Preference) -> str:
     return _("someone who speaks {value}").format(value=wanted.value)
 
 
-def preference_note(wanted: Preference, matched: Sequence[Member]) -> Note:
-    """The line pages and handlers read about it, each in their own language (a :class:`Note`)."""
-    names = ", ".join(m.name for m in matched)
+def preference_note(wanted: Preference, matched: Sequence[str]) -> Note:
+    """The line pages and handlers read about it, each in their own language (a :class:`Note`);
+    ``matched`` are the names of those on duty who match."""
+    names = ", ".join(matched)
     if wanted.kind == GENDER and names:
         template = N_(
             "They would prefer to talk to someone whose gender is {value}. On duty and matching:"
