@@ -75,8 +75,14 @@ class Dispatcher:
                     await reachability.noticed(uow, event)
                     if member is not None:  # the names a platform shows for them, if new
                         await member_names.record(uow, member, event.sender)
-                    # Answers are written in the sender's language (bot/services/languages.py).
-                    with reading(await languages.of_sender(uow, event.sender, member)):
+                    # Answers are written in the sender's language (bot/services/languages.py);
+                    # in the team channel, where everyone reads them, in the team's.
+                    language = (
+                        await languages.of_sender(uow, event.sender, member)
+                        if event.private
+                        else self.team.config.team.language
+                    )
+                    with reading(language):
                         await route(Request(uow, event, member, upload))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:

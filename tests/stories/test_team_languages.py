@@ -100,10 +100,13 @@ async def test_the_channel_posts_in_the_teams_language(story: Story) -> None:
     assert story.last("alice").startswith("Eine neue Meldung braucht einen Sicherheitskontakt.")
     await story.run(f"@alice /ack {code}")
     assert story.chat("#team")[-1].startswith(f"{code} · mittel · bestätigt von Alice Example")
-    await story.run("@mira #team /summary")
+    # Mira chose Spanish for herself; what she asks for in the channel, everyone reads there.
+    await story.run("@mira /language es\n@mira #team /summary")
     summary = story.last("#team")
     assert summary.splitlines()[0] == "Story team: Übersicht um 10:00"
     assert "Offene Fälle: 1 (1 bestätigt)" in summary
+    await story.run("@mira /summary")
+    assert story.last("mira").splitlines()[0] == "Story team: resumen a las 10:00"
 
 
 async def test_a_drill_is_marked_and_debriefed_in_its_readers_language(story: Story) -> None:
