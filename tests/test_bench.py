@@ -33,3 +33,25 @@ def test_the_telegram_benchmark_pages_every_reporter() -> None:
     assert "ratio of p50s" in out
     assert "cases created: 3" in out
     assert "pages delivered: 3" in out
+
+
+def test_the_history_benchmark_prints_every_figure_and_purges_every_due_case() -> None:
+    out = run("history.py", "--cases", "300", "--open", "12", "--repeat", "3", "--quiet", "0.2")
+    for name in ("/summary", "/cases", "/oncall", "App Home", "daily post", "fsbot stats"):
+        assert f"{name}" in out and "target" in out
+    assert "page commit, /summary back to back" in out
+    assert "purge: page commit" in out
+    assert "purged every due case" in out
+
+
+def test_the_idle_memory_benchmark_measures_fsbot_run_with_both_adapters() -> None:
+    out = run("idle_memory.py", "--cases", "20", "--settle", "0.5", "--samples", "2")
+    assert "fsbot run idle RSS, empty database" in out
+    assert "fsbot run idle RSS, 20 cases" in out
+
+
+def test_the_page_priority_benchmark_pages_every_call_for_help() -> None:
+    out = run("page_priority.py", "--reports", "1", "--busy", "2", "--urgent", "1")
+    for line in ("(1) quiet", "(2) brisk", "(3) 'I need help now'", "help now / quiet"):
+        assert line in out
+    assert "fake.rate_limited: 0  fake.violations: 0" in out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -24,7 +25,9 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 
+from adapters.telegram.priority import ORDINARY, URGENT
 from adapters.telegram.render import chunks
 from bot.ports.events import Outbound
 from bot.ports.platform import DeliveryError, FileTooLarge
@@ -125,7 +128,9 @@ class TelegramMessenger:
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
             if index < len(old):
-                await self._edit(chat_id, int(old[index]), piece, markup if last else None)
+                await self._edit(
+                    chat_id, int(old[index]), piece, markup if last else None, message.urgent
+                )
                 ids.append(old[index])
             else:
                 sent = await self._bot.send_message(
@@ -133,15 +138,29 @@ class TelegramMessenger:
                     piece,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
+                    **self._priority(message.urgent),
                 )
                 ids.append(str(sent.message_id))
         for stale in old[len(pieces) :]:
             await self._bot.delete_message(chat_id, int(stale))
         return ",".join(ids)
 
+    def _priority(self, urgent: bool) -> dict[str, Any]:
+        """Where the bot has a rate limiter (an ExtBot), mark a page to go ahead in it
+        (adapters/telegram/priority.py)."""
+        if not isinstance(self._bot, ExtBot):
+            return {}
+        return {"rate_limit_args": URGENT if urgent else ORDINARY}
+
     async def _edit(
-        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        urgent: bool = False,
     ) -> None:
+        priority = self._priority(urgent)
         try:
             await self._bot.edit_message_text(
                 text,
@@ -149,6 +168,7 @@ class TelegramMessenger:
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
+                **priority,
             )
         except BadRequest as error:
             if "message is not modified" not in error.message.lower():

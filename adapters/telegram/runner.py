@@ -22,6 +22,7 @@ from telegram import (
     BotCommandScope,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    CallbackQuery,
     Update,
 )
 from telegram.error import (
@@ -33,9 +34,10 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
+from adapters.telegram.priority import PriorityRateLimiter
 from adapters.telegram.updates import to_inbound
 from bot.domain.team import Team
 from bot.ports.health import HEALTH_PATH
@@ -123,7 +125,7 @@ class TelegramAdapter:
             token=token,
             base_url=api_url,
             base_file_url=file_url(api_url),
-            rate_limiter=AIORateLimiter(max_retries=0),
+            rate_limiter=PriorityRateLimiter(),
         )
         self.messenger = TelegramMessenger(self.bot)
         self.api_url = api_url  # without the token, which PTB adds to each request
@@ -132,6 +134,7 @@ class TelegramAdapter:
         self.webhook_host = webhook_host
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(32)
         self.poll_timeout = poll_timeout
+        self._answers: set[asyncio.Task[None]] = set()  # button presses being answered
 
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
@@ -161,6 +164,8 @@ class TelegramAdapter:
         log.info("connected to Telegram as @%s (%s)", self.bot.username, mode)
 
     async def stop(self) -> None:
+        if self._answers:  # presses already handled: let their answers go before shutting down
+            await asyncio.wait(self._answers, timeout=2)
         await self.bot.shutdown()
 
     async def set_commands(self, team: Team) -> int:
@@ -190,10 +195,17 @@ class TelegramAdapter:
         if event is not None:
             await core.accept(event, within)
         if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except TelegramError as error:  # the press is handled; the spinner just times out
-                log.info("answerCallbackQuery failed: %s", error)
+            # Answered beside the next update rather than before it: the round trip would
+            # otherwise hold up every update behind this one, a call for help among them.
+            answer = asyncio.create_task(self._answer(update.callback_query))
+            self._answers.add(answer)
+            answer.add_done_callback(self._answers.discard)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as error:  # the press is handled; the spinner just times out
+            log.info("answerCallbackQuery failed: %s", error)
 
     async def run(self, core: Core) -> None:
         """Receive updates until cancelled."""

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
             raise ValueError(f"FSB_LOG_FORMAT must be plain or json, not {value!r}")
         return form
 
+    stats_min_count: int = Field(default=5, ge=1, le=100)
+    """``fsbot stats`` shows counts under this as "fewer than N" (1 hides nothing)."""
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:

@@ -200,9 +200,19 @@ def grams(text: str, limit: int | None = MAX_TEXT, language: str = "") -> set[st
     return found
 
 
+class NameKeys(frozenset[str]):
+    """The keys of someone's names worked out once (:func:`name_keys`), to check many texts
+    against the same names: :func:`names_in` takes it in place of the names themselves."""
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> NameKeys:
+        return cls(name_keys(names))
+
+
 def names_in(text: str, names: Iterable[str]) -> bool:
-    """Whether ``text`` (all of it) names anyone by one of ``names``."""
-    keys = name_keys(names)
+    """Whether ``text`` (all of it) names anyone by one of ``names`` (or by one of the keys of a
+    :class:`NameKeys`)."""
+    keys = names if isinstance(names, NameKeys) else name_keys(names)
     return bool(keys) and not keys.isdisjoint(grams(text, limit=None))
 
 

@@ -21,7 +21,7 @@ from bot.ports.store import StoreFault
 from bot.runtime import logsafety
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import EncryptionKeyError, WrongKeyError, generate_key
-from bot.services import stats
+from bot.services import stats, stats_chart
 from storage.sqlite.instance import LockRefused, only_instance
 from storage.sqlite.keys import RotationUnfinished
 
@@ -275,13 +275,29 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
     default=None,
     help="Where to write the chart [default: fsbot-stats-FROM-TO.png].",
 )
-def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
+@click.option(
+    "--by",
+    type=click.Choice(stats.GROUPINGS),
+    default=None,
+    help="Group by day, week or month [default: by day under three weeks, else by week].",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(1, 100),
+    default=None,
+    help='Show counts under this as "fewer than N" [default: FSB_STATS_MIN_COUNT, 5].',
+)
+def stats_command(
+    first: datetime, last: datetime, png: Path | None, by: str | None, min_count: int | None
+) -> None:
     """Print an anonymous transparency report (Markdown) and write a PNG chart beside it.
 
     Days are read in the team's time zone (FSB_TEAM_FILE). Only counts and durations: no
-    names, codes or accounts, so the report can be shown in public.
+    names, codes or accounts, so the report can be shown in public. Counts under the threshold
+    are hidden, and when any is, the others are rounded, so none can be worked out.
     """
     settings = _settings()
+    hide_under = min_count if min_count is not None else settings.stats_min_count
     start, end = first.date(), last.date()
     problem = stats.period_problem(start, end)
     if problem is not None:
@@ -290,14 +306,16 @@ def stats_command(first: datetime, last: datetime, png: Path | None) -> None:
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     try:
-        figures = asyncio.run(housekeeping.transparency(database, key, config, start, end))
+        figures = asyncio.run(
+            housekeeping.transparency(database, key, config, start, end, by, hide_under)
+        )
     except EncryptionKeyError as exc:
         raise _key_problem(exc) from exc
     except StoreFault as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(stats.render_markdown(figures))
     chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
-    stats.write_png(figures, chart)
+    stats_chart.write_png(figures, chart)
     click.echo(f"Chart written to {chart}", err=True)
 
 

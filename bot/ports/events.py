@@ -122,6 +122,7 @@ class Outbound:
     # What an e-mail says in its subject line (a case code, bot/text/mail_words.py); chat
     # platforms have no subject and ignore it.
     subject: str = ""
+    urgent: bool = False  # a page or a message to an outside contact: ahead of every queue
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

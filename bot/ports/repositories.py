@@ -8,7 +8,7 @@ they write is seen by later reads in it and undone with it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,6 +16,8 @@ from typing import Any, Protocol
 from bot.domain.model import AuditEntry, Case, CaseState, Person, Report, ReportBody, Task
 from bot.ports.events import Outbound
 from bot.ports.records import (
+    CaseCount,
+    CaseFigures,
     ChatMove,
     DrillRecord,
     DutyChange,
@@ -90,6 +92,12 @@ class Reports(Protocol):
 
     async def add_report(self, report: Report, reporter_key: str | None) -> int: ...
     async def get_report(self, report_id: int) -> Report: ...
+    async def get_reports(self, report_ids: Sequence[int]) -> dict[int, Report]:
+        """The reports with these ids by id, decrypted, read together (a list of open cases
+        reads its few dozen reports in one trip, not one each). Raises ``LookupError`` when one
+        is not there, as :meth:`get_report` does."""
+        ...
+
     async def save_report_body(self, report_id: int, body: ReportBody) -> None: ...
 
 
@@ -106,6 +114,39 @@ class Cases(Protocol):
         ...
 
     async def cases_for_reporter(self, reporter_key: str) -> list[Case]: ...
+
+
+class CaseViews(Protocol):
+    """What the team's views read, from indexes and aggregates: none loads the closed history.
+
+    Open cases are a few dozen however long the history; counts come from the store's
+    ``GROUP BY``; the transparency report reads four plain columns. A drill's case (code starting
+    with :data:`bot.domain.codes.DRILL_PREFIX`) is never counted; lists show it, since it is
+    worked like any other.
+    """
+
+    async def open_case_counts(self) -> list[CaseCount]:
+        """Open cases (:data:`bot.domain.model.OPEN_STATES`) by state and severity, drills left
+        out; only non-zero counts, in no particular order."""
+        ...
+
+    async def open_cases(self, assignee: str | None = None) -> list[Case]:
+        """Open cases, drills left out, oldest first; with ``assignee``, only theirs."""
+        ...
+
+    async def awaiting_ack_cases(self) -> list[Case]:
+        """Open cases whose pages nobody acknowledged (:attr:`Case.awaiting_ack`), drills
+        left out, oldest first."""
+        ...
+
+    async def cases_updated_since(self, since: datetime) -> list[Case]:
+        """Cases changed at or after ``since`` (any state, drills left out), oldest first."""
+        ...
+
+    async def case_figures(self, start: datetime, end: datetime) -> list[CaseFigures]:
+        """The transparency figures of cases received from ``start`` (included) to ``end``
+        (excluded), drills left out, in order of receipt."""
+        ...
 
 
 class Audit(Protocol):
@@ -298,7 +339,11 @@ class Languages(Protocol):
 class Retention(Protocol):
     """Closed cases past their review date lose everything private."""
 
-    async def cases_due_for_purge(self, now: datetime) -> list[int]: ...
+    async def cases_due_for_purge(self, now: datetime, limit: int | None = None) -> list[int]:
+        """Ids of closed, unpurged cases whose review date is at or before ``now``, the
+        earliest first; at most ``limit`` of them (a purge goes in batches)."""
+        ...
+
     async def purge_cases(self, case_ids: list[int], now: datetime) -> None:
         """Erase the account, identities and notes of these cases; keep counts and times."""
         ...

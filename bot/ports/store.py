@@ -24,6 +24,7 @@ from bot.ports.records import VitalSigns as VitalSigns
 from bot.ports.repositories import (
     Audit,
     Cases,
+    CaseViews,
     ChatMoves,
     Deliveries,
     Drafts,
@@ -52,6 +53,7 @@ class Tx(
     Tokens,
     Reports,
     Cases,
+    CaseViews,
     Audit,
     Outbox,
     Timers,

@@ -41,6 +41,7 @@ from bot.runtime.failpoints import failpoint
 from bot.runtime.lanes import in_lane
 from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.metrics import Metrics
+from bot.runtime.outbox_claims import OutboxClaims
 from bot.services.outages import Outage, PlatformOutages
 from bot.services.page_failures import page_failed
 from bot.services.testpages import page_delivered
@@ -92,6 +93,7 @@ class OutboxWorker:
         self._outages = outages or PlatformOutages()
         self._on_outage = on_outage
         self._urgent: set[asyncio.Task[None]] = set()  # sends from memory (see committed)
+        self._claims = OutboxClaims()
         # Conversations whose platform asked us to wait (DeliveryError.paced), and until when.
         self._paced: dict[tuple[str, str], datetime] = {}
 
@@ -100,14 +102,11 @@ class OutboxWorker:
         self._loop.wake()
 
     def committed(self, urgent: Sequence[OutboxRow]) -> None:
-        """New rows were committed, ``urgent`` (pages) among them, as the transaction wrote them.
-
-        When nothing is being delivered, the urgent rows go out at once from memory: reading them
-        back would cost the page a transaction of its own (a millisecond or two). Otherwise the
-        loop finds them first thing, since pages sort first.
-        """
+        """New rows were committed, ``urgent`` (pages) among them, as the transaction wrote them:
+        those of this worker's lane go out at once from memory, even while the loop sends ordinary
+        messages (see bot/runtime/outbox_claims.py, which also keeps a row from going twice)."""
         urgent = [r for r in urgent if in_lane(r, channel=self._channel, mail=self._mail)]
-        if urgent and not self._lock.locked():
+        if urgent:
             task = asyncio.create_task(self._deliver_now(list(urgent)), name="outbox: urgent")
             self._urgent.add(task)
             task.add_done_callback(self._urgent.discard)
@@ -119,33 +118,42 @@ class OutboxWorker:
             await asyncio.wait(self._urgent, timeout=timeout)
 
     async def _deliver_now(self, rows: list[OutboxRow]) -> None:
-        # Checked and taken with no await in between: if the loop took the lock first, it reads
-        # these rows from the store itself and they must not go twice.
-        if self._lock.locked():
-            return
-        async with self._lock:
-            for row in rows:
-                try:
-                    await self._deliver(row)
-                except StoreFault as fault:  # the row stays pending: the loop tries it again
-                    log.warning("could not record outbox row %s: %s", row.id, fault)
-                except Exception as exc:  # the row stays pending: the loop tries it again
-                    log_unexpected("could not deliver", row.id, exc)
+        for row in rows:
+            if not self._claims.claim(row.id):
+                continue  # the loop has it
+            try:
+                await self._deliver(row)
+            except StoreFault as fault:  # the row stays pending: the loop tries it again
+                log.warning("could not record outbox row %s: %s", row.id, fault)
+            except Exception as exc:  # the row stays pending: the loop tries it again
+                log_unexpected("could not deliver", row.id, exc)
+            finally:
+                self._claims.ended(row.id)
 
     async def flush(self) -> int:
         """Send everything due now; return how many rows were handled. Safe to call anytime."""
         handled = 0
         async with self._lock:
             while True:
+                sending = self._claims.before_read()
                 async with self._store.transaction() as tx:
                     # A few at a time, so a page written meanwhile goes before older posts.
                     rows = await tx.due_outbox(
                         self._clock.now(), BATCH, self._channel, mail=self._mail
                     )
-                if not rows:
+                mine = [row for row in rows if not self._claims.taken(row.id)]
+                if not mine and rows and sending and self._urgent:
+                    await asyncio.wait(set(self._urgent))  # pages under way: then read again
+                    continue
+                if not mine:
                     return handled
-                for row in rows:
-                    await self._deliver(row)
+                for row in mine:
+                    if not self._claims.claim(row.id):
+                        continue  # sent from memory since it was read
+                    try:
+                        await self._deliver(row)
+                    finally:
+                        self._claims.release(row.id)
                     handled += 1
 
     async def release_held(self) -> None:
@@ -186,6 +194,8 @@ class OutboxWorker:
             # A page leaves as soon as its case is committed; anything else, a reporter's
             # "your report is in" above all, only once what it speaks of is safe on disk.
             await self._store.durable()
+        else:  # ahead of ordinary messages in the platform's own queue too
+            message = replace(message, urgent=True)
         failpoint("before_send")
         try:
             ref = await messenger.send(message)

@@ -69,9 +69,8 @@ async def shift_had_critical(
 ) -> bool:
     """Whether a case ``member`` may see became critical from ``start`` to ``end`` (both
     included: a call for help in the very minute someone went off duty counts)."""
-    for case in await uow.tx.list_cases():
-        if case.updated_at < start:
-            continue  # nothing at all happened to it in the shift
+    # A case nothing at all happened to since the shift began is not read.
+    for case in await uow.tx.cases_updated_since(start):
         times = critical_times(await uow.tx.audit_for(case.id))
         if any(start <= t <= end for t in times):
             report = await uow.tx.get_report(case.report_id)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.config.teamfile import Member
 from bot.domain import rights
-from bot.domain.identifiers import grams, name_keys
+from bot.domain.identifiers import NameKeys, grams, name_keys
 from bot.domain.model import Case, ReportBody
 from bot.services.member_names import everyone, names_of
 from bot.uow import UnitOfWork
@@ -56,6 +56,22 @@ async def second_refusal(
 ) -> str | None:
     """:func:`bot.rights.second_refusal` with every name ``member`` goes by."""
     return rights.second_refusal(case, body, member, await names_of(uow, member))
+
+
+async def visible(uow: UnitOfWork, cases: Sequence[Case], member: Member) -> list[Case]:
+    """Those of ``cases`` that ``member`` may see, in their order: the rule of :func:`may_see`
+    (:func:`bot.rights.refusal`) for each, with the member's names keyed once and the reports
+    read in one trip. Only the reports the rule needs are read: someone who does not work cases
+    may see only those where they are the second person."""
+    handler = rights.works_cases(member)
+    candidates = [c for c in cases if handler or c.second_person == member.id]
+    if not candidates:
+        return []
+    names = NameKeys.of(await names_of(uow, member))
+    reports = await uow.tx.get_reports([c.report_id for c in candidates])
+    return [
+        c for c in candidates if rights.refusal(c, reports[c.report_id].body, member, names) is None
+    ]
 
 
 async def may_see(uow: UnitOfWork, case: Case, body: ReportBody, member: Member) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.config.teamfile import Member
-from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM, Case, CaseState
+from bot.domain.codes import is_drill_code
+from bot.domain.model import STATE_FOR_TEAM, Case, CaseState
 from bot.domain.team import Duty
 from bot.ports.store import TimerRow
 from bot.services import aftercare, conflicts, people
@@ -123,7 +124,7 @@ def _case_line(case: Case, uow: UnitOfWork) -> Rich:
 
 
 async def _open_cases(uow: UnitOfWork) -> list[Case]:
-    return await uow.tx.list_cases(list(OPEN_STATES))
+    return await uow.tx.open_cases()
 
 
 async def _may_see(uow: UnitOfWork, case: Case, member: Member) -> bool:
@@ -165,8 +166,10 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
         0,
         key=f"confirm:{key}",
     )
-    # The channel counts every open case alike (bot.views.channel_line says why).
-    waiting = sum(1 for c in all_open if c.awaiting_ack)
+    # The channel counts every open case alike (bot.views.channel_line says why); a drill's
+    # case never counts.
+    counted = [c for c in all_open if not is_drill_code(c.code)]
+    waiting = sum(1 for c in counted if c.awaiting_ack)
     await uow.send_channel(
         lambda: rich(
             bold(_("Shift change: ")),
@@ -177,7 +180,7 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
                 name=member.name,
                 level=level(str(timer.payload["level"])),
                 time=clock_time(uow.team, end),
-                count=len(all_open),
+                count=len(counted),
                 waiting=waiting,
             ),
         ),
@@ -274,11 +277,11 @@ async def daily_text(uow: UnitOfWork) -> Rich:
         )
         for s in sorted(shifts, key=lambda s: s.start)
     )
-    open_cases = await _open_cases(uow)
     counts: dict[str, int] = {}
-    for case in open_cases:
-        state = _(STATE_FOR_TEAM[case.state])
-        counts[state] = counts.get(state, 0) + 1
+    for count in await uow.tx.open_case_counts():
+        state = _(STATE_FOR_TEAM[count.state])
+        counts[state] = counts.get(state, 0) + count.count
+    open_cases = await _open_cases(uow)
     overdue = [c for c in open_cases if _overdue(uow, c)]
     return lines(
         bold(_("Daily check-in, {day}").format(day=day_date(team, uow.now))),

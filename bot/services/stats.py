@@ -1,13 +1,17 @@
 """The anonymous transparency report: counts and durations, never a name, a code or a word.
 
 For a closing ceremony or a post-event report a team wants to say how many reports came in, how
-they ended and how fast someone picked them up. Everything here works on :class:`CaseFigures`,
-which holds only times, an outcome name and whether the case is still open, so the report
-*cannot* show anything else. Purged cases keep exactly these, so they still count.
+they ended and how fast someone picked them up. Everything here works on
+:class:`bot.ports.records.CaseFigures`, which holds only times, an outcome name and whether the
+case is still open, so the report *cannot* show anything else. Purged cases keep exactly these,
+so they still count; a drill's cases never do (the store leaves them out).
 
 Percentiles interpolate linearly between the nearest ranks (the "inclusive" method of
 :func:`statistics.quantiles`, the usual spreadsheet ``PERCENTILE``), so 90% of the cases were
 acknowledged within the 90th percentile or less.
+
+Small counts are hidden (:mod:`bot.services.stats_hiding` has the rule): a public "event ban: 1"
+can identify a person.
 """
 
 from __future__ import annotations
@@ -15,49 +19,52 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import OUTCOMES, Case
+from bot.domain.model import OUTCOMES
+from bot.ports.records import CaseFigures
+from bot.services.stats_hiding import Shown, any_hidden, publish
+
+GROUPINGS = ("day", "week", "month")
+DAYS_BY_DAY = 21
+"""A period shorter than this many days (about three weeks: a five-day event) is grouped by day
+unless asked otherwise; a longer one by week."""
+DEFAULT_MIN_COUNT = 5
 
 
 @dataclass(frozen=True)
-class CaseFigures:
-    """What the report may know about one case."""
+class Bucket:
+    """One day, week or month of the period, as published."""
 
-    created_at: datetime
-    acknowledged_at: datetime | None
-    outcome: str | None
-    is_open: bool
-
-    @classmethod
-    def of(cls, case: Case) -> CaseFigures:
-        return cls(case.created_at, case.acknowledged_at, case.outcome, case.is_open)
-
-
-@dataclass(frozen=True)
-class Week:
-    label: str  # ISO week, "2027-W32"
-    received: int
-    acknowledged: int
-    median_ack: float | None  # seconds
+    label: str  # "Tue 10 Aug", "2027-W32" (ISO week) or "2027-08"
+    received: Shown
+    acknowledged: Shown
+    median_ack: float | None  # seconds; None when none, or too few to show
 
 
 @dataclass(frozen=True)
 class Transparency:
+    """The published figures; every count is a :class:`Shown` (exact, hidden or a range)."""
+
     team: str
     timezone: str
     first: date
     last: date
-    received: int
-    outcomes: dict[str, int]  # every outcome, in the order of OUTCOMES, zeros included
-    still_open: int
-    no_outcome: int  # closed before outcomes were recorded
-    acknowledged: int
+    by: str  # one of GROUPINGS
+    min_count: int
+    received: Shown
+    outcomes: dict[str, Shown]  # every outcome, in the order of OUTCOMES, zeros included
+    still_open: Shown
+    no_outcome: Shown  # closed before outcomes were recorded
+    acknowledged: Shown
     median_ack: float | None
     p90_ack: float | None
-    weeks: list[Week]
+    buckets: list[Bucket]
+
+    @property
+    def empty(self) -> bool:
+        return self.received.value == 0 and not self.received.hidden
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -73,11 +80,6 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def _median(values: Sequence[float]) -> float | None:
     return percentile(values, 0.5) if values else None
-
-
-def _week_label(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
@@ -102,54 +104,160 @@ def period_problem(first: date, last: date) -> str | None:
     return None
 
 
+def default_grouping(first: date, last: date) -> str:
+    """``"day"`` for a period shorter than :data:`DAYS_BY_DAY` days, else ``"week"``."""
+    return "day" if (last - first).days + 1 < DAYS_BY_DAY else "week"
+
+
+def period_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants the period covers: ``first``'s midnight (included) to the midnight after
+    ``last`` (excluded), days in ``tz``."""
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine(last + timedelta(days=1), time(0), tz)
+    return start, end
+
+
+def bucket_label(day: date, by: str) -> str:
+    """The label of the bucket ``day`` falls in."""
+    if by == "day":
+        return day.strftime("%a %d %b")
+    if by == "month":
+        return day.strftime("%Y-%m")
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _labels(first: date, last: date, by: str) -> list[str]:
+    """Every bucket of the period in order, empty ones included."""
+    labels: dict[str, None] = {}
+    day = first
+    while day <= last:
+        labels[bucket_label(day, by)] = None
+        day += timedelta(days=1)
+    return list(labels)
+
+
 def compute(
-    cases: Iterable[CaseFigures], first: date, last: date, tz: ZoneInfo, team: str = ""
+    cases: Iterable[CaseFigures],
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    team: str = "",
+    *,
+    by: str | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> Transparency:
-    """The figures for cases received from ``first`` to ``last`` inclusive, days in ``tz``.
+    """The published figures for cases received from ``first`` to ``last`` inclusive, days in
+    ``tz``, grouped ``by`` day, week or month (default: :func:`default_grouping`), counts under
+    ``min_count`` hidden (1 hides nothing).
 
     Raises:
-        ValueError: for a period :func:`period_problem` refuses.
+        ValueError: for a period :func:`period_problem` refuses, an unknown grouping or a
+            ``min_count`` under 1.
     """
     problem = period_problem(first, last)
     if problem is not None:
         raise ValueError(problem)
-    start = datetime.combine(first, time(0), tz)
-    end = datetime.combine(last + timedelta(days=1), time(0), tz)
-    chosen = [c for c in cases if start <= c.created_at < end]
+    by = by or default_grouping(first, last)
+    if by not in GROUPINGS or min_count < 1:
+        raise ValueError(f"cannot group by {by!r} hiding counts under {min_count}")
+    start, end = period_bounds(first, last, tz)
+    groups: dict[str, list[CaseFigures]] = {label: [] for label in _labels(first, last, by)}
+    outcomes, still_open, no_outcome, chosen = _count(cases, start, end, tz, groups, by)
+    return _published(
+        team, tz, first, last, by, min_count, chosen, outcomes, still_open, no_outcome, groups
+    )
+
+
+def _count(
+    cases: Iterable[CaseFigures],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    groups: dict[str, list[CaseFigures]],
+    by: str,
+) -> tuple[dict[str, int], int, int, list[CaseFigures]]:
+    """One pass over the cases received from ``start`` to ``end``: each goes into its bucket of
+    ``groups``; returns the outcome counts, how many are still open, how many closed without an
+    outcome, and the cases counted.
+
+    Years of history are 100,000 cases and more (issue 19: under 2 s), so the bounds are compared
+    in UTC, the zone the store gives times in (same-zone comparisons need no offset lookups), and a
+    bucket is looked up once per local day, not once per case."""
+    low, high = start.astimezone(UTC), end.astimezone(UTC)
     outcomes = dict.fromkeys(OUTCOMES, 0)
     still_open = no_outcome = 0
-    for case in chosen:
+    chosen: list[CaseFigures] = []
+    group_of: dict[date, list[CaseFigures]] = {}
+    for case in cases:
+        if not low <= case.created_at < high:
+            continue
+        chosen.append(case)
         if case.is_open:
             still_open += 1
         elif case.outcome in outcomes:
             outcomes[case.outcome] += 1
         else:
             no_outcome += 1
-    waits = [_wait(c) for c in chosen if c.acknowledged_at is not None]
-    by_week: dict[str, list[CaseFigures]] = {}
-    monday = first - timedelta(days=first.weekday())
-    while monday <= last:
-        by_week[_week_label(monday)] = []
-        monday += timedelta(days=7)
-    for case in chosen:
-        by_week[_week_label(case.created_at.astimezone(tz).date())].append(case)
-    weeks = []
-    for label, group in by_week.items():
-        week_waits = [_wait(c) for c in group if c.acknowledged_at is not None]
-        weeks.append(Week(label, len(group), len(week_waits), _median(week_waits)))
+        day = case.created_at.astimezone(tz).date()
+        group = group_of.get(day)
+        if group is None:
+            group = group_of[day] = groups[bucket_label(day, by)]
+        group.append(case)
+    return outcomes, still_open, no_outcome, chosen
+
+
+def _published(
+    team: str,
+    tz: ZoneInfo,
+    first: date,
+    last: date,
+    by: str,
+    min_count: int,
+    chosen: list[CaseFigures],
+    outcomes: dict[str, int],
+    still_open: int,
+    no_outcome: int,
+    groups: dict[str, list[CaseFigures]],
+) -> Transparency:
+    """Hide the small counts and round the rest if anything is hidden
+    (:mod:`bot.services.stats_hiding`)."""
+    waits_of = {
+        label: [_wait(c) for c in group if c.acknowledged_at is not None]
+        for label, group in groups.items()
+    }
+    waits = [w for group_waits in waits_of.values() for w in group_waits]
+    cells = [*outcomes.values(), still_open, no_outcome]
+    cells += [len(g) for g in groups.values()] + [len(w) for w in waits_of.values()]
+    rounding = any_hidden(cells, min_count)
+
+    def shown(count: int) -> Shown:
+        return publish(count, min_count, rounding)
+
+    enough = len(waits) >= min_count
     return Transparency(
         team=team,
         timezone=tz.key,
         first=first,
         last=last,
-        received=len(chosen),
-        outcomes=outcomes,
-        still_open=still_open,
-        no_outcome=no_outcome,
-        acknowledged=len(waits),
-        median_ack=_median(waits),
-        p90_ack=percentile(waits, 0.9) if waits else None,
-        weeks=weeks,
+        by=by,
+        min_count=min_count,
+        received=shown(len(chosen)),
+        outcomes={o: shown(n) for o, n in outcomes.items()},
+        still_open=shown(still_open),
+        no_outcome=shown(no_outcome),
+        acknowledged=shown(len(waits)),
+        median_ack=_median(waits) if enough else None,
+        p90_ack=percentile(waits, 0.9) if enough else None,
+        buckets=[
+            Bucket(
+                label,
+                shown(len(group)),
+                shown(len(waits_of[label])),
+                _median(waits_of[label]) if len(waits_of[label]) >= min_count else None,
+            )
+            for label, group in groups.items()
+        ],
     )
 
 
@@ -180,91 +288,62 @@ def outcome_words(outcome: str) -> str:
 
 
 def render_markdown(report: Transparency) -> str:
+    """The report as Markdown: counts under the threshold read "fewer than N", totals that would
+    give them away read as a range."""
     title = f"Transparency report, {report.first.isoformat()} to {report.last.isoformat()}"
+    unit = {"day": "day", "week": "ISO week", "month": "month"}[report.by]
     lines = [
         f"# {report.team}: {title}" if report.team else f"# {title}",
         "",
-        f"Days and weeks are in {report.timezone}. Only counts and durations: no names, case"
-        " codes or accounts.",
+        f"Days are in {report.timezone}. Only counts and durations: no names, case codes or"
+        " accounts.",
+        *_hiding_note(report),
         "",
-        f"**Reports received:** {report.received}",
+        f"**Reports received:** {report.received.text}",
         "",
         "## Outcomes",
         "",
         "| outcome | cases |",
         "| --- | ---: |",
-        *(f"| {outcome_words(o)} | {n} |" for o, n in report.outcomes.items()),
-        f"| still open | {report.still_open} |",
+        *(f"| {outcome_words(o)} | {n.text} |" for o, n in report.outcomes.items()),
+        f"| still open | {report.still_open.text} |",
     ]
-    if report.no_outcome:
-        lines.append(f"| closed, no outcome recorded | {report.no_outcome} |")
+    if report.no_outcome.value or report.no_outcome.hidden:
+        lines.append(f"| closed, no outcome recorded | {report.no_outcome.text} |")
     lines += [
         "",
         "## Time to acknowledgement",
         "",
         "| | |",
         "| --- | ---: |",
-        f"| acknowledged | {report.acknowledged} of {report.received} |",
+        f"| acknowledged | {report.acknowledged.text} of {report.received.text} |",
         f"| median | {duration_text(report.median_ack)} |",
         f"| 90th percentile | {duration_text(report.p90_ack)} |",
         "",
-        "## By week",
+        f"## By {report.by}",
         "",
-        "Cases count in the ISO week they were received (only days inside the period).",
+        f"Cases count in the {unit} they were received (only days inside the period).",
         "",
-        "| week | received | acknowledged | median time to acknowledgement |",
+        f"| {report.by} | received | acknowledged | median time to acknowledgement |",
         "| --- | ---: | ---: | ---: |",
         *(
-            f"| {w.label} | {w.received} | {w.acknowledged} | {duration_text(w.median_ack)} |"
-            for w in report.weeks
+            f"| {b.label} | {b.received.text} | {b.acknowledged.text} |"
+            f" {duration_text(b.median_ack)} |"
+            for b in report.buckets
         ),
         "",
     ]
     return "\n".join(lines)
 
 
-def write_png(report: Transparency, path: Path) -> None:
-    """Two panels: reports received and acknowledged by week, and outcomes.
-
-    matplotlib is imported here, with the Agg backend and no pyplot (no global state, no
-    display needed), so the running bot never loads it.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, 7), layout="constrained")
-    FigureCanvasAgg(figure)
-    weekly, outcomes = figure.subplots(2, 1)
-    labels = [w.label for w in report.weeks]
-    positions = list(range(len(labels)))
-    width = 0.4
-    weekly.bar(
-        [p - width / 2 for p in positions],
-        [w.received for w in report.weeks],
-        width,
-        label="received",
-    )
-    weekly.bar(
-        [p + width / 2 for p in positions],
-        [w.acknowledged for w in report.weeks],
-        width,
-        label="acknowledged",
-    )
-    weekly.set_xticks(positions, labels, rotation=45 if len(labels) > 8 else 0)
-    weekly.set_ylabel("reports")
-    weekly.set_title(f"Reports by week, {report.first.isoformat()} to {report.last.isoformat()}")
-    weekly.legend()
-    names = [outcome_words(o) for o in report.outcomes] + ["still open"]
-    counts = [*report.outcomes.values(), report.still_open]
-    if report.no_outcome:
-        names.append("closed, no outcome recorded")
-        counts.append(report.no_outcome)
-    outcomes.barh(names, counts)
-    outcomes.invert_yaxis()
-    outcomes.set_xlabel("cases")
-    outcomes.set_title(
-        f"Outcomes of {report.received} reports; median time to acknowledgement "
-        f"{duration_text(report.median_ack)}"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=100)
+def _hiding_note(report: Transparency) -> list[str]:
+    if report.min_count <= 1:
+        return []
+    n = report.min_count
+    return [
+        "",
+        f'Counts from 1 to {n - 1} read "fewer than {n}", so that no one can be picked out;'
+        f' when any count is hidden, the others are rounded to the nearest {n} ("about"), so'
+        " a hidden count cannot be worked out by subtraction. A time to acknowledgement is"
+        f" shown only over {n} or more cases.",
+    ]

@@ -6,7 +6,7 @@ and the cases assigned to them (codes, severity, state, age). Nothing else.
 
 from __future__ import annotations
 
-from bot.domain.model import OPEN_STATES, STATE_FOR_TEAM
+from bot.domain.model import STATE_FOR_TEAM
 from bot.services import rota
 from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
@@ -30,7 +30,7 @@ async def show(req: Request) -> None:
         parts.append(
             rich(bold(_("You are on duty now.")) if on_duty else _("You are not on duty."))
         )
-        mine = [c for c in await uow.tx.list_cases(list(OPEN_STATES)) if c.assignee == member.id]
+        mine = await uow.tx.open_cases(assignee=member.id)
         parts.append(
             bold(_("Cases assigned to you:")) if mine else _("No cases are assigned to you.")
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.codes import normalise_case_code
-from bot.domain.model import OPEN_STATES, SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
+from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
 from bot.services import cases, conflicts, escalation, people, retention, tasks
 from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, fill, lines, rich
@@ -177,12 +177,7 @@ async def list_cases(req: Request) -> None:
     if member is None:
         await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
-    open_cases = await req.uow.tx.list_cases(list(OPEN_STATES))
-    visible = []
-    for case in open_cases:
-        report = await req.uow.tx.get_report(case.report_id)
-        if await conflicts.may_see(req.uow, case, report.body, member):
-            visible.append(case)
+    visible = await conflicts.visible(req.uow, await req.uow.tx.open_cases(), member)
     if not visible:
         await req.reply(rich(_("No open cases.")))
         return

@@ -14,9 +14,10 @@ from handlers.context import Request
 
 
 async def summary(req: Request) -> None:
-    all_cases = await req.uow.tx.list_cases()
+    counts = await req.uow.tx.open_case_counts()
+    waiting = await req.uow.tx.awaiting_ack_cases()
     duty = await rota.on_duty(req.uow)
-    await req.reply(summary_text(all_cases, req.uow.team, req.uow.now, duty))
+    await req.reply(summary_text(counts, waiting, req.uow.team, req.uow.now, duty))
 
 
 async def oncall(req: Request) -> None:

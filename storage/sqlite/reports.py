@@ -4,9 +4,14 @@ Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from bot.domain.model import PlatformUser, Report, ReportBody
 from storage.sqlite.statements import Statements, from_ts
 from storage.sqlite.statements import ts as _ts
+
+_IDS_PER_READ = 500  # ids bound in one statement (SQLite allows 32,766; a few dozen is usual)
 
 
 class SqliteReports(Statements):
@@ -39,6 +44,26 @@ class SqliteReports(Statements):
         )
         if row is None:
             raise LookupError(f"no report {report_id}")
+        return self._report(row)
+
+    async def get_reports(self, report_ids: Sequence[int]) -> dict[int, Report]:
+        wanted = sorted(set(report_ids))
+        found: dict[int, Report] = {}
+        for start in range(0, len(wanted), _IDS_PER_READ):
+            part = wanted[start : start + _IDS_PER_READ]
+            rows = await self._all(
+                "SELECT id, created_at, reporter_enc, body_enc FROM reports"
+                f" WHERE id IN ({','.join('?' for _ in part)})",
+                tuple(part),
+            )
+            found.update((row[0], self._report(row)) for row in rows)
+        missing = set(wanted) - found.keys()
+        if missing:
+            raise LookupError(f"no report {min(missing)}")
+        return found
+
+    def _report(self, row: Sequence[Any]) -> Report:
+        """A ``reports`` row (id, created_at, reporter_enc, body_enc), decrypted."""
         reporter = None
         if row[2] is not None:
             platform, user_id, display = self._cipher.decrypt_json(row[2], "reporter")

@@ -62,12 +62,18 @@ class SqliteStore:
 
     ``check_key=False`` is only for a reader that needs no key (``fsbot stats`` reads no private
     column): the database is then neither checked against ``cipher`` nor sealed with it.
+    ``check_file=False`` skips the check of the whole file on opening (``PRAGMA quick_check``,
+    which reads every page: 0.1-0.4 s at 100,000 cases); only for a reader that writes nothing
+    (``fsbot stats``), for which a damaged page is still a fault when it is read.
     """
 
-    def __init__(self, path: Path, cipher: Cipher, *, check_key: bool = True) -> None:
+    def __init__(
+        self, path: Path, cipher: Cipher, *, check_key: bool = True, check_file: bool = True
+    ) -> None:
         self.path = path
         self._cipher = cipher
         self._check_key = check_key
+        self._check_file = check_file
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._commits = 0  # transactions committed so far
@@ -120,10 +126,11 @@ class SqliteStore:
         # leave no trace of the erased bytes in the file (see bot/services/retention.py).
         await db.execute("PRAGMA secure_delete=ON")
         # A damaged file is found now, not at the first report (milliseconds for a bot's file).
-        async with db.execute("PRAGMA quick_check") as cursor:
-            verdict = await cursor.fetchone()
-        if verdict is None or verdict[0] != "ok":
-            raise StoreFault("corrupt", describe("corrupt", self.path))
+        if self._check_file:
+            async with db.execute("PRAGMA quick_check") as cursor:
+                verdict = await cursor.fetchone()
+            if verdict is None or verdict[0] != "ok":
+                raise StoreFault("corrupt", describe("corrupt", self.path))
         await self._migrate(db)
         if self._check_key:
             await sqlite_keys.keep_index_key(db, self._cipher)

@@ -7,7 +7,7 @@ package, composed over the statements they share (storage/sqlite/statements.py).
 from __future__ import annotations
 
 from storage.sqlite.audit import SqliteAudit
-from storage.sqlite.cases import SqliteCases
+from storage.sqlite.case_views import SqliteCaseViews
 from storage.sqlite.chat_moves import SqliteChatMoves
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.drafts import SqliteDrafts
@@ -35,7 +35,7 @@ class SqliteTx(
     SqliteDrafts,
     SqliteTokens,
     SqliteReports,
-    SqliteCases,
+    SqliteCaseViews,
     SqliteAudit,
     SqliteOutbox,
     SqliteTimers,

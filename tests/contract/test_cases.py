@@ -27,6 +27,25 @@ async def test_a_report_reads_back_with_its_reporter_and_its_latest_body(store: 
             await tx.get_report(anonymous + 100)
 
 
+async def test_reports_read_together_are_the_reports_read_one_by_one(store: Store) -> None:
+    reporter = PlatformUser("slack", "U1", "Kim")
+    async with store.transaction() as tx:
+        ids = [
+            await tx.add_report(Report(None, NOW + minutes(n), ReportBody(who=f"p{n}"), who), k)
+            for n, (who, k) in enumerate([(reporter, "k1"), (None, None), (reporter, "k2")])
+        ]
+        await tx.save_report_body(ids[2], ReportBody(who="p2", where="hall"))
+        other = await tx.add_report(Report(None, NOW, ReportBody(who="not asked"), None), None)
+    async with store.transaction() as tx:
+        together = await tx.get_reports([ids[2], ids[0], ids[2], ids[1]])
+        assert together == {i: await tx.get_report(i) for i in ids}
+        assert together[ids[2]].body == ReportBody(who="p2", where="hall")
+        assert other not in together
+        assert await tx.get_reports([]) == {}
+        with pytest.raises(LookupError):
+            await tx.get_reports([ids[0], other + 100])
+
+
 async def test_cases_have_distinct_codes_and_are_found_by_id_code_state_and_reporter(
     store: Store,
 ) -> None:

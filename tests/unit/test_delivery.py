@@ -190,3 +190,30 @@ async def test_the_page_leaves_at_once_and_the_reporter_hears_back_once_the_disk
     await bot.app.flush()
     code = case_code(bot.confirmation("sam"))
     assert any(code in s.text and "Acknowledge" in s.labels for s in bot.platform.chat("alice"))
+
+
+async def test_a_page_goes_out_while_the_outbox_is_stuck_on_an_ordinary_message_and_only_once(
+    bot: Harness,
+) -> None:
+    # The outbox loop is sending Bob an ordinary answer that the platform holds (as a rate
+    # limiter holds it): the page does not wait for it, and neither side sends a row twice.
+    await bot.file_report(send=False)
+    gate = asyncio.Event()
+    bot.platform.hold_for["bob"] = gate
+    answer = asyncio.create_task(bot.say("bob", "/help"))
+    while not bot.platform.held:
+        await asyncio.sleep(0.001)
+    press = bot.event("sam", button=bot.token("sam", "Send report"))
+    assert await bot.app.handle(press)
+    deadline = asyncio.get_running_loop().time() + 30
+    while not bot.platform.chat("alice"):
+        assert asyncio.get_running_loop().time() < deadline, "the page waited for Bob's answer"
+        await asyncio.sleep(0.005)
+    assert not answer.done()  # Bob's answer is still held
+    gate.set()
+    await answer
+    await bot.app.flush()
+    (page,) = bot.platform.chat("alice")
+    assert "A new report needs a safety contact." in page.text
+    assert len([s for s in bot.platform.chat("bob") if "What I can do" in s.text]) == 1
+    assert len([t for t in bot.platform.texts("sam") if "Your report is in" in t]) == 1

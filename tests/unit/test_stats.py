@@ -24,10 +24,11 @@ from bot.config.demo import demo_team_text
 from bot.domain.model import OUTCOMES, CaseState, Report, ReportBody, Severity
 from bot.domain.policy import EscalationPolicy
 from bot.main.cli import main
+from bot.ports.records import CaseFigures
 from bot.ports.store import NewCase
 from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention
-from bot.services.stats import CaseFigures, compute, render_markdown
+from bot.services.stats import compute, render_markdown
 from storage.sqlite.store import SqliteStore
 
 TZ = ZoneInfo("Europe/Vienna")
@@ -137,7 +138,9 @@ def test_stats_over_a_generated_history(
     monkeypatch.chdir(tmp_path)
     env = {"FSB_DATABASE": f"sqlite:///{db}", "FSB_TEAM_FILE": str(team_file)}
     result = CliRunner().invoke(
-        main, ["stats", "--from", "2027-08-01", "--to", "2027-08-31"], env=env
+        main,
+        ["stats", "--from", "2027-08-01", "--to", "2027-08-31", "--by", "week", "--min-count", "1"],
+        env=env,
     )
     assert result.exit_code == 0, result.output
     md = result.stdout
@@ -197,7 +200,17 @@ def test_stats_png_option_and_bad_dates(tmp_path: Path, team_file: Path) -> None
     chart = tmp_path / "charts" / "august.png"
     result = CliRunner().invoke(
         main,
-        ["stats", "--from", "2027-08-01", "--to", "2027-08-14", "--png", str(chart)],
+        [
+            "stats",
+            "--from",
+            "2027-08-01",
+            "--to",
+            "2027-08-14",
+            "--png",
+            str(chart),
+            "--by",
+            "week",
+        ],
         env=env,
     )
     assert result.exit_code == 0, result.output
@@ -222,9 +235,9 @@ def test_percentiles_are_inclusive_and_a_day_is_read_in_the_team_zone() -> None:
         CaseFigures(late, late + timedelta(seconds=s), None, True) for s in (10, 20, 30, 40, 50)
     ]
     report = compute(cases, FIRST, LAST, TZ)
-    assert report.received == 5 and report.still_open == 5
+    assert report.received.value == 5 and report.still_open.value == 5
     assert report.median_ack == 30
     assert report.p90_ack == pytest.approx(46)  # between the 4th and 5th value
     assert "| median | 30s |" in render_markdown(report)
-    assert compute(cases, date(2027, 7, 1), date(2027, 7, 31), ZoneInfo("UTC")).received == 5
-    assert compute(cases, date(2027, 7, 1), date(2027, 7, 31), TZ).received == 0
+    assert compute(cases, date(2027, 7, 1), date(2027, 7, 31), ZoneInfo("UTC")).received.value == 5
+    assert compute(cases, date(2027, 7, 1), date(2027, 7, 31), TZ).received.value == 0
