@@ -22,6 +22,7 @@ from handlers.team import (
     drill_commands,
     handoff,
     people_commands,
+    readiness_commands,
     rota_commands,
     task_commands,
     team_commands,
@@ -136,6 +137,7 @@ PRIVATE: dict[str, Handler] = {
     "/handoff": handoff.handoff,
     "/person": people_commands.person,
     "/screen": people_commands.screen,
+    "/ready": readiness_commands.ready,
     "/id": show_ids,
     "/testpage": drill_commands.testpage,
     "/drill": drill_commands.drill,
@@ -145,6 +147,7 @@ PRIVATE: dict[str, Handler] = {
 CHANNEL: dict[str, Handler] = {
     "/summary": _without_args(team_commands.summary),
     "/oncall": _without_args(team_commands.oncall),
+    "/ready": readiness_commands.ready,
     "/id": show_ids,
 }
 

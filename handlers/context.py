@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config.teamfile import Member
+from bot.domain.readiness import Asked
 from bot.ports.events import Address, Inbound
 from bot.text.richtext import Rich
 from bot.uow import Button, UnitOfWork, member_audience
@@ -25,6 +26,8 @@ class Request:
     event: Inbound
     member: Member | None  # None for a participant
     upload: Upload | None = None
+    # What the platforms' readiness probes said, asked before the transaction (a lead's /ready)
+    probed: Asked | None = None
 
     @property
     def owner(self) -> str:

@@ -13,14 +13,16 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from bot.domain.readiness import Asked
+from bot.domain.rights import may_check_readiness
 from bot.domain.team import Team
 from bot.ports.events import Inbound
-from bot.ports.platform import Files, FileTooLarge
+from bot.ports.platform import Files, FileTooLarge, ReadinessProbe
 from bot.ports.store import OutboxRow, Store
 from bot.runtime.clock import Clock
 from bot.runtime.crypto import Cipher
 from bot.runtime.failpoints import failpoint
-from bot.services import chat_moves, languages, member_names, reachability
+from bot.services import chat_moves, languages, member_names, reachability, readiness
 from bot.text.reader import _, reading
 from bot.uow import UnitOfWork
 from handlers.context import Request, Upload
@@ -29,6 +31,7 @@ from handlers.team.people_commands import wants_file
 
 log = logging.getLogger(__name__)
 
+READY = "/ready"
 MAX_FILE = 2 * 1024 * 1024  # bytes of a file a command may read
 FILE_TIMEOUT = 30.0
 
@@ -47,11 +50,13 @@ class Dispatcher:
         on_commit: Callable[[Sequence[OutboxRow]], None] = lambda urgent: None,
         files: Mapping[str, Files] | None = None,
         on_handled: Callable[[Inbound, UnitOfWork], None] = lambda event, uow: None,
+        probes: Mapping[str, ReadinessProbe] | None = None,
     ) -> None:
         """``on_handled(event, uow)`` is called once an event's unit of work has committed (a
         duplicate commits nothing): the composition root counts what it did (metrics)."""
         self.on_handled = on_handled
         self.files = dict(files or {})
+        self.probes = dict(probes or {})
         self.store = store
         self.team = team
         self.cipher = cipher
@@ -61,6 +66,7 @@ class Dispatcher:
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; False when it was a duplicate delivery and nothing was done."""
         upload = await self._read_file(event)
+        probed = await self._probe(event)
         try:
             async with self.store.transaction() as tx:
                 now = self.clock.now()
@@ -83,7 +89,7 @@ class Dispatcher:
                         else self.team.config.team.language
                     )
                     with reading(language):
-                        await route(Request(uow, event, member, upload))
+                        await route(Request(uow, event, member, upload, probed))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:
                         raise _Duplicate
@@ -98,6 +104,20 @@ class Dispatcher:
         if sent:
             self.on_commit(list(uow.urgent.values()))
         return True
+
+    async def _probe(self, event: Inbound) -> Asked | None:
+        """A lead's ``/ready``: the platforms are asked before the transaction, so that their
+        answers never hold up anyone else's event."""
+        if event.command is None or event.command[0] != READY:
+            return None
+        member = self.team.member_for(event.sender.platform, event.sender.user_id)
+        if member is None or not may_check_readiness(member):
+            return None
+        if not event.private and not self.team.is_team_channel(
+            event.sender.platform, event.chat_id
+        ):
+            return None  # a group the bot was not set up for: it answers nothing there
+        return await readiness.probe_all(self.team, self.probes)
 
     async def _read_file(self, event: Inbound) -> Upload | None:
         """A file a command needs (``/screen`` with a CSV), read before the transaction so that a

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.domain.team import CONSOLE, CONSOLE_CHANNEL
 from bot.ports.events import Outbound
-from bot.ports.platform import FileTooLarge
+from bot.ports.platform import Contact, FileTooLarge, Probed
 
 FILE_PREFIX = "console:file:"
 
@@ -36,6 +37,11 @@ class ConsoleMessenger:
         self._next_ref = 0
         self._next_button = 0
         self.buttons: list[ShownButton] = []
+
+    async def probe(self, channel: str | None, contacts: Sequence[Contact]) -> Probed:
+        """The readiness probe: on the console everyone is a name typed at the prompt, so
+        everyone can be paged and the team channel always takes messages."""
+        return Probed([], "")
 
     async def send(self, message: Outbound) -> str:
         chat = message.address.chat_id

@@ -12,6 +12,7 @@ trouble is retried with backoff by the outbox.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -20,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import Part, blocks, parts
 from bot.ports.events import Outbound
-from bot.ports.platform import DeliveryError, FileTooLarge
+from bot.ports.platform import Contact, DeliveryError, FileTooLarge, Probed
 
 HOME_PREFIX = "home:"
 FILE_PREFIX = "slack:file:"  # how a shared file is referred to in an Inbound
@@ -88,6 +89,12 @@ class SlackMessenger:
         if channel not in self._limiters:
             self._limiters[channel] = AsyncLimiter(self._burst, self._burst / self._per_channel)
         return self._limiters[channel]
+
+    async def probe(self, channel: str | None, contacts: Sequence[Contact]) -> Probed:
+        """The readiness probe (adapters/slack/readiness.py)."""
+        from adapters.slack import readiness  # it reads this module's CREDENTIALS
+
+        return await readiness.probe(self._client, channel, contacts)
 
     async def fetch(self, reference: str, limit: int) -> bytes:
         """A file a person shared (``slack:file:<id>``): ``files.info`` for its private URL,

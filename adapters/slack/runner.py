@@ -44,7 +44,7 @@ ACK_WITHIN = 2.0
 EVENTS_PATH = "/slack/events"
 BOLT_LOGGER = "slack_bolt.fsbot"
 START_TIMEOUT = 15.0  # seconds for auth.test at start
-IN_CHANNEL = frozenset({"summary"})  # the only answers the channel may see: redacted
+IN_CHANNEL = frozenset({"summary", "ready"})  # the only answers the channel may see: redacted
 
 
 def _dm_text(event: dict[str, Any]) -> str:
@@ -118,6 +118,11 @@ class SlackAdapter:
         self.profiles = ProfileNames(self.client)
         self.locales = SlackLocales(self.client)
         self._registered = False
+
+    @property
+    def readiness(self) -> SlackMessenger:
+        """The readiness probe is the messenger's (it holds the client)."""
+        return self.messenger
 
     async def start(self) -> None:
         """Check the token (auth.test). Raises :class:`bot.ports.PlatformUnavailable` when Slack

@@ -11,6 +11,7 @@ group upgraded to a supergroup gives its new id (``moved_to``, see bot/services/
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,10 +28,11 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
+from adapters.telegram import readiness
 from adapters.telegram.priority import ORDINARY, URGENT
 from adapters.telegram.render import chunks
 from bot.ports.events import Outbound
-from bot.ports.platform import DeliveryError, FileTooLarge
+from bot.ports.platform import Contact, DeliveryError, FileTooLarge, Probed
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -173,6 +175,13 @@ class TelegramMessenger:
         except BadRequest as error:
             if "message is not modified" not in error.message.lower():
                 raise
+
+    async def probe(self, channel: str | None, contacts: Sequence[Contact]) -> Probed:
+        """The readiness probe (adapters/telegram/readiness.py)."""
+        found = await readiness.probe(self._bot, channel, contacts)
+        if found.bot_name and not self.username:
+            self.username = found.bot_name.removeprefix("@")
+        return found
 
     async def fetch(self, reference: str, limit: int) -> bytes:
         """A file a person sent (``telegram:<kind>:<file_id>``): getFile, then its download."""

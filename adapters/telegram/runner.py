@@ -136,6 +136,11 @@ class TelegramAdapter:
         self.poll_timeout = poll_timeout
         self._answers: set[asyncio.Task[None]] = set()  # button presses being answered
 
+    @property
+    def readiness(self) -> TelegramMessenger:
+        """The readiness probe is the messenger's (it holds the bot)."""
+        return self.messenger
+
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
 

@@ -114,3 +114,8 @@ def may_test_page(asker: Member, paged: Member) -> bool:
     if asker.id == paged.id:
         return works_cases(asker)
     return "lead" in asker.roles
+
+
+def may_check_readiness(member: Member) -> bool:
+    """Only a lead runs the readiness check (``/ready``): it names who cannot be paged."""
+    return "lead" in member.roles

@@ -33,6 +33,8 @@ class Team:
         self.platforms = list(platforms)
         self._members = {m.id: m for m in config.members}
         self._moved: dict[tuple[str, str], str] = {}  # (platform, old id) -> new id
+        # platform -> the bot's name there as people find it ("@fsb_bot"), once a platform said
+        self.bot_names: dict[str, str] = {}
 
     # -- who is who ---------------------------------------------------------------------------
     @property

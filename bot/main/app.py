@@ -21,10 +21,11 @@ from bot.config.teamfile import TeamFile
 from bot.domain.codes import is_drill_code
 from bot.domain.model import PlatformUser
 from bot.domain.team import Team
+from bot.main.probing import Prober
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
 from bot.ports.health import HealthReport
-from bot.ports.platform import Files, Messenger
+from bot.ports.platform import Files, Messenger, ReadinessProbe
 from bot.ports.store import OutboxRow, StoreFault
 from bot.runtime.backlog import Backlog
 from bot.runtime.clock import Clock, SystemClock
@@ -43,6 +44,7 @@ from bot.services import (
     escalation,
     languages,
     outages,
+    readiness,
     response,
     retention,
     rota,
@@ -74,6 +76,7 @@ TIMER_ACTIONS: dict[str, TimerAction] = {
     drills.DRILL_PURGE: drills.on_drill_purge,
     testpages.TESTPAGE_DELIVERED: testpages.on_delivered,
     testpages.TESTPAGE_FAILED: testpages.on_failed,
+    readiness.NOTE_TIMER: readiness.on_note,
 }
 
 
@@ -93,7 +96,14 @@ class BotApp:
         self.cipher = Cipher(key)
         self.store = SqliteStore(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
+        for messenger in messengers:  # a started Telegram adapter knows its bot's username
+            username = getattr(messenger, "username", "")
+            if isinstance(username, str) and username:
+                self.team.bot_names[messenger.platform] = f"@{username}"
         by_platform = {m.platform: m for m in messengers}
+        # each platform's readiness probe (bot/services/readiness.py): /ready, the daily note
+        self.probes = {m.platform: m for m in messengers if isinstance(m, ReadinessProbe)}
+        self.prober = Prober(self.store, self.team, self.cipher, self.clock, self.probes)
         self.metrics = Metrics(by_platform)  # this app's own registry (bot/runtime/metrics.py)
         # A platform refusing the bot's credentials holds both lanes (bot.outages).
         self.outages = PlatformOutages()
@@ -152,6 +162,7 @@ class BotApp:
             # a platform's messenger that can also read files people send (see bot.ports.Files)
             files={m.platform: m for m in messengers if isinstance(m, Files)},
             on_handled=self._observe,
+            probes=self.probes,
         )
         loops = {
             "outbox": self.worker.heartbeat,
@@ -231,6 +242,7 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
         self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
+        self.prober.start()  # not one of the loops: it ends with the last note before the event
         await self.backlog.resume()
 
     async def _prepare(self) -> None:
@@ -240,6 +252,7 @@ class BotApp:
             await tx.sync_members(self.team.identities())
             await rota.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
             await retention.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
+            await readiness.plan(UnitOfWork(tx, self.clock.now(), self.team, self.cipher))
 
     async def handle(self, event: Inbound) -> bool:
         """Handle one event; return once what it changed is on disk and its pages are out.
@@ -336,6 +349,7 @@ class BotApp:
     async def stop(self) -> None:
         """Stop working; what is still in the inbox stays there for the next start."""
         await self.backlog.stop()
+        await self.prober.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -14,7 +14,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import backup_cli, housekeeping, keys_cli, serve
+from bot.main import backup_cli, housekeeping, keys_cli, readiness, serve
 from bot.main.mail import mail_messengers
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
@@ -211,7 +211,11 @@ def init(directory: Path, force: bool) -> None:
 @main.command("check-config")
 @click.argument("team_file", required=False, type=click.Path(path_type=Path))
 def check_config(team_file: Path | None) -> None:
-    """Check the team file; name the line and field of every mistake."""
+    """Check the team file; name the line and field of every mistake.
+
+    Then warn, without failing, about what would surprise the team (ids left from `fsbot init`,
+    gaps in the rota...) and about the FSB_ settings from the environment and .env.
+    """
     path = team_file or _settings().team_file
     try:
         config = load_team_file(path)
@@ -224,6 +228,7 @@ def check_config(team_file: Path | None) -> None:
         f"{path}: OK. {len(config.members)} members, {len(config.rota)} shifts,"
         f" {len(config.escalation.steps)} escalation steps."
     )
+    readiness.warn_about_config(config)
 
 
 def _existing_database(settings: Settings) -> Path:
@@ -327,3 +332,4 @@ def _iso(day: date) -> str:
 main.add_command(keys_cli.rotate_key)
 main.add_command(backup_cli.backup)
 main.add_command(backup_cli.restore)
+main.add_command(readiness.doctor)

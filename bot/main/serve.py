@@ -183,7 +183,7 @@ def run_platforms(
         app: BotApp | None = None
         try:
             for adapter in adapters:
-                await _start(adapter)
+                await start_adapter(adapter)
                 started.append(adapter)
             app = BotApp(
                 database=database,
@@ -205,7 +205,7 @@ def run_platforms(
     asyncio.run(go())
 
 
-async def _start(adapter: PlatformAdapter) -> None:
+async def start_adapter(adapter: PlatformAdapter) -> None:
     """Start one adapter; an answer that never comes is a platform that cannot be reached."""
     try:
         async with asyncio.timeout(START_TIMEOUT):

@@ -4,9 +4,12 @@ failed. bot/main passes the running app as the Core; adapters never import it.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from bot.domain.model import PlatformUser
+from bot.domain.readiness import Finding
 from bot.domain.team import Team
 from bot.ports.events import Inbound, Outbound
 from bot.ports.forms import Field
@@ -146,12 +149,55 @@ class Core(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Someone a page may go to, on one platform: ``who`` is the team file's id (a member's or an
+    ``[[external]]`` contact's), ``chat_id`` the platform's id for their private chat (or, for an
+    external contact, a group or channel)."""
+
+    who: str
+    chat_id: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Probed:
+    """What a platform's readiness probe found, and the bot's name there as people find it
+    (``@fsb_bot``; "" when the platform could not say)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    bot_name: str = ""
+
+
+@runtime_checkable
+class ReadinessProbe(Protocol):
+    """One platform's half of the readiness check (issue 17; bot/services/readiness.py).
+
+    E-mail contacts are checked by their own probe, registered the same way under the platform
+    name ``"email"``.
+    """
+
+    platform: str
+
+    async def probe(self, channel: str | None, contacts: Sequence[Contact]) -> Probed:
+        """Check the bot's credentials, that it may post in ``channel`` (the team channel's id
+        there, None if it has none) and that each contact can be paged; never raises for what
+        it finds (a refused token is a :data:`bot.domain.readiness.CREDENTIALS` finding). Sends
+        nothing anyone reads: at most a passing "typing..." in a contact's private chat."""
+        ...
+
+
 class PlatformAdapter(Protocol):
     """One platform, as bot/main runs it: started before the core, run with it, then stopped."""
 
     @property
     def messenger(self) -> Messenger:
         """How the core's messages reach this platform."""
+        ...
+
+    @property
+    def readiness(self) -> ReadinessProbe:
+        """This platform's readiness probe (``fsbot doctor``, ``/ready``)."""
         ...
 
     async def start(self) -> None:

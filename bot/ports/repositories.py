@@ -195,6 +195,11 @@ class Outbox(Protocol):
         """When the next pending row of that lane (as :meth:`due_outbox`) is due; None: none."""
         ...
 
+    async def stuck_outbox(self, before: datetime) -> int:
+        """How many messages written before ``before`` are still waiting to be sent (the
+        readiness check: stuck for more than a minute)."""
+        ...
+
     # a platform that refused the bot's own credentials: its messages wait, uncounted
     async def hold_platform(self, platform: str, until: datetime, reason: str) -> None:
         """Postpone every pending message to ``platform`` due before ``until`` to ``until``,

@@ -204,6 +204,13 @@ COMMANDS: tuple[Command, ...] = (
             _one(MEMBER, "end the drill now and get its debrief", "stop"),
         ),
     ),
+    Command(
+        "ready",
+        (
+            _one(MEMBER, "check that every page can reach its person (leads)"),
+            _one(CHANNEL, "check that every page can reach its person, counts only (leads)"),
+        ),
+    ),
     # Anywhere: for filling in the team file.
     Command(
         "id", (_one(MEMBER, "this chat's id and yours"), _one(CHANNEL, "this chat's id and yours"))

@@ -153,6 +153,13 @@ class SqliteOutbox(Statements):
             (_ts(now), _ts(now), platform, platform),
         )
 
+    async def stuck_outbox(self, before: datetime) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND created_at < ?",
+            (_ts(before),),
+        )
+        return int(row[0]) if row else 0
+
     async def next_outbox_due(self, channel: bool, *, mail: bool = False) -> datetime | None:
         row = await self._one(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"

@@ -134,3 +134,19 @@ async def test_a_rolled_back_message_is_not_queued(store: Store) -> None:
         kept = await tx.enqueue(message("kept"), purpose="page", case_id=None, now=NOW)
     async with store.transaction() as tx:
         assert [r.id for r in await tx.due_outbox(NOW, 10, channel=False)] == [kept]
+
+
+async def test_stuck_messages_are_those_still_pending_written_before_a_moment(
+    store: Store,
+) -> None:
+    async with store.transaction() as tx:
+        old = await tx.enqueue(message("o"), purpose="page", case_id=None, now=NOW)
+        sent = await tx.enqueue(message("s"), purpose="page", case_id=None, now=NOW)
+        await tx.enqueue(message("n"), purpose="page", case_id=None, now=NOW + minutes(2))
+    async with store.transaction() as tx:
+        await tx.mark_sent(sent, "m1", NOW, purge=False, revision=0)
+        await tx.mark_retry(old, NOW + minutes(5), "timed out")
+    async with store.transaction() as tx:
+        assert await tx.stuck_outbox(NOW) == 0
+        assert await tx.stuck_outbox(NOW + minutes(1)) == 1  # the retried one, not the sent one
+        assert await tx.stuck_outbox(NOW + minutes(3)) == 2

@@ -86,6 +86,13 @@ EXTRA_SCOPES: dict[str, frozenset[str]] = {
     "files.getUploadURLExternal": frozenset({"files:write"}),
     "files.completeUploadExternal": frozenset({"files:write"}),
 }
+# The 2020 description names the old workspace-app scopes (conversations:read/write) for these;
+# a bot token needs the current ones (api.slack.com/methods/conversations.info: channels:read
+# for a public channel, groups:read for a private one; conversations.open: im:write for a DM).
+CURRENT_SCOPES: dict[str, frozenset[str]] = {
+    "conversations.info": frozenset({"channels:read", "groups:read"}),
+    "conversations.open": frozenset({"im:write"}),
+}
 _REQUIRES_SCOPE = re.compile(r"Requires scope: `([^`]+)`")
 # Parameters whose value is JSON (a JSON string in form data, an object in a JSON body).
 JSON_PARAMS = {"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "files"}
@@ -96,6 +103,7 @@ TARGET_PARAMS = {
     "chat.update": "channel",
     "chat.delete": "channel",
     "conversations.open": "users",
+    "conversations.info": "channel",
     "users.info": "user",
     "views.publish": "user_id",
 }
@@ -195,6 +203,7 @@ class WebApiSpec:
                         needed.update(_REQUIRES_SCOPE.findall(param.get("description", "")))
             self.methods[route.lstrip("/")] = params
             self.scopes[route.lstrip("/")] = frozenset(needed - {"none"})
+        self.scopes.update(CURRENT_SCOPES)
         self.added: list[str] = []  # allowed by name, newer than the description
         for name, required in EXTRA_METHODS.items():
             if name not in self.methods:
@@ -695,6 +704,7 @@ class FakeSlack(Waiting):
         self._sockets: list[_Socket] = []
         self._envelopes: dict[str, SentEnvelope] = {}
         self._files: dict[str, tuple[JSON, bytes]] = {}  # file id -> (file object, content)
+        self.outside_channels: set[str] = set()  # channels the bot is not in (remove_bot)
         self.downloads: list[str | None] = []  # the token each file download carried
 
         self._handlers: dict[str, Callable[[JSON], JSON]] = {
@@ -706,6 +716,7 @@ class FakeSlack(Waiting):
             "chat.delete": self._delete,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
             "files.info": self._files_info,
             "users.info": self._users_info,
             "views.publish": self._views_publish,
@@ -1037,6 +1048,8 @@ class FakeSlack(Waiting):
 
     def _post_message(self, params: JSON) -> JSON:
         channel = str(params["channel"])
+        if channel in self.outside_channels:
+            raise ApiError("not_in_channel")
         stored = StoredMessage(
             channel=channel,
             ts=self._next_ts(),
@@ -1113,6 +1126,28 @@ class FakeSlack(Waiting):
             digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:8].upper()
             channel = {"id": f"G{digest}"}
         return {"channel": channel, "no_op": False, "already_open": False}
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot is not (or no longer) in ``channel``: conversations.info says
+        ``is_member: false`` and a post there answers ``not_in_channel``."""
+        self.outside_channels.add(channel)
+
+    def _conversations_info(self, params: JSON) -> JSON:
+        channel = str(params.get("channel") or "")
+        if channel[:1] not in ("C", "G", "D"):
+            raise ApiError("channel_not_found")
+        info: JSON = {
+            "id": channel,
+            "name": channel.lower(),
+            "is_channel": channel[:1] == "C",
+            "is_group": channel[:1] == "G",
+            "is_im": channel[:1] == "D",
+            "is_private": channel[:1] != "C",
+            "is_archived": False,
+            "created": 1_700_000_000,
+            "is_member": channel not in self.outside_channels,
+        }
+        return {"channel": info}
 
     def add_user(
         self,

@@ -87,6 +87,7 @@ CHAT_ACTIONS = {
 # Telegram only creates these update kinds when asked for them explicitly.
 NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 BLOCKED_DESCRIPTION = "Forbidden: bot was blocked by the user"
+NOT_STARTED_DESCRIPTION = "Forbidden: bot can't initiate conversation with a user"
 DEFAULT_DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -366,6 +367,10 @@ class ApiSpec:
     def returns(self, method: str) -> list[str]:
         return list(self.methods[method].get("returns", []))
 
+    def type_fields(self, name: str) -> list[JSON]:
+        """The fields of a type (``ChatMemberRestricted``), as the spec lists them."""
+        return list(self.types[name].get("fields", []))
+
     def decode(self, types: list[str] | None, raw: Any) -> Any:
         """Turn a form value back into what the client meant.
 
@@ -580,6 +585,11 @@ class FakeTelegram(Waiting):
         self.answered_callbacks: dict[str, JSON] = {}
         self.uploads: list[tuple[str, str, str | None, bytes]] = []
         self.token_seen: str | None = None
+        # getMe's answer; can_read_all_group_messages True is privacy mode off (see privacy_mode)
+        self.bot_user: JSON = dict(BOT_USER)
+        # Groups the bot is not in, or may not post in (getChatMember of the bot there)
+        self.bot_left: set[ChatKey] = set()
+        self.bot_muted: set[ChatKey] = set()
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -602,13 +612,15 @@ class FakeTelegram(Waiting):
 
         self._failures: list[_Failure] = []
         self._blocked: set[ChatKey] = set()
+        self._blocked_why: dict[ChatKey, str] = {}  # a 403 other than "blocked by the user"
         self._token_revoked = False  # see revoke_token
         self._migrated: dict[ChatKey, int] = {}  # a group upgraded to a supergroup: old -> new
         self._buckets: dict[ChatKey, tuple[float, float]] = {}  # key -> (level, at)
         self._windows: dict[ChatKey, deque[float]] = defaultdict(deque)
 
         self._handlers: dict[str, Callable[[JSON], Any]] = {
-            "getMe": lambda p: dict(BOT_USER),
+            "getMe": lambda p: dict(self.bot_user),
+            "getChatMember": self._get_chat_member,
             "logOut": lambda p: True,
             "close": lambda p: True,
             "setWebhook": self._set_webhook,
@@ -726,8 +738,9 @@ class FakeTelegram(Waiting):
             self.injected.append((method, injected.status, injected.description))
             return self._respond_error(injected)
         if chat is not None and chat in self._blocked:
-            self.injected.append((method, 403, BLOCKED_DESCRIPTION))
-            return self._respond_error(ApiError(403, BLOCKED_DESCRIPTION))
+            description = self._blocked_why.get(chat, BLOCKED_DESCRIPTION)
+            self.injected.append((method, 403, description))
+            return self._respond_error(ApiError(403, description))
         if chat is not None and chat in self._migrated:
             self.injected.append((method, 400, MIGRATED_DESCRIPTION))
             moved = {"migrate_to_chat_id": self._migrated[chat]}
@@ -975,6 +988,44 @@ class FakeTelegram(Waiting):
 
     def unblock(self, chat_id: int | str) -> None:
         self._blocked.discard(_chat_key(chat_id))
+        self._blocked_why.pop(_chat_key(chat_id), None)
+
+    def never_started(self, chat_id: int | str) -> None:
+        """The user never pressed Start: Telegram refuses every call to their private chat with
+        403 "Forbidden: bot can't initiate conversation with a user" until :meth:`unblock`."""
+        self._blocked.add(_chat_key(chat_id))
+        self._blocked_why[_chat_key(chat_id)] = NOT_STARTED_DESCRIPTION
+
+    def privacy_mode(self, enabled: bool) -> None:
+        """@BotFather's /setprivacy: getMe's ``can_read_all_group_messages`` is True when it is
+        disabled (the bot then receives every message in its groups)."""
+        self.bot_user["can_read_all_group_messages"] = not enabled
+
+    def leave_group(self, chat_id: int | str, *, muted: bool = False) -> None:
+        """The bot was removed from a group (``muted``: it stays but may not send messages), as
+        getChatMember of the bot there answers."""
+        (self.bot_muted if muted else self.bot_left).add(_chat_key(chat_id))
+
+    def _get_chat_member(self, params: JSON) -> JSON:
+        """A ChatMember: the bot as a member of a group (left or restricted as set by
+        :meth:`leave_group`); anyone else as a plain member. A private chat other than the
+        user's own has no members to ask about."""
+        chat = _chat_key(params["chat_id"])
+        user_id = int(params["user_id"])
+        if user_id == BOT_ID:
+            user: JSON = dict(self.bot_user)
+            if chat in self.bot_left:  # as Telegram answers about a group the bot is not in
+                raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+            if chat in self.bot_muted:
+                # every field the spec requires of a ChatMemberRestricted, permissions all off
+                restricted: JSON = {"status": "restricted", "user": user, "until_date": 0}
+                for spec_field in self.spec.type_fields("ChatMemberRestricted"):
+                    name = spec_field["name"]
+                    if spec_field.get("required") and name not in restricted:
+                        restricted[name] = name == "is_member"
+                return restricted
+            return {"status": "member", "user": user}
+        return {"status": "member", "user": self._user(user_id, f"User {user_id}", None)}
 
     def revoke_token(self) -> None:
         """The bot's token was revoked (BotFather): every call answers 401 Unauthorized until

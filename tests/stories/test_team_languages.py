@@ -5,9 +5,12 @@ language of the member who reads them. Everyone who chose nothing reads the team
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from story import Story
+from support import START, Harness
 from teams import STORIES
 
 from bot.config.teamfile import TeamFile, parse_team_text
@@ -131,3 +134,53 @@ async def test_a_drill_is_marked_and_debriefed_in_its_readers_language(story: St
     assert "Personne ne l'a confirmé." in debrief
     assert "Le cas d'exercice est effacé dans une minute. Il n'a jamais été compté." in debrief
     assert "DRILL" not in debrief and "Debrief" not in debrief
+
+
+async def test_ready_and_the_daily_note_in_a_lead_s_language(tmp_path: Path) -> None:
+    start = (START + timedelta(days=3, hours=12)).replace(tzinfo=None)
+    shift = (start + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%S")
+    end = (start + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%S")
+    config = parse_team_text(
+        f"""\
+[team]
+name = "Test team"
+timezone = "UTC"
+event_start = {start.strftime("%Y-%m-%dT%H:%M:%S")}
+event_end = {end}
+
+[[members]]
+id = "bob"
+name = "Bob Builder"
+roles = ["safety_contact"]
+
+[[members]]
+id = "lena"
+name = "Lena Lead"
+roles = ["lead"]
+
+[[rota]]
+member = "bob"
+start = {shift}
+end = {end}
+"""
+    )
+    bot = await Harness(tmp_path / "ready.db", config).start()
+    try:
+        await bot.say("lena", "/language es")
+        async with bot.app.store.transaction() as tx:  # Bob's last page bounced
+            await tx.mark_unreachable("console", "bob", bot.clock.now())
+        await bot.say("lena", "/ready")
+        text = bot.last_text("lena")
+        assert text.startswith("2 problemas:")
+        assert "No hay nadie en el cuadrante de" in text
+        assert "Qué hacer: Bob Builder: abre un mensaje directo con el bot" in text
+        # in the team channel, counts only, in the team's language (English)
+        await bot.say("lena", "/ready", channel=True)
+        channel = bot.platform.texts(bot.channel_id)[-1]
+        assert "1 × people whose pages bounced" in channel and "Bob" not in channel
+        await bot.advance(13 * 3600)  # three days before the start: the daily note
+        (note,) = [t for t in bot.platform.texts("lena") if t.startswith("Antes del evento")]
+        assert note.startswith("Antes del evento: a estas personas aún no se les puede avisar.")
+        assert "Bob Builder: abre un mensaje directo con el bot y envía cualquier mensaje." in note
+    finally:
+        await bot.stop()
