@@ -311,7 +311,9 @@ async def baseline(
 
 
 @asynccontextmanager
-async def running_bot(fake: TimedFake, database: Path, poll_timeout: int) -> AsyncIterator[BotApp]:
+async def running_bot(
+    fake: TimedFake, database: Path | str, poll_timeout: int
+) -> AsyncIterator[BotApp]:
     """The bot as tests/adapters/test_telegram.py runs it, polling the fake."""
     adapter = TelegramAdapter(TOKEN, fake.base_url, poll_timeout=poll_timeout)
     await adapter.start()
@@ -414,7 +416,7 @@ def submitted(fake: TimedFake, sub: Submission) -> bool:
     return True
 
 
-async def sequential_reports(count: int, database: Path, poll_timeout: int) -> Breakdown:
+async def sequential_reports(count: int, database: Path | str, poll_timeout: int) -> Breakdown:
     """(b): one report after another, timing only the last press."""
     result = Breakdown()
     async with TimedFake(page_chat=ALICE, channel=CHANNEL) as fake:

@@ -22,7 +22,7 @@ _HEADER = re.compile(r"^\[(#team channel|private chat with (\S+))( · message (\
 
 
 class Story:
-    def __init__(self, path: Path, config: TeamFile) -> None:
+    def __init__(self, path: Path | str, config: TeamFile) -> None:
         self.out = io.StringIO()
         self.clock = FakeClock()
         self.messenger = ConsoleMessenger(self.out)

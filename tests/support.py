@@ -104,7 +104,7 @@ class Harness:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         config: TeamFile | None = None,
         key: str | None = None,
         platform: str = CONSOLE,

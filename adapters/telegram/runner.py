@@ -141,6 +141,11 @@ class TelegramAdapter:
         """The readiness probe is the messenger's (it holds the bot)."""
         return self.messenger
 
+    @property
+    def polls(self) -> bool:
+        """Whether this adapter long-polls Telegram (no webhook): one poller per token."""
+        return not self.webhook_url
+
     async def start(self) -> None:
         """Connect (getMe) so that links to a private chat know the bot's username.
 

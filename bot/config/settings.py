@@ -25,6 +25,7 @@ DEFAULT_PAGE_WAIT = 60.0
 LOG_FORMATS = ("plain", "json")
 
 _SQLITE_PREFIX = "sqlite:///"
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -42,7 +43,8 @@ class Settings(BaseSettings):
     )
 
     database: str = "sqlite:///fsbot.db"
-    """Database URL; only ``sqlite:///`` for now (see :attr:`sqlite_path`)."""
+    """Database URL: ``sqlite:///FILE`` (see :attr:`sqlite_path`) or ``postgresql://...`` (see
+    :attr:`postgres_url`)."""
     team_file: Path = Path("team.toml")
     """The team file (TOML) describing members, rota and escalation."""
     encryption_key: SecretStr | None = None
@@ -145,16 +147,40 @@ class Settings(BaseSettings):
         deployments can use the same URLs they know from other tools.
 
         Raises:
-            ValueError: for any other scheme, because only the SQLite store exists so far and
-                silently falling back to a local file would lose the operator's data.
+            ValueError: for any other scheme (a ``postgresql://`` URL too: see
+                :attr:`postgres_url`), because silently falling back to a local file would lose
+                the operator's data.
         """
         url = self.database.strip()
+        if self.postgres_url is not None:
+            raise ValueError(
+                f"FSB_DATABASE names a PostgreSQL database ({_without_password(url)}); this"
+                " command works on an SQLite file (sqlite:///fsbot.db)"
+            )
         if not url.startswith(_SQLITE_PREFIX):
             raise ValueError(
-                f"FSB_DATABASE={url!r}: only sqlite:/// is supported in this version "
-                "(e.g. sqlite:///fsbot.db or sqlite:////var/lib/fsbot/fsbot.db)"
+                f"FSB_DATABASE={_without_password(url)!r}: write sqlite:///FILE or"
+                " postgresql://USER@HOST/DATABASE (e.g. sqlite:///fsbot.db or"
+                " postgresql://fsbot@localhost/fsbot)"
             )
         rest = url[len(_SQLITE_PREFIX) :]
         if not rest:
             raise ValueError(f"FSB_DATABASE={url!r} names no file; write e.g. sqlite:///fsbot.db")
         return Path(rest)
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The PostgreSQL database named by :attr:`database` (a libpq URL,
+        ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE``), or None for an SQLite file."""
+        url = self.database.strip()
+        return url if url.startswith(_POSTGRES_PREFIXES) else None
+
+
+def _without_password(url: str) -> str:
+    """A database URL fit to show: any password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"

@@ -13,8 +13,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config.settings import DEFAULT_PAGE_WAIT
 from bot.config.teamfile import TeamFile
@@ -22,6 +21,7 @@ from bot.domain.codes import is_drill_code
 from bot.domain.model import PlatformUser
 from bot.domain.team import Team
 from bot.main.probing import Prober
+from bot.main.stores import Database, inbox_folder, make_store
 from bot.ports.events import Inbound
 from bot.ports.forms import Field
 from bot.ports.health import HealthReport
@@ -56,7 +56,9 @@ from bot.uow import UnitOfWork
 from handlers.dispatch import Dispatcher
 from handlers.participant import report_form
 from storage.inbox import Inbox
-from storage.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.main.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ class BotApp:
     def __init__(
         self,
         *,
-        database: Path,
+        database: Database,
         config: TeamFile,
         key: str,
         messengers: list[Messenger],
@@ -94,7 +96,7 @@ class BotApp:
         """``page_wait``: seconds a page may wait unsent before :meth:`health` says unhealthy."""
         self.clock: Clock = clock or SystemClock()
         self.cipher = Cipher(key)
-        self.store = SqliteStore(database, self.cipher)
+        self.store = make_store(database, self.cipher)
         self.team = Team(config, [m.platform for m in messengers])
         for messenger in messengers:  # a started Telegram adapter knows its bot's username
             username = getattr(messenger, "username", "")
@@ -169,9 +171,16 @@ class BotApp:
             "outbox_channel": self.channel_worker.heartbeat,
             "scheduler": self.scheduler.heartbeat,
         }
-        self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
         self._tasks: list[asyncio.Task[None]] = []
-        self.backlog = Backlog(Inbox.beside(database, self.cipher), self.handle, self.alarm)
+        # several processes on one PostgreSQL database share the work (bot/main/cluster.py)
+        self.cluster: Cluster | None = None
+        if isinstance(database, str):
+            from bot.main.cluster import Cluster  # psycopg only for PostgreSQL (bot/main/stores.py)
+
+            self.cluster = Cluster(self, self.store)
+            loops = self.cluster.health_loops(loops)
+        self.health_check = HealthCheck(self.store, self.clock, loops, self.metrics, page_wait)
+        self.backlog = Backlog(Inbox(inbox_folder(database), self.cipher), self.handle, self.alarm)
 
     def _committed(self, urgent: Sequence[OutboxRow]) -> None:
         self._committed_by_timer(urgent)
@@ -179,6 +188,8 @@ class BotApp:
 
     def _committed_by_timer(self, urgent: Sequence[OutboxRow]) -> None:
         # The direct lane first: what was just committed may be a page someone is waiting for.
+        if self.cluster is not None and not self.cluster.holds_outbox:
+            return  # the holder sends it: the commit woke it (NOTIFY)
         self.worker.committed(urgent)
         self.mail_worker.committed(urgent)
         self.channel_worker.wake()
@@ -238,9 +249,14 @@ class BotApp:
             raise
         _log_team(self.team)
         await self.worker.release_held()  # what a refused token held goes out now (bot.outages)
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
-        self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
-        self._tasks.append(asyncio.create_task(self.channel_worker.run(), name="outbox: channel"))
+        if self.cluster is None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+            self._tasks.append(asyncio.create_task(self.mail_worker.run(), name="outbox: e-mail"))
+            self._tasks.append(
+                asyncio.create_task(self.channel_worker.run(), name="outbox: channel")
+            )
+        else:
+            self._tasks.extend(await self.cluster.start())
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="scheduler"))
         self.prober.start()  # not one of the loops: it ends with the last note before the event
         await self.backlog.resume()

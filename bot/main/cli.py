@@ -1,8 +1,10 @@
-"""The ``fsbot`` command line (click): demo, run, init, check-config, purge and stats."""
+"""The ``fsbot`` command line (click): demo, run, init, check-config, purge, stats and
+migrate-db."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ from bot.config import keyfiles
 from bot.config.demo import demo_team_text
 from bot.config.settings import Settings
 from bot.config.teamfile import TeamFile, TeamFileError, load_team_file, starter_team_text
-from bot.main import backup_cli, housekeeping, keys_cli, readiness, serve
+from bot.main import backup_cli, housekeeping, keys_cli, readiness, serve, stores
 from bot.main.mail import mail_messengers
 from bot.ports.platform import PlatformUnavailable
 from bot.ports.store import StoreFault
@@ -141,7 +143,7 @@ def run(console: bool) -> None:
             " start without a key. Run `fsbot init` to create one in .env, and keep it safe."
         )
     try:
-        database = settings.sqlite_path
+        database = stores.database_of(settings)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     config = _load_team(settings.team_file)
@@ -154,7 +156,9 @@ def run(console: bool) -> None:
         raise click.ClickException(serve.NO_PLATFORM)
     health = serve.HealthOptions.of(settings)
     try:
-        with only_instance(database):
+        # one process per SQLite file; on PostgreSQL several share the work (bot/main/cluster.py)
+        alone = only_instance(database) if isinstance(database, Path) else contextlib.nullcontext()
+        with alone:
             mail = mail_messengers(settings)
             if adapters:
                 serve.run_platforms(database, config, key, adapters, health, mail)
@@ -232,7 +236,7 @@ def check_config(team_file: Path | None) -> None:
 
 
 def _existing_database(settings: Settings) -> Path:
-    """The database file, which must exist: these commands must not create an empty one."""
+    """The SQLite file, which must exist: these commands must not create an empty one."""
     try:
         database = settings.sqlite_path
     except ValueError as exc:
@@ -240,6 +244,14 @@ def _existing_database(settings: Settings) -> Path:
     if not database.exists():
         raise click.ClickException(f"No database at {database} (FSB_DATABASE).")
     return database
+
+
+def _database_to_read(settings: Settings) -> stores.Database:
+    """An existing SQLite file (see :func:`_existing_database`) or a PostgreSQL database (one
+    that is not there is the server's to refuse), for commands that work on either."""
+    if settings.postgres_url is not None:
+        return settings.postgres_url
+    return _existing_database(settings)
 
 
 @main.command()
@@ -253,7 +265,7 @@ def purge(dry_run: bool) -> None:
     settings = _settings()
     if settings.encryption_key is None:
         raise click.ClickException("FSB_ENCRYPTION_KEY is not set; purging needs it.")
-    database = _existing_database(settings)
+    database = _database_to_read(settings)
     key = settings.encryption_key.get_secret_value()
     try:
         count = asyncio.run(housekeeping.purge(database, key, SystemClock().now(), dry_run=dry_run))
@@ -266,6 +278,39 @@ def purge(dry_run: bool) -> None:
         click.echo(f"{cases} review date; nothing purged (--dry-run).")
     else:
         click.echo(f"Purged {cases} review date.")
+
+
+@main.command("migrate-db")
+@click.option(
+    "--to", "target", required=True, help="An empty PostgreSQL database: postgresql://USER@HOST/DB"
+)
+def migrate_db_command(target: str) -> None:
+    """Copy the SQLite database (FSB_DATABASE) into an empty PostgreSQL database.
+
+    Stop the bot first. Everything is copied as stored (encrypted values stay encrypted under
+    the same key) and the counts are checked; then set FSB_DATABASE to the new database.
+    """
+    from bot.main import migrate_db  # psycopg only when asked for (bot/main/stores.py)
+
+    settings = _settings()
+    if settings.encryption_key is None:
+        raise click.ClickException("FSB_ENCRYPTION_KEY is not set; migrate-db checks it first.")
+    if Settings.model_construct(database=target).postgres_url is None:
+        raise click.ClickException("--to must be a postgresql:// URL.")
+    database = _existing_database(settings)
+    key = settings.encryption_key.get_secret_value()
+    try:
+        copied = asyncio.run(migrate_db.migrate(database, target, key))
+    except EncryptionKeyError as exc:
+        raise _key_problem(exc) from exc
+    except (StoreFault, migrate_db.MigrationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for table, count in copied.tables:
+        click.echo(f"  {table}: {count}")
+    click.echo(
+        f"Copied {copied.rows} rows from {database}; the counts match. Set"
+        " FSB_DATABASE to the PostgreSQL URL and start the bot; keep the SQLite file as a backup."
+    )
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -307,7 +352,7 @@ def stats_command(
     problem = stats.period_problem(start, end)
     if problem is not None:
         raise click.ClickException(problem)
-    database = _existing_database(settings)
+    database = _database_to_read(settings)
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     try:

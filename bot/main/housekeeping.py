@@ -1,26 +1,25 @@
 """Commands that work on the database while the bot may or may not be running: purge and stats.
 
-Part of the composition root (like :mod:`bot.app`): it opens the SQLite store and calls the core.
-SQLite in WAL mode with a busy timeout lets these run beside a running bot.
+Part of the composition root (like :mod:`bot.app`): it opens the store and calls the core.
+SQLite in WAL mode with a busy timeout, or PostgreSQL, lets these run beside a running bot.
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
-from pathlib import Path
 
 from bot.config.teamfile import TeamFile
+from bot.main.stores import Database, make_store
 from bot.runtime.crypto import Cipher, generate_key
 from bot.services import retention, stats
-from storage.sqlite.store import SqliteStore
 
 BATCH_PAUSE = 0.11
 """Seconds between two purge batches (see :func:`purge`)."""
 
 
 async def purge(
-    database: Path,
+    database: Database,
     key: str,
     now: datetime,
     *,
@@ -33,7 +32,7 @@ async def purge(
     running bot waits for the write lock only a short while at a time (its pages go out between
     batches); a purge stopped half way leaves whole batches done and the rest due.
     """
-    store = SqliteStore(database, Cipher(key))
+    store = make_store(database, Cipher(key))
     await store.open()
     try:
         if dry_run:
@@ -54,7 +53,7 @@ async def purge(
 
 
 async def transparency(
-    database: Path,
+    database: Database,
     key: str | None,
     config: TeamFile,
     first: date,
@@ -70,7 +69,7 @@ async def transparency(
     database's (:class:`bot.crypto.EncryptionKeyError` otherwise, as for every command).
     """
     cipher = Cipher(key if key is not None else generate_key())
-    store = SqliteStore(database, cipher, check_key=key is not None, check_file=False)
+    store = make_store(database, cipher, check_key=key is not None, check_file=False)
     await store.open()
     try:
         start, end = stats.period_bounds(first, last, config.tz)

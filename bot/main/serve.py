@@ -11,13 +11,13 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config.settings import DEFAULT_HEALTH_PORT, DEFAULT_PAGE_WAIT, Settings
 from bot.config.teamfile import TeamFile
 from bot.main import credentials
 from bot.main.app import BotApp
 from bot.main.health_server import HealthServer
+from bot.main.stores import Database
 from bot.ports.platform import Messenger, PlatformAdapter, PlatformUnavailable
 
 NO_PLATFORM = (
@@ -131,7 +131,7 @@ async def _health(app: BotApp, options: HealthOptions) -> AsyncIterator[HealthSe
 
 
 def run_console(
-    database: Path,
+    database: Database,
     config: TeamFile,
     key: str,
     health: HealthOptions = OFF,
@@ -165,7 +165,7 @@ def run_console(
 
 
 def run_platforms(
-    database: Path,
+    database: Database,
     config: TeamFile,
     key: str,
     adapters: list[PlatformAdapter],
@@ -222,7 +222,7 @@ async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(a.run(app)) for a in adapters]
+    tasks = [asyncio.create_task(_receive(app, a)) for a in adapters]
     stopper = asyncio.create_task(stop.wait())
     try:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
@@ -233,3 +233,14 @@ async def _serve(app: BotApp, adapters: list[PlatformAdapter]) -> None:
         for task in [*tasks, stopper]:
             task.cancel()
         await asyncio.gather(*tasks, stopper, return_exceptions=True)
+
+
+async def _receive(app: BotApp, adapter: PlatformAdapter) -> None:
+    """Run one adapter. An adapter that long-polls its platform (Telegram without a webhook,
+    which allows one poller per token) polls only while this process holds the poller lock when
+    several processes share a PostgreSQL database (bot/main/cluster.py); webhooks and Slack run
+    in every process."""
+    if app.cluster is not None and getattr(adapter, "polls", False):
+        await app.cluster.poll(lambda: adapter.run(app))
+    else:
+        await adapter.run(app)

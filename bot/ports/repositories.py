@@ -1,9 +1,9 @@
 """The store's repositories: one small protocol per kind of thing kept.
 
 :class:`bot.ports.store.Tx` is all of them at once, inside one transaction; a store implements
-them one by one (``storage/sqlite/`` has a module for each), and each has a contract test suite
-any store must pass (``tests/contract/``). All methods run inside the caller's transaction: what
-they write is seen by later reads in it and undone with it.
+them one by one (``storage/sqlite/`` and ``storage/postgres/`` have a module for each), and each
+has a contract test suite any store must pass (``tests/contract/``, run on both). All methods run
+inside the caller's transaction: what they write is seen by later reads in it and undone with it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ports the core needs, implemented outside it.
 
-``Store`` is persistence (SQLite now, PostgreSQL later): every change happens inside one
+``Store`` is persistence (an SQLite file, or a PostgreSQL database): every change happens inside one
 ``transaction()``, so a handler's effects (case, audit, outbox rows, the processed delivery
 id) commit together or not at all. A transaction, :class:`Tx`, is the small repositories of
 :mod:`bot.ports.repositories` composed; the rows they hand back are in :mod:`bot.ports.records`

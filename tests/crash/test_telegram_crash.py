@@ -1,14 +1,15 @@
-"""``fsbot run`` on Telegram as a real process, killed with SIGKILL right after a report commits."""
+"""``fsbot run`` on Telegram as a real process, killed with SIGKILL right after a report commits;
+on each store (an SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fakes.telegram_api import FakeTelegram
+from pgdb import query
 from subprocesses import fsb_env, start_run
 from test_telegram import ALICE, SAM, file_report, texts
 
@@ -44,19 +45,19 @@ end = {(now + timedelta(hours=1)).isoformat()}
 """)
 
 
-def nothing_pending(db: Path) -> bool:
-    with sqlite3.connect(db) as conn:
-        pending = conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-        return int(pending.fetchone()[0]) == 0
+def nothing_pending(database: str) -> bool:
+    return query(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")[0][0] == 0
 
 
-async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path) -> None:
+async def test_killed_after_the_report_commits_one_case_one_page(
+    tmp_path: Path, database: str
+) -> None:
     team_file(tmp_path / "team.toml")
     async with FakeTelegram() as fake:
         env = fsb_env(
             {
                 "FSB_TEAM_FILE": str(tmp_path / "team.toml"),
-                "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+                "FSB_DATABASE": database,
                 "FSB_ENCRYPTION_KEY": generate_key(),
                 "FSB_TELEGRAM_TOKEN": "123:ABC",
                 "FSB_TELEGRAM_API_URL": fake.base_url,
@@ -81,13 +82,12 @@ async def test_killed_after_the_report_commits_one_case_one_page(tmp_path: Path)
             # once the outbox has nothing left, everything it caused has been sent.
             fake.push_message(SAM, "/help")
             await fake.wait_for(lambda: any("What I can do" in t for t in texts(fake, SAM)))
-            await fake.wait_for(lambda: nothing_pending(tmp_path / "bot.db"), timeout=10)
+            await fake.wait_for(lambda: nothing_pending(database), timeout=10)
         finally:
             second.send_signal(signal.SIGTERM)
             await asyncio.wait_for(second.wait(), 20)
         assert second.returncode == 0, (await second.stderr.read()).decode()  # type: ignore[union-attr]
-        with sqlite3.connect(tmp_path / "bot.db") as conn:
-            codes = [row[0] for row in conn.execute("SELECT code FROM cases")]
+        codes = [row[0] for row in query(database, "SELECT code FROM cases")]
         assert len(codes) == 1
         pages = [t for t in texts(fake, ALICE) if "A new report needs a safety contact." in t]
         assert len(pages) == 1 and codes[0] in pages[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import queue
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pgdb import query
 from subprocesses import REPO, REPORT_SCRIPT, fsb_env, fsbot
 
 from bot.runtime.crypto import Cipher, generate_key
@@ -60,13 +60,13 @@ repeat = 0
 """)
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
+def environment(tmp_path: Path, database: str) -> dict[str, str]:
     team = tmp_path / "team.toml"
     if not team.exists():
         team_file(team)
     return {
         "FSB_TEAM_FILE": str(team),
-        "FSB_DATABASE": f"sqlite:///{tmp_path / 'bot.db'}",
+        "FSB_DATABASE": database,
         "FSB_ENCRYPTION_KEY": (tmp_path / "key").read_text()
         if (tmp_path / "key").exists()
         else _new_key(tmp_path),
@@ -79,9 +79,9 @@ def _new_key(tmp_path: Path) -> str:
     return key
 
 
-def start_and_kill_after(tmp_path: Path, marker: str) -> str:
+def start_and_kill_after(tmp_path: Path, database: str, marker: str) -> str:
     """Run the bot on the report script, SIGKILL it once ``marker`` has been printed."""
-    env = fsb_env(environment(tmp_path))
+    env = fsb_env(environment(tmp_path, database))
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--console"],
         stdin=subprocess.PIPE,
@@ -113,7 +113,7 @@ def start_and_kill_after(tmp_path: Path, marker: str) -> str:
 PROBE, PROBED = "wait 0\nswitch sam\n", "(now speaking as sam)"
 
 
-def run_until(tmp_path: Path, script: str, marker: str, timeout: float = 60) -> str:
+def run_until(tmp_path: Path, database: str, script: str, marker: str, timeout: float = 60) -> str:
     """Run the bot on the console with ``script`` until it prints ``marker`` (or fail after
     ``timeout`` seconds); then probe it (see PROBE), end its input, and return what it printed."""
     log = tmp_path / "stderr.log"  # a file, not a pipe nobody reads that could fill and block
@@ -125,7 +125,7 @@ def run_until(tmp_path: Path, script: str, marker: str, timeout: float = 60) -> 
             stderr=errors,
             text=True,
             cwd=REPO,
-            env=fsb_env(environment(tmp_path)),
+            env=fsb_env(environment(tmp_path, database)),
         )
     assert proc.stdin is not None and proc.stdout is not None
     lines: queue.Queue[str] = queue.Queue()
@@ -160,21 +160,20 @@ def run_until(tmp_path: Path, script: str, marker: str, timeout: float = 60) -> 
     return seen
 
 
-def escalate_deadline(db: Path) -> float:
-    with sqlite3.connect(db) as conn:
-        (due,) = conn.execute(
-            "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
-        ).fetchone()
+def escalate_deadline(db: str) -> float:
+    ((due,),) = query(
+        db, "SELECT due_at FROM timers WHERE kind = 'escalate' AND status = 'pending'"
+    )
     return float(due)
 
 
-def bob_pages(db: Path) -> list[float]:
-    """When each page to Bob was queued (the step's firing time), read with the test's key."""
-    cipher = Cipher((db.parent / "key").read_text())
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
-        ).fetchall()
+def bob_pages(db: str, folder: Path) -> list[float]:
+    """When each page to Bob was queued (the step's firing time), read with the test's key
+    (kept in ``folder``)."""
+    cipher = Cipher((folder / "key").read_text())
+    rows = query(
+        db, "SELECT created_at, payload_enc FROM outbox WHERE purpose = 'page' ORDER BY id"
+    )
     return [
         created
         for created, payload in rows
@@ -183,42 +182,44 @@ def bob_pages(db: Path) -> list[float]:
 
 
 def test_killed_during_a_wait_the_next_step_fires_at_its_original_deadline(
-    tmp_path: Path,
+    tmp_path: Path, database: str
 ) -> None:
     # A step long enough for the restart to be up before its deadline on a busy machine too (a
     # start takes a second or two there; the deadline must not pass while Python imports).
     team_file(tmp_path / "team.toml", wait="10s")
-    first = start_and_kill_after(tmp_path, "[private chat with alice]")
+    first = start_and_kill_after(tmp_path, database, "[private chat with alice]")
     assert "[private chat with bob]" not in first
-    db = tmp_path / "bot.db"
+    db = database
     due = escalate_deadline(db)
     assert due > time.time(), "the restart must happen before the deadline for this test"
-    second = run_until(tmp_path, "", BOB_PAGE)
+    second = run_until(tmp_path, database, "", BOB_PAGE)
     assert second.count(BOB_PAGE) == 1
-    (queued,) = bob_pages(db)
+    (queued,) = bob_pages(db, tmp_path)
     assert 0 <= queued - due < 0.5, f"fired {queued - due:.3f} s after its deadline"
 
 
-def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(tmp_path: Path) -> None:
-    start_and_kill_after(tmp_path, "[private chat with alice]")
-    db = tmp_path / "bot.db"
+def test_killed_during_a_wait_an_overdue_step_fires_at_once_on_restart(
+    tmp_path: Path, database: str
+) -> None:
+    start_and_kill_after(tmp_path, database, "[private chat with alice]")
+    db = database
     due = escalate_deadline(db)
     while time.time() <= due:  # until the deadline has passed
         time.sleep(0.05)
     # The restarted bot lives one second after starting, a third of a step: the page is there
     # only if the overdue step fired at start-up rather than a whole step later. (No bound on
     # the clock: on a busy machine Python alone may take seconds to start.)
-    second = fsbot("run", "--console", stdin="wait 1\n", env=environment(tmp_path))
+    second = fsbot("run", "--console", stdin="wait 1\n", env=environment(tmp_path, database))
     assert second.stdout.count(BOB_PAGE) == 1
-    (queued,) = bob_pages(db)
+    (queued,) = bob_pages(db, tmp_path)
     assert queued > due
 
 
-def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None:
+def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path, database: str) -> None:
     # Bob's step waits long: the leads' step, after it, must not come due while the restarts
     # run, however slowly the machine starts them.
     team_file(tmp_path / "team.toml", then="1h")
-    env = environment(tmp_path)
+    env = environment(tmp_path, database)
     first = fsbot(
         "run",
         "--console",
@@ -228,28 +229,27 @@ def test_killed_while_firing_the_step_pages_exactly_once(tmp_path: Path) -> None
     assert first.returncode == -signal.SIGKILL
     assert "[private chat with alice]" in first.stdout
     assert "[private chat with bob]" not in first.stdout
-    db = tmp_path / "bot.db"
+    db = database
     second = fsbot("run", "--console", stdin="wait 1\n", env=env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.count(BOB_PAGE) == 1
     third = fsbot("run", "--console", stdin="", env=env)
     assert "[private chat with bob]" not in third.stdout
-    assert len(bob_pages(db)) == 1
-    with sqlite3.connect(db) as conn:
-        kinds = [row[0] for row in conn.execute("SELECT kind FROM case_events ORDER BY id")]
+    assert len(bob_pages(db, tmp_path)) == 1
+    kinds = [row[0] for row in query(db, "SELECT kind FROM case_events ORDER BY id")]
     # Up to Bob's step (the second step paged) the first wait expired once; a later step may
     # have fired too if the restarted bot lived past its wait on a busy machine.
     second_step = [i for i, kind in enumerate(kinds) if kind == "step_paged"][1]
     assert kinds[:second_step].count("wait_expired") == 1
 
 
-def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path) -> None:
+def test_a_three_step_chain_on_the_console_in_real_time(tmp_path: Path, database: str) -> None:
     """Nobody acknowledges: each step pages in order, the chain runs again, then the leads hear
     it ran out."""
     team_file(tmp_path / "team.toml", wait="1s")
     text = (tmp_path / "team.toml").read_text().replace("repeat = 0", "repeat = 1")
     (tmp_path / "team.toml").write_text(text)
-    stdout = run_until(tmp_path, REPORT_SCRIPT, "has reached nobody")
+    stdout = run_until(tmp_path, database, REPORT_SCRIPT, "has reached nobody")
     order = [
         line.removeprefix("[private chat with ").removesuffix("]")
         for line, following in zip(stdout.splitlines(), stdout.splitlines()[1:], strict=False)

@@ -53,9 +53,9 @@ name = "Foundation emergency team"
 
 
 async def test_a_report_about_a_board_member_goes_to_the_leads_and_the_external_contact(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
-    bot = Harness(tmp_path / "s4.db", config=parse_team_text(TEAM, "s4.toml"))
+    bot = Harness(database, config=parse_team_text(TEAM, "s4.toml"))
     await bot.start()
     code = await bot.file_report(
         account="Repeated unwanted attention and standing far too close.",
@@ -86,12 +86,12 @@ ONE_LEAD_NOBODY_ABOVE = TEAM.replace('[escalation]\nabove_team = "emergency"\n',
 
 
 async def test_a_report_naming_the_only_lead_with_nobody_above_still_reaches_the_team(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
     """Nobody is above the one lead it names (no above_team contact): it stays with the rest of
     the team, the lead skipped as for any conflict; it never reaches nobody, and the reporter is
     told the truth about who was alerted."""
-    bot = Harness(tmp_path / "lead.db", config=parse_team_text(ONE_LEAD_NOBODY_ABOVE, "l.toml"))
+    bot = Harness(database, config=parse_team_text(ONE_LEAD_NOBODY_ABOVE, "l.toml"))
     await bot.start()
     for who_text in ("Lena Lead, at the party", "User:Lena_Lead"):
         code = await bot.file_report(account="He kept touching my shoulder.", who_text=who_text)

@@ -15,8 +15,8 @@ ACCOUNT = "The account that must not be repeated QQV"
 
 
 @pytest.fixture
-async def team(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "checkins.db", config=chain_team(wait="5m"), platform="telegram")
+async def team(database: Path | str) -> AsyncIterator[Harness]:
+    harness = Harness(database, config=chain_team(wait="5m"), platform="telegram")
     await harness.start()
     yield harness
     await harness.stop()

@@ -66,8 +66,8 @@ ZWSP, SOFT_HYPHEN, WORD_JOINER, RLM = "\u200b", "\u00ad", "\u2060", "\u200f"
 
 
 @pytest.fixture
-async def names_bot(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "names.db", config=parse_team_text(TEAM, "names.toml"))
+async def names_bot(database: Path | str) -> AsyncIterator[Harness]:
+    harness = Harness(database, config=parse_team_text(TEAM, "names.toml"))
     await harness.start()
     yield harness
     await harness.stop()

@@ -159,9 +159,9 @@ TEAM_WITH_REPLY = STORIES.replace("[escalation]", '[escalation]\noff_duty_reply 
     ids=["after the event", "after the event, with off_duty_reply", "nobody on the rota"],
 )
 async def test_a_report_when_nobody_is_on_duty_promises_only_what_the_team_can_keep(
-    tmp_path: Path, hours: float, team: str, promise: str
+    database: Path | str, hours: float, team: str, promise: str
 ) -> None:
-    story = await Story(tmp_path / "s.db", parse_team_text(team, "t.toml")).start()
+    story = await Story(database, parse_team_text(team, "t.toml")).start()
     await story.advance(hours * HOUR)
     await story.run(report("sam", "He followed me to the station.", "Rik"))
     told = next(t for t in reversed(story.chat("sam")) if "Your report is in" in t)

@@ -402,14 +402,14 @@ LEADS_SECOND = PREFS.replace(
 GERMAN = "They would prefer to talk to someone who speaks German."
 
 
-async def _told(tmp_path: Path, team: str) -> Story:
-    return await Story(tmp_path / "prefs.db", parse_team_text(team, "prefs.toml")).start()
+async def _told(database: Path | str, team: str) -> Story:
+    return await Story(database, parse_team_text(team, "prefs.toml")).start()
 
 
 async def test_a_preference_is_offered_after_the_page_and_pages_a_match_on_duty_at_once(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
-    story = await _told(tmp_path, PREFS)
+    story = await _told(database, PREFS)
     for line in report_lines("sam"):
         await story.run(line)
     shown = story.messages()
@@ -437,9 +437,9 @@ async def test_a_preference_is_offered_after_the_page_and_pages_a_match_on_duty_
 
 
 async def test_a_later_step_pages_a_match_who_came_on_duty_and_only_with_a_preference(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
-    story = await _told(tmp_path, LEADS_SECOND)
+    story = await _told(database, LEADS_SECOND)
     for line in [*report_lines("sam"), "@sam > Someone who speaks German"]:
         await story.run(line)
     assert f"{GERMAN} Nobody on duty matches." in story.last("alice")
@@ -453,8 +453,8 @@ async def test_a_later_step_pages_a_match_who_came_on_duty_and_only_with_a_prefe
     await story.stop()
 
 
-async def test_a_preference_on_a_taken_report_reaches_its_handler(tmp_path: Path) -> None:
-    story = await _told(tmp_path, PREFS)
+async def test_a_preference_on_a_taken_report_reaches_its_handler(database: Path | str) -> None:
+    story = await _told(database, PREFS)
     for line in [*report_lines("sam"), "@alice > Acknowledge", "@sam > Woman"]:
         await story.run(line)
     assert story.last("alice") == (

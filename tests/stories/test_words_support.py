@@ -60,8 +60,8 @@ async def test_support_is_shown_after_a_report_in_privacy_and_with_emergency_inf
     assert SUPPORT in story.last("lou")
 
 
-async def test_without_support_in_the_team_file_nothing_is_made_up(tmp_path: Path) -> None:
-    bot = Harness(tmp_path / "b.db")
+async def test_without_support_in_the_team_file_nothing_is_made_up(database: Path | str) -> None:
+    bot = Harness(database)
     bot.config = bot.config.model_copy(update={"support": []})
     bot.app = bot._build()
     await bot.start()
@@ -220,11 +220,11 @@ async def test_every_optional_question_shows_a_skip_and_identity_comes_first(
 
 
 async def test_a_draft_begun_in_the_old_order_is_still_asked_how_identifiable(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
     """A draft stored before the update, at "when" with the account given and no identity yet:
     it is asked what it skipped before its summary, not sent without it."""
-    bot = Harness(tmp_path / "d.db", config=promises_team())
+    bot = Harness(database, config=promises_team())
     await bot.start()
     old = {"danger": "no", "role": "target", "account": ["It happened."]}
     draft = {"flow": "report", "step": "when", "history": ["danger", "role", "account"]}

@@ -1,0 +1,51 @@
+"""Duty changes and shift confirmations (see :class:`bot.ports.repositories.Duty`).
+
+Mixed into :class:`storage.postgres.tx.PgTx`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.ports.records import DutyChange
+from storage.postgres.statements import Statements, from_ts
+from storage.postgres.statements import ts as _ts
+
+
+class PgDuty(Statements):
+    """:class:`bot.ports.repositories.Duty` on PostgreSQL."""
+
+    async def add_duty_change(
+        self, member_id: str, on_duty: bool, at: datetime, until: datetime | None
+    ) -> None:
+        self._remembered.duty = None
+        self._later(
+            "INSERT INTO duty_changes (member_id, on_duty, at, until) VALUES (%s, %s, %s, %s)",
+            (member_id, int(on_duty), _ts(at), _ts(until) if until else None),
+        )
+
+    async def duty_changes(self) -> list[DutyChange]:
+        if self._remembered.duty is None:
+            rows = await self._all(
+                "SELECT member_id, on_duty, at, until FROM duty_changes ORDER BY at, id"
+            )
+            self._remembered.duty = tuple(
+                DutyChange(
+                    row[0], bool(row[1]), from_ts(row[2]), from_ts(row[3]) if row[3] else None
+                )
+                for row in rows
+            )
+        return list(self._remembered.duty)
+
+    async def confirm_shift(self, shift_key: str, member_id: str, at: datetime) -> bool:
+        cursor = await self._now(
+            "INSERT INTO shift_confirmations (shift_key, member_id, at) VALUES (%s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            (shift_key, member_id, _ts(at)),
+        )
+        return cursor.rowcount == 1
+
+    async def shift_confirmed(self, shift_key: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM shift_confirmations WHERE shift_key = %s", (shift_key,)
+        )
+        return row is not None
