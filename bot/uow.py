@@ -202,21 +202,20 @@ class UnitOfWork:
         addresses = await self.reachable(member)
         if not addresses:
             return ids
-        if callable(text) or callable(buttons):  # written now, in the member's language
-            text, buttons = self.compose(text, buttons, await self.language_of_member(member))
-        else:
-            text, buttons = self.compose(text, buttons, self.team.config.team.language)
-        for address in addresses:
-            ids.append(
-                await self.send(
-                    address,
-                    text,
-                    buttons,
-                    audience=member_audience(member),
-                    purpose=purpose,
-                    case_id=case_id,
+        language = await self.language_of_member(member)
+        text, buttons = self.compose(text, buttons, language)  # a function: written now
+        with reading(language):  # a drill's mark too (send)
+            for address in addresses:
+                ids.append(
+                    await self.send(
+                        address,
+                        text,
+                        buttons,
+                        audience=member_audience(member),
+                        purpose=purpose,
+                        case_id=case_id,
+                    )
                 )
-            )
         return ids
 
     async def send_external(self, contact: External, text: Words, *, case_id: int) -> int:
@@ -228,18 +227,19 @@ class UnitOfWork:
         addresses = await self.reachable_external(contact)
         text, _ = self.compose(text, (), self.team.config.team.language)
         subject = ""
-        if any(address.platform == EMAIL for address in addresses):
-            case = await self.tx.get_case(case_id)
-            subject = mail_subject(self.team.name, case.code if case else "")
-        for address in addresses:
-            await self.send(
-                address,
-                text,
-                audience="external",
-                purpose="external",
-                case_id=case_id,
-                subject=subject if address.platform == EMAIL else "",
-            )
+        with reading(self.team.config.team.language):
+            if any(address.platform == EMAIL for address in addresses):
+                case = await self.tx.get_case(case_id)
+                subject = mail_subject(self.team.name, case.code if case else "")
+            for address in addresses:
+                await self.send(
+                    address,
+                    text,
+                    audience="external",
+                    purpose="external",
+                    case_id=case_id,
+                    subject=subject if address.platform == EMAIL else "",
+                )
         return len(addresses)
 
     async def reachable_external(self, contact: External) -> list[Address]:
@@ -266,10 +266,11 @@ class UnitOfWork:
         """Post to the team channel on every running platform, in the team's language. Channel
         posts carry no buttons."""
         text, _ = self.compose(text, (), self.team.config.team.language)
-        return [
-            await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
-            for address in self.team.channel_addresses()
-        ]
+        with reading(self.team.config.team.language):
+            return [
+                await self.send(address, text, audience="channel", purpose=purpose, case_id=case_id)
+                for address in self.team.channel_addresses()
+            ]
 
     async def edit(self, outbox_id: int, text: Words, buttons: Labels = ()) -> None:
         """Change a message already queued or sent: rewrite it if pending, else queue an edit.
@@ -282,11 +283,12 @@ class UnitOfWork:
             address = original.message.address
             member = self.team.member_for(address.platform, address.chat_id)
             audience = member_audience(member) if member else "nobody"
-            if member is not None and (callable(text) or callable(buttons)):
+            if member is not None:
                 language = await self.language_of_member(member)
         text, buttons = self.compose(text, buttons, language)
         if await self.is_drill(original.case_id, text, audience):
-            text = marked(text)
+            with reading(language):
+                text = marked(text)
         choices = await self._choices(audience, buttons)
         message = Outbound(original.message.address, text, choices)
         if original.status == "pending":

@@ -23,7 +23,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.crypto import Cipher
 from bot.runtime.failpoints import failpoint
 from bot.services import chat_moves, languages, member_names, reachability, readiness
-from bot.text.reader import reading
+from bot.text.reader import _, reading
 from bot.uow import UnitOfWork
 from handlers.context import Request, Upload
 from handlers.router import route
@@ -81,8 +81,14 @@ class Dispatcher:
                     await reachability.noticed(uow, event)
                     if member is not None:  # the names a platform shows for them, if new
                         await member_names.record(uow, member, event.sender)
-                    # Answers are written in the sender's language (bot/services/languages.py).
-                    with reading(await languages.of_sender(uow, event.sender, member)):
+                    # Answers are written in the sender's language (bot/services/languages.py);
+                    # in the team channel, where everyone reads them, in the team's.
+                    language = (
+                        await languages.of_sender(uow, event.sender, member)
+                        if event.private
+                        else self.team.config.team.language
+                    )
+                    with reading(language):
                         await route(Request(uow, event, member, upload, probed))
                 finally:  # a duplicate's own error, if any, is as moot as its work
                     if claim is not None and not await claim:
@@ -125,7 +131,12 @@ class Dispatcher:
             async with asyncio.timeout(FILE_TIMEOUT):
                 return Upload(await files.fetch(event.attachment, MAX_FILE))
         except FileTooLarge:
-            return Upload(problem=f"That file is too large; I read up to {MAX_FILE // 1024} KB.")
+            # read before the sender's language is known: the team's language
+            with reading(self.team.config.team.language):
+                problem = _("That file is too large; I read up to {count} KB.").format(
+                    count=MAX_FILE // 1024
+                )
+            return Upload(problem=problem)
         except (LookupError, OSError, TimeoutError) as error:
             log.info("could not read a file: %s", type(error).__name__)
             return Upload(problem="I could not read that file. Please try again, or paste it.")

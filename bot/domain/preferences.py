@@ -47,14 +47,6 @@ class Preference:
             return (self.value[:1].upper() + self.value[1:])[:LABEL_LIMIT]
         return f"Someone who speaks {self.value}"[:LABEL_LIMIT]
 
-    @property
-    def words(self) -> str:
-        """As a handler reads it after "They would prefer to talk to": ``someone who speaks
-        German``, ``someone whose gender is woman`` (in the words members used)."""
-        if self.kind == GENDER:
-            return f"someone whose gender is {self.value}"
-        return f"someone who speaks {self.value}"
-
     def matches(self, member: Member) -> bool:
         """Compared without regard to case or surrounding spaces."""
         wanted = self.value.strip().casefold()
@@ -96,10 +88,3 @@ def matching(case: Case, body: ReportBody, members: Sequence[Member]) -> list[Me
     if wanted is None:
         return []
     return [m for m in members if wanted.matches(m)]
-
-
-def note(wanted: Preference, matched: Sequence[Member]) -> str:
-    """The line pages and handlers read about it."""
-    names = ", ".join(m.name for m in matched)
-    on_duty = f" On duty and matching: {names}." if names else " Nobody on duty matches."
-    return f"They would prefer to talk to {wanted.words}.{on_duty}"

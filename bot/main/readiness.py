@@ -29,6 +29,7 @@ from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import Cipher
 from bot.services import readiness
+from bot.text import readiness_reports as reports
 from bot.text import readiness_words as words
 from storage.inspection import DatabaseState
 from storage.sqlite.inspect import inspect
@@ -129,6 +130,6 @@ def doctor() -> None:
     except serve.ConfigError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from exc
-    click.echo(words.full_report(found, readiness.names(team), team.bot_names))
+    click.echo(reports.full_report(found, readiness.names(team), team.bot_names))
     if r.blocking(found):
         raise SystemExit(1)

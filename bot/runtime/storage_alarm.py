@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from bot.ports.platform import DeliveryError, Messenger
 from bot.ports.store import StoreFault
 from bot.runtime.clock import Clock
 from bot.text import phrases as texts
+from bot.text.reader import reading
 from bot.text.richtext import Rich
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class StorageAlarm:
         self._last_alert[fault.kind] = now
         self._alerted = True
         log.error("cannot store: %s", fault)
-        self._later(self._tell_leads(texts.storage_trouble(fault.kind)))
+        self._later(self._tell_leads(lambda: texts.storage_trouble(fault.kind)))
 
     def ok(self) -> None:
         """An update was stored: if the leads were alerted, tell them storing works again."""
@@ -65,7 +66,7 @@ class StorageAlarm:
             return
         self._alerted = False
         log.warning("storing works again")
-        self._later(self._tell_leads(texts.STORAGE_RECOVERED))
+        self._later(self._tell_leads(lambda: texts.STORAGE_RECOVERED))
 
     async def close(self) -> None:
         """Let the alerts on their way finish (a stopping bot's last words), briefly."""
@@ -79,7 +80,11 @@ class StorageAlarm:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _tell_leads(self, text: Rich) -> None:
+    async def _tell_leads(self, write: Callable[[], Rich]) -> None:
+        """One message to each lead (the first platform that takes it), in the team's language:
+        what a lead chose is in the store, which is what fails."""
+        with reading(self._team.config.team.language):
+            text = write()
         leads = self._team.with_role("lead") or self._team.handlers()
         for lead in leads:
             for address in self._team.addresses_for(lead):

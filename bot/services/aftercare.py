@@ -17,7 +17,7 @@ from bot.domain.drills import DRILL_END, DrillEnd
 from bot.domain.model import AuditEntry, Case
 from bot.ports.store import TimerRow
 from bot.services import conflicts
-from bot.text.reader import current
+from bot.text.reader import _, current
 from bot.text.richtext import Rich, bold, rich
 from bot.uow import UnitOfWork
 
@@ -59,7 +59,7 @@ async def after_resolved(uow: UnitOfWork, case: Case, resolver: Member) -> None:
         if member is not None:
             await uow.send_member(
                 member,
-                rich(bold(case.code), " is resolved. ", note(uow)),
+                lambda: rich(bold(case.code), _(" is resolved. "), note(uow)),
                 case_id=case.id,
             )
 
@@ -81,7 +81,7 @@ async def shift_had_critical(
 
 def shift_ended(uow: UnitOfWork) -> Rich:
     """What a member reads when a shift that had a critical case ends."""
-    return rich(bold("Your shift has ended."), " ", note(uow))
+    return rich(bold(_("Your shift has ended.")), " ", note(uow))
 
 
 async def on_shift_end(uow: UnitOfWork, timer: TimerRow) -> None:

@@ -14,6 +14,8 @@ from bot.config.teamfile import Member
 from bot.domain.model import Case, CaseState, Severity
 from bot.ports.store import OutboxRow
 from bot.services.escalation import ESCALATE_TIMER, page_critical
+from bot.text.page import Note
+from bot.text.reader import N_
 from bot.uow import UnitOfWork
 
 ALERT_RAISED = "alert_raised"
@@ -35,7 +37,8 @@ async def make_critical(uow: UnitOfWork, case: Case, actor: str, why: str) -> No
     if case.state != CaseState.NEW:
         await raise_alert(uow, case, HELP)
         if case.assignee:
-            notes.append(f"{uow.team.member_name(case.assignee)} has been handling this case.")
+            name = uow.team.member_name(case.assignee)
+            notes.append(Note(N_("{name} has been handling this case."), name=name))
     await page_critical(uow, case, report, notes)
     await uow.tx.save_case(case)
 

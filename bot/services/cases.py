@@ -17,8 +17,10 @@ from bot.ports.store import NewCase
 from bot.services import aftercare, alerts, conflicts, escalation, people, retention, rota
 from bot.services.conflicts import named_members
 from bot.text import reporter_notes as notes
+from bot.text.page import already_acknowledged
+from bot.text.preference_words import preference_note
 from bot.text.reader import _
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.text.views import (
     ALERT_WORDS,
     STOOD_DOWN,
@@ -88,7 +90,7 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     uow.milestones.append("case_opened")
     # The page goes first: it is the message someone is waiting for.
     await escalation.start(uow, case, report)
-    await uow.send_channel(channel_line(case, uow.team, uow.now), case_id=case.id)
+    await uow.send_channel(lambda: channel_line(case, uow.team, uow.now), case_id=case.id)
     return case
 
 
@@ -156,7 +158,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         return AckResult(
             AckOutcome.NOT_A_HANDLER,
             case,
-            rich("Only safety contacts and leads can take a case."),
+            rich(_("Only safety contacts and leads can take a case.")),
         )
     if case.awaiting_ack and case.state != CaseState.NEW:
         return await _acknowledge_alert(uow, case, report, member)
@@ -170,15 +172,7 @@ async def acknowledge(uow: UnitOfWork, case: Case, member: Member) -> AckResult:
         handling = rich(bold(_("You're handling {code} now.").format(code=case.code)))
         return AckResult(AckOutcome.ACKNOWLEDGED, case, handling)
     if case.state != CaseState.NEW:
-        who = "you" if case.assignee == member.id else uow.team.member_name(case.assignee)
-        when = ""
-        if case.acknowledged_at is not None:
-            when = " at " + uow.team.local(case.acknowledged_at).strftime("%H:%M")
-        return AckResult(
-            AckOutcome.ALREADY,
-            case,
-            rich(bold(case.code), f" was already acknowledged by {who}{when}."),
-        )
+        return AckResult(AckOutcome.ALREADY, case, already_acknowledged(case, uow.team, member.id))
     return await _take(uow, case, report, member)
 
 
@@ -231,9 +225,8 @@ async def _preference_line(uow: UnitOfWork, case: Case, report: Report, member: 
     if wanted is None or wanted.matches(member):
         return ""
     duty = [d.member for d in await rota.on_duty(uow) if d.member.id != member.id]
-    return preferences.note(
-        wanted, preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
-    )
+    matched = preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
+    return preference_note(wanted, [m.name for m in matched])
 
 
 def _handler_name(uow: UnitOfWork, member: Member) -> str | None:
@@ -259,7 +252,7 @@ async def _who_tells_them(
     asked to tell them."""
     body = report.body
     if told and case.severity == Severity.CRITICAL:
-        return ALERT_WORDS[alerts.HELP].told
+        return _(ALERT_WORDS[alerts.HELP].told)
     if told:
         return _("The reporter has been told that someone picked it up.")
     if body.source == "in_person":
@@ -267,22 +260,27 @@ async def _who_tells_them(
         if taker is not None:
             await uow.send_member(
                 taker,
-                rich(
-                    "The report you took in person, ",
-                    bold(case.code),
-                    f", has been picked up by {member.name}. Please let the person know.",
+                lambda: fill(
+                    _(
+                        "The report you took in person, {code}, has been picked up by {name}."
+                        " Please let the person know."
+                    ),
+                    code=bold(case.code),
+                    name=member.name,
                 ),
                 case_id=case.id,
             )
         name = uow.team.member_name(body.taken_by)
-        return f"{name} took it in person and has been asked to tell the person."
+        return _("{name} took it in person and has been asked to tell the person.").format(
+            name=name
+        )
     if body.source in ("team", "drill"):
         return ""
     if case.disclosure == "anonymous":
-        return "The reporter chose to stay anonymous, so they can't be told."
+        return _("The reporter chose to stay anonymous, so they can't be told.")
     if not body.contactable:
-        return "The reporter asked not to be contacted, so they were not told."
-    return "The reporter asked for no automatic updates, so they were not told."
+        return _("The reporter asked not to be contacted, so they were not told.")
+    return _("The reporter asked for no automatic updates, so they were not told.")
 
 
 async def _acknowledge_alert(
@@ -302,7 +300,7 @@ async def _acknowledge_alert(
     await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER, escalation.PAGE_FAILED])
     await uow.audit(case, f"member:{member.id}", alerts.ALERT_ACKNOWLEDGED)
     for row in await alerts.waiting_pages(uow, case):
-        await uow.edit(row.id, acknowledged_page(case, uow.team, member.id, uow.now))
+        await uow.edit(row.id, lambda: acknowledged_page(case, uow.team, member.id, uow.now))
     await update_channel_posts(uow, case)
     words = ALERT_WORDS[kind]
 
@@ -316,7 +314,10 @@ async def _acknowledge_alert(
     if assignee is not None and assignee.id != member.id:
         await uow.send_member(
             assignee,
-            rich(bold(case.code), f" · {member.name} acknowledged {words.what}."),
+            lambda: rich(
+                bold(case.code),
+                _(" · {name} acknowledged {what}.").format(name=member.name, what=_(words.what)),
+            ),
             case_id=case.id,
         )
     return AckResult(
@@ -327,8 +328,8 @@ async def _acknowledge_alert(
             case,
             report,
             member,
-            f"You're answering {words.what} on {case.code}.",
-            words.told if told else "",
+            _("You're answering {what} on {code}.").format(what=_(words.what), code=case.code),
+            _(words.told) if told else "",
         ),
     )
 
@@ -336,14 +337,14 @@ async def _acknowledge_alert(
 async def update_posts(uow: UnitOfWork, case: Case) -> None:
     """Bring every page and channel post of a case up to date, without re-sending them."""
     for row in await uow.tx.outbox_for_case(case.id, ["page"]):
-        await uow.edit(row.id, acknowledged_page(case, uow.team))
+        await uow.edit(row.id, lambda: acknowledged_page(case, uow.team))
     await update_channel_posts(uow, case)
 
 
 async def update_channel_posts(uow: UnitOfWork, case: Case) -> None:
     """The redacted channel line follows the case's state."""
     for row in await uow.tx.outbox_for_case(case.id, ["channel", "channel-alert"]):
-        await uow.edit(row.id, channel_line(case, uow.team, uow.now))
+        await uow.edit(row.id, lambda: channel_line(case, uow.team, uow.now))
 
 
 # Which state may follow which; "reopened" always needs a note.

@@ -31,7 +31,7 @@ async def chat_moved(uow: UnitOfWork, platform: str, old: str, new: str) -> None
     uow.moved_chats.append((platform, old, new))
     if first and was_channel:
         for lead in uow.team.with_role("lead"):
-            await uow.send_member(lead, channel_moved(platform, old, new))
+            await uow.send_member(lead, lambda: channel_moved(platform, old, new))
 
 
 def follow(team: Team, uow: UnitOfWork) -> None:

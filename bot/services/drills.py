@@ -16,6 +16,8 @@ minute later (:data:`bot.domain.drills.PURGE_AFTER`) its case is purged
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.drills import (
@@ -33,6 +35,7 @@ from bot.ports.records import DrillRecord, OutboxRow
 from bot.ports.store import TimerRow
 from bot.services import cases, checkins, escalation, response, tasks
 from bot.text import drill_words as words
+from bot.text.reader import _
 from bot.text.richtext import Rich
 from bot.uow import UnitOfWork
 
@@ -55,10 +58,10 @@ def _body(lead: Member, story: words.DrillStory) -> ReportBody:
     return ReportBody(
         danger="no",
         role="on_behalf",
-        account=[story.account],
+        account=[_(story.account)],
         when="just now",
         where=story.where,
-        who=story.who,
+        who=_(story.who) if story.who else "",
         affiliation=story.affiliation,
         disclosure="anonymous",
         source="drill",
@@ -70,10 +73,10 @@ async def start(uow: UnitOfWork, lead: Member, sender: PlatformUser, word: str) 
     """Open a drill case from the story ``word`` names (``""``: the generic one); the answer
     for the lead. One drill at a time: a running one is named instead."""
     if not rights.may_run_drill(lead):
-        return words.LEADS_ONLY
+        return words.said(words.LEADS_ONLY)
     found = words.story_for(word)
     if found is None:
-        return words.STORIES_HELP
+        return words.said(words.STORIES_HELP)
     running = await uow.tx.running_drills()
     if running:
         case = await uow.tx.get_case(running[0].case_id)
@@ -97,17 +100,19 @@ async def stop(uow: UnitOfWork, lead: Member) -> Rich:
     """``/drill stop``: end the running drill now; the answer for the lead who stops it (the
     debrief, if they started it; else it goes to whoever did)."""
     if not rights.may_run_drill(lead):
-        return words.LEADS_ONLY
+        return words.said(words.LEADS_ONLY)
     running = await uow.tx.running_drills()
     if not running:
-        return words.NO_DRILL
+        return words.said(words.NO_DRILL)
     drill = running[0]
     text = await _finish(uow, drill, DrillEnd.STOPPED)
     starter = uow.team.member(drill.started_by)
-    if text is None or starter is None or starter.id == lead.id:
-        return text or words.NO_DRILL
-    await uow.send_member(starter, text)
-    return words.stopped_for(text, starter.name)
+    if text is None:
+        return words.said(words.NO_DRILL)
+    if starter is None or starter.id == lead.id:
+        return text()
+    await uow.send_member(starter, text)  # in the starter's language
+    return words.stopped_for(text(), starter.name)
 
 
 async def on_drill_end(uow: UnitOfWork, timer: TimerRow) -> None:
@@ -128,10 +133,10 @@ async def on_drill_purge(uow: UnitOfWork, timer: TimerRow) -> None:
     await uow.tx.add_audit(AuditEntry(case_id, uow.now, "system", "purged", {}))
 
 
-async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Rich | None:
+async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Callable[[], Rich] | None:
     """End ``drill``: its case is closed, its chain and reminders stop, its pages and channel
     line say it ended (and outside contacts it reached hear so), its purge is set; returns the
-    debrief (``None`` if it had ended already)."""
+    debrief, written when called, in its reader's language (``None`` if it had ended already)."""
     case = await uow.tx.get_case(drill.case_id)
     if case is None or not await uow.tx.end_drill(drill.id, uow.now):
         return None
@@ -161,7 +166,7 @@ async def _finish(uow: UnitOfWork, drill: DrillRecord, how: DrillEnd) -> Rich | 
         0,
         key=f"drill-purge:{case.id}",
     )
-    return words.debrief_text(uow.team, case.code, drill.story, figures)
+    return lambda: words.debrief_text(uow.team, case.code, drill.story, figures)
 
 
 async def _tell_it_ended(
@@ -171,11 +176,11 @@ async def _tell_it_ended(
     told so (their messages are not edited)."""
     for row in rows:
         if row.purpose in ("page", "channel", "channel-alert") and row.status != "failed":
-            await uow.edit(row.id, words.over(case.code))
+            await uow.edit(row.id, lambda: words.over(case.code))
     for external_id in dict.fromkeys(e for step in figures.steps for e in step.externals):
         contact = uow.team.config.external_contact(external_id)
         if contact is not None:
-            await uow.send_external(contact, words.over(case.code), case_id=case.id)
+            await uow.send_external(contact, lambda: words.over(case.code), case_id=case.id)
 
 
 def _recipient(uow: UnitOfWork, purpose: str, message: Outbound | None) -> str:

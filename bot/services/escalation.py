@@ -20,11 +20,11 @@ from bot.ports.store import TimerRow
 from bot.services import conflicts, external_failures, rota, tasks
 from bot.services.conflicts import conflict_reason, named_members, unconflicted
 from bot.text import escalation_words as words
-from bot.text.page import page_text
+from bot.text.page import Note, page_text
 from bot.text.reader import N_, _
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.text.views import channel_line
-from bot.uow import Button, UnitOfWork, button
+from bot.uow import Button, UnitOfWork, Words, button
 
 ESCALATE_TIMER = "escalate"
 PAGE_FAILED = "page_failed"
@@ -110,7 +110,7 @@ async def page_members(
             reason = "not a safety contact or lead"
         if reason is None and not await uow.reachable(member):
             reason = "unreachable"
-            skipped.append(f"{member.name} could not be reached.")
+            skipped.append(Note(N_("{name} could not be reached."), name=member.name))
         if reason is not None:
             await uow.audit(case, "system", "page_skipped", member=member.id, reason=reason)
         else:
@@ -130,7 +130,7 @@ async def page_members(
 
 
 async def notify_externals(
-    uow: UnitOfWork, case: Case, targets: Sequence[str], text: Rich | None = None
+    uow: UnitOfWork, case: Case, targets: Sequence[str], text: Words | None = None
 ) -> list[str]:
     """Tell external contacts only what they need: a code, how urgent, whom to call. Returns
     the names of those reached."""

@@ -20,6 +20,8 @@ from bot.domain.model import Case
 from bot.services import page_failures
 from bot.services.outages import platform_name
 from bot.services.page_failures import anyone_can_see, skip_detail, step_still_covered
+from bot.text.page import Note
+from bot.text.reader import N_
 from bot.uow import UnitOfWork
 
 
@@ -48,9 +50,12 @@ def _why(payload: dict[str, Any]) -> str:
 def skip_note(contact: External, payload: dict[str, Any]) -> str:
     """What the next page says about it."""
     if _why(payload) == "held":
-        name = platform_name(str(payload["platform"]))
-        return f"{contact.name} could not be reached: {name} is not taking the bot's messages."
-    return f"{contact.name} could not be reached."
+        return Note(
+            N_("{name} could not be reached: {platform} is not taking the bot's messages."),
+            name=contact.name,
+            platform=platform_name(str(payload["platform"])),
+        )
+    return Note(N_("{name} could not be reached."), name=contact.name)
 
 
 async def failed_step(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.text.reader import N_, _, reading
 from bot.text.richtext import Rich, bold, rich
 from bot.uow import UnitOfWork, member_audience
 
@@ -23,7 +24,7 @@ HELD = "held: "  # the start of outbox.last_error for a held message (see Tx.rel
 
 NAMES = {"telegram": "Telegram", "slack": "Slack", "email": "E-mail"}
 # What whoever runs the bot should check, when it is not the platform's token.
-CHECK = {"email": "SMTP settings (FSB_SMTP_*)"}
+CHECK = {"email": N_("SMTP settings (FSB_SMTP_*)")}
 
 
 def platform_name(platform: str) -> str:
@@ -85,13 +86,23 @@ class PlatformOutages:
 def outage_text(outage: Outage) -> Rich:
     name = platform_name(outage.platform)
     if outage.over:
-        return rich(bold(f"{name} works again."), " The messages that waited are going out now.")
+        return rich(
+            bold(_("{platform} works again.").format(platform=name)),
+            _(" The messages that waited are going out now."),
+        )
+    check = (
+        _(CHECK[outage.platform])
+        if outage.platform in CHECK
+        else _("{platform} token").format(platform=name)
+    )
     return rich(
-        bold(f"{name} is not taking the bot's messages."),
-        f" It refused the bot's own access (a problem with the bot, not with anyone on the team)."
-        f" Messages for {name} are waiting and go out once it works again; until then, please"
-        f" reach people there another way. Whoever runs the bot should check its"
-        f" {CHECK.get(outage.platform, name + ' token')}.",
+        bold(_("{platform} is not taking the bot's messages.").format(platform=name)),
+        _(
+            " It refused the bot's own access (a problem with the bot, not with anyone on the"
+            " team). Messages for {platform} are waiting and go out once it works again; until"
+            " then, please reach people there another way. Whoever runs the bot should check its"
+            " {check}."
+        ).format(platform=name, check=check),
     )
 
 
@@ -101,7 +112,6 @@ async def tell_leads(uow: UnitOfWork, outage: Outage, down: set[str]) -> int:
     Nothing secret goes in it: the platform, not the token or the error's text.
     """
     sent = 0
-    text = outage_text(outage)
     for lead in uow.team.with_role("lead"):
         working = [
             address
@@ -109,6 +119,8 @@ async def tell_leads(uow: UnitOfWork, outage: Outage, down: set[str]) -> int:
             if address.platform not in down and address.platform != outage.platform
         ]
         if working:
-            await uow.send(working[0], text, audience=member_audience(lead), purpose="notice")
+            with reading(await uow.language_of_member(lead)):
+                text = outage_text(outage)
+                await uow.send(working[0], text, audience=member_audience(lead), purpose="notice")
             sent += 1
     return sent

@@ -20,6 +20,8 @@ from bot.ports.events import Outbound
 from bot.ports.store import OutboxRow, Tx
 from bot.services.outages import platform_name
 from bot.services.testpages import test_page_failed
+from bot.text.page import Note
+from bot.text.reader import N_
 from bot.uow import URGENT_PURPOSES, UnitOfWork
 
 REASONS = {
@@ -63,11 +65,14 @@ def skip_note(member: Member, payload: dict[str, Any]) -> str:
     """What the next page says about it."""
     why = _why(payload)
     if why == "refused":
-        return f"{member.name} could not be shown the page."
+        return Note(N_("{name} could not be shown the page."), name=member.name)
     if why == "held":
-        name = platform_name(str(payload["platform"]))
-        return f"{member.name} could not be reached: {name} is not taking the bot's messages."
-    return f"{member.name} could not be reached."
+        return Note(
+            N_("{name} could not be reached: {platform} is not taking the bot's messages."),
+            name=member.name,
+            platform=platform_name(str(payload["platform"])),
+        )
+    return Note(N_("{name} could not be reached."), name=member.name)
 
 
 async def step_still_covered(uow: UnitOfWork, case_id: int, fence: int, member_id: str) -> bool:

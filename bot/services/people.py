@@ -22,12 +22,13 @@ from bot.config.teamfile import Member
 from bot.domain.identifiers import extract, grams, name_keys
 from bot.domain.model import STATE_FOR_TEAM, Case, CaseState, Person, ReportBody
 from bot.services import conflicts, member_names
-from bot.text.reader import _, ngettext
+from bot.text.reader import N_, _, current, ngettext
 from bot.text.richtext import Rich, bold, rich
 from bot.text.views import OUTCOME_WORDS
 from bot.uow import UnitOfWork
 
 FLAGS = ("watch", "banned")
+FLAG_WORDS = {"watch": N_("watch"), "banned": N_("banned")}
 MAX_NAME = 200
 MAX_NOTE = 1000
 
@@ -55,13 +56,14 @@ async def index_case(uow: UnitOfWork, case: Case, body: ReportBody) -> None:
 def flag_words(person: Person, uow: UnitOfWork) -> str:
     """``"watch until 2027-08-14"``, ``"banned"``, ``"watch (ended 2027-08-12)"``, ``"no flag"``."""
     if person.flag is None:
-        return "no flag"
+        return _("no flag")
+    flag = _(FLAG_WORDS.get(person.flag, person.flag))
     if person.flag_until is None:
-        return person.flag
+        return flag
     last_day = last_day_of(person.flag_until, uow)
     if person.flag_at(uow.now) is None:
-        return f"{person.flag} (ended {last_day})"
-    return f"{person.flag} until {last_day}"
+        return _("{flag} (ended {day})").format(flag=flag, day=last_day)
+    return _("{flag} until {day}").format(flag=flag, day=last_day)
 
 
 def last_day_of(end: datetime, uow: UnitOfWork) -> date:
@@ -113,13 +115,13 @@ async def case_lines(uow: UnitOfWork, member: Member, case_ids: list[int]) -> li
     while it has none. So a handler checking what is known need not open every case."""
     shown: list[Rich] = []
     for case in await cases_for(uow, member, case_ids):
-        line = rich("  ", bold(case.code), f" · {STATE_FOR_TEAM[case.state]}")
+        line = rich("  ", bold(case.code), f" · {_(STATE_FOR_TEAM[case.state])}")
         decided = await _decided(uow, case) if case.outcome else None
         if case.outcome and decided is not None:
-            words = OUTCOME_WORDS.get(case.outcome, case.outcome)
+            words = _(OUTCOME_WORDS.get(case.outcome, case.outcome))
             line += f" · {words}, {_day(uow, decided)}"
         else:
-            line += f" · opened {_day(uow, case.created_at)}"
+            line += _(" · opened {day}").format(day=_day(uow, case.created_at))
         shown.append(line)
     return shown
 
@@ -134,7 +136,7 @@ async def _decided(uow: UnitOfWork, case: Case) -> datetime | None:
 
 
 def _day(uow: UnitOfWork, moment: datetime) -> str:
-    return uow.team.local(moment).strftime("%d %b %Y")
+    return current().pattern(uow.team.local(moment), "dd MMM yyyy")
 
 
 def _history(person: Person, uow: UnitOfWork, member: Member, what: str) -> None:
@@ -256,7 +258,9 @@ async def case_history(uow: UnitOfWork, case: Case, body: ReportBody, member: Me
     for person in found.people:
         if await names_member(uow, person, member):
             continue
-        shown.append(rich(bold("On the register: "), f"{person.code} · {flag_words(person, uow)}."))
+        shown.append(
+            rich(bold(_("On the register: ")), f"{person.code} · {flag_words(person, uow)}.")
+        )
     return shown
 
 
@@ -267,8 +271,8 @@ async def watch_lines(uow: UnitOfWork, member: Member) -> list[Rich | str]:
     """Active watch and banned entries for the member starting a shift."""
     flagged = [p for p in await visible(uow, member) if p.flag_at(uow.now)]
     if not flagged:
-        return ["Watch notes: none."]
-    parts: list[Rich | str] = [bold("Watch notes (people of concern, for you only):")]
+        return [_("Watch notes: none.")]
+    parts: list[Rich | str] = [bold(_("Watch notes (people of concern, for you only):"))]
     for person in flagged:
         line = rich("  ", bold(person.code), " ", person.name, f" · {flag_words(person, uow)}")
         if person.note:

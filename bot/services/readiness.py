@@ -26,7 +26,7 @@ from bot.domain.readiness import Asked, Finding, unique
 from bot.domain.team import CONSOLE, Team
 from bot.ports.platform import Contact, ReadinessProbe
 from bot.ports.store import TimerRow
-from bot.text import readiness_words as words
+from bot.text import readiness_reports as reports
 from bot.text.richtext import rich
 from bot.uow import UnitOfWork
 
@@ -182,6 +182,6 @@ async def on_note(uow: UnitOfWork, timer: TimerRow) -> None:
     (the app probes the platforms a few minutes before, see bot/main/app.py)."""
     stored = from_store(uow.team, await uow.tx.unreachable())
     findings = combine(team_findings(uow.team), stored)
-    text = words.daily_note(findings, names(uow.team), uow.team.bot_names)
-    for lead in uow.team.with_role("lead"):
-        await uow.send_member(lead, rich(text))
+    known, bots = names(uow.team), uow.team.bot_names
+    for lead in uow.team.with_role("lead"):  # each in their own language
+        await uow.send_member(lead, lambda: rich(reports.daily_note(findings, known, bots)))

@@ -16,6 +16,8 @@ from datetime import datetime, time, timedelta
 from bot.domain.model import AuditEntry, Case, CaseState
 from bot.domain.team import Team
 from bot.ports.store import StoreFault, TimerRow, Tx
+from bot.text.reader import _, current
+from bot.text.views import OUTCOME_WORDS
 from bot.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -48,27 +50,33 @@ async def _outcome_from_audit(uow: UnitOfWork, case: Case) -> str | None:
 
 
 def _day(team: Team, moment: datetime) -> str:
-    return team.local(moment).strftime("%a %d %b %Y")
+    return current().pattern(team.local(moment), "EEE dd MMM yyyy")
 
 
 def purged_line(case: Case, team: Team) -> str:
     assert case.purged_at is not None
-    return f"{case.code} was purged on {_day(team, case.purged_at)}: only counts remain."
+    return _("{code} was purged on {day}: only counts remain.").format(
+        code=case.code, day=_day(team, case.purged_at)
+    )
 
 
 def retention_lines(case: Case, team: Team) -> list[str]:
     """What ``/case`` adds about the outcome and how long the case is kept."""
     found: list[str] = []
     if case.outcome:
-        found.append(f"Outcome: {case.outcome.replace('_', ' ')}")
+        found.append(
+            _("Outcome: {outcome}").format(outcome=_(OUTCOME_WORDS.get(case.outcome, case.outcome)))
+        )
     if case.state == CaseState.CLOSED:
         if case.review_at is not None:
             found.append(
-                f"Review date: {_day(team, case.review_at)}. The account, identities and notes"
-                " are erased then; only counts remain."
+                _(
+                    "Review date: {day}. The account, identities and notes are erased then; only"
+                    " counts remain."
+                ).format(day=_day(team, case.review_at))
             )
         else:
-            found.append("Review date: none, this case is kept.")
+            found.append(_("Review date: none, this case is kept."))
     return found
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from bot.config.teamfile import External, Member
 from bot.domain.model import Case, Severity
 from bot.services import escalation
-from bot.text.richtext import bold, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, rich
 from bot.text.views import either
 from bot.uow import UnitOfWork
 
-RISK_WORDS = {Severity.CRITICAL: "critical (severe risk)", Severity.HIGH: "high risk"}
+RISK_WORDS = {Severity.CRITICAL: N_("critical (severe risk)"), Severity.HIGH: N_("high risk")}
 # Assessed as one of these, a case may go to the external contacts in its chain.
 SHAREABLE = frozenset(RISK_WORDS)
 
@@ -43,10 +44,17 @@ async def tell_externals(uow: UnitOfWork, case: Case, assessor: Member) -> list[
     people = [assessor.name]
     if case.assignee:
         people.append(uow.team.member_name(case.assignee))
-    text = rich(
-        bold(f"{uow.team.name}: case {case.code} is assessed as {RISK_WORDS[case.severity]}."),
-        f" Please contact {either(people, 'the safety team')}.",
-    )
+
+    def text() -> Rich:  # in the team's language (uow.send_external)
+        return rich(
+            bold(
+                _("{team}: case {code} is assessed as {risk}.").format(
+                    team=uow.team.name, code=case.code, risk=_(RISK_WORDS[case.severity])
+                )
+            ),
+            _(" Please contact {names}.").format(names=either(people, _("the safety team"))),
+        )
+
     reached = await escalation.notify_externals(uow, case, _targets(case), text)
     if reached:
         await uow.audit(

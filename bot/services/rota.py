@@ -15,8 +15,9 @@ from bot.domain.model import STATE_FOR_TEAM, Case, CaseState
 from bot.domain.team import Duty
 from bot.ports.store import TimerRow
 from bot.services import aftercare, conflicts, people
+from bot.text.reader import _, ngettext, reading
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import age, clock_time
+from bot.text.views import age, clock_time, day_date, level, severity
 from bot.uow import UnitOfWork, button
 
 SHIFT_START = "shift_start"
@@ -53,11 +54,16 @@ async def go_off_duty(uow: UnitOfWork, member: Member) -> bool:
     await uow.tx.add_duty_change(member.id, False, uow.now, until)
     if await on_duty(uow):
         return False
-    text = rich(
-        bold("Nobody is on duty now."),
-        f" {member.name} went off duty. New reports will page every safety contact until"
-        " someone sends /shift on.",
-    )
+
+    def text() -> Rich:
+        return rich(
+            bold(_("Nobody is on duty now.")),
+            _(
+                " {name} went off duty. New reports will page every safety contact until"
+                " someone sends /shift on."
+            ).format(name=member.name),
+        )
+
     for lead in uow.team.with_role("lead"):
         if lead.id != member.id:
             await uow.send_member(lead, text)
@@ -113,8 +119,7 @@ def _case_line(case: Case, uow: UnitOfWork) -> Rich:
     return rich(
         "  ",
         bold(case.code),
-        f" · {case.severity.value} · {STATE_FOR_TEAM[case.state]}"
-        f" · {age(case.created_at, uow.now)}",
+        f" · {severity(case)} · {_(STATE_FOR_TEAM[case.state])} · {age(case.created_at, uow.now)}",
     )
 
 
@@ -136,22 +141,22 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
     open_cases = [c for c in all_open if await _may_see(uow, c, member)]
     needing = [c for c in open_cases if c.awaiting_ack or c.state == CaseState.REOPENED]
     others = [c for c in open_cases if c not in needing]
-    await uow.send_member(
-        member,
-        lines(
+    with reading(await uow.language_of_member(member)):  # their own words, now
+        text = lines(
             bold(
-                f"Your shift starts now ({timer.payload['level']}, until "
-                f"{clock_time(uow.team, end)})."
+                _("Your shift starts now ({level}, until {time}).").format(
+                    level=level(str(timer.payload["level"])), time=clock_time(uow.team, end)
+                )
             ),
-            "Open cases needing attention:" if needing else "No case is waiting for anyone.",
+            _("Open cases needing attention:") if needing else _("No case is waiting for anyone."),
             *(_case_line(c, uow) for c in needing),
-            "Other open cases:" if others else "",
+            _("Other open cases:") if others else "",
             *(_case_line(c, uow) for c in others),
             *await people.watch_lines(uow, member),
-            "Please confirm you are on duty.",
-        ),
-        [button("I'm on duty", "shift.confirm", key=timer.payload["key"])],
-    )
+            _("Please confirm you are on duty."),
+        )
+        buttons = [button(_("I'm on duty"), "shift.confirm", key=timer.payload["key"])]
+    await uow.send_member(member, text, buttons)
     key = str(timer.payload["key"])
     await uow.tx.add_timer(
         uow.now + uow.team.config.escalation.shift_confirm,
@@ -166,11 +171,18 @@ async def shift_started(uow: UnitOfWork, timer: TimerRow) -> None:
     counted = [c for c in all_open if not is_drill_code(c.code)]
     waiting = sum(1 for c in counted if c.awaiting_ack)
     await uow.send_channel(
-        rich(
-            bold("Shift change: "),
-            f"{member.name} is on duty now ({timer.payload['level']}) until "
-            f"{clock_time(uow.team, end)}. Open cases: {len(counted)}, "
-            f"{waiting} awaiting acknowledgement.",
+        lambda: rich(
+            bold(_("Shift change: ")),
+            _(
+                "{name} is on duty now ({level}) until {time}. Open cases: {count},"
+                " {waiting} awaiting acknowledgement."
+            ).format(
+                name=member.name,
+                level=level(str(timer.payload["level"])),
+                time=clock_time(uow.team, end),
+                count=len(counted),
+                waiting=waiting,
+            ),
         ),
         purpose="notice",
     )
@@ -181,7 +193,7 @@ async def shift_unconfirmed(uow: UnitOfWork, timer: TimerRow) -> None:
     if await uow.tx.shift_confirmed(key):
         return
     member = uow.team.member(str(timer.payload["member"]))
-    name = member.name if member else "The incoming contact"
+    name = member.name if member else ""
     others = [
         m for m in uow.team.with_role("safety_contact") if member is None or m.id != member.id
     ]
@@ -189,15 +201,31 @@ async def shift_unconfirmed(uow: UnitOfWork, timer: TimerRow) -> None:
     for other in others:
         if await uow.send_member(
             other,
-            rich(bold(f"{name} has not confirmed their shift."), " Can you cover until they do?"),
-            [button("I'm on duty", "shift.cover", key=key)],
+            lambda: rich(
+                bold(
+                    _("{name} has not confirmed their shift.").format(name=name)
+                    if name
+                    else _("The incoming contact has not confirmed their shift.")
+                ),
+                _(" Can you cover until they do?"),
+            ),
+            lambda: [button(_("I'm on duty"), "shift.cover", key=key)],
         ):
             asked.append(other.name)
-    text = rich(
-        bold(f"{name} has not confirmed their shift"),
-        f" within {int(uow.team.config.escalation.shift_confirm.total_seconds() // 60)} minutes. ",
-        f"Asked to cover: {', '.join(asked) if asked else 'nobody could be reached'}.",
-    )
+    minutes = int(uow.team.config.escalation.shift_confirm.total_seconds() // 60)
+
+    def text() -> Rich:
+        who = name or _("The incoming contact")
+        return rich(
+            bold(_("{name} has not confirmed their shift").format(name=who)),
+            ngettext(" within {count} minute. ", " within {count} minutes. ", minutes).format(
+                count=minutes
+            ),
+            _("Asked to cover: {names}.").format(
+                names=", ".join(asked) if asked else _("nobody could be reached")
+            ),
+        )
+
     for lead in uow.team.with_role("lead"):
         await uow.send_member(lead, text)
 
@@ -205,27 +233,34 @@ async def shift_unconfirmed(uow: UnitOfWork, timer: TimerRow) -> None:
 async def confirm(uow: UnitOfWork, member: Member, key: str) -> Rich:
     """The incoming contact pressed "I'm on duty"."""
     if not key.startswith(f"shift:{member.id}:"):
-        return rich("That shift is not yours, so I did nothing.")
+        return rich(_("That shift is not yours, so I did nothing."))
     if not await uow.tx.confirm_shift(key, member.id, uow.now):
-        return rich("You already confirmed this shift. Thank you.")
-    return rich("Thank you, you're confirmed on duty.")
+        return rich(_("You already confirmed this shift. Thank you."))
+    return rich(_("Thank you, you're confirmed on duty."))
 
 
 async def cover(uow: UnitOfWork, member: Member, key: str) -> Rich:
     """Someone else covers an unconfirmed shift: they go on duty ad hoc."""
     if not uow.team.is_handler(member):
-        return rich("Only safety contacts and leads can go on duty.")
+        return rich(_("Only safety contacts and leads can go on duty."))
     if any(d.member.id == member.id for d in await on_duty(uow)):
-        return rich("You're already on duty. Thank you.")
+        return rich(_("You're already on duty. Thank you."))
     await go_on_duty(uow, member)
     for lead in uow.team.with_role("lead"):
         if lead.id != member.id:
-            await uow.send_member(lead, rich(f"{member.name} is covering the unconfirmed shift."))
-    return rich("Thank you, you're on duty now. Send /shift off when you hand over.")
+            await uow.send_member(
+                lead,
+                lambda: rich(
+                    _("{name} is covering the unconfirmed shift.").format(name=member.name)
+                ),
+            )
+    return rich(_("Thank you, you're on duty now. Send /shift off when you hand over."))
 
 
 async def daily_post(uow: UnitOfWork, timer: TimerRow) -> None:
-    await uow.send_channel(await daily_text(uow), purpose="notice")
+    with reading(uow.team.config.team.language):  # the channel's language
+        text = await daily_text(uow)
+    await uow.send_channel(text, purpose="notice")
     await plan_daily_posts(uow, uow.now)
 
 
@@ -234,24 +269,31 @@ async def daily_text(uow: UnitOfWork) -> Rich:
     today = team.local(uow.now).date()
     shifts = [s for s in team.config.rota if s.start.date() == today or s.end.date() == today]
     duty = ", ".join(
-        f"{team.member_name(s.member)} ({s.start.strftime('%H:%M')}–{s.end.strftime('%H:%M')},"
-        f" {s.level})"
+        _("{name} ({start}–{end}, {level})").format(
+            name=team.member_name(s.member),
+            start=s.start.strftime("%H:%M"),
+            end=s.end.strftime("%H:%M"),
+            level=level(s.level),
+        )
         for s in sorted(shifts, key=lambda s: s.start)
     )
     counts: dict[str, int] = {}
     for count in await uow.tx.open_case_counts():
-        counts[STATE_FOR_TEAM[count.state]] = (
-            counts.get(STATE_FOR_TEAM[count.state], 0) + count.count
-        )
+        state = _(STATE_FOR_TEAM[count.state])
+        counts[state] = counts.get(state, 0) + count.count
     open_cases = await _open_cases(uow)
     overdue = [c for c in open_cases if _overdue(uow, c)]
     return lines(
-        bold(f"Daily check-in, {team.local(uow.now).strftime('%a %d %b')}"),
-        rich(bold("On duty today: "), duty or "no shifts in the rota"),
+        bold(_("Daily check-in, {day}").format(day=day_date(team, uow.now))),
+        rich(bold(_("On duty today: ")), duty or _("no shifts in the rota")),
         rich(
-            bold("Open cases: "), ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
+            bold(_("Open cases: ")),
+            ", ".join(
+                _("{count} {state}").format(count=n, state=s) for s, n in sorted(counts.items())
+            )
+            or _("none"),
         ),
-        rich(bold("Overdue: "), "none" if not overdue else ""),
+        rich(bold(_("Overdue: ")), _("none") if not overdue else ""),
         *(_case_line(c, uow) for c in overdue),
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from bot.config.teamfile import Member
 from bot.domain.identifiers import fold, grams
 from bot.services import people
+from bot.text.reader import _, ngettext
 from bot.text.richtext import Rich, bold, lines, rich
 from bot.uow import UnitOfWork
 
@@ -99,7 +100,7 @@ def registrations(text: str) -> list[Registration]:
         for i, cell in enumerate(header or [])
         if any(word in fold(cell) for word in _IDENTITY_WORDS)
     ]
-    for (number, _), row in zip(numbered[start:], rows[start:], strict=False):
+    for (number, _cells), row in zip(numbered[start:], rows[start:], strict=False):
         if header is not None:
             values = [(header[i].strip(), row[i].strip()) for i in wanted if i < len(row)]
         else:
@@ -115,8 +116,10 @@ async def screen(uow: UnitOfWork, member: Member, text: str) -> Rich:
     listed = registrations(text)
     if not listed:
         return rich(
-            "I found no registrations in that. Paste the list after /screen (one per line,"
-            " or a CSV with a header row), or send the CSV file with /screen as its caption."
+            _(
+                "I found no registrations in that. Paste the list after /screen (one per line,"
+                " or a CSV with a header row), or send the CSV file with /screen as its caption."
+            )
         )
     flagged = [
         (person, people.keys_of(person))
@@ -135,27 +138,47 @@ async def screen(uow: UnitOfWork, member: Member, text: str) -> Rich:
             if len(shown) < MAX_SHOWN:
                 for person in hits:
                     codes = await people.codes_for(uow, member, person.case_ids)
-                    cases = f"cases {', '.join(codes)}" if codes else "no case you can open"
+                    cases = (
+                        _("cases {codes}").format(codes=", ".join(codes))
+                        if codes
+                        else _("no case you can open")
+                    )
                     shown.append(
                         rich(
-                            f"  {registration.where} ({column} ",
-                            value[:80],
-                            f"): {people.flag_words(person, uow)}, {cases}",
+                            "  ",
+                            _("{where} ({column} {value}): {flag}, {cases}").format(
+                                where=_place(registration.where),
+                                column=column,
+                                value=value[:80],
+                                flag=people.flag_words(person, uow),
+                                cases=cases,
+                            ),
                         )
                     )
             break  # one line per registration
-    head = rich(
-        bold("Screening: "),
-        f"{len(listed)} {'registration' if len(listed) == 1 else 'registrations'} checked"
-        f" against {len(flagged)} flagged"
-        f" {'person' if len(flagged) == 1 else 'people'}. ",
-    )
+    checked = ngettext(
+        "{count} registration checked", "{count} registrations checked", len(listed)
+    ).format(count=len(listed))
+    against = ngettext(
+        "against {count} flagged person.", "against {count} flagged people.", len(flagged)
+    ).format(count=len(flagged))
+    head = rich(bold(_("Screening: ")), f"{checked} {against} ")
     if not matched:
-        return rich(head, "No registration matches a flagged person.")
+        return rich(head, _("No registration matches a flagged person."))
     more = matched - min(matched, MAX_SHOWN)
     return lines(
-        head + f"{matched} {'match' if matched == 1 else 'matches'}:",
+        head + ngettext("{count} match:", "{count} matches:", matched).format(count=matched),
         *shown,
-        f"  ... and {more} more." if more > 0 else "",
-        "This answer is for you only; /person list shows the register.",
+        "  " + _("... and {count} more.").format(count=more) if more > 0 else "",
+        _("This answer is for you only; /person list shows the register."),
     )
+
+
+def _place(where: str) -> str:
+    """``"line 3"`` or ``"item 2"`` (a :class:`Registration`'s place) in the reader's words."""
+    kind, _space, number = where.partition(" ")
+    if kind == "line":
+        return _("line {number}").format(number=number)
+    if kind == "item":
+        return _("item {number}").format(number=number)
+    return where

@@ -11,14 +11,15 @@ from __future__ import annotations
 from bot.domain.model import Case, Severity
 from bot.services import alerts, cases, escalation
 from bot.text.page import page_text
+from bot.text.reader import N_, _
 from bot.text.richtext import bold, rich
 from bot.uow import UnitOfWork
 
 SAFE_NOW = "said_safe_now"
 BY_MISTAKE = "said_pressed_by_mistake"
 NOTES = {
-    SAFE_NOW: "They say they are safe now.",
-    BY_MISTAKE: "They say they pressed it by mistake. Please check with them.",
+    SAFE_NOW: N_("They say they are safe now."),
+    BY_MISTAKE: N_("They say they pressed it by mistake. Please check with them."),
 }
 
 
@@ -31,7 +32,9 @@ async def stand_down(uow: UnitOfWork, case: Case, kind: str) -> bool:
     note = NOTES[kind]
     if not case.awaiting_ack:
         for member in await alerts.responders(uow, case):
-            await uow.send_member(member, rich(bold(case.code), " · ", note), case_id=case.id)
+            await uow.send_member(
+                member, lambda: rich(bold(case.code), " · ", _(note)), case_id=case.id
+            )
         return True
     report = await uow.tx.get_report(case.report_id)
     if case.severity == Severity.CRITICAL:

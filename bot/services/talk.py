@@ -13,11 +13,12 @@ from bot.domain import preferences
 from bot.domain.model import Case, Report
 from bot.services import alerts, cases, conflicts, escalation, rota
 from bot.text.page import page_text
-from bot.text.reader import _
-from bot.text.richtext import Rich, bold, rich
+from bot.text.preference_words import preference_note
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, fill, rich
 from bot.uow import UnitOfWork
 
-ASKED_AT_CHECKIN = "They asked at a check-in to talk to someone."
+ASKED_AT_CHECKIN = N_("They asked at a check-in to talk to someone.")
 
 
 async def ask_to_talk(uow: UnitOfWork, case: Case) -> Rich:
@@ -52,10 +53,12 @@ async def ask_to_talk(uow: UnitOfWork, case: Case) -> Rich:
         await escalation.page_step(uow, case, report, [ASKED_AT_CHECKIN])
     await uow.tx.save_case(case)
     await cases.update_channel_posts(uow, case)
-    return rich(
-        "Thank you. I've asked the safety team to get in touch with you about ",
-        bold(case.code),
-        ". I'll tell you here when someone has it.",
+    return fill(
+        _(
+            "Thank you. I've asked the safety team to get in touch with you about {code}. I'll"
+            " tell you here when someone has it."
+        ),
+        code=bold(case.code),
     )
 
 
@@ -78,10 +81,12 @@ async def set_preference(uow: UnitOfWork, case: Case, wanted: preferences.Prefer
     await uow.audit(case, "reporter", "preference_given")
     duty = [d.member for d in await rota.on_duty(uow)]
     matched = preferences.matching(case, report.body, await conflicts.seeing(uow, case, duty))
-    note = preferences.note(wanted, matched)
+    note = preference_note(wanted, [m.name for m in matched])
     if not case.awaiting_ack:
         for member in await alerts.responders(uow, case):
-            await uow.send_member(member, rich(bold(case.code), " · ", note), case_id=case.id)
+            await uow.send_member(
+                member, lambda: rich(bold(case.code), " · ", note.translated()), case_id=case.id
+            )
         return
     paged = {
         str(e.detail.get("member")) for e in await uow.tx.audit_for(case.id) if e.kind == "paged"

@@ -15,7 +15,8 @@ from bot.config.teamfile import Member
 from bot.domain.model import Case, Task
 from bot.domain.team import Team
 from bot.ports.store import TimerRow
-from bot.text.richtext import Rich, bold, rich
+from bot.text.reader import _, current
+from bot.text.richtext import Rich, bold, fill, rich
 from bot.uow import Button, UnitOfWork, button
 
 TASK_TIMER = "task"
@@ -51,23 +52,29 @@ def _date_and_time(text: str, now: datetime, team: Team) -> datetime | None:
 
 def when(team: Team, moment: datetime) -> str:
     """A due time as the team reads it: ``Wed 18:00`` in the team's time zone."""
-    return team.local(moment).strftime("%a %H:%M")
+    return current().pattern(team.local(moment), "EEE HH:mm")
 
 
 def done_button(task: Task) -> Button:
-    return button("Mark done", "task.done", task=task.id)
+    return button(_("Mark done"), "task.done", task=task.id)
 
 
 def task_line(task: Task, team: Team, now: datetime) -> Rich:
     """One task as the team reads it in /case, reminders and idle reminders."""
     due = when(team, task.due_at)
     if task.done_at is not None:
-        state = f"done by {team.member_name(task.done_by)}"
+        state = _("done by {name}").format(name=team.member_name(task.done_by))
     elif task.due_at <= now:
-        state = f"OVERDUE since {due}"
+        state = _("OVERDUE since {due}").format(due=due)
     else:
-        state = f"due {due}"
-    return rich(f"  task {task.id} · {team.member_name(task.owner)} · {state}: ", task.text)
+        state = _("due {due}").format(due=due)
+    return rich(
+        "  ",
+        _("task {number} · {name} · {state}: ").format(
+            number=task.id, name=team.member_name(task.owner), state=state
+        ),
+        task.text,
+    )
 
 
 async def add(
@@ -84,13 +91,14 @@ async def add(
     if owner.id != by.id:
         await uow.send_member(
             owner,
-            rich(
-                f"{by.name} gave you a task on ",
-                bold(case.code),
-                f", due {when(uow.team, due)}:\n",
-                text,
+            lambda: fill(
+                _("{name} gave you a task on {code}, due {due}:\n{task}"),
+                name=by.name,
+                code=bold(case.code),
+                due=when(uow.team, due),
+                task=text,
             ),
-            [done_button(task)],
+            lambda: [done_button(task)],
             case_id=case.id,
         )
     case.updated_at = uow.now
@@ -108,9 +116,13 @@ async def on_task_timer(uow: UnitOfWork, timer: TimerRow) -> None:
     if owner is not None:
         await uow.send_member(
             owner,
-            rich("Reminder: a task on ", bold(case.code), " is not marked done yet.\n")
-            + task_line(task, uow.team, uow.now),
-            [done_button(task)],
+            lambda: (
+                fill(
+                    _("Reminder: a task on {code} is not marked done yet.\n"), code=bold(case.code)
+                )
+                + task_line(task, uow.team, uow.now)
+            ),
+            lambda: [done_button(task)],
             case_id=case.id,
         )
     await uow.audit(case, "system", "task_reminder", member=task.owner, task=task.id)
@@ -125,11 +137,17 @@ async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Ric
     if not may:
         await uow.audit(case, f"member:{member.id}", "task_done_refused", task=task.id)
         return rich(
-            f"Task {task.id} belongs to {uow.team.member_name(task.owner)}; only they, the"
-            " people on the case or a lead can mark it done."
+            _(
+                "Task {number} belongs to {name}; only they, the people on the case or a lead can"
+                " mark it done."
+            ).format(number=task.id, name=uow.team.member_name(task.owner))
         )
     if not await uow.tx.finish_task(task.id, member.id, uow.now):
-        return rich(f"Task {task.id} on ", bold(case.code), " was already marked done.")
+        return fill(
+            _("Task {number} on {code} was already marked done."),
+            number=str(task.id),
+            code=bold(case.code),
+        )
     case.updated_at = uow.now
     await uow.tx.save_case(case)
     await uow.audit(case, f"member:{member.id}", "task_done", task=task.id)
@@ -137,10 +155,20 @@ async def finish(uow: UnitOfWork, case: Case, task: Task, member: Member) -> Ric
     if assignee is not None and assignee.id != member.id:
         await uow.send_member(
             assignee,
-            rich(f"{member.name} marked task {task.id} on ", bold(case.code), " done: ", task.text),
+            lambda: fill(
+                _("{name} marked task {number} on {code} done: {task}"),
+                name=member.name,
+                number=str(task.id),
+                code=bold(case.code),
+                task=task.text,
+            ),
             case_id=case.id,
         )
-    return rich(f"Task {task.id} on ", bold(case.code), " is marked done. Thank you.")
+    return fill(
+        _("Task {number} on {code} is marked done. Thank you."),
+        number=str(task.id),
+        code=bold(case.code),
+    )
 
 
 async def open_task_lines(uow: UnitOfWork, case: Case) -> list[Rich]:

@@ -20,7 +20,9 @@ from bot.domain.identifiers import names_in
 from bot.ports.records import TestPageRecord
 from bot.ports.store import OutboxRow, TimerRow, Tx
 from bot.services.member_names import everyone
-from bot.text import drill_words as words
+from bot.text import testpage_words as words
+from bot.text.drill_words import said
+from bot.text.reader import _
 from bot.text.richtext import Rich
 from bot.uow import UnitOfWork, button
 
@@ -55,7 +57,7 @@ async def send(uow: UnitOfWork, asker: Member, name: str) -> Rich:
         paged = found[0]
     own = paged.id == asker.id
     if not rights.may_test_page(asker, paged):
-        return words.TEST_PAGES_FOR_HANDLERS if own else words.TEST_PAGE_LEADS_ONLY
+        return said(words.TEST_PAGES_FOR_HANDLERS if own else words.TEST_PAGE_LEADS_ONLY)
     if not uow.team.addresses_for(paged):
         return words.no_address(paged.name)
     if not await uow.reachable(paged):
@@ -63,8 +65,8 @@ async def send(uow: UnitOfWork, asker: Member, name: str) -> Rich:
     record = await uow.tx.add_test_page(asker.id, paged.id, uow.now)
     await uow.send_member(
         paged,
-        words.test_page(asker.name, own),
-        [button("Acknowledge", ACK_ACTION, test_page=record.id)],
+        lambda: words.test_page(asker.name, own),
+        lambda: [button(_("Acknowledge"), ACK_ACTION, test_page=record.id)],
         purpose="page",
     )
     return words.test_page_sent(paged.name, own)
@@ -108,7 +110,9 @@ async def on_failed(uow: UnitOfWork, timer: TimerRow) -> None:
         return
     asker, paged = uow.team.member(record.asked_by), uow.team.member(record.paged)
     if asker is not None and paged is not None:
-        await uow.send_member(asker, words.test_page_failed(paged.name, asker.id == paged.id))
+        await uow.send_member(
+            asker, lambda: words.test_page_failed(paged.name, asker.id == paged.id)
+        )
 
 
 async def on_delivered(uow: UnitOfWork, timer: TimerRow) -> None:
@@ -122,7 +126,8 @@ async def on_delivered(uow: UnitOfWork, timer: TimerRow) -> None:
     if asker is None or paged is None:
         return
     took = (sent_at - record.created_at).total_seconds()
-    await uow.send_member(asker, words.test_page_delivered(paged.name, asker.id == paged.id, took))
+    own = asker.id == paged.id
+    await uow.send_member(asker, lambda: words.test_page_delivered(paged.name, own, took))
 
 
 async def acknowledge(uow: UnitOfWork, member: Member, test_page_id: int) -> Rich:
@@ -130,10 +135,10 @@ async def acknowledge(uow: UnitOfWork, member: Member, test_page_id: int) -> Ric
     it, if someone else, hears it too (the first time)."""
     record = await uow.tx.test_page(test_page_id)
     if record is None or record.paged != member.id:
-        return words.STALE_TEST_PAGE
+        return said(words.STALE_TEST_PAGE)
     first = await uow.tx.test_page_acknowledged(record.id, uow.now)
     span = (record.acknowledged_at or uow.now) - record.created_at
     asker = uow.team.member(record.asked_by)
     if first and asker is not None and asker.id != member.id:
-        await uow.send_member(asker, words.test_page_acknowledged(member.name, span))
+        await uow.send_member(asker, lambda: words.test_page_acknowledged(member.name, span))
     return words.test_page_ack_reply(span)

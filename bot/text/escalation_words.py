@@ -7,17 +7,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.text.reader import _
-from bot.text.richtext import Rich, bold, rich
-from bot.text.views import either
+from bot.text.richtext import Rich, bold, fill, rich
+from bot.text.views import SEVERITY_WORDS, either
 
 
 def outside_help(team: str, code: str, severity: str, leads: Sequence[str]) -> Rich:
     """To an ``[[external]]`` contact: a code, how urgent, whom to call; nothing else."""
-    return rich(
-        bold(_("{team} asks for your help with case {code}").format(team=team, code=code)),
-        _(" ({severity}). It has not been picked up yet. Please contact {leads}.").format(
-            severity=severity, leads=either(list(leads), _("the safety team"))
+    return fill(
+        _(
+            "{team} asks for your help with case {code} ({severity}). It has not been picked up"
+            " yet. Please contact {leads}."
         ),
+        team=team,
+        code=bold(code),
+        severity=_(SEVERITY_WORDS.get(severity, severity)),
+        leads=either(list(leads), _("the safety team")),
     )
 
 

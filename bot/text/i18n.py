@@ -87,6 +87,12 @@ class Translator:
         """Date and time together, as this locale writes them."""
         return format_datetime(local, "medium", locale=self.locale)
 
+    def pattern(self, local: datetime, pattern: str) -> str:
+        """A date and/or time (already in the team's zone) by a CLDR ``pattern``, with this
+        locale's names of days and months: ``"EEE HH:mm"`` is ``"Wed 10:00"``, ``"mié 10:00"``.
+        English gives what ``strftime`` would (``"%a %H:%M"``)."""
+        return format_datetime(local, pattern, locale=self.locale)
+
     def duration(self, span: timedelta) -> str:
         """``"2 hours"``, ``"2 Stunden"``, ``"ساعتان"``: a span in words, rounded as people say."""
         return format_timedelta(span, locale=self.locale, threshold=1.0)

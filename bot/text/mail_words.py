@@ -8,9 +8,11 @@ is shown in inbox lists and notifications, and read by more people than the mess
 
 from __future__ import annotations
 
+from bot.text.reader import _
+
 
 def mail_subject(team_name: str, code: str) -> str:
     """``"Wikimania safety team: case FS-7K3Q"``; without a code (a message about no case),
     the team's name alone. One line: line breaks in a team's name become spaces."""
     name = " ".join(team_name.split())
-    return f"{name}: case {code}" if code else name
+    return _("{team}: case {code}").format(team=name, code=code) if code else name

@@ -8,8 +8,9 @@ from datetime import datetime
 from bot.domain.model import Case, CaseState, Report
 from bot.domain.team import Team
 from bot.text.languages_words import written_in
+from bot.text.note import Note as Note
 from bot.text.reader import N_, _
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.text.views import age, case_details, clock_time
 
 
@@ -30,7 +31,8 @@ def page_text(
         header = _("A new report needs a safety contact.")
     else:
         header = _("A reporter would like to talk to someone.")
-    extra = [rich(_(n)) for n in notes or []]  # a note of the bot's own (N_) in the reader's words
+    # a note of the bot's own (N_, or a Note with names in it) in the reader's words
+    extra = [rich(n.translated() if isinstance(n, Note) else _(n)) for n in notes or []]
     return lines(
         bold(header),
         _(CONTENT_NOTE) if report.body.account else "",
@@ -47,3 +49,22 @@ def page_text(
 CONTENT_NOTE = N_(
     "Content note: this page includes an account of harm; read it when you are ready."
 )
+
+
+def already_acknowledged(case: Case, team: Team, member_id: str) -> Rich:
+    """Why acknowledging did nothing: who took the case (``member_id`` is who asked), and when."""
+    yours = case.assignee == member_id
+    if case.acknowledged_at is None:
+        template = (
+            _("{code} was already acknowledged by you.")
+            if yours
+            else _("{code} was already acknowledged by {name}.")
+        )
+    else:
+        template = (
+            _("{code} was already acknowledged by you at {time}.")
+            if yours
+            else _("{code} was already acknowledged by {name} at {time}.")
+        )
+    when = clock_time(team, case.acknowledged_at) if case.acknowledged_at else ""
+    return fill(template, code=bold(case.code), name=team.member_name(case.assignee), time=when)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from bot.domain.team import Team
 from bot.text.commands import Audience, help_lines
 from bot.text.help_words import emergency, emergency_for, support_lines
-from bot.text.reader import _, ngettext
+from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, fill, lines, rich
 
 __all__ = ["emergency", "emergency_for", "support_lines"]  # written once, in bot.help_words
@@ -216,13 +216,25 @@ _LAZY["NOT_YOUR_BUTTON"] = _not_your_button
 
 def channel_commands(names: list[str]) -> Rich:
     """What a member hears for any other command in the team channel."""
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-    return rich(f"In this channel I answer {listed}. Case work happens in a private chat with me.")
+    listed = (
+        _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+        if len(names) > 1
+        else "".join(names)
+    )
+    return rich(
+        _(
+            "In this channel I answer {commands}. Case work happens in a private chat with me."
+        ).format(commands=listed)
+    )
 
 
 def ids(chat_id: str, user_id: str) -> Rich:
     """/id's answer, for filling in the team file: the ids and nothing else."""
-    return rich(f"This chat's id: {chat_id}\nYour user id: {user_id}")
+    return rich(
+        _("This chat's id: {chat_id}\nYour user id: {user_id}").format(
+            chat_id=chat_id, user_id=user_id
+        )
+    )
 
 
 def unknown_command(name: str) -> Rich:
@@ -246,23 +258,25 @@ def not_saved(info: str) -> Rich:
 
 
 STORAGE_TROUBLE_REASONS = {
-    "busy": "another program has kept its database locked for over a minute",
-    "full": "the disk is full",
-    "io": "writing to the disk fails",
-    "readonly": "its database file is read-only",
-    "corrupt": "its database file is damaged",
-    "cantopen": "its database file cannot be opened",
+    "busy": N_("another program has kept its database locked for over a minute"),
+    "full": N_("the disk is full"),
+    "io": N_("writing to the disk fails"),
+    "readonly": N_("its database file is read-only"),
+    "corrupt": N_("its database file is damaged"),
+    "cantopen": N_("its database file cannot be opened"),
 }
 
 
 def storage_trouble(kind: str) -> Rich:
     """To the leads: the bot cannot store anything, why, and what people are told meanwhile."""
-    reason = STORAGE_TROUBLE_REASONS.get(kind, "its database fails")
+    reason = _(STORAGE_TROUBLE_REASONS.get(kind, N_("its database fails")))
     return lines(
         bold(_("The bot cannot save anything right now:")),
-        f"{reason.capitalize()}. Reports and button presses are not taken; people who write are"
-        " told to try again or to use the emergency contacts. The bot's log on its server has"
-        " the details.",
+        _(
+            "{reason}. Reports and button presses are not taken; people who write are told to"
+            " try again or to use the emergency contacts. The bot's log on its server has the"
+            " details."
+        ).format(reason=reason[:1].upper() + reason[1:]),
     )
 
 
@@ -273,4 +287,4 @@ def _storage_recovered() -> Rich:
 _LAZY["STORAGE_RECOVERED"] = _storage_recovered
 
 # shown in Slack's report form, which stays open with the answers in it
-NOT_SAVED_FORM = "I couldn't save this just now. Please try again in a few minutes."
+NOT_SAVED_FORM = N_("I couldn't save this just now. Please try again in a few minutes.")

@@ -10,8 +10,9 @@ from datetime import datetime
 from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, Case
 from bot.domain.team import Duty, Team
 from bot.ports.records import CaseCount
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import age, clock_time
+from bot.text.views import SEVERITY_WORDS, age, clock_time, level, severity
 
 
 def summary_text(
@@ -29,31 +30,37 @@ def summary_text(
     waiting = sorted(
         (c for c in waiting if c.awaiting_ack), key=lambda c: c.alert_at or c.created_at
     )
-    parts: list[Rich | str] = [bold(f"{team.name}: summary at {clock_time(team, now)}")]
+    parts: list[Rich | str] = [
+        bold(_("{team}: summary at {time}").format(team=team.name, time=clock_time(team, now)))
+    ]
     if not total:
-        parts.append("No open cases.")
+        parts.append(_("No open cases."))
     else:
-        parts.append(
-            f"Open cases: {total} ("
-            + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
-            + ")"
+        states = ", ".join(
+            _("{count} {state}").format(count=n, state=_(state))
+            for state, n in sorted(by_state.items())
         )
-        parts.append(
-            "By severity: "
-            + ", ".join(f"{by_severity[s]} {s.value}" for s in SEVERITY_ORDER if by_severity[s])
+        parts.append(_("Open cases: {count} ({states})").format(count=total, states=states))
+        severities = ", ".join(
+            _("{count} {severity}").format(count=by_severity[s], severity=_(SEVERITY_WORDS[s]))
+            for s in SEVERITY_ORDER
+            if by_severity[s]
         )
+        parts.append(_("By severity: {counts}").format(counts=severities))
     if waiting:
-        parts.append(bold("Awaiting acknowledgement:"))
+        parts.append(bold(_("Awaiting acknowledgement:")))
         parts += [
             rich(
                 "  ",
                 bold(c.code),
-                f" · {c.severity.value} · waiting {age(c.alert_at or c.created_at, now)}",
+                _(" · {severity} · waiting {age}").format(
+                    severity=severity(c), age=age(c.alert_at or c.created_at, now)
+                ),
             )
             for c in waiting
         ]
-    parts.append(
-        "On duty now: "
-        + (", ".join(f"{d.member.name} ({d.level})" for d in duty) if duty else "nobody")
+    on_duty = ", ".join(
+        _("{name} ({level})").format(name=d.member.name, level=level(d.level)) for d in duty
     )
+    parts.append(_("On duty now: {names}").format(names=on_duty or _("nobody")))
     return lines(*parts)

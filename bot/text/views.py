@@ -20,7 +20,6 @@ from bot.domain.model import (
     ReportBody,
 )
 from bot.domain.team import Team
-from bot.ports.events import Forwarded
 from bot.text.answer_words import (  # the tables live there; imported from here too
     AFFILIATION_LABELS as AFFILIATION_LABELS,
 )
@@ -40,8 +39,30 @@ from bot.text.answer_words import (
     WHERE_WORDS as WHERE_WORDS,
 )
 from bot.text.answer_words import fixed
+from bot.text.moments import day_date as day_date
+from bot.text.moments import day_time as day_time
+from bot.text.moments import forwarded_from as forwarded_from
+from bot.text.preference_words import preference_words
 from bot.text.reader import N_, _, ngettext
 from bot.text.richtext import Rich, bold, code, fill, isolate, italic, lines, rich
+
+SEVERITY_WORDS = {
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+    "critical": N_("critical"),
+}
+LEVEL_WORDS = {"primary": N_("primary"), "secondary": N_("secondary"), "ad hoc": N_("ad hoc")}
+
+
+def severity(case: Case) -> str:
+    """A case's severity in the reader's words: ``"critical"``, ``"crítica"``."""
+    return _(SEVERITY_WORDS.get(case.severity.value, case.severity.value))
+
+
+def level(name: str) -> str:
+    """A shift's level (primary, secondary, ad hoc) in the reader's words."""
+    return _(LEVEL_WORDS[name]) if name in LEVEL_WORDS else name
 
 
 def age(since: datetime, now: datetime) -> str:
@@ -62,22 +83,6 @@ def clock_time(team: Team, moment: datetime) -> str:
     return team.local(moment).strftime("%H:%M")
 
 
-def forwarded_from(team: Team, origin: Forwarded) -> str:
-    """``"Forwarded message from Jo Doe (@jodoe), first sent Wed 11 Aug 09:12"``: where a
-    forwarded message came from, so nobody takes it for the reporter's own words."""
-    name = origin.name or "someone"
-    source = {
-        "user": f"{name} (@{origin.username})" if origin.username else name,
-        "hidden_user": f"{name} (their account is hidden)",
-        "chat": f"the group {name}",
-        "channel": f"the channel {name}" + (f" (@{origin.username})" if origin.username else ""),
-    }.get(origin.kind, name)
-    if origin.author:
-        source += f", signed {origin.author}"
-    sent = team.local(origin.date).strftime("%a %d %b %H:%M")
-    return f"Forwarded message from {source}, first sent {sent}"
-
-
 def written(
     team: Team, body: ReportBody, field: str, index: int = 0, *, corrections: bool = True
 ) -> Rich:
@@ -92,11 +97,11 @@ def written(
     corrected = pieces.last_correction(found) if corrections else None
     if corrected is not None:
         at, original = corrected
-        shown += rich(
-            italic(f" (corrected by the reporter {team.local(at).strftime('%a %H:%M')};"),
-            italic(" first written: "),
-            original,
-            italic(")"),
+        shown += fill(
+            _(" (corrected by the reporter {time}; first written: {original})"),
+            "italic",
+            time=italic(day_time(team, at)),
+            original=original,
         )
     return shown
 
@@ -117,7 +122,7 @@ def channel_line(case: Case, team: Team, now: datetime) -> Rich:
     state = _(STATE_FOR_TEAM[case.state])
     if case.awaiting_ack and case.state != CaseState.NEW:  # a new alert (bot.alerts)
         state = _("awaiting acknowledgement again")
-    line = rich(bold(case.code), f" · {case.severity.value} · {state}")
+    line = rich(bold(case.code), f" · {severity(case)} · {state}")
     if case.assignee and not case.awaiting_ack:
         name = team.member_name(case.assignee)
         if case.acknowledged_at:
@@ -164,7 +169,7 @@ def case_details(
     }
     shown = {field: given or not brief for field, given in known.items()}
     parts: list[Rich | str] = [
-        rich(bold(f"{case.code} · {case.severity.value}"), f" · {_(STATE_FOR_TEAM[case.state])}"),
+        rich(bold(f"{case.code} · {severity(case)}"), f" · {_(STATE_FOR_TEAM[case.state])}"),
     ]
     if brief:
         parts.append(rich(bold(_("Asked for help now."))))
@@ -224,7 +229,7 @@ def _wishes(team: Team, body: ReportBody) -> list[Rich]:
     found = []
     wanted = preferences.of(body)
     if wanted is not None:
-        found.append(rich(bold(_("Would prefer to talk to: ")), wanted.words))
+        found.append(rich(bold(_("Would prefer to talk to: ")), preference_words(wanted)))
     if body.outcome:
         found.append(rich(bold(_("Outcome they would like: ")), _answer(team, body, "outcome")))
     return found
@@ -293,19 +298,19 @@ class AlertWords:
 
 ALERT_WORDS = {  # by the kind of alert: bot.alerts.HELP, bot.alerts.TALK
     "help": AlertWords(
-        "the call for help",
+        N_("the call for help"),
         "",
-        "The person asking for help has been told your name and that you are coming.",
+        N_("The person asking for help has been told your name and that you are coming."),
     ),
     "talk": AlertWords(
-        "the request to talk",
-        "has seen that you would like to talk and will be in touch as you asked.",
-        "The reporter has been told that someone will be in touch.",
+        N_("the request to talk"),
+        N_("has seen that you would like to talk and will be in touch as you asked."),
+        N_("The reporter has been told that someone will be in touch."),
     ),
     STOOD_DOWN: AlertWords(
-        "the call for help",
-        "has your message and will check in with you as you asked.",
-        "The reporter has been told that someone will check in with them.",
+        N_("the call for help"),
+        N_("has your message and will check in with you as you asked."),
+        N_("The reporter has been told that someone will check in with them."),
     ),
 }
 
@@ -345,20 +350,20 @@ def no_such_case(code: str) -> Rich:
 
 # Why a member can't be on a case (bot.conflicts), as the handler who asked reads it.
 CONFLICT_WORDS = {
-    "excluded by the reporter": "the reporter asked that they not handle it",
-    "recused": "they stepped aside from it",
-    "named in the report": "the report names them",
+    "excluded by the reporter": N_("the reporter asked that they not handle it"),
+    "recused": N_("they stepped aside from it"),
+    "named in the report": N_("the report names them"),
 }
 
 OUTCOME_WORDS = {
-    "not_a_violation": "not a violation",
-    "out_of_scope": "out of scope",
-    "no_action": "no action",
-    "warning": "warning",
-    "no_contact_agreement": "no-contact agreement",
-    "removed_from_event": "removed from the event",
-    "event_ban": "event ban",
-    "referred": "referred",
+    "not_a_violation": N_("not a violation"),
+    "out_of_scope": N_("out of scope"),
+    "no_action": N_("no action"),
+    "warning": N_("warning"),
+    "no_contact_agreement": N_("no-contact agreement"),
+    "removed_from_event": N_("removed from the event"),
+    "event_ban": N_("event ban"),
+    "referred": N_("referred"),
 }
 
 
@@ -370,7 +375,7 @@ def either(names: Sequence[str], fallback: str) -> str:
         return fallback
     if len(unique) == 1:
         return unique[0]
-    return ", ".join(unique[:-1]) + " or " + unique[-1]
+    return _("{names} or {last}").format(names=", ".join(unique[:-1]), last=unique[-1])
 
 
 def reporter_state(case: Case) -> str:
@@ -381,14 +386,14 @@ def channel_moved(platform: str, old: str, new: str) -> Rich:
     """To each lead, privately, when the platform gave the team channel a new id."""
     name = platform.capitalize()
     return lines(
-        bold(f"The team channel on {name} has a new id."),
-        f"{name} changed it from {old} to {new} (a group becomes a supergroup this way)."
-        " I post there from now on.",
-        rich(
-            "Please update the team file: under ",
-            code("[channels]"),
-            ", set ",
-            code(f"{platform} = {new}"),
-            ".",
+        bold(_("The team channel on {platform} has a new id.").format(platform=name)),
+        _(
+            "{platform} changed it from {old} to {new} (a group becomes a supergroup this way)."
+            " I post there from now on."
+        ).format(platform=name, old=old, new=new),
+        fill(
+            _("Please update the team file: under {section}, set {setting}."),
+            section=code("[channels]"),
+            setting=code(f"{platform} = {new}"),
         ),
     )

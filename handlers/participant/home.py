@@ -10,7 +10,7 @@ from bot.domain.model import STATE_FOR_TEAM
 from bot.services import rota
 from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import age, reporter_state
+from bot.text.views import age, reporter_state, severity
 from bot.uow import Button
 from handlers.context import Request
 from handlers.team.casework import NOT_LISTED
@@ -38,8 +38,7 @@ async def show(req: Request) -> None:
             rich(
                 "  ",
                 bold(c.code),
-                f" · {c.severity.value} · {_(STATE_FOR_TEAM[c.state])}"
-                f" · {age(c.created_at, uow.now)}",
+                f" · {severity(c)} · {_(STATE_FOR_TEAM[c.state])} · {age(c.created_at, uow.now)}",
             )
             for c in mine
         ]

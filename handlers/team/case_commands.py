@@ -9,13 +9,15 @@ from typing import Any
 from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.clean_text import words
-from bot.domain.model import OUTCOMES, Case, CaseState, Severity
+from bot.domain.model import OUTCOMES, STATE_FOR_TEAM, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
 from bot.services import aftercare, case_changes, cases, conflicts, retention, risk
 from bot.text import phrases as texts
 from bot.text import reporter_notes
-from bot.text.richtext import bold, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import bold, fill, rich
 from bot.text.views import CONFLICT_WORDS, either
+from bot.text.views import severity as severity_word
 from bot.uow import button
 from handlers.context import Request
 from handlers.team import closing
@@ -37,17 +39,24 @@ async def working_case(req: Request, args: list[str], usage: str) -> tuple[Membe
         return None
     if case.state == CaseState.NEW:
         await req.reply(
-            rich(bold(case.code), f" has not been acknowledged yet: /ack {case.code} first.")
+            fill(
+                _("{code} has not been acknowledged yet: /ack {plain} first."),
+                code=bold(case.code),
+                plain=case.code,
+            )
         )
         return None
     if not rights.may_change(case, member):
         await req.uow.audit(case, f"member:{member.id}", "change_refused", reason="not handler")
-        handler = req.uow.team.member_name(case.assignee) if case.assignee else "nobody now"
+        handler = req.uow.team.member_name(case.assignee) if case.assignee else _("nobody now")
         await req.reply(
-            rich(
-                bold(case.code),
-                f" is handled by {handler}; only they, the second person on it or a lead can"
-                " change it.",
+            fill(
+                _(
+                    "{code} is handled by {name}; only they, the second person on it or a lead"
+                    " can change it."
+                ),
+                code=bold(case.code),
+                name=handler,
             )
         )
         return None
@@ -61,10 +70,16 @@ async def note(req: Request, args: list[str]) -> None:
     member, case = found
     text = words(" ".join(args[1:]))
     if not text or len(text) > MAX_NOTE:
-        await req.reply(rich(f"Please add the note after the code (up to {MAX_NOTE} characters)."))
+        await req.reply(
+            rich(
+                _("Please add the note after the code (up to {count} characters).").format(
+                    count=MAX_NOTE
+                )
+            )
+        )
         return
     await case_changes.record(req.uow, case, f"member:{member.id}", "note", text=text)
-    await req.reply(rich("Noted on ", bold(case.code), "."))
+    await req.reply(fill(_("Noted on {code}."), code=bold(case.code)))
 
 
 async def status(req: Request, args: list[str]) -> None:
@@ -74,7 +89,7 @@ async def status(req: Request, args: list[str]) -> None:
     member, case = found
     wanted = args[1].lower() if len(args) > 1 else ""
     if wanted not in ("investigating", "action_taken"):
-        await req.reply(rich("Use /status CODE investigating or /status CODE action_taken."))
+        await req.reply(rich(_("Use /status CODE investigating or /status CODE action_taken.")))
         return
     await _change(req, member, case, CaseState(wanted))
 
@@ -88,20 +103,32 @@ async def severity(req: Request, args: list[str]) -> None:
     member, case = found
     wanted = args[1].lower() if len(args) > 1 else ""
     if wanted not in {s.value for s in Severity}:
-        await req.reply(rich("Use /severity CODE low|medium|high|critical."))
+        await req.reply(rich(_("Use /severity CODE low|medium|high|critical.")))
         return
     old = await case_changes.change_severity(req.uow, case, member, Severity(wanted))
     await cases.update_channel_posts(req.uow, case)
     told, offer = "", []
     if case.severity == Severity.CRITICAL and old != Severity.CRITICAL:
         names = await risk.tell_externals(req.uow, case, member)
-        told = f" Told: {', '.join(names)}." if names else ""
+        told = _(" Told: {names}.").format(names=", ".join(names)) if names else ""
     elif case.severity == Severity.HIGH:
         contacts = either([c.name for c in risk.external_contacts(req.uow, case)], "")
         if contacts:
-            told = f" {contacts} can be told too: the code, the risk and whom to call."
-            offer = [button(f"Tell {contacts}"[:60], "risk.tell", case=case.id)]
-    await req.reply(rich(bold(case.code), f" is now {wanted}.{told}"), offer)
+            told = _(" {names} can be told too: the code, the risk and whom to call.").format(
+                names=contacts
+            )
+            offer = [
+                button(_("Tell {names}").format(names=contacts)[:60], "risk.tell", case=case.id)
+            ]
+    await req.reply(
+        fill(
+            _("{code} is now {severity}.{told}"),
+            code=bold(case.code),
+            severity=severity_word(case),
+            told=told,
+        ),
+        offer,
+    )
 
 
 async def tell_externals(req: Request, args: dict[str, Any]) -> None:
@@ -115,10 +142,20 @@ async def tell_externals(req: Request, args: dict[str, Any]) -> None:
         return
     member, case = found
     if case.severity not in risk.SHAREABLE:
-        await req.reply(rich(bold(case.code), f" is {case.severity.value} now; nothing was sent."))
+        await req.reply(
+            fill(
+                _("{code} is {severity} now; nothing was sent."),
+                code=bold(case.code),
+                severity=severity_word(case),
+            )
+        )
         return
     names = await risk.tell_externals(req.uow, case, member)
-    sent = f"Told: {', '.join(names)}." if names else "Nobody could be reached; nothing was sent."
+    sent = (
+        _("Told: {names}.").format(names=", ".join(names))
+        if names
+        else _("Nobody could be reached; nothing was sent.")
+    )
     await req.reply(rich(bold(case.code), f" · {sent}"))
 
 
@@ -129,7 +166,13 @@ async def resolve(req: Request, args: list[str]) -> None:
     member, case = found
     outcome = args[1].lower() if len(args) > 1 else ""
     if outcome not in OUTCOMES:
-        await req.reply(rich("Use /resolve CODE OUTCOME note, with one of: " + ", ".join(OUTCOMES)))
+        await req.reply(
+            rich(
+                _("Use /resolve CODE OUTCOME note, with one of: {outcomes}").format(
+                    outcomes=", ".join(OUTCOMES)
+                )
+            )
+        )
         return
     if await _change(
         req, member, case, CaseState.RESOLVED, outcome=outcome, note=" ".join(args[2:])
@@ -150,7 +193,7 @@ async def reopen(req: Request, args: list[str]) -> None:
         return
     text = words(" ".join(args[1:]))
     if not text:
-        await req.reply(rich("Reopening needs a note: /reopen CODE why."))
+        await req.reply(rich(_("Reopening needs a note: /reopen CODE why.")))
         return
     await _change(req, *found, CaseState.REOPENED, note=text)
 
@@ -160,7 +203,9 @@ async def _change(req: Request, member: Member, case: Case, new: CaseState, **de
     if why_not is not None:
         await req.reply(rich(why_not))
         return False
-    await req.reply(rich(bold(case.code), f" is now {new.value.replace('_', ' ')}."))
+    await req.reply(
+        fill(_("{code} is now {state}."), code=bold(case.code), state=_(STATE_FOR_TEAM[new]))
+    )
     return True
 
 
@@ -171,10 +216,12 @@ async def recuse(req: Request, args: list[str]) -> None:
     member, case = found
     await case_changes.recuse(req.uow, case, member)
     await req.reply(
-        rich(
-            "You have stepped aside from ",
-            bold(case.code),
-            ". You will not be paged for it and it leaves your lists.",
+        fill(
+            _(
+                "You have stepped aside from {code}. You will not be paged for it and it leaves"
+                " your lists."
+            ),
+            code=bold(case.code),
         )
     )
 
@@ -186,23 +233,28 @@ async def reply(req: Request, args: list[str]) -> None:
     member, case = found
     text = words(" ".join(args[1:]))
     if not text:
-        await req.reply(rich("Please add the message after the code."))
+        await req.reply(rich(_("Please add the message after the code.")))
         return
     report = await req.uow.tx.get_report(case.report_id)
     taken_by = req.uow.team.member_name(report.body.taken_by)
     if report.body.source == "in_person":
         await req.reply(
-            rich(
-                bold(case.code),
-                f" was taken in person by {taken_by}: reach the person through them.",
+            fill(
+                _("{code} was taken in person by {name}: reach the person through them."),
+                code=bold(case.code),
+                name=taken_by,
             )
         )
         return
     if report.body.source == "team":
-        await req.reply(rich(bold(case.code), " was opened by the team: there is no reporter."))
+        await req.reply(
+            fill(_("{code} was opened by the team: there is no reporter."), code=bold(case.code))
+        )
         return
     if case.disclosure == "anonymous" or report.reporter is None:
-        await req.reply(rich(bold(case.code), " was reported anonymously: no reply is possible."))
+        await req.reply(
+            fill(_("{code} was reported anonymously: no reply is possible."), code=bold(case.code))
+        )
         return
     await cases.tell_reporter(
         req.uow,
@@ -211,10 +263,13 @@ async def reply(req: Request, args: list[str]) -> None:
         lambda: reporter_notes.team_message(case.code, text),
     )
     await req.uow.audit(case, f"member:{member.id}", "replied", text=text)
-    await req.reply(rich("Sent to the reporter of ", bold(case.code), " through the bot."))
+    await req.reply(
+        fill(_("Sent to the reporter of {code} through the bot."), code=bold(case.code))
+    )
 
 
 PARTIES = ("reporter", "reported", "witness")
+PARTY_WORDS = {"reporter": N_("reporter"), "reported": N_("reported"), "witness": N_("witness")}
 
 
 async def second(req: Request, args: list[str]) -> None:
@@ -225,7 +280,7 @@ async def second(req: Request, args: list[str]) -> None:
     member, case = found
     other = req.uow.team.member(args[1].lower()) if len(args) > 1 else None
     if other is None or other.id == case.assignee:
-        await req.reply(rich("Name another team member by their id: /second CODE member."))
+        await req.reply(rich(_("Name another team member by their id: /second CODE member.")))
         return
     report = await req.uow.tx.get_report(case.report_id)
     reason = await conflicts.second_refusal(req.uow, case, report.body, other)
@@ -233,17 +288,23 @@ async def second(req: Request, args: list[str]) -> None:
         await req.uow.audit(
             case, f"member:{member.id}", "second_refused", member=other.id, reason=reason
         )
-        why = CONFLICT_WORDS.get(reason, "a conflict of interest")
+        why = _(CONFLICT_WORDS.get(reason, N_("a conflict of interest")))
         await req.reply(
-            rich(
-                f"{other.name} can't be the second person on ",
-                bold(case.code),
-                f": {why}. Please choose someone else.",
+            fill(
+                _(
+                    "{name} can't be the second person on {code}: {why}."
+                    " Please choose someone else."
+                ),
+                name=other.name,
+                code=bold(case.code),
+                why=why,
             )
         )
         return
     await case_changes.name_second(req.uow, case, member, other)
-    await req.reply(rich(f"{other.name} is the second person on ", bold(case.code), "."))
+    await req.reply(
+        fill(_("{name} is the second person on {code}."), name=other.name, code=bold(case.code))
+    )
 
 
 async def statement(req: Request, args: list[str]) -> None:
@@ -255,11 +316,11 @@ async def statement(req: Request, args: list[str]) -> None:
     party = args[1].lower() if len(args) > 1 else ""
     text = words(" ".join(args[2:]))
     if party not in PARTIES or not text or len(text) > MAX_NOTE:
-        await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
+        await req.reply(rich(_("Use /statement CODE reporter|reported|witness what they said.")))
         return
     present = [p for p in (case.assignee, case.second_person) if p]
     if party == "reported" and not await two_people(
-        req, member, case, "statement", "A statement from a reported person"
+        req, member, case, "statement", N_("A statement from a reported person")
     ):
         return
     names = ", ".join(req.uow.team.member_name(p) for p in present)
@@ -267,7 +328,12 @@ async def statement(req: Request, args: list[str]) -> None:
         req.uow, case, f"member:{member.id}", f"statement_{party}", text=text, present=names
     )
     await req.reply(
-        rich(f"Statement ({party}) recorded on ", bold(case.code), f"; present: {names}.")
+        fill(
+            _("Statement ({party}) recorded on {code}; present: {names}."),
+            party=_(PARTY_WORDS[party]),
+            code=bold(case.code),
+            names=names,
+        )
     )
 
 
@@ -281,8 +347,10 @@ async def two_people(req: Request, member: Member, case: Case, action: str, what
     )
     await req.reply(
         rich(
-            f"{what} needs two named people on the case."
-            f" Add the second with /second {case.code} MEMBER first; nothing was done."
+            _(
+                "{what} needs two named people on the case."
+                " Add the second with /second {code} MEMBER first; nothing was done."
+            ).format(what=_(what), code=case.code)
         )
     )
     return False

@@ -12,12 +12,13 @@ from bot.domain.codes import join_split_code, normalise_case_code
 from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
 from bot.services import cases, conflicts, escalation, people, retention, tasks
 from bot.text.reader import N_, _
-from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import age, case_details, no_such_case, reporter_state
+from bot.text.richtext import Rich, bold, fill, lines, rich
+from bot.text.timeline_words import kind_words
+from bot.text.views import age, case_details, day_time, no_such_case, reporter_state, severity
 from handlers.context import Request
 from handlers.participant import additions
 
-NOT_FOR_PARTICIPANTS = rich("That is for the safety team. /help shows what I can do for you.")
+NOT_FOR_PARTICIPANTS = N_("That is for the safety team. /help shows what I can do for you.")
 
 
 async def handler_or_refuse(req: Request) -> Member | None:
@@ -25,7 +26,7 @@ async def handler_or_refuse(req: Request) -> Member | None:
     told this is for the safety team, and gets ``None``."""
     member = req.member
     if member is None or not rights.works_cases(member):
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return None
     return member
 
@@ -51,10 +52,12 @@ async def case_for(
     that names no case and a case this member may not see get the same answer."""
     member = req.member
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return None
     if not args:
-        await req.reply(rich("Please add the case code, for example: ", usage))
+        await req.reply(
+            rich(_("Please add the case code, for example: {usage}").format(usage=usage))
+        )
         return None
     code = normalise_case_code(join_split_code(args)[0])
     case = await req.uow.tx.find_case(code)
@@ -68,7 +71,7 @@ async def case_for(
 
 async def ack(req: Request, case: Case) -> None:
     if req.member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     result = await cases.acknowledge(req.uow, case, req.member)
     await req.reply(result.message)
@@ -83,22 +86,28 @@ async def ack_command(req: Request, args: list[str]) -> None:
 async def escalate(req: Request, case: Case, reason: str) -> None:
     member = req.member
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     if not await may_see(req, member, case, "escalate"):
         return
     if not case.awaiting_ack:
         who = req.uow.team.member_name(case.assignee)
         await req.reply(
-            rich(
-                bold(case.code),
-                f" was already acknowledged by {who}, so the escalation chain has stopped.",
+            fill(
+                _(
+                    "{code} was already acknowledged by {name},"
+                    " so the escalation chain has stopped."
+                ),
+                code=bold(case.code),
+                name=who,
             )
         )
         return
     report = await req.uow.tx.get_report(case.report_id)
     await escalation.escalate_now(req.uow, case, report, f"member:{member.id}", reason)
-    await req.reply(rich(bold(case.code), " escalated: the next people in the chain are paged."))
+    await req.reply(
+        fill(_("{code} escalated: the next people in the chain are paged."), code=bold(case.code))
+    )
 
 
 async def escalate_command(req: Request, args: list[str]) -> None:
@@ -135,9 +144,9 @@ async def show_case(req: Request, args: list[str]) -> None:
                 history=await people.case_history(req.uow, case, report.body, member),
             ),
             *retention.retention_lines(case, req.uow.team),
-            bold("Tasks:") if case_tasks else "",
+            bold(_("Tasks:")) if case_tasks else "",
             *(tasks.task_line(t, req.uow.team, req.uow.now) for t in case_tasks),
-            bold("Timeline:"),
+            bold(_("Timeline:")),
             *(timeline_line(req, entry) for entry in trail),
         )
     )
@@ -149,8 +158,8 @@ def timeline_line(req: Request, entry: AuditEntry) -> Rich:
     who = entry.actor
     if who.startswith("member:"):
         who = team.member_name(who.removeprefix("member:"))
-    when = team.local(entry.at).strftime("%a %H:%M")
-    line = rich(f"  {when} · {entry.kind.replace('_', ' ')} · {who}")
+    when = day_time(team, entry.at)
+    line = rich(f"  {when} · {kind_words(entry.kind)} · {who}")
     text = entry.detail.get("text")
     if isinstance(text, str):
         line += rich(": ", text)
@@ -166,11 +175,11 @@ async def list_cases(req: Request) -> None:
     conflict, and for anyone the cases where they are the second person."""
     member = req.member
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     visible = await conflicts.visible(req.uow, await req.uow.tx.open_cases(), member)
     if not visible:
-        await req.reply(rich("No open cases."))
+        await req.reply(rich(_("No open cases.")))
         return
     visible.sort(key=lambda c: (SEVERITY_ORDER.index(c.severity), c.created_at))
     now = req.uow.now
@@ -180,20 +189,19 @@ async def list_cases(req: Request) -> None:
         return rich(
             "  ",
             bold(c.code),
-            f" · {c.severity.value} · {STATE_FOR_TEAM[c.state]} · {age(c.created_at, now)}"
-            + handler,
+            f" · {severity(c)} · {_(STATE_FOR_TEAM[c.state])} · {age(c.created_at, now)}" + handler,
         )
 
     yours = [c for c in visible if member.id in (c.assignee, c.second_person)]
     groups = [
-        ("Yours", yours),
-        ("Waiting for someone", [c for c in visible if c.assignee is None and c not in yours]),
-        ("Others", [c for c in visible if c.assignee is not None and c not in yours]),
+        (_("Yours:"), yours),
+        (_("Waiting for someone:"), [c for c in visible if c.assignee is None and c not in yours]),
+        (_("Others:"), [c for c in visible if c.assignee is not None and c not in yours]),
     ]
-    parts: list[Rich | str] = [bold("Open cases")]
+    parts: list[Rich | str] = [bold(_("Open cases"))]
     for title, group in groups:
         if group:
-            parts.append(bold(f"{title}:"))
+            parts.append(bold(title))
             parts += [line(c) for c in group]
     await req.reply(lines(*parts))
 

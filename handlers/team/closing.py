@@ -35,13 +35,15 @@ def why_not(req: Request, case: Case, report: Report) -> str | None:
     body = report.body
     if body.source == "in_person":
         name = req.uow.team.member_name(body.taken_by)
-        return f"{name} took it in person: please let the person know through them."
+        return _("{name} took it in person: please let the person know through them.").format(
+            name=name
+        )
     if body.source == "team":
-        return "There is no reporter to tell."
+        return _("There is no reporter to tell.")
     if case.disclosure == "anonymous" or report.reporter is None:
-        return "The reporter chose to stay anonymous, so they can't be told."
+        return _("The reporter chose to stay anonymous, so they can't be told.")
     if not body.contactable:
-        return "The reporter asked not to be contacted, so no closing message is sent."
+        return _("The reporter asked not to be contacted, so no closing message is sent.")
     return None
 
 
@@ -53,21 +55,26 @@ async def ask(req: Request, case: Case) -> None:
         await req.reply(rich(reason))
         return
     args = {"case": case.id, "cid": secrets.token_hex(4)}
-    own = "write your own message (your next message here is sent instead)"
+    own = _(
+        "Send it as it is, write your own message (your next message here is sent instead),"
+        " or send none."
+    )
     if await req.uow.tx.load_draft(req.owner) is None:
         await req.uow.tx.save_draft(req.owner, {"flow": FLOW, **args}, req.uow.now)
     else:  # a draft of theirs is under way: it is not thrown away for this
-        own = f"write your own with /reply {case.code}"
+        own = _("Send it as it is, write your own with /reply {code}, or send none.").format(
+            code=case.code
+        )
     await req.reply(
         lines(
-            rich(bold("A last message to the reporter of "), bold(case.code), bold(".")),
-            "They will read:",
+            fill(_("A last message to the reporter of {code}."), "bold", code=bold(case.code)),
+            _("They will read:"),
             rich("  ", _(DEFAULT)),
-            f"Send it as it is, {own}, or send none.",
+            own,
         ),
         [
-            button("Send this", "closing.send", **args),
-            button("Don't send a message", "closing.skip", **args),
+            button(_("Send this"), "closing.send", **args),
+            button(_("Don't send a message"), "closing.skip", **args),
         ],
     )
 
@@ -100,7 +107,9 @@ async def _case(req: Request, args: dict[str, Any]) -> Case | None:
 async def _already(req: Request, case: Case, cid: str) -> bool:
     trail = await req.uow.tx.audit_for(case.id)
     if any(e.kind.startswith("closing_message") and e.detail.get("cid") == cid for e in trail):
-        await req.reply(rich("That closing message was already dealt with; nothing more was sent."))
+        await req.reply(
+            rich(_("That closing message was already dealt with; nothing more was sent."))
+        )
         return True
     return False
 
@@ -112,7 +121,7 @@ async def send(req: Request, args: dict[str, Any], text: str = DEFAULT) -> None:
         return
     await _drop_draft(req)
     if case.is_open:
-        await req.reply(rich(bold(case.code), " is open again, so nothing was sent."))
+        await req.reply(fill(_("{code} is open again, so nothing was sent."), code=bold(case.code)))
         return
     report = await req.uow.tx.get_report(case.report_id)
     reason = why_not(req, case, report)
@@ -125,12 +134,12 @@ async def send(req: Request, args: dict[str, Any], text: str = DEFAULT) -> None:
     if reason is not None or not await cases.tell_reporter(
         req.uow, case, report, words, lambda: [additions.add_button(case)]
     ):
-        await req.reply(rich(reason or "The reporter can't be reached; nothing was sent."))
+        await req.reply(rich(reason or _("The reporter can't be reached; nothing was sent.")))
         return
     await req.uow.audit(
         case, f"member:{req.member.id}", "closing_message", cid=args["cid"], text=text
     )
-    await req.reply(rich("Sent to the reporter of ", bold(case.code), "."))
+    await req.reply(fill(_("Sent to the reporter of {code}."), code=bold(case.code)))
 
 
 async def skip(req: Request, args: dict[str, Any]) -> None:
@@ -140,10 +149,9 @@ async def skip(req: Request, args: dict[str, Any]) -> None:
     await _drop_draft(req)
     await req.uow.audit(case, f"member:{req.member.id}", "closing_message_skipped", cid=args["cid"])
     await req.reply(
-        rich(
-            "No message was sent. Anything the reporter writes about ",
-            bold(case.code),
-            " still reaches you.",
+        fill(
+            _("No message was sent. Anything the reporter writes about {code} still reaches you."),
+            code=bold(case.code),
         )
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import drills, testpages
+from bot.text.reader import _
+from bot.text.richtext import rich
 from handlers.context import Request
 from handlers.team.casework import NOT_FOR_PARTICIPANTS
 
@@ -12,7 +14,7 @@ from handlers.team.casework import NOT_FOR_PARTICIPANTS
 async def testpage(req: Request, args: list[str]) -> None:
     """``/testpage`` pages the sender; ``/testpage NAME`` (a lead) pages that member."""
     if req.member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     await req.reply(await testpages.send(req.uow, req.member, " ".join(args)))
 
@@ -20,7 +22,7 @@ async def testpage(req: Request, args: list[str]) -> None:
 async def testpage_ack(req: Request, _action: str, args: dict[str, Any]) -> None:
     """The "Acknowledge" button of a test page."""
     if req.member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     await req.reply(await testpages.acknowledge(req.uow, req.member, int(args["test_page"])))
 
@@ -28,7 +30,7 @@ async def testpage_ack(req: Request, _action: str, args: dict[str, Any]) -> None
 async def drill(req: Request, args: list[str]) -> None:
     """``/drill`` or ``/drill STORY`` starts a drill; ``/drill stop`` ends the running one."""
     if req.member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     if [a.lower() for a in args[:1]] == ["stop"]:
         await req.reply(await drills.stop(req.uow, req.member))

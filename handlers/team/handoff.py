@@ -18,8 +18,9 @@ from bot.domain.clean_text import words
 from bot.domain.model import Case, Report
 from bot.domain.team import Team
 from bot.services import case_changes
+from bot.text.reader import N_, _, reading
 from bot.text.richtext import Rich, bold, lines, rich
-from bot.text.views import WHERE_WORDS, account_lines
+from bot.text.views import WHERE_WORDS, account_lines, severity
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.team.case_commands import two_people, working_case
@@ -29,12 +30,12 @@ SPEAK = "speak"  # "please speak to the reported person"
 
 # field -> its button label, and its heading in the packet
 FIELDS: dict[str, str] = {
-    "when": "When",
-    "where": "Where",
-    "who": "Who was involved",
-    "account": "What happened",
-    "witnesses": "Witnesses",
-    "reporter": "Reporter's name and contact",
+    "when": N_("When"),
+    "where": N_("Where"),
+    "who": N_("Who was involved"),
+    "account": N_("What happened"),
+    "witnesses": N_("Witnesses"),
+    "reporter": N_("Reporter's name and contact"),
 }
 
 
@@ -49,7 +50,7 @@ def packet(case: Case, report: Report, team: Team, need: str, chosen: list[str])
     body = report.body
     values = {
         "when": body.when,
-        "where": WHERE_WORDS.get(body.where, body.where)
+        "where": _(WHERE_WORDS.get(body.where, body.where))
         + (f": {body.where_detail}" if body.where_detail else ""),
         "who": body.who,
         "account": " / ".join(
@@ -59,38 +60,51 @@ def packet(case: Case, report: Report, team: Team, need: str, chosen: list[str])
         "reporter": (f"{report.reporter.display_name} ({body.contact})" if report.reporter else ""),
     }
     parts: list[Rich | str] = [
-        bold(f"From the {team.name}: case {case.code} · {case.severity.value}"),
-        rich(bold("What we need from you: "), need),
+        bold(
+            _("From the {team}: case {code} · {severity}").format(
+                team=team.name, code=case.code, severity=severity(case)
+            )
+        ),
+        rich(bold(_("What we need from you: ")), need),
     ]
     if SPEAK in chosen:
-        parts.append("We ask you to speak to the person this is about, with two people present.")
-    parts += [rich(bold(f"{FIELDS[f]}: "), values[f] or "not given") for f in chosen if f in FIELDS]
-    parts.append("Please reply to the safety team directly; don't forward this message.")
+        parts.append(_("We ask you to speak to the person this is about, with two people present."))
+    parts += [
+        rich(bold(_("{heading}: ").format(heading=_(FIELDS[f]))), values[f] or _("not given"))
+        for f in chosen
+        if f in FIELDS
+    ]
+    parts.append(_("Please reply to the safety team directly; don't forward this message."))
     return lines(*parts)
 
 
 def _buttons(args: dict[str, Any], available: list[str], contact: External) -> list[Button]:
     chosen: list[str] = args["fields"]
     toggles = [
-        button(("✓ " if f in chosen else "") + FIELDS[f], "handoff.toggle", **args, field=f)
+        button(("✓ " if f in chosen else "") + _(FIELDS[f]), "handoff.toggle", **args, field=f)
         for f in available
     ]
-    speak = ("✓ " if SPEAK in chosen else "") + "Ask them to speak to the reported person"
+    speak = ("✓ " if SPEAK in chosen else "") + _("Ask them to speak to the reported person")
     return [
         *toggles,
         button(speak, "handoff.toggle", **args, field=SPEAK),
-        button(f"Send to {contact.name}"[:60], "handoff.send", **args),
-        button("Cancel", "handoff.cancel"),
+        button(_("Send to {name}").format(name=contact.name)[:60], "handoff.send", **args),
+        button(_("Cancel"), "handoff.cancel"),
     ]
 
 
 async def _preview(req: Request, case: Case, report: Report, args: dict[str, Any]) -> None:
     contact = req.uow.team.config.external_contact(str(args["to"]))
     assert contact is not None
-    text = packet(case, report, req.uow.team, str(args["need"]), list(args["fields"]))
+    with reading(req.uow.team.config.team.language):  # as they will read it
+        text = packet(case, report, req.uow.team, str(args["need"]), list(args["fields"]))
     await req.reply(
         lines(
-            bold(f"Handoff to {contact.name}: tick what they need, then send. They will read:"),
+            bold(
+                _("Handoff to {name}: tick what they need, then send. They will read:").format(
+                    name=contact.name
+                )
+            ),
             text,
         ),
         _buttons(args, _available(case, report), contact),
@@ -101,16 +115,22 @@ async def handoff(req: Request, args: list[str]) -> None:
     found = await working_case(req, args, USAGE)
     if found is None:
         return
-    _, case = found
+    case = found[1]
     contacts = req.uow.team.config.external
     contact = req.uow.team.config.external_contact(args[1].lower()) if len(args) > 1 else None
     need = words(" ".join(args[2:]))
     if contact is None or not need:
-        known = ", ".join(f"{c.id} ({c.name})" for c in contacts) or "none in the team file"
-        await req.reply(rich(f"Use {USAGE}. External contacts: {known}."))
+        known = ", ".join(f"{c.id} ({c.name})" for c in contacts) or _("none in the team file")
+        await req.reply(
+            rich(_("Use {usage}. External contacts: {known}.").format(usage=USAGE, known=known))
+        )
         return
     if not await req.uow.reachable_external(contact):
-        await req.reply(rich(f"I have no way to reach {contact.name} on a running platform."))
+        await req.reply(
+            rich(
+                _("I have no way to reach {name} on a running platform.").format(name=contact.name)
+            )
+        )
         return
     report = await req.uow.tx.get_report(case.report_id)
     hid = secrets.token_hex(4)
@@ -146,7 +166,7 @@ async def already_sent(req: Request, case: Case, hid: str) -> bool:
     """Whether this handoff (its id) went out already; if so, the presser is told."""
     trail = await req.uow.tx.audit_for(case.id)
     if any(e.kind == "handoff" and e.detail.get("hid") == hid for e in trail):
-        await req.reply(rich("This handoff was already sent; nothing was sent again."))
+        await req.reply(rich(_("This handoff was already sent; nothing was sent again.")))
         return True
     return False
 
@@ -163,20 +183,26 @@ async def send(req: Request, args: dict[str, Any]) -> None:
     member = req.member
     contact = req.uow.team.config.external_contact(str(args["to"]))
     if contact is None:
-        await req.reply(rich("That contact is no longer in the team file; nothing was sent."))
+        await req.reply(rich(_("That contact is no longer in the team file; nothing was sent.")))
         return
     if await already_sent(req, case, str(args["hid"])):
         return
     chosen = [f for f in args["fields"] if f in _available(case, report) or f == SPEAK]
     if SPEAK in chosen and not await two_people(
-        req, member, case, "handoff", "Asking someone to speak to the reported person"
+        req, member, case, "handoff", N_("Asking someone to speak to the reported person")
     ):
         return
     if handoff_consent.needed(report, chosen):
         await handoff_consent.ask(req, case, report, contact, {**args, "fields": chosen})
         return
     sent = await deliver(req, member.id, case, report, {**args, "fields": chosen})
-    await req.reply(rich(f"Sent to {contact.name}: {sent}. It is recorded in the case."))
+    await req.reply(
+        rich(
+            _("Sent to {name}: {sent}. It is recorded in the case.").format(
+                name=contact.name, sent=sent
+            )
+        )
+    )
 
 
 async def deliver(
@@ -187,8 +213,10 @@ async def deliver(
     contact = req.uow.team.config.external_contact(str(args["to"]))
     assert contact is not None
     chosen: list[str] = list(args["fields"])
-    text = packet(case, report, req.uow.team, str(args["need"]), chosen)
-    await req.uow.send_external(contact, text, case_id=case.id)
+    need = str(args["need"])
+    await req.uow.send_external(
+        contact, lambda: packet(case, report, req.uow.team, need, chosen), case_id=case.id
+    )
     await case_changes.record(
         req.uow,
         case,
@@ -200,9 +228,16 @@ async def deliver(
         text=f"to {contact.name}: {args['need']}",
         **why,
     )
-    return "the code, severity and what you need, and: " + parts(chosen)
+    return what_went(chosen)
+
+
+def what_went(chosen: list[str]) -> str:
+    """What a handoff carried, in words, as the handler reads them."""
+    return _("the code, severity and what you need, and: {parts}").format(parts=parts(chosen))
 
 
 def parts(chosen: list[str]) -> str:
     """The chosen parts in words, as the handler reads them."""
-    return ", ".join(FIELDS.get(f, "speak to the reported person") for f in chosen) or "nothing"
+    return ", ".join(_(FIELDS.get(f, N_("speak to the reported person"))) for f in chosen) or _(
+        "nothing"
+    )

@@ -10,25 +10,36 @@ needs never wait: they say nothing of the account or the reporter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.config.teamfile import External, Member
 from bot.domain.model import Case, Report
 from bot.services import cases
 from bot.text import phrases as texts
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from bot.uow import Button, button
 from handlers.context import Request
-from handlers.team.handoff import FIELDS, _case_for, already_sent, deliver, parts, send, toggle
+from handlers.team.handoff import (
+    FIELDS,
+    _case_for,
+    already_sent,
+    deliver,
+    parts,
+    send,
+    toggle,
+    what_went,
+)
 
 # The parts of the report as the reporter reads them.
 PART_WORDS = {
-    "when": "when it happened",
-    "where": "where",
-    "who": "who was involved",
-    "account": "what happened",
-    "witnesses": "witnesses",
-    "reporter": "your name and how to reach you",
+    "when": N_("when it happened"),
+    "where": N_("where"),
+    "who": N_("who was involved"),
+    "account": N_("what happened"),
+    "witnesses": N_("witnesses"),
+    "reporter": N_("your name and how to reach you"),
 }
 
 
@@ -42,28 +53,49 @@ def _taker(req: Request, report: Report) -> Member | None:
     return req.uow.team.member(body.taken_by) if body.source == "in_person" else None
 
 
-def _cannot_ask(case: Case, report: Report) -> str:
+def _cannot_ask(case: Case, report: Report, told: bool = False) -> str:
     if case.disclosure == "anonymous" or report.reporter is None:
-        return "The reporter chose to stay anonymous, so they can't be asked"
-    return "The reporter asked not to be contacted, so they can't be asked"
+        if told:
+            return _("The reporter chose to stay anonymous, so they can't be told")
+        return _("The reporter chose to stay anonymous, so they can't be asked")
+    if told:
+        return _("The reporter asked not to be contacted, so they can't be told")
+    return _("The reporter asked not to be contacted, so they can't be asked")
 
 
 def _danger(args: dict[str, Any]) -> Button:
-    return button("Someone is in danger: send now", "handoff.danger", **args)
+    return button(_("Someone is in danger: send now"), "handoff.danger", **args)
 
 
-def _question(case: Case, contact: External, args: dict[str, Any], whose: str) -> Rich:
-    asked = ", ".join(PART_WORDS[f] for f in args["fields"] if f in PART_WORDS)
-    return lines(
-        rich(
-            f"The safety team would like to share part of {whose} report ",
-            bold(case.code),
-            f" with {contact.name}, so that they can help: ",
-            str(args["need"]),
-        ),
-        f"They would get: {asked}.",
-        "Is that OK? Nothing is shared unless you say yes.",
+def _shared(args: dict[str, Any]) -> str:
+    return ", ".join(_(PART_WORDS[f]) for f in args["fields"] if f in PART_WORDS)
+
+
+def _question(case: Case, contact: External, args: dict[str, Any], own: bool) -> Rich:
+    """The question to the reporter (``own``: their report) or the member who took it."""
+    template = (
+        _(
+            "The safety team would like to share part of your report {code} with {name}, so"
+            " that they can help: {need}"
+        )
+        if own
+        else _(
+            "The safety team would like to share part of the report {code} with {name}, so"
+            " that they can help: {need}"
+        )
     )
+    return lines(
+        fill(template, code=bold(case.code), name=contact.name, need=str(args["need"])),
+        _("They would get: {parts}.").format(parts=_shared(args)),
+        _("Is that OK? Nothing is shared unless you say yes."),
+    )
+
+
+def _answers(args: dict[str, Any]) -> list[Button]:
+    return [
+        button(_("Yes, share it"), "handoff.agree", **args),
+        button(_("No, don't share it"), "handoff.decline", **args),
+    ]
 
 
 async def ask(
@@ -73,32 +105,46 @@ async def ask(
     assert req.member is not None
     trail = await req.uow.tx.audit_for(case.id)
     if any(e.kind == "handoff_asked" and e.detail.get("hid") == args["hid"] for e in trail):
-        await req.reply(rich("They were already asked; it goes when they say yes."))
+        await req.reply(rich(_("They were already asked; it goes when they say yes.")))
         return
     args = {**args, "by": req.member.id}
-    answers = [
-        button("Yes, share it", "handoff.agree", **args),
-        button("No, don't share it", "handoff.decline", **args),
-    ]
     taker = _taker(req, report)
     if taker is not None:
-        text = _question(case, contact, args, "the")
-        note = rich("Please ask the person who told you, and answer for them.")
-        asked = bool(await req.uow.send_member(taker, lines(text, note), answers, case_id=case.id))
-        whom = f"{taker.name}, who took it in person, to ask the person"
+        asked = bool(
+            await req.uow.send_member(
+                taker,
+                lambda: lines(
+                    _question(case, contact, args, own=False),
+                    _("Please ask the person who told you, and answer for them."),
+                ),
+                lambda: _answers(args),
+                case_id=case.id,
+            )
+        )
+        whom = _("{name}, who took it in person, to ask the person").format(name=taker.name)
     elif report.body.contactable:
         asked = await cases.tell_reporter(
-            req.uow, case, report, _question(case, contact, args, "your"), answers
+            req.uow,
+            case,
+            report,
+            lambda: _question(case, contact, args, own=True),
+            lambda: _answers(args),
         )
-        whom = "the reporter"
+        whom = _("the reporter")
     else:
         asked, whom = False, ""
     if not asked:
-        reason = f"{taker.name} can't be reached" if taker else _cannot_ask(case, report)
+        reason = (
+            _("{name} can't be reached").format(name=taker.name)
+            if taker
+            else _cannot_ask(case, report)
+        )
         await req.reply(
             rich(
-                f"{reason}. Parts of the report can't go without their agreement: untick them to"
-                " send the code and what you need or, if someone is in danger, send now.",
+                _(
+                    "{reason}. Parts of the report can't go without their agreement: untick them"
+                    " to send the code and what you need or, if someone is in danger, send now."
+                ).format(reason=reason),
             ),
             [_danger(args)],
         )
@@ -113,9 +159,11 @@ async def ask(
     )
     await req.reply(
         rich(
-            f"I've asked {whom} whether {contact.name} may have: {parts(args['fields'])}."
-            " It goes when they say yes, and you will hear their answer. If someone is in danger,"
-            " you can send it now; that is recorded and the reporter is told.",
+            _(
+                "I've asked {whom} whether {name} may have: {parts}. It goes when they say yes,"
+                " and you will hear their answer. If someone is in danger, you can send it now;"
+                " that is recorded and the reporter is told."
+            ).format(whom=whom, name=contact.name, parts=parts(args["fields"])),
         ),
         [_danger(args)],
     )
@@ -137,11 +185,19 @@ async def agree(req: Request, args: dict[str, Any]) -> None:
     if found is None:
         return
     case, report = found
-    sent = await deliver(req, str(args["by"]), case, report, args, agreed=True)
+    await deliver(req, str(args["by"]), case, report, args, agreed=True)
     contact = req.uow.team.config.external_contact(str(args["to"]))
     assert contact is not None
-    await req.reply(rich(f"Thank you. It has been shared with {contact.name}."))
-    await _tell_handler(req, case, args, f"Agreed: sent to {contact.name}: {sent}.")
+    await req.reply(rich(_("Thank you. It has been shared with {name}.").format(name=contact.name)))
+    chosen = list(args["fields"])
+    await _tell_handler(
+        req,
+        case,
+        args,
+        lambda: _("Agreed: sent to {name}: {sent}.").format(
+            name=contact.name, sent=what_went(chosen)
+        ),
+    )
 
 
 async def decline(req: Request, args: dict[str, Any]) -> None:
@@ -149,28 +205,38 @@ async def decline(req: Request, args: dict[str, Any]) -> None:
     found = await _answered(req, args)
     if found is None:
         return
-    case, _ = found
+    case = found[0]
     await req.uow.audit(case, "reporter", "handoff_declined", to=args["to"], hid=args["hid"])
-    await req.reply(rich("Understood. Nothing was shared."))
+    await req.reply(rich(_("Understood. Nothing was shared.")))
     contact = req.uow.team.config.external_contact(str(args["to"]))
     assert contact is not None
     await _tell_handler(
         req,
         case,
         args,
-        f"The answer is no, so nothing was sent to {contact.name}. If someone is in danger,"
-        " you can still send it now.",
-        [_danger(args)],
+        lambda: _(
+            "The answer is no, so nothing was sent to {name}. If someone is in danger,"
+            " you can still send it now."
+        ).format(name=contact.name),
+        danger_button=True,
     )
 
 
 async def _tell_handler(
-    req: Request, case: Case, args: dict[str, Any], text: str, buttons: list[Button] | None = None
+    req: Request,
+    case: Case,
+    args: dict[str, Any],
+    text: Callable[[], str],
+    danger_button: bool = False,
 ) -> None:
+    """The handler who asked hears the answer, in their own language."""
     member = req.uow.team.member(str(args["by"]))
     if member is not None:
         await req.uow.send_member(
-            member, rich(bold(case.code), f" · handoff: {text}"), buttons or [], case_id=case.id
+            member,
+            lambda: fill(_("{code} · handoff: {text}"), code=bold(case.code), text=text()),
+            lambda: [_danger(args)] if danger_button else [],
+            case_id=case.id,
         )
 
 
@@ -183,41 +249,58 @@ async def danger(req: Request, args: dict[str, Any]) -> None:
     case, report = found
     contact = req.uow.team.config.external_contact(str(args["to"]))
     if contact is None:
-        await req.reply(rich("That contact is no longer in the team file; nothing was sent."))
+        await req.reply(rich(_("That contact is no longer in the team file; nothing was sent.")))
         return
     if await already_sent(req, case, str(args["hid"])):
         return
     sent = await deliver(req, req.member.id, case, report, args, danger=True)
     told = await _tell_reporter(req, case, report, contact, args)
     await req.reply(
-        rich(f"Sent to {contact.name}: {sent}. Recorded as someone being in danger; {told}.")
+        rich(
+            _("Sent to {name}: {sent}. Recorded as someone being in danger; {told}.").format(
+                name=contact.name, sent=sent, told=told
+            )
+        )
     )
+
+
+def _danger_note(case: Case, contact: External, args: dict[str, Any], own: bool) -> Rich:
+    template = (
+        _(
+            "Because someone may be in danger, the safety team shared part of your report"
+            " {code} with {name}: {parts}."
+        )
+        if own
+        else _(
+            "Because someone may be in danger, the safety team shared part of the report"
+            " {code} with {name}: {parts}."
+        )
+    )
+    return fill(template, code=bold(case.code), name=contact.name, parts=_shared(args))
 
 
 async def _tell_reporter(
     req: Request, case: Case, report: Report, contact: External, args: dict[str, Any]
 ) -> str:
-    shared = ", ".join(PART_WORDS[f] for f in args["fields"] if f in PART_WORDS)
-    text = rich(
-        "Because someone may be in danger, the safety team shared part of ",
-        "the" if report.body.source else "your",
-        " report ",
-        bold(case.code),
-        f" with {contact.name}: {shared}.",
-    )
+    own = not report.body.source
     taker = _taker(req, report)
     if taker is not None:
-        note = rich("Please let the person know.")
-        if await req.uow.send_member(taker, lines(text, note), case_id=case.id):
-            return f"{taker.name} was asked to tell the person"
-        return f"{taker.name}, who took it in person, could not be reached"
-    if report.body.contactable and await cases.tell_reporter(req.uow, case, report, text):
-        return "the reporter has been told"
-    return _cannot_ask(case, report).replace("be asked", "be told")
+        if await req.uow.send_member(
+            taker,
+            lambda: lines(_danger_note(case, contact, args, own), _("Please let the person know.")),
+            case_id=case.id,
+        ):
+            return _("{name} was asked to tell the person").format(name=taker.name)
+        return _("{name}, who took it in person, could not be reached").format(name=taker.name)
+    if report.body.contactable and await cases.tell_reporter(
+        req.uow, case, report, lambda: _danger_note(case, contact, args, own)
+    ):
+        return _("the reporter has been told")
+    return _cannot_ask(case, report, told=True)
 
 
 async def cancel(req: Request, args: dict[str, Any]) -> None:
-    await req.reply(rich("Handoff cancelled; nothing was sent."))
+    await req.reply(rich(_("Handoff cancelled; nothing was sent.")))
 
 
 BUTTONS = {

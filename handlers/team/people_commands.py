@@ -28,19 +28,25 @@ from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.services import people, screening
 from bot.text import drill_words
-from bot.text.reader import _
-from bot.text.richtext import Rich, bold, lines, rich
+from bot.text.reader import _, current
+from bot.text.richtext import Rich, bold, fill, lines, rich
 from handlers.context import Request
 from handlers.team.casework import case_for, handler_or_refuse
 
-USAGE = lines(
-    bold("The register of people of concern"),
-    '/person add "Jo Doe" User:JoD jo@example.org @jodoe (or: /person add Jo Doe | User:JoD)',
-    "/person from CODE: add the person a case reports, linked to it",
-    "/person flag P-3 watch|banned [until YYYY-MM-DD] [note], /person unflag P-3",
-    "/person link P-3 CODE, /person P-3, /person list",
-    "/screen followed by a pasted registration list, or a CSV file with /screen as caption",
-)
+
+def usage() -> Rich:
+    """How to use /person, in the reader's language."""
+    return lines(
+        bold(_("The register of people of concern")),
+        _(
+            '/person add "Jo Doe" User:JoD jo@example.org @jodoe'
+            " (or: /person add Jo Doe | User:JoD)"
+        ),
+        _("/person from CODE: add the person a case reports, linked to it"),
+        _("/person flag P-3 watch|banned [until YYYY-MM-DD] [note], /person unflag P-3"),
+        "/person link P-3 CODE, /person P-3, /person list",
+        _("/screen followed by a pasted registration list, or a CSV file with /screen as caption"),
+    )
 
 
 def _name_needed() -> Rich:
@@ -111,29 +117,45 @@ async def person(req: Request, args: list[str]) -> None:
     elif sub and person_id(sub) is not None:
         await _show(req, member, sub)
     else:
-        await req.reply(USAGE)
+        await req.reply(usage())
 
 
 async def _entry(req: Request, member: Member, word: str | None) -> Person | None:
     number = person_id(word) if word else None
     found = await people.get_visible(req.uow, member, number) if number is not None else None
     if found is None:
-        shown = f"P-{number}" if number is not None else (word or "an entry")
-        await req.reply(rich(f"I can't find {shown} on the register. /person list shows it."))
+        shown = f"P-{number}" if number is not None else (word or _("an entry"))
+        await req.reply(
+            rich(
+                _("I can't find {entry} on the register. /person list shows it.").format(
+                    entry=shown
+                )
+            )
+        )
     return found
 
 
 def _added_text(person: Person, similar: list[str], ignored: list[str]) -> Rich:
     parts: list[Rich | str] = [
-        rich("Added ", bold(person.code), " to the register: ", person.name, ".")
+        fill(_("Added {code} to the register: {name}."), code=bold(person.code), name=person.name)
     ]
     if ignored:
         parts.append(
-            rich("Too short or too common to match on (kept, not matched): ", ", ".join(ignored))
+            _("Too short or too common to match on (kept, not matched): {words}").format(
+                words=", ".join(ignored)
+            )
         )
     if similar:
-        parts.append(f"Possibly the same person as {', '.join(similar)} (a shared identifier).")
-    parts.append(f"Flag it with /person flag {person.code} watch, link it with /person link.")
+        parts.append(
+            _("Possibly the same person as {codes} (a shared identifier).").format(
+                codes=", ".join(similar)
+            )
+        )
+    parts.append(
+        _("Flag it with /person flag {code} watch, link it with /person link.").format(
+            code=person.code
+        )
+    )
     return lines(*parts)
 
 
@@ -162,12 +184,16 @@ async def _from_case(req: Request, member: Member, args: list[str]) -> None:
     report = await req.uow.tx.get_report(case.report_id)
     who = " ".join(report.body.who.split())
     if not who:
-        await req.reply(rich(bold(case.code), " does not say who was involved, so I added no one."))
+        await req.reply(
+            fill(
+                _("{code} does not say who was involved, so I added no one."), code=bold(case.code)
+            )
+        )
         return
     for person_id_ in await req.uow.tx.people_for_case(case.id):
         linked = await people.get_visible(req.uow, member, person_id_)
         if linked is not None:
-            await req.reply(rich(bold(case.code), " is already linked to ", bold(linked.code), "."))
+            await req.reply(_linked_already(case.code, linked.code))
             return
     person = await people.add(
         req.uow, member, who, sorted(extract(who)), what=f"added from {case.code}"
@@ -176,13 +202,19 @@ async def _from_case(req: Request, member: Member, args: list[str]) -> None:
     similar = await people.similar(req.uow, member, person)
     await req.reply(
         lines(
-            rich("Added ", bold(person.code), " from ", bold(case.code), ", linked to it."),
-            rich("Name: ", person.name),
-            rich(
-                "Identifiers found: ",
-                ", ".join(person.identifiers) or "none (it matches by its name only)",
+            fill(
+                _("Added {person} from {code}, linked to it."),
+                person=bold(person.code),
+                code=bold(case.code),
             ),
-            f"Possibly the same person as {', '.join(similar)}." if similar else "",
+            rich(_("Name: "), person.name),
+            rich(
+                _("Identifiers found: "),
+                ", ".join(person.identifiers) or _("none (it matches by its name only)"),
+            ),
+            _("Possibly the same person as {codes}.").format(codes=", ".join(similar))
+            if similar
+            else "",
         )
     )
 
@@ -200,32 +232,41 @@ async def _flag(req: Request, member: Member, sub: str, args: list[str]) -> None
     uow = req.uow
     if sub == "unflag":
         await people.set_flag(uow, member, person, None, None, "")
-        await req.reply(rich(bold(person.code), " is no longer flagged."))
+        await req.reply(fill(_("{code} is no longer flagged."), code=bold(person.code)))
         return
-    usage = f"Use /person flag {person.code} watch|banned [until YYYY-MM-DD] [note]."
+    how = _("Use /person flag {code} watch|banned [until YYYY-MM-DD] [note].").format(
+        code=person.code
+    )
     raw = _after_command(req.event.text).strip().split(maxsplit=1)
     match = _FLAG.match(raw[1] if len(raw) > 1 else "")
     if match is None or match.group("flag").lower() not in people.FLAGS:
-        await req.reply(rich(usage))
+        await req.reply(rich(how))
         return
     until = None
     if match.group("until"):
         try:
             day = date.fromisoformat(match.group("until"))
         except ValueError:
-            await req.reply(rich("Write the end date as YYYY-MM-DD, for example until 2027-08-14."))
+            await req.reply(
+                rich(_("Write the end date as YYYY-MM-DD, for example until 2027-08-14."))
+            )
             return
         until = people.end_of_day(day, uow)
         if until <= uow.now:
-            await req.reply(rich(f"{day} is already over; give a later end date."))
+            await req.reply(
+                rich(_("{day} is already over; give a later end date.").format(day=day))
+            )
             return
     note = (match.group("note") or "").strip()
     await people.set_flag(uow, member, person, match.group("flag").lower(), until, note)
     await req.reply(
-        rich(
-            bold(person.code),
-            f" is flagged {people.flag_words(person, uow)}."
-            " On-duty contacts see it in every shift handoff while it lasts.",
+        fill(
+            _(
+                "{code} is flagged {flag}. On-duty contacts see it in every shift handoff while"
+                " it lasts."
+            ),
+            code=bold(person.code),
+            flag=people.flag_words(person, uow),
         )
     )
 
@@ -235,24 +276,34 @@ async def _link(req: Request, member: Member, args: list[str]) -> None:
     if person is None:
         return
     if len(args) < 2:
-        await req.reply(rich(f"Please add the case code: /person link {person.code} FS-7K3Q"))
+        await req.reply(
+            rich(
+                _("Please add the case code: /person link {code} FS-7K3Q").format(code=person.code)
+            )
+        )
         return
     found = await case_for(req, args[1:], f"/person link {person.code} FS-7K3Q", "open")
     if found is None or await _drill_refused(req, found[1]):
         return
     case = found[1]
     if not await people.link(req.uow, member, person, case):
-        await req.reply(rich(bold(person.code), " is already linked to ", bold(case.code), "."))
+        await req.reply(_linked_already(person.code, case.code))
         return
-    await req.reply(rich(bold(person.code), " is now linked to ", bold(case.code), "."))
+    await req.reply(
+        fill(_("{one} is now linked to {other}."), one=bold(person.code), other=bold(case.code))
+    )
+
+
+def _linked_already(one: str, other: str) -> Rich:
+    return fill(_("{one} is already linked to {other}."), one=bold(one), other=bold(other))
 
 
 async def _list(req: Request, member: Member) -> None:
     entries = await people.visible(req.uow, member)
     if not entries:
-        await req.reply(rich("The register is empty. /person add starts it."))
+        await req.reply(rich(_("The register is empty. /person add starts it.")))
         return
-    shown: list[Rich | str] = [bold(f"People of concern ({len(entries)})")]
+    shown: list[Rich | str] = [bold(_("People of concern ({count})").format(count=len(entries)))]
     for person in entries:
         codes = await people.codes_for(req.uow, member, person.case_ids)
         cases = f" · {', '.join(codes)}" if codes else ""
@@ -287,7 +338,7 @@ async def _show(req: Request, member: Member, word: str) -> None:
     history = [
         rich(
             "  ",
-            team.local(_from_ts(entry["at"], req)).strftime("%a %d %b %H:%M"),
+            current().pattern(team.local(_from_ts(entry["at"], req)), "EEE dd MMM HH:mm"),
             f" · {entry['what']} · {team.member_name(str(entry['by']))}",
         )
         for entry in person.history[-10:]
@@ -295,14 +346,14 @@ async def _show(req: Request, member: Member, word: str) -> None:
     await req.reply(
         lines(
             rich(bold(person.code), " · ", bold(person.name)),
-            rich(bold("Identifiers: "), ", ".join(person.identifiers) or "none"),
-            rich(bold("Flag: "), people.flag_words(person, uow)),
-            rich(bold("Note: "), person.note) if person.note else "",
-            rich(bold("Linked cases:"), "" if linked else " none you can open"),
+            rich(bold(_("Identifiers: ")), ", ".join(person.identifiers) or _("none")),
+            rich(bold(_("Flag: ")), people.flag_words(person, uow)),
+            rich(bold(_("Note: ")), person.note) if person.note else "",
+            rich(bold(_("Linked cases:")), "" if linked else _(" none you can open")),
             *linked,
-            bold("Also named in:") if named else "",
+            bold(_("Also named in:")) if named else "",
             *named,
-            bold("History:"),
+            bold(_("History:")),
             *history,
         )
     )
@@ -333,7 +384,9 @@ async def screen(req: Request, args: list[str]) -> None:
     if req.event.attachment is not None:
         upload = req.upload
         if upload is None:
-            await req.reply(rich("I can't read files here. Paste the list after /screen instead."))
+            await req.reply(
+                rich(_("I can't read files here. Paste the list after /screen instead."))
+            )
             return
         if upload.problem is not None:
             await req.reply(rich(upload.problem))
@@ -342,9 +395,11 @@ async def screen(req: Request, args: list[str]) -> None:
     if not text.strip():
         await req.reply(
             rich(
-                "Paste the registration list after /screen (one per line, or a CSV with a header"
-                " row such as name,username,email), or send the CSV file with /screen as its"
-                " caption. Only people flagged watch or banned are looked for."
+                _(
+                    "Paste the registration list after /screen (one per line, or a CSV with a"
+                    " header row such as name,username,email), or send the CSV file with /screen"
+                    " as its caption. Only people flagged watch or banned are looked for."
+                )
             )
         )
         return

@@ -7,7 +7,9 @@ from bot.domain.readiness import Asked
 from bot.domain.rights import may_check_readiness
 from bot.services import readiness
 from bot.text import phrases as texts
+from bot.text import readiness_reports as reports
 from bot.text import readiness_words as words
+from bot.text.reader import _
 from bot.text.richtext import rich
 from handlers.context import Request
 
@@ -19,11 +21,11 @@ async def ready(req: Request, args: list[str]) -> None:
         await req.reply(texts.unknown_command(name))
         return
     if not may_check_readiness(req.member):
-        await req.reply(rich(words.READY_NOT_A_LEAD))
+        await req.reply(rich(_(words.READY_NOT_A_LEAD)))
         return
     team = req.uow.team
     found = await readiness.check(req.uow, req.probed or Asked())
     if req.event.private:
-        await req.reply(rich(words.full_report(found, readiness.names(team), team.bot_names)))
+        await req.reply(rich(reports.full_report(found, readiness.names(team), team.bot_names)))
     else:
-        await req.reply(rich(words.channel_report(found)))
+        await req.reply(rich(reports.channel_report(found)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import aftercare, checkins, rota, talk
-from bot.text.reader import _
-from bot.text.richtext import bold, rich
+from bot.text.reader import N_, _
+from bot.text.richtext import bold, fill, rich
 from bot.uow import button
 from handlers.context import Request
 from handlers.participant import help_now
@@ -32,33 +32,44 @@ async def shift(req: Request, args: list[str]) -> None:
     on_now = bool(mine)
     if word == "on":
         if on_now:
-            await req.reply(rich("You're already on duty."))
+            await req.reply(rich(_("You're already on duty.")))
             return
         await rota.go_on_duty(req.uow, member)
         await req.reply(
-            rich("You're on duty now. New reports will page you. Send /shift off when you stop.")
+            rich(_("You're on duty now. New reports will page you. Send /shift off when you stop."))
         )
     elif word == "off":
         if not on_now:
-            await req.reply(rich("You're not on duty at the moment."))
+            await req.reply(rich(_("You're not on duty at the moment.")))
             return
         nobody_left = await rota.go_off_duty(req.uow, member)
         await req.reply(
-            rich("You're off duty. Thank you. ")
-            + ("Nobody else is on duty, so the leads have been told." if nobody_left else "")
+            rich(
+                _(
+                    "You're off duty. Thank you."
+                    " Nobody else is on duty, so the leads have been told."
+                )
+                if nobody_left
+                else _("You're off duty. Thank you. ")
+            )
         )
         since = min((d.start for d in mine if d.start), default=req.uow.now)
         if await aftercare.shift_had_critical(req.uow, member, since, req.uow.now):
             await req.reply(aftercare.note(req.uow))
     else:
-        state = "on duty" if on_now else "not on duty"
-        await req.reply(rich(f"You're {state}. Use /shift on or /shift off."))
+        await req.reply(
+            rich(
+                _("You're on duty. Use /shift on or /shift off.")
+                if on_now
+                else _("You're not on duty. Use /shift on or /shift off.")
+            )
+        )
 
 
 async def shift_button(req: Request, action: str, key: str) -> None:
     member = req.member
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     if action == "shift.confirm":
         await req.reply(await rota.confirm(req.uow, member, key))
@@ -66,13 +77,13 @@ async def shift_button(req: Request, action: str, key: str) -> None:
         await req.reply(await rota.cover(req.uow, member, key))
 
 
-CLOSED_OPTIONS = "You can start a new report, or get help now."
+CLOSED_OPTIONS = N_("You can start a new report, or get help now.")
 
 
 async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> None:
     case = await req.uow.tx.get_case(int(args["case"]))
     if case is None or case.reporter_key != req.owner:
-        await req.reply(rich("That button belongs to an earlier message, so I did nothing."))
+        await req.reply(rich(_("That button belongs to an earlier message, so I did nothing.")))
         return
     if action == "checkin.set":
         await req.reply(await checkins.choose(req.uow, case, float(args["hours"])))
@@ -80,8 +91,15 @@ async def checkin_button(req: Request, action: str, args: dict[str, Any]) -> Non
         await req.reply(await checkins.answered_ok(req.uow, case))
     elif action == "checkin.talk" and not case.is_open:
         await req.reply(
-            rich(bold(case.code), " is closed now, so I couldn't pass this on. ", CLOSED_OPTIONS),
-            [button("Report something", "menu.report"), button("I need help now", "help.now")],
+            fill(
+                _("{code} is closed now, so I couldn't pass this on. {options}"),
+                code=bold(case.code),
+                options=_(CLOSED_OPTIONS),
+            ),
+            [
+                button(_("Report something"), "menu.report"),
+                button(_("I need help now"), "help.now"),
+            ],
         )
     elif action == "checkin.talk":
         await req.reply(await talk.ask_to_talk(req.uow, case))

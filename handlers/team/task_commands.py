@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.domain.clean_text import words
 from bot.services import conflicts, tasks
 from bot.services.conflicts import conflict_reason
-from bot.text.richtext import bold, rich
+from bot.text.reader import _
+from bot.text.richtext import bold, fill, rich
 from handlers.context import Request
 from handlers.team.case_commands import working_case
 from handlers.team.casework import NOT_FOR_PARTICIPANTS
@@ -22,21 +23,37 @@ async def task(req: Request, args: list[str]) -> None:
         return
     member, case = found
     if len(args) < 4:
-        await req.reply(rich("Use ", USAGE, ". The due time can be 18:00, 2h or a date and time."))
+        await req.reply(
+            rich(
+                _("Use {usage}. The due time can be 18:00, 2h or a date and time.").format(
+                    usage=USAGE
+                )
+            )
+        )
         return
     owner = req.uow.team.member(args[1].lower())
     if owner is None:
-        await req.reply(rich(f"I don't know a team member {args[1]}; use their member id."))
+        await req.reply(
+            rich(_("I don't know a team member {name}; use their member id.").format(name=args[1]))
+        )
         return
     due = tasks.parse_due(args[2], req.uow.now, req.uow.team)
     if due is None or due <= req.uow.now:
         await req.reply(
-            rich(f"I can't read {args[2]} as a time still to come; try 18:00, 2h or 1h30m.")
+            rich(
+                _("I can't read {text} as a time still to come; try 18:00, 2h or 1h30m.").format(
+                    text=args[2]
+                )
+            )
         )
         return
     text = words(" ".join(args[3:]))
     if len(text) > tasks.MAX_TASK_TEXT:
-        await req.reply(rich(f"Please keep a task under {tasks.MAX_TASK_TEXT} characters."))
+        await req.reply(
+            rich(
+                _("Please keep a task under {count} characters.").format(count=tasks.MAX_TASK_TEXT)
+            )
+        )
         return
     report = await req.uow.tx.get_report(case.report_id)
     reason = await conflict_reason(req.uow, case, report.body, owner)
@@ -44,15 +61,25 @@ async def task(req: Request, args: list[str]) -> None:
         await req.uow.audit(
             case, f"member:{member.id}", "task_refused", member=owner.id, reason=reason
         )
-        await req.reply(rich(f"{owner.name} can't take work on this case (conflict of interest)."))
+        await req.reply(
+            rich(
+                _("{name} can't take work on this case (conflict of interest).").format(
+                    name=owner.name
+                )
+            )
+        )
         return
     added = await tasks.add(req.uow, case, owner, member, due, text)
     await req.reply(
-        rich(
-            f"Task {added.id} on ",
-            bold(case.code),
-            f" for {owner.name}, due {tasks.when(req.uow.team, due)}."
-            " They are reminded then and until it is marked done.",
+        fill(
+            _(
+                "Task {number} on {code} for {name}, due {due}."
+                " They are reminded then and until it is marked done."
+            ),
+            number=str(added.id),
+            code=bold(case.code),
+            name=owner.name,
+            due=tasks.when(req.uow.team, due),
         )
     )
 
@@ -61,7 +88,7 @@ async def done(req: Request, number: str) -> None:
     """Mark a task done, by command or by its button."""
     member = req.member
     if member is None:
-        await req.reply(NOT_FOR_PARTICIPANTS)
+        await req.reply(rich(_(NOT_FOR_PARTICIPANTS)))
         return
     found = await req.uow.tx.get_task(int(number)) if number.isdigit() else None
     case = await req.uow.tx.get_case(found.case_id) if found is not None else None
@@ -73,6 +100,6 @@ async def done(req: Request, number: str) -> None:
             await req.uow.audit(case, f"member:{member.id}", "task_done_refused", reason=reason)
             case = None
     if found is None or case is None:
-        await req.reply(rich("I can't find that task. /case CODE lists a case's tasks."))
+        await req.reply(rich(_("I can't find that task. /case CODE lists a case's tasks.")))
         return
     await req.reply(await tasks.finish(req.uow, case, found, member))

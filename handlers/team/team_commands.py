@@ -6,9 +6,10 @@ Everything here may be seen by the whole team channel, so it is built only from 
 from __future__ import annotations
 
 from bot.services import rota
+from bot.text.reader import _
 from bot.text.richtext import bold, lines, rich
 from bot.text.team_summary import summary_text
-from bot.text.views import clock_time
+from bot.text.views import clock_time, day_time, level
 from handlers.context import Request
 
 
@@ -26,25 +27,28 @@ async def oncall(req: Request) -> None:
         (s for s in team.config.rota if team.config.to_utc(s.start) > req.uow.now),
         key=lambda s: s.start,
     )
-    now_line = (
-        ", ".join(
-            f"{d.member.name} ({d.level}"
-            + (f", until {clock_time(team, d.until)}" if d.until else "")
-            + ")"
-            for d in duty
+    now_line = ", ".join(
+        (
+            _("{name} ({level}, until {time})").format(
+                name=d.member.name, level=level(d.level), time=clock_time(team, d.until)
+            )
+            if d.until
+            else _("{name} ({level})").format(name=d.member.name, level=level(d.level))
         )
-        if duty
-        else "nobody: every safety contact is paged"
+        for d in duty
     )
-    parts = [bold("On duty now: ") + now_line]
+    parts = [bold(_("On duty now: ")) + (now_line or _("nobody: every safety contact is paged"))]
     if upcoming:
         nxt = upcoming[0]
         start = team.config.to_utc(nxt.start)
         parts.append(
             rich(
-                bold("Next: "),
-                f"{team.member_name(nxt.member)} ({nxt.level}) from "
-                f"{team.local(start).strftime('%a %H:%M')}",
+                bold(_("Next: ")),
+                _("{name} ({level}) from {time}").format(
+                    name=team.member_name(nxt.member),
+                    level=level(nxt.level),
+                    time=day_time(team, start),
+                ),
             )
         )
     await req.reply(lines(*parts))

@@ -27,7 +27,7 @@ from bot.domain.team import Team
 from bot.main.readiness import diagnose
 from bot.ports.events import Address, Outbound
 from bot.runtime.crypto import Cipher, generate_key
-from bot.text import readiness_words as words
+from bot.text import readiness_reports as reports
 from bot.text.richtext import rich
 from storage.sqlite.store import SqliteStore
 
@@ -107,7 +107,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
 async def test_a_ready_setup_has_no_problems(setup: Setup) -> None:
     found = await setup.run()
     assert found == []
-    assert words.full_report(found, {}) == "Ready: no problems found."
+    assert reports.full_report(found, {}) == "Ready: no problems found."
     # nothing anyone reads was sent: a passing "typing..." at most
     assert setup.telegram.calls_to("sendMessage") == []
     assert len(setup.telegram.calls_to("sendChatAction")) == 3  # Lena, Sam, the venue's chat
@@ -118,14 +118,14 @@ async def test_a_refused_telegram_token(setup: Setup) -> None:
     setup.telegram.revoke_token()
     found = await setup.run()
     assert [(f.kind, f.platform, f.blocking) for f in found] == [(r.CREDENTIALS, "telegram", True)]
-    assert "123:abc" not in words.full_report(found, {})
+    assert "123:abc" not in reports.full_report(found, {})
 
 
 async def test_a_refused_slack_token(setup: Setup) -> None:
     setup.slack.revoke_token("invalid_auth")
     found = await setup.run()
     assert [(f.kind, f.platform) for f in found] == [(r.CREDENTIALS, "slack")]
-    assert "invalid_auth" in words.full_report(found, {})
+    assert "invalid_auth" in reports.full_report(found, {})
 
 
 async def test_telegram_privacy_mode_off(setup: Setup) -> None:
@@ -149,14 +149,14 @@ async def test_the_bot_is_not_in_the_slack_channel(setup: Setup) -> None:
     setup.slack.remove_bot(CHANNEL_SLACK)
     found = await setup.run()
     assert {(f.kind, f.platform) for f in found} == {(r.CANNOT_POST, "slack")}
-    assert "/invite @" in words.full_report(found, {}, {"slack": "@fsb"})
+    assert "/invite @" in reports.full_report(found, {}, {"slack": "@fsb"})
 
 
 async def test_a_member_who_never_started_the_bot_on_telegram(setup: Setup) -> None:
     setup.telegram.never_started(SAM_TG)
     found, team = await diagnose(setup.settings, setup.config)
     assert [(f.kind, f.subject, f.blocking) for f in found] == [(r.NOT_STARTED, "sam", True)]
-    text = words.full_report(found, {"sam": "Sam Safety"}, team.bot_names)
+    text = reports.full_report(found, {"sam": "Sam Safety"}, team.bot_names)
     assert f"Sam Safety: open a chat with @{BOT_USERNAME} and press Start." in text
 
 
@@ -232,7 +232,7 @@ async def test_outside_contacts_e_mail_with_no_smtp_server_that_answers(setup: S
     setup.config = with_email
     found = await setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.EMAIL_UNREACHABLE, True)]
-    text = words.full_report(found, {"foundation": "Foundation emergency team"})
+    text = reports.full_report(found, {"foundation": "Foundation emergency team"})
     assert "E-mail to Foundation emergency team cannot be sent" in text
     assert "FSB_SMTP_HOST is not set" in text
     server = SmtpServerFake().start()
