@@ -38,7 +38,7 @@ class SqliteMembers(Statements):
     async def member_names(self) -> dict[str, list[str]]:
         if self._remembered.member_names is None:
             rows = await self._all(
-                "SELECT member_id, name_enc FROM member_names ORDER BY seen_at, rowid"
+                f"SELECT member_id, name_enc FROM member_names ORDER BY seen_at, {self._ROW_ORDER}"
             )
             found: dict[str, list[str]] = {}
             for member_id, name_enc in rows:

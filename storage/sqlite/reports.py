@@ -24,7 +24,7 @@ class SqliteReports(Statements):
                 [report.reporter.platform, report.reporter.user_id, report.reporter.display_name],
                 "reporter",
             )
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO reports (created_at, reporter_key, reporter_enc, body_enc)"
             " VALUES (?, ?, ?, ?)",
             (
@@ -34,8 +34,7 @@ class SqliteReports(Statements):
                 self._cipher.encrypt_json(report.body.to_dict(), "report"),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return new_id
 
     async def get_report(self, report_id: int) -> Report:
         row = await self._one(

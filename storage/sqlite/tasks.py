@@ -18,13 +18,12 @@ class SqliteTasks(Statements):
     async def add_task(
         self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime
     ) -> int:
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO tasks (case_id, owner, created_by, created_at, due_at, text_enc)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, owner, created_by, _ts(now), _ts(due_at), self._cipher.encrypt(text, "task")),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return new_id
 
     def _task(self, row: Any) -> Task:
         return Task(

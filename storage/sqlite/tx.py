@@ -22,6 +22,7 @@ from storage.sqlite.reports import SqliteReports
 from storage.sqlite.retention import SqliteRetention
 from storage.sqlite.statements import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from storage.sqlite.statements import Remembered as Remembered
+from storage.sqlite.statements import SqliteStatements
 from storage.sqlite.tasks import SqliteTasks
 from storage.sqlite.timers import SqliteTimers
 from storage.sqlite.tokens import SqliteTokens
@@ -47,6 +48,7 @@ class SqliteTx(
     SqliteRetention,
     SqliteDrills,
     SqliteVitals,
+    SqliteStatements,
 ):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by
     :meth:`storage.sqlite.store.SqliteStore.transaction`, which begins, settles and commits it."""
