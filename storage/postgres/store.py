@@ -38,8 +38,8 @@ from bot.ports.store import StoreFault
 from bot.runtime.crypto import Cipher
 from storage.postgres import keys as pg_keys
 from storage.postgres.faults import describe, store_fault
-from storage.postgres.statements import Remembered
 from storage.postgres.tx import PgTx
+from storage.sqlite.statements import Remembered
 
 log = logging.getLogger(__name__)
 

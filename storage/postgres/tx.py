@@ -1,50 +1,53 @@
 """Reads and writes inside one PostgreSQL transaction (see :class:`bot.ports.store.Tx`).
 
-:class:`PgTx` is every repository of :mod:`bot.ports.repositories`, one module each in this
-package, composed over the statements they share (storage/postgres/statements.py).
+:class:`PgTx` is the repository modules of storage/sqlite/, written once for both stores, over
+this store's statements (storage/postgres/statements.py, which make their SQL PostgreSQL's), with
+the outbox's leases of storage/postgres/outbox.py in place of SQLite's.
 """
 
 from __future__ import annotations
 
-from storage.postgres.audit import PgAudit
-from storage.postgres.case_views import PgCaseViews
-from storage.postgres.chat_moves import PgChatMoves
-from storage.postgres.deliveries import PgDeliveries
-from storage.postgres.drafts import PgDrafts
-from storage.postgres.drills import PgDrills
-from storage.postgres.duty import PgDuty
-from storage.postgres.languages import PgLanguages
-from storage.postgres.members import PgMembers
 from storage.postgres.outbox import PgOutbox
-from storage.postgres.reachability import PgReachability
-from storage.postgres.register import PgRegister
-from storage.postgres.reports import PgReports
-from storage.postgres.retention import PgRetention
-from storage.postgres.tasks import PgTasks
-from storage.postgres.timers import PgTimers
-from storage.postgres.tokens import PgTokens
-from storage.postgres.vitals import PgVitals
+from storage.postgres.statements import PgStatements
+from storage.sqlite.audit import SqliteAudit
+from storage.sqlite.case_views import SqliteCaseViews
+from storage.sqlite.chat_moves import SqliteChatMoves
+from storage.sqlite.deliveries import SqliteDeliveries
+from storage.sqlite.drafts import SqliteDrafts
+from storage.sqlite.drills import SqliteDrills
+from storage.sqlite.duty import SqliteDuty
+from storage.sqlite.languages import SqliteLanguages
+from storage.sqlite.members import SqliteMembers
+from storage.sqlite.reachability import SqliteReachability
+from storage.sqlite.register import SqliteRegister
+from storage.sqlite.reports import SqliteReports
+from storage.sqlite.retention import SqliteRetention
+from storage.sqlite.tasks import SqliteTasks
+from storage.sqlite.timers import SqliteTimers
+from storage.sqlite.tokens import SqliteTokens
+from storage.sqlite.vitals import SqliteVitals
 
 
 class PgTx(  # the same repositories, in the same order, as SqliteTx
-    PgDeliveries,
-    PgMembers,
-    PgReachability,
-    PgDrafts,
-    PgTokens,
-    PgReports,
-    PgCaseViews,
-    PgAudit,
+    SqliteDeliveries,
+    SqliteMembers,
+    SqliteReachability,
+    SqliteDrafts,
+    SqliteTokens,
+    SqliteReports,
+    SqliteCaseViews,
+    SqliteAudit,
     PgOutbox,
-    PgTimers,
-    PgDuty,
-    PgTasks,
-    PgRegister,
-    PgChatMoves,
-    PgLanguages,
-    PgRetention,
-    PgDrills,
-    PgVitals,
+    SqliteTimers,
+    SqliteDuty,
+    SqliteTasks,
+    SqliteRegister,
+    SqliteChatMoves,
+    SqliteLanguages,
+    SqliteRetention,
+    SqliteDrills,
+    SqliteVitals,
+    PgStatements,
 ):
     """A :class:`bot.ports.store.Tx` on one pooled PostgreSQL connection; made by
     :meth:`storage.postgres.store.PostgresStore.transaction`, which begins, settles and commits

@@ -30,8 +30,9 @@ class SqliteMembers(Statements):
             )
             for platform, user_id in member["identities"]:
                 self._later(
-                    "INSERT OR REPLACE INTO identities (platform, user_id, member_id)"
-                    " VALUES (?, ?, ?)",
+                    "INSERT INTO identities (platform, user_id, member_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (platform, user_id) DO UPDATE SET member_id = excluded.member_id,"
+                    " unreachable_since = NULL",
                     (platform, user_id, member["id"]),
                 )
 

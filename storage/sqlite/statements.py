@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +42,10 @@ def ts(value: datetime) -> float:
 def from_ts(value: float) -> datetime:
     """A time SQLite kept (seconds since the epoch) as an aware UTC datetime."""
     return datetime.fromtimestamp(value, UTC)
+
+
+async def _changed_one(write: Awaitable[aiosqlite.Cursor]) -> bool:
+    return (await write).rowcount == 1
 
 
 @dataclass
@@ -85,6 +89,13 @@ class Statements:
     # The case state column, kept from choosing the state index ("+state" on SQLite: see
     # storage/sqlite/retention.py).
     _STATE_UNINDEXED = "+state"
+    # Said after a SELECT of rows this transaction is about to act on, so another process sharing
+    # the database skips them (nothing on SQLite: one writer holds the whole file).
+    _CLAIM_ROWS = ""
+
+    def _wake(self, channel: str) -> None:
+        """Tell whoever waits for rows of ``channel`` ("fsb_outbox", "fsb_timers") of new ones once
+        this transaction commits (nothing on SQLite: its one process looks by itself)."""
 
     def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Queue a write whose result nobody reads; its error surfaces at :meth:`settle`."""
@@ -92,6 +103,10 @@ class Statements:
 
     def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Queue one write per row of ``rows``."""
+        raise NotImplementedError
+
+    def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
+        """Queue a write; what it gives, once awaited, is whether it changed exactly one row."""
         raise NotImplementedError
 
     async def _now(self, sql: str, params: Sequence[Any] = ()) -> Counted:
@@ -110,9 +125,7 @@ class Statements:
         """Run an INSERT of one row now; the id the database gave it."""
         raise NotImplementedError
 
-    async def _insert_unless_taken(
-        self, sql: str, params: tuple[Any, ...], key: str
-    ) -> int | None:
+    async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
         """Run an INSERT of one row now, unless the unique column ``key`` already holds its value
         (then None, and nothing is inserted); the id the database gave it."""
         raise NotImplementedError
@@ -141,7 +154,6 @@ class SqliteStatements(Statements):
         # the WAL file too (see SqliteStore.transaction).
         self.purged = False
         self._writes: list[asyncio.Future[Any]] = []  # see _later
-        self._next_outbox_id: int | None = None  # see enqueue
 
     # Every statement is a task on aiosqlite's one thread, so they run in the order issued. Each
     # trip there and back costs 40-100 us, and a report's commit makes dozens, so a write whose
@@ -154,6 +166,11 @@ class SqliteStatements(Statements):
 
     def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self._writes.append(asyncio.ensure_future(self._db.executemany(sql, rows)))
+
+    def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
+        write = asyncio.ensure_future(self._db.execute(sql, params))
+        self._writes.append(write)
+        return asyncio.ensure_future(_changed_one(write))
 
     async def _now(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         return await asyncio.ensure_future(self._db.execute(sql, params))
@@ -170,9 +187,7 @@ class SqliteStatements(Statements):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    async def _insert_unless_taken(
-        self, sql: str, params: tuple[Any, ...], key: str
-    ) -> int | None:
+    async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
         try:
             return await self._insert_id(sql, params)
         except sqlite3.IntegrityError:
