@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _MIGRATE_LOCK = 0x46534201  # held while migrating, so one process migrates at a time
 _CONNECT_TIMEOUT = 10  # seconds to wait for the server when opening
-# The tables a purge blanks values in (storage/postgres/retention.py).
+# The tables a purge blanks values in (storage/sqlite/retention.py, shared).
 _PURGED_TABLES = (
     "reports",
     "cases",

@@ -1,7 +1,7 @@
 """Cases, and how a row becomes a :class:`bot.domain.model.Case` and back (see
 :class:`bot.ports.repositories.Cases`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ _CASE_COLUMNS = (
 
 
 class SqliteCases(Statements):
-    """:class:`bot.ports.repositories.Cases` on SQLite."""
+    """:class:`bot.ports.repositories.Cases` in SQL, for both stores."""
 
     async def add_case(self, new: NewCase) -> Case:
         for _ in range(50):

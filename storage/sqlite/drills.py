@@ -1,6 +1,6 @@
 """Drills and test pages (see :class:`bot.ports.repositories.Drills`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 

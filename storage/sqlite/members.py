@@ -1,7 +1,7 @@
 """Team members and the names the platforms show for them (see
 :class:`bot.ports.repositories.Members`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteMembers(Statements):
-    """:class:`bot.ports.repositories.Members` on SQLite."""
+    """:class:`bot.ports.repositories.Members` in SQL, for both stores."""
 
     async def sync_members(self, members: list[dict[str, Any]]) -> None:
         self._remembered.unreachable = None

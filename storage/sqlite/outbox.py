@@ -1,6 +1,6 @@
 """Messages waiting to be sent (see :class:`bot.ports.repositories.Outbox`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The people-of-concern register and what cases' texts name (see
 :class:`bot.ports.repositories.Register`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteRegister(Statements):
-    """:class:`bot.ports.repositories.Register` on SQLite."""
+    """:class:`bot.ports.repositories.Register` in SQL, for both stores."""
 
     # Keys arrive normalised (bot.identifiers) and are stored only as blind indexes.
     def _blind(self, keys: set[str]) -> list[str]:

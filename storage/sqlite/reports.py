@@ -1,6 +1,6 @@
 """What people reported (see :class:`bot.ports.repositories.Reports`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _IDS_PER_READ = 500  # ids bound in one statement (SQLite allows 32,766; a few d
 
 
 class SqliteReports(Statements):
-    """:class:`bot.ports.repositories.Reports` on SQLite."""
+    """:class:`bot.ports.repositories.Reports` in SQL, for both stores."""
 
     async def add_report(self, report: Report, reporter_key: str | None) -> int:
         reporter_enc = None

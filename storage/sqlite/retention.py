@@ -1,7 +1,7 @@
 """Erasing what is private about closed cases past review (see
 :class:`bot.ports.repositories.Retention`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _IDS_PER_STATEMENT = 500  # ids bound in one statement (SQLite allows 32,766)
 
 
 class SqliteRetention(Statements):
-    """:class:`bot.ports.repositories.Retention` on SQLite."""
+    """:class:`bot.ports.repositories.Retention` in SQL, for both stores."""
 
     async def cases_due_for_purge(self, now: datetime, limit: int | None = None) -> list[int]:
         rows = await self._all(

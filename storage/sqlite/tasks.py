@@ -1,6 +1,6 @@
 """Tasks on a case (see :class:`bot.ports.repositories.Tasks`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteTasks(Statements):
-    """:class:`bot.ports.repositories.Tasks` on SQLite."""
+    """:class:`bot.ports.repositories.Tasks` in SQL, for both stores."""
 
     async def add_task(
         self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime

@@ -1,6 +1,6 @@
 """Deadlines (see :class:`bot.ports.repositories.Timers`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteTimers(Statements):
-    """:class:`bot.ports.repositories.Timers` on SQLite."""
+    """:class:`bot.ports.repositories.Timers` in SQL, for both stores."""
 
     async def add_timer(
         self,
