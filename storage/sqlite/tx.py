@@ -1,7 +1,8 @@
 """Reads and writes inside one SQLite transaction (see :class:`bot.ports.store.Tx`).
 
 :class:`SqliteTx` is every repository of :mod:`bot.ports.repositories`, one module each in this
-package, composed over the statements they share (storage/sqlite/statements.py).
+package, composed over the statements they share (storage/sqlite/statements.py). The modules are
+written once for both stores: :class:`SqliteRepositories` is also the PostgreSQL store's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from storage.sqlite.tokens import SqliteTokens
 from storage.sqlite.vitals import SqliteVitals
 
 
-class SqliteTx(
+class SqliteRepositories(
     SqliteDeliveries,
     SqliteMembers,
     SqliteReachability,
@@ -38,7 +39,6 @@ class SqliteTx(
     SqliteReports,
     SqliteCaseViews,
     SqliteAudit,
-    SqliteOutbox,
     SqliteTimers,
     SqliteDuty,
     SqliteTasks,
@@ -48,7 +48,12 @@ class SqliteTx(
     SqliteRetention,
     SqliteDrills,
     SqliteVitals,
-    SqliteStatements,
 ):
+    """Every repository of :mod:`bot.ports.repositories` but the outbox, whichever the database:
+    the PostgreSQL store's :class:`storage.postgres.tx.PgTx` is these too, with its own outbox
+    (leases) and statements."""
+
+
+class SqliteTx(SqliteRepositories, SqliteOutbox, SqliteStatements):
     """A :class:`bot.ports.store.Tx` on one SQLite connection; made by
     :meth:`storage.sqlite.store.SqliteStore.transaction`, which begins, settles and commits it."""
