@@ -83,7 +83,8 @@ class PgStatements(Statements):
         self._remembered = remembered
         self._owner = owner
         self.purged = False  # set by purge_cases: the store vacuums after commit
-        self.notify: set[str] = set()  # channels to NOTIFY at commit (storage/postgres/wakeups.py)
+        # channels to NOTIFY at commit (see _wake; storage/postgres/cluster.py listens)
+        self.notify: set[str] = set()
         self._queue: list[_Queued] = []
         self._outbox_ids: list[int] = []  # drawn ahead (storage/postgres/outbox.py)
 

@@ -79,6 +79,9 @@ class Statements:
     """The key, the remembered tables and the statements one transaction works with, whichever the
     database; each repository module is a subclass. SQL is written as SQLite's, with ``?``
     placeholders; what differs between the databases is behind the methods and names here.
+    The PostgreSQL store runs the same text through :func:`storage.postgres.statements.pg_sql`,
+    so a ``?`` in it is always a placeholder (never inside a literal), and ``INSERT OR IGNORE
+    INTO`` begins a statement or is not used.
     """
 
     _cipher: Cipher
