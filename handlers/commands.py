@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.domain.codes import join_split_code
 from bot.text import phrases as texts
 from bot.text.commands import Audience, offered_to
 from bot.text.reader import _
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.participant import intake, language
+from handlers.participant.draft import way_back
 from handlers.team import (
     case_commands,
     casework,
@@ -96,10 +98,10 @@ async def _report(req: Request, args: list[str]) -> None:
 
 async def _cancel(req: Request, args: list[str]) -> None:
     if await req.uow.tx.load_draft(req.owner) is None:
-        await req.reply(texts.NOTHING_TO_CANCEL)
+        await req.reply(texts.NOTHING_TO_CANCEL, way_back())
     else:
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(texts.CANCELLED)
+        await req.reply(texts.CANCELLED, way_back())
 
 
 async def _case(req: Request, args: list[str]) -> None:
@@ -154,13 +156,21 @@ CHANNEL: dict[str, Handler] = {
 CHANNEL_TEXT = texts.channel_commands([c.slash for c in offered_to(Audience.CHANNEL)])
 
 
+# Commands a participant (nobody in the team file) may use in a private chat: theirs, and /id, by
+# which a future member finds the ids the team file needs.
+FOR_ANYONE = frozenset({*(c.slash for c in offered_to(Audience.PARTICIPANT)), "/id"})
+
+
 async def private_command(req: Request, name: str, args: list[str]) -> None:
-    """A command in a private chat; an unknown one gets a pointer to /help."""
+    """A command in a private chat; an unknown one gets a pointer to /help. Every team command
+    answers a participant the same way, whatever follows it, so nothing is learnt about cases."""
     handler = PRIVATE.get(name)
     if handler is None:
         await req.reply(texts.unknown_command(name))
-    else:
-        await handler(req, args)
+    elif req.member is None and name not in FOR_ANYONE:
+        await req.reply(texts.FOR_THE_TEAM)
+    else:  # a code typed in two ("FS 7K3Q") is one word, so what follows it is where it was
+        await handler(req, join_split_code(args))
 
 
 async def channel_command(req: Request, name: str, args: list[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.domain.clean_text import words
 from bot.ports.events import MAX_INBOUND_TEXT
 from bot.services import chat_moves
 from bot.text import phrases as texts
@@ -28,8 +29,9 @@ from handlers.participant import (
     meet,
     preference,
     report_form,
+    unprompted,
 )
-from handlers.participant.draft import Draft
+from handlers.participant.draft import HELD_STEPS, Draft
 from handlers.team import (
     case_commands,
     casework,
@@ -134,6 +136,7 @@ BY_ACTION: dict[str, ButtonHandler] = {
     "risk.tell": lambda req, _action, args: case_commands.tell_externals(req, args),
     "menu.report": lambda req, _action, _args: intake.begin(req),
     "meet.ask": lambda req, _action, _args: meet.ask(req),
+    unprompted.ACTION: unprompted.on_button,
     "menu.privacy": _privacy,
     "language.offer": lambda req, _action, _args: language.offer(req),
     "language.set": language.on_button,
@@ -185,7 +188,7 @@ TEXT_FLOWS: dict[str, Callable[[Request, dict[str, Any], str], Awaitable[None]]]
 async def _text(req: Request) -> None:
     state = await req.uow.tx.load_draft(req.owner) or {}
     flow = str(state.get("flow", ""))
-    text = req.event.text.strip()
+    text = words(req.event.text)  # "" when it shows nothing (bot/domain/clean_text.py)
     if flow == "report" and req.event.attachment is not None:
         draft = Draft.from_dict(state)
         await intake.on_attachment(req, draft, req.event.attachment, text)
@@ -194,13 +197,23 @@ async def _text(req: Request) -> None:
     elif flow in TEXT_FLOWS:
         await TEXT_FLOWS[flow](req, state, text)
     elif flow == "report":
-        await intake.on_text(req, Draft.from_dict(state), text)
+        draft = Draft.from_dict(state)
+        kept = unprompted.on_text if draft.step in HELD_STEPS else intake.on_text
+        await kept(req, draft, text)
     else:
-        replied = await additions.replied_case(req)
-        if replied is not None and text:
-            await additions.on_reply(req, replied, text)
-        else:
-            await start(req)
+        await _unasked(req, text)
+
+
+async def _unasked(req: Request, text: str) -> None:
+    """Words with nothing asked: a reply to a report's message goes to it; other words are never
+    dropped (handlers/participant/unprompted.py); a message with none gets the welcome."""
+    replied = await additions.replied_case(req)
+    if replied is not None and text:
+        await additions.on_reply(req, replied, text)
+    elif text:
+        await unprompted.take(req, text)
+    else:
+        await start(req)
 
 
 async def _nothing_said(req: Request, state: dict[str, object]) -> None:

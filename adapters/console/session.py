@@ -30,11 +30,11 @@ from bot.ports.events import Inbound
 from bot.ports.platform import Core
 
 HELP = """\
-Type as anyone. '@sam /report' speaks as sam in a private chat; '@lena #team /summary' speaks in
-the team channel; '> Acknowledge' or '> 3' presses a button in the speaker's chat; 'switch alice'
-changes who speaks; a line ending in '[file PATH]' sends that local file with it ('@alice /screen
-[file registrations.csv]'); 'help' shows this; 'quit' ends. Members in this demo: {members}.
-Anyone else is a participant."""
+Type as anyone. '@sam /report' speaks as sam in a private chat; '@{member} #team /summary' speaks
+in the team channel; '> Acknowledge' or '> 3' presses a button in the speaker's chat; 'switch
+{member}' changes who speaks; a line ending in '[file PATH]' sends that local file with it
+('@{member} /screen [file registrations.csv]'); 'help' shows this; 'quit' ends.
+Members of this team: {members}. Anyone else is a participant."""
 
 
 @dataclass
@@ -90,8 +90,12 @@ class ConsoleAdapter:
         self.out.flush()
 
     def help_text(self) -> str:
-        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in self.core.team.members)
-        return HELP.format(members=members)
+        """The console's help, its examples naming a member of this team (a lead, if any)."""
+        team = self.core.team.members
+        members = ", ".join(f"{m.id} ({', '.join(m.roles)})" for m in team)
+        leads = [m for m in team if "lead" in m.roles]
+        example = (leads or list(team))[0].id if team else "alice"
+        return HELP.format(members=members or "none", member=example)
 
     async def run(self, source: TextIO, interactive: bool) -> None:
         self.say(self.help_text() + "\n")

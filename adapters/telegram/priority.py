@@ -27,8 +27,10 @@ from typing import Any
 from telegram.constants import FloodLimit
 from telegram.ext import BaseRateLimiter
 
-URGENT = 0
-ORDINARY = 1
+# Both truthy: python-telegram-bot drops a falsy ``rate_limit_args`` (``if not rate_limit_args``
+# in ExtBot), so with URGENT = 0 every page reached the limiter as ordinary.
+URGENT = 1
+ORDINARY = 2
 URGENT_RESERVE = 3
 """Of Telegram's 30 messages a second, ordinary ones use at most 27: a page never waits for a
 place in the window, only for the pages before it."""

@@ -3,9 +3,11 @@
 Nothing is lost: in polling mode an update is confirmed to Telegram (the next ``getUpdates``
 offset) only after the core has committed it, so a crash re-fetches it, and the core's
 de-duplication by ``update_id`` makes the second handling a no-op. In webhook mode Telegram gets
-its 200 only after the commit, for the same reason. Updates are handled one at a time, in order,
-and the offset moves past one only once :meth:`Core.accept` has returned: while another process
-holds the database's write lock, the update is retried and Telegram keeps it meanwhile.
+its 200 only after the commit, for the same reason. A batch's updates are handled in order per
+person and chat, different people's at once, a call for help first (adapters/telegram/batches.py),
+and the offset moves past the batch only once :meth:`Core.accept` has returned for every one of
+them: while another process holds the database's write lock, they are retried and Telegram keeps
+them meanwhile.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
+from adapters.telegram.batches import handle_batch
 from adapters.telegram.messenger import TelegramMessenger, retry_after_seconds
 from adapters.telegram.priority import PriorityRateLimiter
 from adapters.telegram.updates import to_inbound
@@ -244,14 +247,11 @@ class TelegramAdapter:
                     log.warning("getUpdates failed: %s", error)
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
                 continue
-            for update in updates:
-                try:
-                    await self.process(core, update)
-                except Exception:
-                    # A bug, not a platform failure: log it (without content) and move on, so one
-                    # update cannot block every other person's.
-                    log.exception("update %s could not be handled", update.update_id)
-                offset = update.update_id + 1
+            if updates:
+                # Per person in order, across people at once, a call for help first; confirmed
+                # (the offset) only once all of the batch is handled (adapters/telegram/batches.py).
+                await handle_batch(updates, lambda update: self.process(core, update))
+                offset = updates[-1].update_id + 1
 
     def webhook_app(self, core: Core) -> web.Application:
         """The aiohttp application serving Telegram's webhook calls and a health check."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
+
+from bot.domain.clean_text import INVISIBLE
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "FS-"
@@ -32,10 +35,25 @@ def is_drill_code(code: str) -> bool:
     return code.startswith(DRILL_PREFIX)
 
 
+# Every dash a phone or keyboard may put in a code (hyphen, non-breaking hyphen, figure dash, en
+# and em dash, minus sign, small and fullwidth hyphen-minus: Unicode's dash punctuation, category
+# Pd, and U+2212), and every run of them or of spaces, is read as one "-".
+_MINUS = "\u2212"
+_SEPARATORS = re.compile(r"[\s\-]+")
+_PREFIXES = tuple(p.rstrip("-") for p in (CODE_PREFIX, DRILL_PREFIX))
+_CODE_PART = re.compile(rf"[{CODE_ALPHABET}]{{4}}")
+
+
+def _dashes_as_hyphens(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    return "".join("-" if c == _MINUS or unicodedata.category(c) == "Pd" else c for c in text)
+
+
 def normalise_case_code(text: str) -> str:
-    """Accept ``fs-7k3q``, ``7K3Q`` or ``FS 7K3Q`` as people will type them; a drill's code
-    (``dr-7k3q``, ``DR 7K3Q``) keeps its own prefix."""
-    cleaned = text.strip().upper().replace(" ", "-")
+    """Accept ``fs-7k3q``, ``7K3Q``, ``FS 7K3Q``, ``FS‐7K3Q`` (any dash: see above) or
+    ``ＦＳ－７Ｋ３Ｑ`` as people will type them; a drill's code (``dr-7k3q``, ``DR 7K3Q``) keeps
+    its own prefix."""
+    cleaned = _SEPARATORS.sub("-", _dashes_as_hyphens(text).strip().upper())
     if cleaned.startswith(DRILL_PREFIX):  # "DRAB" alone is still FS-DRAB
         return cleaned
     if not cleaned.startswith(CODE_PREFIX):
@@ -43,6 +61,34 @@ def normalise_case_code(text: str) -> str:
     return cleaned
 
 
-def new_token() -> str:
-    """16 URL-safe characters: 96 random bits."""
-    return secrets.token_urlsafe(12)
+def join_split_code(words: list[str]) -> list[str]:
+    """A command's words with a code typed in two or three (``["fs", "7k3q", ...]``,
+    ``["FS", "–", "7K3Q"]``) at the start made one (``["fs-7k3q", ...]``); other words
+    unchanged."""
+    read = [_dashes_as_hyphens(word).upper() for word in words[:3]]
+    dash = 1 if len(read) == 3 and set(read[1]) == {"-"} else 0  # "FS – 7K3Q"
+    if len(read) < 2 + dash or read[0].rstrip("-") not in _PREFIXES:
+        return words
+    rest = read[1 + dash]
+    if _CODE_PART.fullmatch(rest):
+        return [f"{read[0].rstrip('-')}-{rest}", *words[2 + dash :]]
+    return words
+
+
+# The actions of a call for help: their buttons' tokens carry URGENT_MARK, so that an adapter can
+# handle such a press before the ordinary updates that came with it (adapters/telegram/batches.py)
+# without reading the database. The mark is not a URL-safe character: no other token has it.
+URGENT_ACTIONS = frozenset({"help.now", "checkin.help"})
+URGENT_MARK = "!"
+
+
+def new_token(action: str = "") -> str:
+    """16 URL-safe characters (96 random bits); 17 with :data:`URGENT_MARK` first when
+    ``action`` is a call for help (at most 17 bytes: Telegram allows 64 of callback data)."""
+    token = secrets.token_urlsafe(12)
+    return URGENT_MARK + token if action in URGENT_ACTIONS else token
+
+
+def is_urgent_token(token: str | None) -> bool:
+    """Whether a button's token is a call for help's (see :func:`new_token`)."""
+    return token is not None and token.startswith(URGENT_MARK)

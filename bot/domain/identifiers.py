@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote
 
+from bot.domain.clean_text import INVISIBLE as _INVISIBLE
 from bot.domain.stopwords import ENGLISH as ENGLISH_STOPWORDS
 from bot.domain.stopwords import stopwords
 from bot.domain.wiki_prefixes import CONTRIBUTIONS, USER, USER_TALK
@@ -39,33 +40,6 @@ MAX_WORDS = 6  # the longest identifier (in words) that is matched inside a text
 MIN_CHARS = 3  # shorter keys ("jo", "al") would match far too much; an ideograph counts two
 MAX_TEXT = 2000  # only the start of a very long "who" text is indexed
 
-# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt), the format
-# characters outside the Basic Multilingual Plane, and (below) every format character in it.
-_IGNORABLE_RANGES = (
-    (0x00AD, 0x00AD),
-    (0x034F, 0x034F),
-    (0x061C, 0x061C),
-    (0x115F, 0x1160),
-    (0x17B4, 0x17B5),
-    (0x180B, 0x180F),
-    (0x200B, 0x200F),
-    (0x202A, 0x202E),
-    (0x2060, 0x206F),
-    (0x3164, 0x3164),
-    (0xFE00, 0xFE0F),
-    (0xFEFF, 0xFEFF),
-    (0xFFA0, 0xFFA0),
-    (0xFFF0, 0xFFF8),
-    (0x110BD, 0x110BD),
-    (0x110CD, 0x110CD),
-    (0x13430, 0x1343F),
-    (0x1BCA0, 0x1BCA3),
-    (0x1D173, 0x1D17A),
-    (0xE0000, 0xE0FFF),
-)
-_INVISIBLE: dict[int, None] = {
-    code: None for start, end in _IGNORABLE_RANGES for code in range(start, end + 1)
-} | {code: None for code in range(0x10000) if unicodedata.category(chr(code)) == "Cf"}
 _PUNCTUATION = str.maketrans(
     {c: '"' for c in "“”„‟«»「」"} | {c: "'" for c in "‘’‚‛ʼ´`"} | {c: "-" for c in "\u2010\u2011"}
 )

@@ -59,8 +59,8 @@ SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LO
 
 # How a state reads to a reporter: plain words, no jargon.
 STATE_FOR_REPORTER = {
-    CaseState.NEW: "received, waiting for a safety contact to pick it up",
-    CaseState.ACKNOWLEDGED: "picked up by a safety contact",
+    CaseState.NEW: "received, waiting for someone on the safety team to pick it up",
+    CaseState.ACKNOWLEDGED: "picked up by the safety team",
     CaseState.INVESTIGATING: "being looked into",
     CaseState.ACTION_TAKEN: "action has been taken",
     CaseState.RESOLVED: "resolved",

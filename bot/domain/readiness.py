@@ -3,9 +3,9 @@ when a real report arrives (issue 17, "Readiness check").
 
 Three sources produce findings: the team-file lint (bot/config/team_lint.py), the platforms'
 probes (``ReadinessProbe`` in bot/ports/platform.py) and the database (bot/services/readiness.py,
-storage/sqlite/inspect.py). They are shown by bot/text/readiness_words.py: in full to the
-operator (``fsbot doctor``) and a lead in a private chat (``/ready``), as counts of kinds in the
-team channel. Pure data: no words, no I/O.
+storage/sqlite/inspect.py, storage/postgres/inspect.py). They are shown by
+bot/text/readiness_words.py: in full to the operator (``fsbot doctor``) and a lead in a private
+chat (``/ready``), as counts of kinds in the team channel. Pure data: no words, no I/O.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 A member has a conflict with a case (:func:`conflict`) when the reporter excluded them, when they
 recused, when the report names them (one of the names they go by appears where the reporter said
-who was involved, compared the one way the bot compares names, bot/domain/identifiers.py), or when
-the
-case is about someone on the team and they are not a lead. A conflicted member is never paged,
+who was involved, compared the one way the bot compares names, bot/domain/identifiers.py; an id
+or a first name alone is enough here, bot/domain/name_strength.py), or when the case is about
+someone on the team and they are not a lead. A conflicted member is never paged,
 cannot acknowledge and cannot open the case.
 
 A member may see a case (open it, find it by its code, hear of it, be listed it) when they work

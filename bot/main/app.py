@@ -42,6 +42,7 @@ from bot.services import (
     checkins,
     drills,
     escalation,
+    help_waiting,
     languages,
     outages,
     readiness,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMER_ACTIONS: dict[str, TimerAction] = {
-    escalation.ESCALATE_TIMER: escalation.on_escalate_timer,
+    escalation.ESCALATE_TIMER: help_waiting.on_escalate_timer,
     escalation.PAGE_FAILED: escalation.on_page_failed,
     escalation.IDLE_TIMER: escalation.on_idle_timer,
     rota.SHIFT_START: rota.shift_started,

@@ -44,8 +44,8 @@ def _key_problem(exc: EncryptionKeyError) -> click.ClickException:
         return click.ClickException(str(exc))
     if isinstance(exc, WrongKeyError):
         return click.ClickException(
-            f"{exc} Set FSB_ENCRYPTION_KEY back to the key the database was created with (in the"
-            " .env that `fsbot init` wrote, or your backup of it)."
+            f"{exc} Set FSB_ENCRYPTION_KEY to the database's current key: the one in the .env"
+            " that `fsbot init` wrote or `fsbot rotate-key` last changed (or your backup of it)."
         )
     return click.ClickException(str(exc))
 
@@ -107,7 +107,7 @@ def demo(database: Path, fresh: bool) -> None:
     if not key_path.exists():
         if database.exists():
             raise click.ClickException(
-                f"{key_path}, the key {database} was created with, is missing, so its reports"
+                f"{key_path}, the key of {database}, is missing, so its reports"
                 " cannot be read. Put the key file back, or start over with --fresh."
             )
         keyfiles.write_private(key_path, generate_key())
@@ -182,7 +182,7 @@ def run(console: bool) -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Overwrite existing files (never a key that a database was created with).",
+    help="Overwrite existing files (never the key of an existing database).",
 )
 def init(directory: Path, force: bool) -> None:
     """Write a commented starter team.toml and a .env with a fresh encryption key."""
@@ -191,7 +191,7 @@ def init(directory: Path, force: bool) -> None:
     in_use = keyfiles.database_using_key(env_path)
     if in_use is not None:
         raise click.ClickException(
-            f"{env_path} holds the key that {in_use} was created with; a new key would leave"
+            f"{env_path} holds the key of {in_use}; a new key would leave"
             f" its reports unreadable, so nothing was written. Keep {env_path} as it is (edit"
             f" {team_path} by hand), or move {in_use} away first to start over."
         )
@@ -337,8 +337,14 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
     default=None,
     help='Show counts under this as "fewer than N" [default: FSB_STATS_MIN_COUNT, 5].',
 )
+@click.option("--force", is_flag=True, help="Overwrite the chart file if it exists.")
 def stats_command(
-    first: datetime, last: datetime, png: Path | None, by: str | None, min_count: int | None
+    first: datetime,
+    last: datetime,
+    png: Path | None,
+    by: str | None,
+    min_count: int | None,
+    force: bool,
 ) -> None:
     """Print an anonymous transparency report (Markdown) and write a PNG chart beside it.
 
@@ -352,6 +358,12 @@ def stats_command(
     problem = stats.period_problem(start, end)
     if problem is not None:
         raise click.ClickException(problem)
+    chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
+    if chart.exists() and not force:
+        raise click.ClickException(
+            f"{chart} exists, so nothing was written. Use --force to overwrite it, or --png to"
+            " write the chart somewhere else."
+        )
     database = _database_to_read(settings)
     config = _load_team(settings.team_file)
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
@@ -364,7 +376,6 @@ def stats_command(
     except StoreFault as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(stats.render_markdown(figures))
-    chart = png or Path(f"fsbot-stats-{_iso(start)}-{_iso(end)}.png")
     stats_chart.write_png(figures, chart)
     click.echo(f"Chart written to {chart}", err=True)
 

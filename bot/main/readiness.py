@@ -24,11 +24,13 @@ from bot.domain.readiness import Finding
 from bot.domain.team import Team
 from bot.main import serve
 from bot.main.mail import email_readiness
+from bot.main.stores import database_of
 from bot.ports.platform import PlatformAdapter, PlatformUnavailable
 from bot.runtime.clock import SystemClock
 from bot.runtime.crypto import Cipher
 from bot.services import readiness
 from bot.text import readiness_words as words
+from storage.inspection import DatabaseState
 from storage.sqlite.inspect import inspect
 
 
@@ -72,6 +74,18 @@ async def _probe(adapter: PlatformAdapter, team: Team) -> list[Finding]:
             await adapter.stop()
 
 
+async def _database_state(settings: Settings, cipher: Cipher) -> DatabaseState:
+    """The database's findings, read-only: an SQLite file (storage/sqlite/inspect.py) or a
+    PostgreSQL database (storage/postgres/inspect.py), as ``FSB_DATABASE`` names it."""
+    now = SystemClock().now()
+    url = settings.postgres_url
+    if url is None:
+        return await inspect(settings.sqlite_path, cipher, now)
+    from storage.postgres.inspect import inspect as inspect_postgres  # psycopg only when needed
+
+    return await inspect_postgres(url, cipher, now)
+
+
 async def diagnose(settings: Settings, config: TeamFile) -> tuple[list[Finding], Team]:
     """Every finding: settings, team file, database, chat platforms, and e-mail to outside
     contacts (bot/main/mail.py: the SMTP server must take the bot's connection)."""
@@ -80,7 +94,7 @@ async def diagnose(settings: Settings, config: TeamFile) -> tuple[list[Finding],
     found = [*settings_findings(settings, config), *readiness.team_findings(team)]
     if settings.encryption_key is not None:
         cipher = Cipher(settings.encryption_key.get_secret_value())
-        state = await inspect(settings.sqlite_path, cipher, SystemClock().now())
+        state = await _database_state(settings, cipher)
         found += state.findings
         found += readiness.from_store(team, state.unreachable)
     for adapter in adapters:
@@ -101,7 +115,7 @@ def doctor() -> None:
     """
     try:
         settings = Settings()
-        settings.sqlite_path  # noqa: B018 (a URL that is not sqlite:/// is refused here)
+        database_of(settings)  # a URL naming neither an SQLite file nor PostgreSQL: refused
     except (ValidationError, ValueError, OSError) as exc:
         click.echo(f"Cannot read the FSB_ settings (environment or .env): {exc}", err=True)
         raise SystemExit(2) from exc

@@ -28,7 +28,8 @@ class EncryptionKeyError(ValueError):
 
 
 class WrongKeyError(EncryptionKeyError):
-    """A well-formed key that is not the one the database was created with (nothing written)."""
+    """A well-formed key that is not the database's current key (the one it was created with,
+    or the last ``fsbot rotate-key`` gave it); nothing written."""
 
 
 def generate_key() -> str:

@@ -43,6 +43,7 @@ from bot.runtime.loop import Health, WakeableLoop
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_claims import OutboxClaims
 from bot.services.outages import Outage, PlatformOutages
+from bot.services.page_counts import real_page
 from bot.services.page_failures import page_failed
 from bot.services.testpages import page_delivered
 from bot.uow import EDITABLE_PURPOSES, URGENT_PURPOSES
@@ -251,8 +252,8 @@ class OutboxWorker:
     async def _sent(self, row: OutboxRow, message: Outbound, ref: str, now: datetime) -> None:
         address = message.address
         outage = self._outages.worked(address.platform)
-        self._metrics.sent(row.purpose, address.platform)
         async with self._store.transaction() as tx:
+            counted = await real_page(tx, row)
             purge = row.purpose not in EDITABLE_PURPOSES
             newer = await tx.mark_sent(row.id, ref, self._clock.now(), purge, row.revision)
             delivered = await page_delivered(tx, row, self._clock.now())
@@ -270,6 +271,8 @@ class OutboxWorker:
                 await tx.mark_reachable(address.platform, address.chat_id)  # they are back
             if outage is not None:
                 await tx.release_held(now, address.platform)
+        if counted:
+            self._metrics.page_sent(address.platform)
         log.info("delivered outbox row %s (%s)", row.id, row.purpose)
         if delivered and self._on_timer is not None:
             self._on_timer()
@@ -300,8 +303,10 @@ class OutboxWorker:
         self, row: OutboxRow, message: Outbound, error: DeliveryError, now: datetime
     ) -> None:
         address = message.address
-        if not error.paced:
-            self._metrics.not_taken(row.purpose, address.platform)
+        if not error.paced and row.purpose == "page":
+            async with self._store.transaction() as tx:
+                if await real_page(tx, row):
+                    self._metrics.page_not_taken(address.platform)
         moved = error.moved_to not in (None, address.chat_id)
         if moved and self._on_moved is not None and row.attempts + 1 < MAX_ATTEMPTS:
             # The chat is elsewhere now, and this message goes there at once. Counted all the

@@ -45,12 +45,15 @@ class Metrics:
             registry=registry,
         )
         self.pages_sent = Counter(
-            "fsbot_pages_sent", "Pages the platform took.", ["platform"], registry=registry
+            "fsbot_pages_sent",
+            "Real cases' pages the platform took (test pages and drills' pages are not counted).",
+            ["platform"],
+            registry=registry,
         )
         self.pages_failed = Counter(
             "fsbot_pages_failed",
-            "Attempts to send a page that the platform did not take (any refusal or error but"
-            " its pacing; the page is retried, or the chain moves on).",
+            "Attempts to send a real case's page that the platform did not take (any refusal or"
+            " error but its pacing; the page is retried, or the chain moves on).",
             ["platform"],
             registry=registry,
         )
@@ -103,15 +106,14 @@ class Metrics:
         return generate_latest(self.registry)
 
     # -- what the outbox workers report (bot/runtime/delivery.py) ------------------------------
-    def sent(self, purpose: str, platform: str) -> None:
-        """The platform took a message of ``purpose`` (only pages are counted)."""
-        if purpose == "page":
-            self.pages_sent.labels(platform).inc()
+    def page_sent(self, platform: str) -> None:
+        """The platform took a real case's page (the worker leaves out test pages and drills'
+        pages: bot/services/page_counts.py)."""
+        self.pages_sent.labels(platform).inc()
 
-    def not_taken(self, purpose: str, platform: str) -> None:
-        """The platform did not take a message of ``purpose`` (only pages are counted)."""
-        if purpose == "page":
-            self.pages_failed.labels(platform).inc()
+    def page_not_taken(self, platform: str) -> None:
+        """The platform did not take a real case's page (as :meth:`page_sent`)."""
+        self.pages_failed.labels(platform).inc()
 
     def retry(self, platform: str, channel: bool) -> None:
         """A failed send was put back to be tried again."""

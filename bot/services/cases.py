@@ -63,7 +63,8 @@ async def open_case(uow: UnitOfWork, reporter: PlatformUser, body: ReportBody) -
     report.id = await uow.tx.add_report(report, reporter_key)
     policy = escalation.policy_snapshot(uow.team.config)
     named = await named_members(uow, body)
-    if (about_power(body) or named) and rights.someone_above(uow.team, body, named):
+    surely = await conflicts.strongly_named(uow, named, body)
+    if (about_power(body) or surely) and rights.someone_above(uow.team, body, named):
         policy = escalation.above_team_policy(uow.team.config, policy)
     case = await uow.tx.add_case(
         NewCase(

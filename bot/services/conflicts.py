@@ -2,7 +2,8 @@
 
 The rules are :mod:`bot.rights` (pure); this module gives them the names a member goes by: the
 team file's name, id and usernames, and the names the platforms showed for them
-(bot/services/member_names.py). A case naming a member goes above the team (bot/services/cases.py).
+(bot/services/member_names.py). A case naming a member surely (bot/domain/name_strength.py) goes
+above the team (bot/services/cases.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.config.teamfile import Member
 from bot.domain import rights
 from bot.domain.identifiers import NameKeys, grams, name_keys
 from bot.domain.model import Case, ReportBody
+from bot.domain.name_strength import named_strongly
 from bot.services.member_names import everyone, names_of
 from bot.uow import UnitOfWork
 
@@ -24,6 +26,21 @@ async def named_members(uow: UnitOfWork, body: ReportBody) -> list[Member]:
     text = grams(body.who, limit=None)
     names = await everyone(uow)
     return [m for m in uow.team.members if not name_keys(names[m.id]).isdisjoint(text)]
+
+
+async def kept_out(uow: UnitOfWork, body: ReportBody) -> list[Member]:
+    """The safety contacts and leads the report's "who" text names (strongly or weakly): the
+    report is kept from them whatever the reporter chooses, so the reporter is shown them."""
+    handlers = {m.id for m in uow.team.handlers()}
+    return [m for m in await named_members(uow, body) if m.id in handlers]
+
+
+async def strongly_named(uow: UnitOfWork, named: list[Member], body: ReportBody) -> list[Member]:
+    """Those of ``named`` (:func:`named_members`) whom the report names surely, by a whole name,
+    a username or a name a platform showed (bot/domain/name_strength.py): only these send a
+    case above the team; an id or a first name alone keeps the report from them, no more."""
+    names = await everyone(uow)
+    return [m for m in named if named_strongly(body.who, m.id, names[m.id])]
 
 
 async def unconflicted(uow: UnitOfWork, case: Case, members: list[Member]) -> list[Member]:

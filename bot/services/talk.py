@@ -13,6 +13,7 @@ from bot.domain import preferences
 from bot.domain.model import Case, Report
 from bot.services import alerts, cases, conflicts, escalation, rota
 from bot.text.page import page_text
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, rich
 from bot.uow import UnitOfWork
 
@@ -26,15 +27,19 @@ async def ask_to_talk(uow: UnitOfWork, case: Case) -> Rich:
     if case.awaiting_ack:  # its pages are out: whoever takes it reads this too
         await note_on_waiting_pages(uow, case, report, ASKED_AT_CHECKIN)
         return rich(
-            "Thank you. Your report is still waiting for a safety contact to pick it up;"
-            " whoever does will see that you would like to talk."
+            _(
+                "Thank you. Your report is still waiting for someone on the safety team to pick"
+                " it up; whoever does will see that you would like to talk."
+            )
         )
     await alerts.raise_alert(uow, case, alerts.TALK)
     await uow.tx.cancel_timers(case.id, [escalation.ESCALATE_TIMER])
     assignee = uow.team.member(case.assignee or "")
     paged: list[Member] = []
     if assignee is not None:
-        paged, _ = await escalation.page_members(uow, case, report, [assignee], [ASKED_AT_CHECKIN])
+        paged, _skipped = await escalation.page_members(
+            uow, case, report, [assignee], [ASKED_AT_CHECKIN]
+        )
     if paged:
         await uow.tx.add_timer(
             uow.now + escalation.first_wait(case),

@@ -47,8 +47,8 @@ DANGER_WORDS = {"yes": N_("YES, in danger now"), "no": N_("no"), "not_sure": N_(
 # The domain's words for a case's state (bot/domain/model.py STATE_FOR_REPORTER, STATE_FOR_TEAM),
 # marked here for the catalogue; tests/unit/test_catalogues.py checks that each one is.
 STATE_WORDS = (
-    N_("received, waiting for a safety contact to pick it up"),
-    N_("picked up by a safety contact"),
+    N_("received, waiting for someone on the safety team to pick it up"),
+    N_("picked up by the safety team"),
     N_("being looked into"),
     N_("action has been taken"),
     N_("resolved"),

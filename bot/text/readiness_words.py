@@ -221,8 +221,8 @@ def _start_step(f: Finding, n: Names, b: BotNames) -> str:
 
 def _wrong_key(f: Finding, n: Names, b: BotNames) -> tuple[str, str]:
     return (
-        "The database was made with another encryption key; the bot will not start.",
-        "Set FSB_ENCRYPTION_KEY back to the key the database was created with.",
+        "The encryption key is not the database's current key; the bot will not start.",
+        "Set FSB_ENCRYPTION_KEY to the database's current key.",
     )
 
 

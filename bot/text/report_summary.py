@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.domain.model import ReportBody
 from bot.domain.team import Team
 from bot.text.answer_words import fixed
@@ -23,47 +25,54 @@ YOUR_ROLE = {
 }
 
 
-def report_summary(team: Team, body: ReportBody) -> Rich:
-    """The report as its reporter reads it before pressing Send report: every answer, "-" for
-    one not given."""
-    excluded = [m.name for m in team.handlers() if m.id in body.excluded]
+def report_summary(team: Team, body: ReportBody, *, kept: Collection[str]) -> Rich:
+    """The report as its reporter reads it before pressing Send report: every answer, "not
+    given" for one skipped ("I'd rather not say"); not to be handled by: whom they excluded and
+    ``kept``, the ids of the members the report names (bot/services/conflicts.py kept_out)."""
+    out = {*kept, *body.excluded}
+    excluded = [m.name for m in team.handlers() if m.id in out]
     where = _(WHERE_WORDS[body.where]) if body.where in WHERE_WORDS else body.where
     if body.where_detail:
         where = f"{where}: {body.where_detail}" if where else body.where_detail
+    unsaid = _("not given")
+    affiliation = (
+        _(AFFILIATION_WORDS[body.affiliation]) if body.affiliation in AFFILIATION_WORDS else ""
+    )
+    if body.who:
+        who = rich(fixed(body.who), f" ({affiliation})" if affiliation else "")
+    else:
+        who = rich(affiliation or unsaid)
     return lines(
         bold(_("Here is your report. Nothing has been sent yet.")),
         rich(
             bold(_("Danger now: ")),
-            _(DANGER_WORDS[body.danger]) if body.danger in DANGER_WORDS else "-",
+            _(DANGER_WORDS[body.danger]) if body.danger in DANGER_WORDS else unsaid,
         ),
-        rich(bold(_("Your role: ")), _(YOUR_ROLE[body.role]) if body.role in YOUR_ROLE else "-"),
+        rich(bold(_("Your role: ")), _(YOUR_ROLE[body.role]) if body.role in YOUR_ROLE else unsaid),
         rich(bold(_("What happened:"))),
         *account_lines(team, body, corrections=False),
-        rich(bold(_("When: ")), fixed(body.when) if body.when else "-"),
-        rich(bold(_("Where: ")), where or "-"),
-        rich(
-            bold(_("Who: ")),
-            fixed(body.who) if body.who else "-",
-            " (",
-            _(AFFILIATION_WORDS[body.affiliation])
-            if body.affiliation in AFFILIATION_WORDS
-            else "-",
-            ")",
-        ),
-        rich(bold(_("Witnesses: ")), fixed(body.witnesses) if body.witnesses else "-"),
+        rich(bold(_("When: ")), fixed(body.when) if body.when else unsaid),
+        rich(bold(_("Where: ")), where or unsaid),
+        rich(bold(_("Who: ")), who),
+        rich(bold(_("Witnesses: ")), fixed(body.witnesses) if body.witnesses else unsaid),
         rich(
             bold(_("Identifiable as: ")),
             _(DISCLOSURE_WORDS[body.disclosure]).split(" (")[0]
             if body.disclosure in DISCLOSURE_WORDS
-            else "-",
+            else unsaid,
         ),
         rich(
             bold(_("Contact: ")),
             fixed(body.contact)
             if body.contact
-            else (_("none") if body.disclosure == "anonymous" else "-"),
+            else (_("none") if body.disclosure == "anonymous" else unsaid),
         ),
-        rich(bold(_("Not to be handled by: ")), ", ".join(excluded) or _("nobody")),
-        rich(bold(_("Outcome you would like: ")), body.outcome or "-"),
+        rich(
+            bold(_("Not to be handled by: ")),
+            _("{names} (they won't see this report)").format(names=", ".join(excluded))
+            if excluded
+            else _("nobody"),
+        ),
+        rich(bold(_("Outcome you would like: ")), body.outcome or unsaid),
         rich(bold(_("Also written: ")), " / ".join(body.notes)) if body.notes else "",
     )

@@ -6,7 +6,7 @@ written for the reporter, whoever pressed the button)."""
 from __future__ import annotations
 
 from bot.text.reader import _
-from bot.text.richtext import Rich, bold, fill, rich
+from bot.text.richtext import Rich, bold, fill, lines, rich
 
 
 def picked_up(name: str | None, code: str) -> Rich:
@@ -79,4 +79,21 @@ def running_late(code: str) -> Rich:
             " said. I'm sorry."
         ),
         code=bold(code),
+    )
+
+
+def not_answered_yet(code: str, emergency: Rich) -> Rich:
+    """Told once to someone who asked for help now (or is in danger now), at the first repeat
+    of an alert nobody has answered (bot/services/help_waiting.py), with the team's
+    ``emergency`` information again."""
+    return lines(
+        fill(
+            _(
+                "Nobody from the safety team has answered your call for help {code} yet. They"
+                " are still being alerted, and will be until someone answers. I'll tell you here"
+                " as soon as someone does."
+            ),
+            code=bold(code),
+        ),
+        emergency,
     )

@@ -144,7 +144,8 @@ def case_details(
     history: Sequence[Rich] = (),
 ) -> Rich:
     """The full case for a handler who may see it; ``history`` is what is known about the
-    reported person (bot.people.case_history), shown right after who they are."""
+    reported person (bot.people.case_history), shown right after who they are. A call for help
+    ("I need help now") shows only what is known, where they are now first."""
     body = report.body
     where = rich(_(WHERE_WORDS.get(body.where, body.where or N_("not given"))))
     if body.where_detail:
@@ -153,15 +154,29 @@ def case_details(
     if body.affiliation:
         who += f" ({_(AFFILIATION_WORDS.get(body.affiliation, body.affiliation))})"
     reporter = _identity(case, report, team, show_identity)
+    # A call for help: what is known, where they are first, nothing that was not given.
+    brief = body.help_now
+    known = {
+        "role": bool(body.role),
+        "where": bool(body.where or body.where_detail),
+        "who": bool(body.who or body.affiliation),
+        **{f: bool(pieces.current(body, f)) for f in ("when", "witnesses", "contact")},
+    }
+    shown = {field: given or not brief for field, given in known.items()}
     parts: list[Rich | str] = [
         rich(bold(f"{case.code} · {case.severity.value}"), f" · {_(STATE_FOR_TEAM[case.state])}"),
-        rich(
-            bold(_("Danger now: ")),
-            _(DANGER_WORDS.get(body.danger, body.danger or N_("not asked"))),
-        ),
     ]
-    if body.help_now:
+    if brief:
         parts.append(rich(bold(_("Asked for help now."))))
+    else:
+        parts.append(
+            rich(
+                bold(_("Danger now: ")),
+                _(DANGER_WORDS.get(body.danger, body.danger or N_("not asked"))),
+            )
+        )
+    if body.location_now:
+        parts.append(rich(bold(_("Where they are now: ")), _locations(team, body)))
     if body.meet:
         parts.append(
             rich(
@@ -171,13 +186,13 @@ def case_details(
                 ),
             )
         )
-    if body.location_now:
-        parts.append(rich(bold(_("Where they are now: ")), _locations(team, body)))
     parts += [
-        rich(bold(_("Reporter: ")), _(ROLE_WORDS.get(body.role, body.role or N_("not given")))),
-        rich(bold(_("When: ")), _answer(team, body, "when")),
-        rich(bold(_("Where: ")), where),
-        rich(bold(_("What happened:"))),
+        rich(bold(_("Reporter: ")), _(ROLE_WORDS.get(body.role, body.role or N_("not given"))))
+        if shown["role"]
+        else "",
+        rich(bold(_("When: ")), _answer(team, body, "when")) if shown["when"] else "",
+        rich(bold(_("Where: ")), where) if shown["where"] else "",
+        rich(bold(_("What happened:"))) if body.account or not brief else "",
         *account_lines(team, body),
         rich(
             bold(_("Attachments: ")),
@@ -187,11 +202,15 @@ def case_details(
         )
         if body.attachments
         else "",
-        rich(bold(_("Who was involved: ")), who),
+        rich(bold(_("Who was involved: ")), who) if shown["who"] else "",
         *history,
-        rich(bold(_("Witnesses: ")), _answer(team, body, "witnesses")),
+        rich(bold(_("Witnesses: ")), _answer(team, body, "witnesses"))
+        if shown["witnesses"]
+        else "",
         rich(bold(_("Identity: ")), reporter),
-        rich(bold(_("Contact: ")), _answer(team, body, "contact"), _updates(case, body)),
+        rich(bold(_("Contact: ")), _answer(team, body, "contact"), _updates(case, body))
+        if shown["contact"]
+        else "",
     ]
     if body.notes:
         parts.append(

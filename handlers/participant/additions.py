@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.config.teamfile import Member
 from bot.domain import pieces
+from bot.domain.addresses import Forwarded
 from bot.domain.model import Case, CaseState, ReportBody
 from bot.services import case_changes, conflicts
 from bot.text.reader import N_, _
@@ -55,8 +56,11 @@ async def begin(req: Request, case_id: int) -> None:
 async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     case = await req.uow.tx.get_case(int(state["case_id"]))
     if case is None or case.reporter_key != req.owner:
+        from handlers.participant import unprompted
+
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(rich(_(GONE)))
+        await req.reply(rich(_("That report is no longer kept.")))
+        await unprompted.take(req, text)  # their words are kept all the same
         return
     await add_text(req, case, text)
 
@@ -95,30 +99,7 @@ async def readers(uow: UnitOfWork, case: Case, body: ReportBody) -> list[Member]
 async def add_text(req: Request, case: Case, text: str) -> None:
     """Add the reporter's words (or a message they forwarded, marked as such) to the account, in
     the order written, and pass them on to whoever reads them."""
-    uow, event = req.uow, req.event
-    report = await uow.tx.get_report(case.report_id)
-    pieces.add(
-        report.body,
-        "account",
-        text,
-        ref=event.message_ref,
-        at=uow.now,
-        forwarded=event.forwarded,
-    )
-    await uow.tx.save_report_body(case.report_id, report.body)
-    await case_changes.record(uow, case, "reporter", "reporter_added", closed=not case.is_open)
-    state = "" if case.is_open else f" ({case.state.value})"
-    origin = (
-        rich(italic(forwarded_from(uow.team, event.forwarded) + ":"), "\n")
-        if event.forwarded is not None
-        else ""
-    )
-    for member in await readers(uow, case, report.body):
-        await uow.send_member(
-            member,
-            lambda: rich(bold(case.code), state, _(" · the reporter added:"), "\n", origin, text),
-            case_id=case.id,
-        )
+    await pass_on(req.uow, case, text, req.event.message_ref, req.event.forwarded)
     done = (
         _("Added to {code}. Anything else? Or press Done.")
         if case.is_open
@@ -128,6 +109,30 @@ async def add_text(req: Request, case: Case, text: str) -> None:
         fill(done, code=bold(case.code)),
         [button(_("Done"), "report.add_done")],
     )
+
+
+async def pass_on(
+    uow: UnitOfWork, case: Case, text: str, ref: str, forwarded: Forwarded | None
+) -> None:
+    """Add one message of the reporter's (``ref``: the message it came from; ``forwarded``: whose
+    message they forwarded, if so) to the case's account, in the order written, recorded in its
+    history, and sent to whoever reads it now (:func:`readers`). Nothing is said to the reporter."""
+    report = await uow.tx.get_report(case.report_id)
+    pieces.add(report.body, "account", text, ref=ref, at=uow.now, forwarded=forwarded)
+    await uow.tx.save_report_body(case.report_id, report.body)
+    await case_changes.record(uow, case, "reporter", "reporter_added", closed=not case.is_open)
+    state = "" if case.is_open else f" ({case.state.value})"
+    origin = (
+        rich(italic(forwarded_from(uow.team, forwarded) + ":"), "\n")
+        if forwarded is not None
+        else ""
+    )
+    for member in await readers(uow, case, report.body):
+        await uow.send_member(
+            member,
+            lambda: rich(bold(case.code), state, _(" · the reporter added:"), "\n", origin, text),
+            case_id=case.id,
+        )
 
 
 async def done(req: Request) -> None:

@@ -12,6 +12,7 @@ quietly; an edit of an answer in a closed report is answered kindly, since it ca
 from __future__ import annotations
 
 from bot.domain import pieces
+from bot.domain.clean_text import words
 from bot.domain.model import Case
 from bot.services import case_changes, people
 from bot.text import phrases as texts
@@ -24,7 +25,7 @@ from handlers.participant.help_now import update_pages, update_pages_with_locati
 
 async def on_edit(req: Request) -> None:
     """Apply an edit to the draft or open report it belongs to, if any (see the module)."""
-    ref, text = req.event.message_ref, req.event.text.strip()
+    ref, text = req.event.message_ref, words(req.event.text)
     if not ref or not text:
         return
     if not await _in_draft(req, ref, text):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.model import ReportBody
+from bot.text.reader import _
+from bot.uow import Button, button
 from handlers.participant.report_steps import STEPS, asked
 
 
@@ -46,3 +48,13 @@ def next_step(draft: Draft) -> str:
         if asked(name, draft.body) and name not in answered:
             return name
     return "summary"
+
+
+# A draft holding words written when nothing was asked (handlers/participant/unprompted.py):
+# "kept" offers what to do with them, "which" asks which open report they belong to.
+HELD_STEPS = ("kept", "which")
+
+
+def way_back() -> list[Button]:
+    """The buttons under every "stopped" or "nothing to stop" answer: a way back in."""
+    return [button(_("I need help now"), "help.now"), button(_("Report something"), "menu.report")]

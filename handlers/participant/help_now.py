@@ -137,14 +137,11 @@ async def on_text(req: Request, state: dict[str, Any], text: str) -> None:
     uow = req.uow
     case = await uow.tx.get_case(int(state["case_id"]))
     if case is None or not case.is_open:
+        from handlers.participant import unprompted
+
         await uow.tx.delete_draft(req.owner)
-        await req.reply(
-            rich(_("That call for help is closed now, so nothing was passed on.")),
-            [
-                button(_("I need help now"), "help.now"),
-                button(_("Report something"), "menu.report"),
-            ],
-        )
+        await req.reply(rich(_("That call for help is closed now.")))
+        await unprompted.take(req, text)  # their words are kept all the same
         return
     report = await uow.tx.get_report(case.report_id)
     if state.get("asking", True):

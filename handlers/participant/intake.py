@@ -12,7 +12,7 @@ from typing import Any
 from bot.domain import pieces
 from bot.domain.model import ReportBody, Severity
 from bot.ports.events import Address
-from bot.services import cases, checkins
+from bot.services import cases, checkins, conflicts
 from bot.text import phrases as texts
 from bot.text.reader import _, current
 from bot.text.report_summary import report_summary
@@ -20,7 +20,7 @@ from bot.text.richtext import rich
 from bot.uow import Button, button
 from handlers.context import Request
 from handlers.participant import confirmations, danger_now
-from handlers.participant.draft import Draft, next_step
+from handlers.participant.draft import HELD_STEPS, Draft, next_step, way_back
 from handlers.participant.report_steps import (
     BY_NAME,
     CONTACT_OPTIONS,
@@ -32,6 +32,7 @@ from handlers.participant.report_steps import (
     asked,
     contact_choice,
     options_for,
+    step_prompt,
 )
 
 # The questions live in handlers.report_steps; these names are read from here too.
@@ -62,6 +63,8 @@ TEXT_FIELD = {
 }
 
 
+KEPT_SHOWN = frozenset({"exclude", "summary"})  # the screens that show who the report is kept from
+
 # -- prompting ------------------------------------------------------------------------------
 
 
@@ -72,9 +75,16 @@ def _b(step: str, value: str, label: str) -> Button:
 async def prompt(req: Request, draft: Draft) -> None:
     """Ask the current question again (after a restart, a stale button, or a step change)."""
     team = req.uow.team
+    if draft.step in HELD_STEPS:  # their words, kept before anything was asked
+        from handlers.participant import unprompted
+
+        await unprompted.prompt(req, draft)
+        return
+    # the members the report names: kept from it whatever is chosen, so the reporter sees them
+    kept = await conflicts.kept_out(req.uow, draft.body) if draft.step in KEPT_SHOWN else []
     if draft.step == "summary":
         await req.reply(
-            report_summary(team, draft.body),
+            report_summary(team, draft.body, kept=[m.id for m in kept]),
             [
                 _b("summary", "send", _("Send report")),
                 _b("summary", "edit", _("Edit")),
@@ -98,11 +108,11 @@ async def prompt(req: Request, draft: Draft) -> None:
         return
     step = BY_NAME[draft.step]
     buttons = [
-        _b(step.name, value, _(label)) for value, label in options_for(step, team, draft.body)
+        _b(step.name, value, _(label)) for value, label in options_for(step, team, draft.body, kept)
     ]
     if draft.history:
         buttons.append(_b(step.name, "back", _("Back")))
-    await req.reply(step.prompt(team, draft.body), buttons)
+    await req.reply(step_prompt(step, team, draft.body, kept), buttons)
 
 
 async def save(req: Request, draft: Draft) -> None:
@@ -122,7 +132,9 @@ async def load(req: Request) -> Draft | None:
 
 async def begin(req: Request, source: str = "") -> None:
     """Start a report: a person's own, or one a team member files (``in_person`` or ``team``)."""
-    draft = Draft()
+    draft, held = Draft(), await load(req)
+    if not source and held is not None and held.step in HELD_STEPS:
+        draft.body = held.body  # what they wrote before anything was asked is kept
     if source:
         if req.member is None:
             await req.reply(texts.FOR_THE_TEAM)
@@ -351,7 +363,7 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
 async def _summary_choice(req: Request, draft: Draft, value: str) -> None:
     if value == "cancel":
         await req.uow.tx.delete_draft(req.owner)
-        await req.reply(texts.CANCELLED)
+        await req.reply(texts.CANCELLED, way_back())
         return
     if value == "edit":
         draft.step = "edit"

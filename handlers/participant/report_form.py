@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.clean_text import has_words, words
 from bot.domain.model import ReportBody
 from bot.domain.team import Team
 from bot.ports.forms import MAX_FIELD, Field
@@ -109,7 +110,7 @@ def problems(team: Team, form: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for field in fields(team):
         value = form.get(field.name)
-        empty = value in (None, "", [])
+        empty = value in (None, "", []) or (isinstance(value, str) and not has_words(value))
         if empty:
             if not field.optional:
                 found[field.name] = _("Please answer this one.")
@@ -135,7 +136,7 @@ def body_from(form: dict[str, Any]) -> ReportBody:
 
     def text(name: str) -> str:
         value = form.get(name)
-        return value.strip() if isinstance(value, str) else ""
+        return words(value) if isinstance(value, str) else ""
 
     body = ReportBody(
         danger=text("danger"),

@@ -5,9 +5,10 @@ to be contacted come before the account; everything but what happened can be ski
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.config.teamfile import Member
 from bot.domain.model import CONTACT_HERE, NO_CONTACT, ReportBody
 from bot.domain.team import Team
 from bot.text.reader import N_, _
@@ -58,14 +59,37 @@ def _contact_text(body: ReportBody, text: str) -> None:
 
 
 def _exclude_prompt(team: Team, body: ReportBody) -> Rich:
-    chosen = [m.name for m in team.handlers() if m.id in body.excluded]
+    return exclude_prompt(team, body, ())
+
+
+def exclude_prompt(team: Team, body: ReportBody, kept: Sequence[Member]) -> Rich:
+    """Who the reporter excluded, and ``kept``: the members the report names, whom it is kept
+    from whatever is tapped here (bot/services/conflicts.py :func:`kept_out`)."""
+    out = {m.id for m in kept}
+    chosen = [m.name for m in team.handlers() if m.id in body.excluded and m.id not in out]
+    if chosen:
+        excluded = _("Excluded: {names}").format(names=", ".join(chosen))
+    else:
+        excluded = "" if kept else _("Excluded: nobody")
     return lines(
         _(
             "Is there anyone on the safety team you do not want handling this? Tap a name to"
             " exclude them, tap it again to undo, then press Done. They will not be told."
         ),
-        _("Excluded: {names}").format(names=", ".join(chosen)) if chosen else _("Excluded: nobody"),
+        excluded,
+        _("Kept out because you named them: {names}. They won't see this report.").format(
+            names=", ".join(m.name for m in kept)
+        )
+        if kept
+        else "",
     )
+
+
+def step_prompt(step: Step, team: Team, body: ReportBody, kept: Sequence[Member]) -> Rich:
+    """The question ``step`` asks; ``kept`` as for :func:`exclude_prompt`."""
+    if step.name == "exclude":
+        return exclude_prompt(team, body, kept)
+    return step.prompt(team, body)
 
 
 SKIP = ("skip", N_("I'd rather not say"))
@@ -118,6 +142,12 @@ DANGER_QUESTION = {  # by who files the report (ReportBody.source); translated w
     "": N_("First, are you in danger right now?"),
     "in_person": N_("First, is the person in danger right now?"),
     "team": N_("First, is anyone in danger right now?"),
+}
+# The "Yes" under each danger question, in the same words as its question.
+DANGER_YES = {
+    "": N_("Yes, I'm in danger"),
+    "in_person": N_("Yes, they are in danger"),
+    "team": N_("Yes, someone is in danger"),
 }
 # The contact answer a reporter may choose (bot.domain.model.NO_CONTACT), for the catalogue.
 N_("Please don't contact me")
@@ -275,13 +305,22 @@ def asked(name: str, body: ReportBody) -> bool:
     return not (body.source == "team" and name in NOT_FOR_TEAM_CASES)
 
 
-def options_for(step: Step, team: Team, body: ReportBody) -> list[tuple[str, str]]:
+def options_for(
+    step: Step, team: Team, body: ReportBody, kept: Sequence[Member] = ()
+) -> list[tuple[str, str]]:
+    """The buttons of ``step`` as (value, label not yet translated) for this report; at
+    "exclude", a member the report names (``kept``) has none: the report is kept from them
+    whatever is tapped."""
+    if step.name == "danger":
+        yes = DANGER_YES.get(body.source, DANGER_YES[""])
+        return [("yes", yes), *step.options[1:]]
     if step.name == "contact" and body.source == "in_person":
         return [("through", N_("Through me")), ("none", N_("They don't want contact"))]
     if step.name == "exclude":
         people = [
             (f"toggle:{m.id}", ("✗ " if m.id in body.excluded else "") + m.name)
             for m in team.handlers()
+            if m.id not in {k.id for k in kept}
         ]
         return [*people, ("done", N_("Done"))]
     return step.options

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.config.teamfile import Member
 from bot.domain import rights
+from bot.domain.clean_text import words
 from bot.domain.model import OUTCOMES, Case, CaseState, Severity
 from bot.ports.events import MAX_INBOUND_TEXT
 from bot.services import aftercare, case_changes, cases, conflicts, retention, risk
@@ -58,7 +59,7 @@ async def note(req: Request, args: list[str]) -> None:
     if found is None:
         return
     member, case = found
-    text = " ".join(args[1:]).strip()
+    text = words(" ".join(args[1:]))
     if not text or len(text) > MAX_NOTE:
         await req.reply(rich(f"Please add the note after the code (up to {MAX_NOTE} characters)."))
         return
@@ -147,7 +148,7 @@ async def reopen(req: Request, args: list[str]) -> None:
     found = await working_case(req, args, "/reopen FS-7K3Q why it is reopened")
     if found is None:
         return
-    text = " ".join(args[1:]).strip()
+    text = words(" ".join(args[1:]))
     if not text:
         await req.reply(rich("Reopening needs a note: /reopen CODE why."))
         return
@@ -183,7 +184,7 @@ async def reply(req: Request, args: list[str]) -> None:
     if found is None:
         return
     member, case = found
-    text = " ".join(args[1:]).strip()
+    text = words(" ".join(args[1:]))
     if not text:
         await req.reply(rich("Please add the message after the code."))
         return
@@ -252,7 +253,7 @@ async def statement(req: Request, args: list[str]) -> None:
         return
     member, case = found
     party = args[1].lower() if len(args) > 1 else ""
-    text = " ".join(args[2:]).strip()
+    text = words(" ".join(args[2:]))
     if party not in PARTIES or not text or len(text) > MAX_NOTE:
         await req.reply(rich("Use /statement CODE reporter|reported|witness what they said."))
         return

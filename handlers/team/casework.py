@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.config.teamfile import Member
 from bot.domain import rights
-from bot.domain.codes import normalise_case_code
+from bot.domain.codes import join_split_code, normalise_case_code
 from bot.domain.model import SEVERITY_ORDER, STATE_FOR_TEAM, AuditEntry, Case
 from bot.services import cases, conflicts, escalation, people, retention, tasks
 from bot.text.reader import N_, _
@@ -56,7 +56,7 @@ async def case_for(
     if not args:
         await req.reply(rich("Please add the case code, for example: ", usage))
         return None
-    code = normalise_case_code(args[0])
+    code = normalise_case_code(join_split_code(args)[0])
     case = await req.uow.tx.find_case(code)
     if case is None:
         await req.reply(no_such_case(code))

@@ -14,6 +14,7 @@ import secrets
 from typing import Any
 
 from bot.config.teamfile import External
+from bot.domain.clean_text import words
 from bot.domain.model import Case, Report
 from bot.domain.team import Team
 from bot.services import case_changes
@@ -103,7 +104,7 @@ async def handoff(req: Request, args: list[str]) -> None:
     _, case = found
     contacts = req.uow.team.config.external
     contact = req.uow.team.config.external_contact(args[1].lower()) if len(args) > 1 else None
-    need = " ".join(args[2:]).strip()
+    need = words(" ".join(args[2:]))
     if contact is None or not need:
         known = ", ".join(f"{c.id} ({c.name})" for c in contacts) or "none in the team file"
         await req.reply(rich(f"Use {USAGE}. External contacts: {known}."))

@@ -21,12 +21,14 @@ import re
 from datetime import date, datetime
 
 from bot.config.teamfile import Member
+from bot.domain.clean_text import has_words
 from bot.domain.identifiers import extract, identifier_key
 from bot.domain.model import Case, Person
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.services import people, screening
 from bot.text import drill_words
+from bot.text.reader import _
 from bot.text.richtext import Rich, bold, lines, rich
 from handlers.context import Request
 from handlers.team.casework import case_for, handler_or_refuse
@@ -39,6 +41,16 @@ USAGE = lines(
     "/person link P-3 CODE, /person P-3, /person list",
     "/screen followed by a pasted registration list, or a CSV file with /screen as caption",
 )
+
+
+def _name_needed() -> Rich:
+    """The answer to /person add without a name: what it needs, and one example."""
+    return lines(
+        _("/person add needs the person's name, then any usernames, e-mail addresses or handles."),
+        _('For example: /person add "Jo Doe" User:JoD jo@example.org'),
+    )
+
+
 _PERSON_ID = re.compile(r"^p-?(\d{1,9})$|^(\d{1,9})$", re.IGNORECASE)
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
 _SMART_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»"})
@@ -127,8 +139,8 @@ def _added_text(person: Person, similar: list[str], ignored: list[str]) -> Rich:
 
 async def _add(req: Request, member: Member, text: str) -> None:
     name, identifiers = parse_add(text)
-    if not name:
-        await req.reply(rich("Please give a name: ", USAGE))
+    if not has_words(name):
+        await req.reply(_name_needed())
         return
     person = await people.add(req.uow, member, name, identifiers)
     ignored = [raw for raw in [name, *identifiers] if identifier_key(raw) is None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import aftercare, checkins, rota, talk
+from bot.text.reader import _
 from bot.text.richtext import bold, rich
 from bot.uow import button
 from handlers.context import Request
@@ -17,6 +18,16 @@ async def shift(req: Request, args: list[str]) -> None:
     if member is None:
         return
     word = args[0].lower() if args else ""
+    if word not in ("", "on", "off") or len(args) > 1:
+        await req.reply(
+            rich(
+                _(
+                    "Nothing was changed. /shift on starts your duty, /shift off ends it, and"
+                    " /shift alone says whether you are on duty."
+                )
+            )
+        )
+        return
     mine = [d for d in await rota.on_duty(req.uow) if d.member.id == member.id]
     on_now = bool(mine)
     if word == "on":

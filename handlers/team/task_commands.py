@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.clean_text import words
 from bot.services import conflicts, tasks
 from bot.services.conflicts import conflict_reason
 from bot.text.richtext import bold, rich
@@ -33,7 +34,7 @@ async def task(req: Request, args: list[str]) -> None:
             rich(f"I can't read {args[2]} as a time still to come; try 18:00, 2h or 1h30m.")
         )
         return
-    text = " ".join(args[3:]).strip()
+    text = words(" ".join(args[3:]))
     if len(text) > tasks.MAX_TASK_TEXT:
         await req.reply(rich(f"Please keep a task under {tasks.MAX_TASK_TEXT} characters."))
         return

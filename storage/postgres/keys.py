@@ -16,8 +16,8 @@ from storage.sqlite.keys import INDEX_CONTEXT, opens, sealed_check
 def wrong_key_message(where: str) -> str:
     """What a person reads when the key does not open the database at ``where``."""
     return (
-        f"This encryption key is not the one the database {where} was created with, so nothing"
-        " was started and nothing was changed: reports stored under one key cannot be read with"
+        f"This encryption key is not the current key of the database {where}, so nothing was"
+        " started and nothing was changed: reports stored under one key cannot be read with"
         " another."
     )
 

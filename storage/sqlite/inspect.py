@@ -3,13 +3,13 @@
 It opens the file only if it exists (never creates one), checks the key as the bot would at start
 (storage/sqlite/keys.py, which writes nothing), compares the applied migrations with the packaged
 ones, and counts outbox messages pending for more than a minute. Migrations are not applied here:
-that is ``fsbot run``'s job.
+that is ``fsbot run``'s job. The state and the findings it shares with PostgreSQL's
+(storage/postgres/inspect.py) are in storage/inspection.py.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,19 +18,13 @@ import aiosqlite
 from bot.domain import readiness as r
 from bot.domain.readiness import Finding
 from bot.runtime.crypto import Cipher, EncryptionKeyError
+from storage.inspection import DatabaseState, outbox_findings, schema_findings
 from storage.sqlite import keys as sqlite_keys
 from storage.sqlite.faults import describe, store_fault
 from storage.sqlite.statements import ts
 from storage.sqlite.store import migrations
 
-
-@dataclass
-class DatabaseState:
-    """What the database says: its own findings, and the (platform, user id) pairs marked
-    unreachable after a page bounced (bot/services/reachability.py)."""
-
-    findings: list[Finding] = field(default_factory=list)
-    unreachable: set[tuple[str, str]] = field(default_factory=set)
+__all__ = ["DatabaseState", "inspect"]
 
 
 async def inspect(path: Path, cipher: Cipher, now: datetime) -> DatabaseState:
@@ -59,19 +53,13 @@ async def _read(
         rows = await db.execute_fetchall("SELECT version FROM schema_migrations")
         applied = {int(row[0]) for row in rows}
     packaged = {number for number, _ in migrations()}
-    if applied - packaged:
-        state.findings.append(Finding(r.DATABASE_NEWER, blocking=True))
-    elif packaged - applied:
-        behind = len(packaged - applied)
-        state.findings.append(Finding(r.MIGRATIONS_PENDING, facts={"behind": behind}))
+    state.findings += schema_findings(applied, packaged)
     if "outbox" in tables:
         before = ts(now - timedelta(seconds=r.STUCK_AFTER_SECONDS))
         rows = await db.execute_fetchall(
             "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND created_at < ?", (before,)
         )
-        stuck = int(next(iter(rows))[0])
-        if stuck:
-            state.findings.append(Finding(r.OUTBOX_STUCK, blocking=True, facts={"count": stuck}))
+        state.findings += outbox_findings(int(next(iter(rows))[0]))
     if "identities" in tables:
         rows = await db.execute_fetchall(
             "SELECT platform, user_id FROM identities WHERE unreachable_since IS NOT NULL"

@@ -48,8 +48,8 @@ _PROBES = (
 def wrong_key_message(path: Path) -> str:
     """What a person reads when the key does not open ``path`` (the command adds what to do)."""
     return (
-        f"This encryption key is not the one {path} was created with, so nothing was started"
-        " and nothing was changed: reports stored under one key cannot be read with another."
+        f"This encryption key is not the current key of {path}, so nothing was started and"
+        " nothing was changed: reports stored under one key cannot be read with another."
     )
 
 

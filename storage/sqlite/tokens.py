@@ -19,7 +19,7 @@ class SqliteTokens(Statements):
     async def create_tokens(
         self, audience: str, actions: list[tuple[str, dict[str, Any]]], now: datetime
     ) -> list[str]:
-        tokens = [new_token() for _ in actions]
+        tokens = [new_token(action) for action, _ in actions]
         if actions:  # one statement for a message's buttons, not one each
             self._later_many(
                 "INSERT INTO action_tokens (token, created_at, audience, action, args_enc)"

@@ -71,7 +71,7 @@ async def report(
         if action in marks:
             await answer(marks[action], typed[marks[action]], expect)
         else:  # on Slack a DM greets; /start is Telegram's
-            await bot.step(SAM, "hello" if action == "/start" else action, expect)
+            await (bot.open_dm(SAM) if action == "/start" else bot.step(SAM, action, expect))
     if send:
         await bot.step(SAM, "> Send report", "Your report is in")
     return written

@@ -158,7 +158,7 @@ async def test_an_edit_of_an_addition_or_a_reply_corrects_it_too(
 async def test_edits_of_anything_else_change_nothing_and_are_passed_over_quietly(
     bot: BotApp, fake: FakeTelegram
 ) -> None:
-    hello = fake.push_message(SAM, "hello")
+    hello = fake.push_message(SAM, "/start")
     await said(fake, SAM, "Only the safety team reads a report")
     command = fake.push_message(SAM, "/mycases")
     await said(fake, SAM, "You have no reports I can show")

@@ -104,4 +104,7 @@ async def test_slack_a_press_during_a_7_s_lock_is_acknowledged_in_time_and_becom
 async def _slack_intake(bot: SlackBot) -> None:
     """Slack's intake up to the summary (its steps start with a DM, not /start)."""
     for action, expect in intake_steps():
-        await bot.step(SLACK_SAM, "hello" if action == "/start" else action, expect)
+        if action == "/start":
+            await bot.open_dm(SLACK_SAM)
+        else:
+            await bot.step(SLACK_SAM, action, expect)

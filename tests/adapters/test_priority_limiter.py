@@ -1,12 +1,19 @@
 """Telegram's rate limiter lets a page overtake ordinary messages and still keeps the limit
-(adapters/telegram/priority.py), with the real python-telegram-bot Bot over real HTTP."""
+(adapters/telegram/priority.py), and with the real python-telegram-bot ExtBot over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
+from fakes.telegram_api import FakeTelegram
+from telegram.ext import ExtBot
+from test_telegram import ALICE, SAM
+
+from adapters.telegram.messenger import TelegramMessenger
 from adapters.telegram.priority import ORDINARY, URGENT, PriorityBucket, PriorityRateLimiter
+from bot.ports.events import Address, Outbound
+from bot.text.richtext import Rich, Span
 
 
 async def _call(log: list[tuple[str, float]], name: str) -> bool:
@@ -73,3 +80,29 @@ async def test_groups_are_limited_apart_and_a_cancelled_waiter_does_not_take_a_p
     await asyncio.sleep(0.2)
     assert not same.done()  # one a minute in that group: it waits
     same.cancel()
+
+
+async def test_a_page_sent_through_the_messenger_overtakes_replies_waiting_in_the_limiter() -> None:
+    # The whole way: TelegramMessenger, python-telegram-bot's ExtBot (which drops a falsy
+    # rate_limit_args), our limiter at 2 a second, over HTTP to the fake Bot API.
+    async with FakeTelegram(rate_limits=False) as fake:
+        bot = ExtBot(
+            "123:ABC",
+            base_url=fake.base_url,
+            rate_limiter=PriorityRateLimiter(overall_max_rate=2, urgent_reserve=0),
+        )
+        await bot.initialize()
+        messenger = TelegramMessenger(bot)
+
+        def message(chat: int, text: str, urgent: bool) -> Outbound:
+            return Outbound(Address("telegram", str(chat)), Rich([Span(text)]), urgent=urgent)
+
+        replies = [
+            asyncio.create_task(messenger.send(message(SAM, f"reply {n}", False))) for n in range(6)
+        ]
+        await fake.wait_for(lambda: len(fake.messages(SAM)) >= 2, timeout=10)
+        page = asyncio.create_task(messenger.send(message(ALICE, "page", True)))
+        await asyncio.wait_for(asyncio.gather(page, *replies), timeout=30)
+        await bot.shutdown()
+    order = [params["text"] for name, params in fake.calls if name == "sendMessage"]
+    assert order.index("page") == 2  # after the two that went at once, before the other four

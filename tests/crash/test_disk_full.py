@@ -158,7 +158,10 @@ async def test_slack_report_on_a_full_database_is_refused_kindly_then_taken(
         async with slack_bot(path, fake, team, messengers=[tg.messenger]) as bot:
             account = "He waited for me outside every session and would not let me pass. " * 45
             for action, expect in intake_steps(account=account[:2900]):
-                await bot.step(SLACK_SAM, "hello" if action == "/start" else action, expect)
+                if action == "/start":
+                    await bot.open_dm(SLACK_SAM)
+                else:
+                    await bot.step(SLACK_SAM, action, expect)
             await limit_pages(bot.app.store, await _pages(path))
             fake.fail_next(
                 "chat.postMessage", status=500, error="internal_error", channel=SLACK_LENA

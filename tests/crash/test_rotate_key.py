@@ -98,7 +98,10 @@ def test_rotation_killed_midway_then_after_commit_is_finished_by_running_it_agai
     again = fsbot(
         "run", "--console", cwd=tmp_path, stdin="@sam /mycases\n", env={"FSB_ENCRYPTION_KEY": old}
     )
-    assert again.returncode != 0 and "not the one" in again.stderr
+    assert again.returncode != 0 and "not the current key of" in again.stderr
+    # after a rotation the way back is the current key, never "the key it was created with"
+    assert "Set FSB_ENCRYPTION_KEY to the database's current key" in again.stderr
+    assert "created with" not in again.stderr
     # the old key's check and the sealed new key are gone from the file
     db = sqlite3.connect(database)
     assert db.execute("SELECT COUNT(*) FROM key_rotation").fetchone() == (0,)

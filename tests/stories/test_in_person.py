@@ -9,6 +9,7 @@ async def _in_person(bot: Harness) -> str:
     await bot.say("carol", "/report for")
     assert "taken in person by you" in bot.platform.texts("carol")[-2]
     assert bot.last_text("carol") == "First, is the person in danger right now?"
+    assert bot.platform.last("carol").labels == ["Yes, they are in danger", "No", "Not sure"]
     await bot.press("carol", "No")
     await bot.press("carol", "It happened to me")
     await bot.press("carol", "Named")
@@ -50,6 +51,7 @@ async def test_a_case_nobody_reported_skips_the_reporter_questions(team_bot: Har
     await bot.say("alice", "/case new")
     assert "no participant reported" in bot.platform.texts("alice")[-2]
     assert bot.last_text("alice") == "First, is anyone in danger right now?"
+    assert bot.platform.last("alice").labels == ["Yes, someone is in danger", "No", "Not sure"]
     await bot.press("alice", "No")  # danger; the role question is not asked
     assert "In your own words" in bot.last_text("alice")
     await bot.say("alice", "User:JoD is discussed on the admins' noticeboard for harassment.")

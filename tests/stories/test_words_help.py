@@ -84,17 +84,21 @@ def labels(story: Story, who: str) -> list[str]:
 # -- Help at once: the danger question -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", ["Yes, I'm in danger", "Not sure"])
+@pytest.mark.parametrize("answer", ["Yes", "Not sure"])
 @pytest.mark.parametrize(
-    ("who", "command"),
-    [("sam", "/report"), ("carol", "/report for"), ("alice", "/case new")],
+    ("who", "command", "yes"),
+    [
+        ("sam", "/report", "Yes, I'm in danger"),
+        ("carol", "/report for", "Yes, they are in danger"),
+        ("alice", "/case new", "Yes, someone is in danger"),
+    ],
     ids=["own report", "taken in person", "opened by the team"],
 )
 async def test_danger_alerts_only_on_the_tap_and_says_so_before(
-    story: Story, who: str, command: str, answer: str
+    story: Story, who: str, command: str, yes: str, answer: str
 ) -> None:
     seen = len(story.messages())
-    await story.run(f"@{who} {command}\n> {answer}")
+    await story.run(f"@{who} {command}\n> {yes if answer == 'Yes' else answer}")
     said = story.last(who)
     assert said.startswith("Nobody has been told yet.\n")
     assert NUMBERS in said
@@ -308,7 +312,7 @@ async def test_talk_on_a_report_nobody_took_yet_goes_on_its_pages(story: Story) 
         await story.run(line)
     await story.advance(2 * HOUR)
     await story.run("@sam > I'd like to talk to someone")
-    assert "still waiting for a safety contact" in story.last("sam")
+    assert "still waiting for someone on the safety team" in story.last("sam")
     assert "They asked at a check-in to talk to someone." in story.chat("alice")[-1]
 
 

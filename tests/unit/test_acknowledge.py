@@ -44,7 +44,7 @@ async def test_acknowledge_by_button_assigns_tells_reporter_and_updates_posts(
         kinds = [entry.kind for entry in await tx.audit_for(case.id)]
     assert kinds == ["opened", "paged", "step_paged", "acknowledged"]
     await bot.say("sam", "/mycases")
-    assert f"{code}: picked up by a safety contact" in bot.last_text("sam")
+    assert f"{code}: picked up by the safety team" in bot.last_text("sam")
 
 
 async def test_acknowledge_by_command_does_the_same(bot: Harness) -> None:

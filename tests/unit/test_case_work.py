@@ -118,14 +118,15 @@ async def test_a_reporter_can_add_to_an_open_report_and_the_handler_gets_it(
         bot.last_text("alice")
     )
     await bot.press("sam", "Done")
+    # after Done, words are still never dropped: their one open report takes them, and says so
     await bot.say("sam", "hello again")
-    assert "Only the safety team reads a report" in bot.last_text("sam")  # not added
+    assert f"I've added what you wrote to your report {code}" in bot.last_text("sam")
+    assert bot.last_text("alice") == f"{code} · the reporter added:\nhello again"
     async with bot.app.store.transaction() as tx:
         case = await tx.find_case(code)
         assert case is not None
         report = await tx.get_report(case.report_id)
-    assert report.body.account[-1] == "I remembered: it was also on Tuesday."
-    assert "hello again" not in report.body.account
+    assert report.body.account[-2:] == ["I remembered: it was also on Tuesday.", "hello again"]
 
 
 async def test_cases_lists_mine_waiting_and_others(bot: Harness) -> None:
@@ -175,4 +176,7 @@ async def test_a_reply_to_a_closed_case_message_still_reaches_the_handler(bot: H
     other = dataclasses.replace(bot.event("kim", "hello"), reply_to=picked.ref)
     await bot.app.handle(other)
     await bot.app.flush()
+    # (kim's words are kept in a draft of kim's own, and nobody is told)
     assert "Hi, this is the" in bot.platform.texts("kim")[0]
+    assert "kept what you wrote as the start of a report" in bot.last_text("kim")
+    assert "hello" not in bot.last_text("alice")

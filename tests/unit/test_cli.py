@@ -7,7 +7,7 @@ from pathlib import Path
 from subprocesses import REPORT_SCRIPT, fsbot
 from test_teamfile import THREE_MISTAKES
 
-from bot.config.teamfile import starter_team_text
+from bot.config.teamfile import load_team_file, starter_team_text
 
 
 def test_demo_files_a_report_and_it_is_acknowledged(tmp_path: Path) -> None:
@@ -15,12 +15,13 @@ def test_demo_files_a_report_and_it_is_acknowledged(tmp_path: Path) -> None:
     result = fsbot("demo", "--db", str(tmp_path / "demo.db"), stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Members in this demo: alice (safety_contact), bob (safety_contact), lena (lead)" in out
+    assert "Members of this team: alice (safety_contact), bob (safety_contact), lena (lead)" in out
+    assert "'@lena #team /summary'" in out
     assert "[private chat with alice]\n    A new report needs a safety contact." in out
     assert "acknowledged by Alice Example at" in out
     assert "has picked up your report" in out
     assert "Open cases: 1 (1 acknowledged)" in out
-    assert ": picked up by a safety contact" in out
+    assert ": picked up by the safety team" in out
     assert "Traceback" not in result.stderr
 
 
@@ -64,3 +65,10 @@ def test_run_with_the_init_files_serves_the_console(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[private chat with guest]" in result.stdout
     assert (tmp_path / "fsbot.db").exists()
+    # the help's examples name someone in this team file, not the demo's people
+    team = load_team_file(tmp_path / "team.toml")
+    leads = [m.id for m in team.members if "lead" in m.roles]
+    example = (leads or [m.id for m in team.members])[0]
+    assert f"'@{example} #team /summary'" in result.stdout
+    if "lena" not in [m.id for m in team.members]:
+        assert "lena" not in result.stdout

@@ -124,3 +124,17 @@ def test_a_command_nobody_declared_is_answered_with_a_pointer_to_help(names: lis
 
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(play(Path(folder) / "bot.db"))
+
+
+async def test_every_team_command_answers_a_participant_the_same_way(bot: Harness) -> None:
+    """Whatever team command a participant types, with a real case code, a made-up one or
+    nothing, the answer is one and the same: nothing is learnt about cases or commands."""
+    code = await bot.file_report("sam")
+    answers = set()
+    for command in offered_to(Audience.MEMBER):
+        if Audience.PARTICIPANT in command.audiences or command.slash == "/id":
+            continue
+        for args in ("", f" {code}", " FS-ZZZZ", " new"):
+            await bot.say("kim", command.slash + args)
+            answers.add(bot.last_text("kim"))
+    assert answers == {"That is for the safety team. /report starts a report of your own."}

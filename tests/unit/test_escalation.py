@@ -144,15 +144,18 @@ async def test_an_excluded_member_is_skipped_at_once_with_the_reason(chain: Harn
     assert [kind for _, kind, _ in await chain.audit(code)].count("step_skipped") == 1
 
 
-async def test_a_member_named_in_the_report_is_skipped_and_it_goes_to_the_leads(
+async def test_a_member_named_by_a_single_word_is_skipped_and_the_chain_goes_on_as_usual(
     chain: Harness,
 ) -> None:
+    # "Alice" is her id and a single word: a weak match keeps the report from her but does not
+    # send it above the team (that takes a strong match: tests/stories/test_weak_names.py)
     code = await chain.file_report(who_text="Alice, from the safety team")
     skips = [d for _, kind, d in await chain.audit(code) if kind == "page_skipped"]
     assert {"member": "alice", "reason": "named in the report"} in skips
-    assert pages(chain, "111", code) == pages(chain, "222", code) == 0
-    assert pages(chain, "333", code) == 1
-    assert code in chain.platform.last("999").text  # the external contact
+    assert pages(chain, "111", code) == 0
+    assert pages(chain, "222", code) == 1  # the on-duty step reached nobody: the next one
+    assert pages(chain, "333", code) == 0
+    assert not any(code in text for text in chain.platform.texts("999"))
 
 
 async def test_acknowledge_racing_a_timer_has_exactly_one_outcome(chain: Harness) -> None:

@@ -63,8 +63,9 @@ async def test_a_changed_key_is_refused_and_writes_nothing(tmp_path: Path) -> No
         args += ["--console"] * (command == "run")
         result = fsbot(*args, stdin=stdin, env={**env, "FSB_ENCRYPTION_KEY": wrong})
         assert result.returncode != 0, (command, result.stdout)
-        assert "not the one" in result.stderr and "nothing was changed" in result.stderr
-        assert "Set FSB_ENCRYPTION_KEY back to the key the database was" in result.stderr
+        assert "not the current key of" in result.stderr and "nothing was changed" in result.stderr
+        assert "Set FSB_ENCRYPTION_KEY to the database's current key" in result.stderr
+        assert "created with" not in result.stderr  # untrue after a rotation
         assert "Traceback" not in result.stderr
         assert "[private chat" not in result.stdout
         assert snapshot(data) == before, command  # not a byte, not a -wal file
@@ -173,7 +174,8 @@ def test_init_never_replaces_a_key_a_database_was_created_with(tmp_path: Path) -
     for force in ([], ["--force"]):
         refused = fsbot("init", "--dir", str(tmp_path), *force)
         assert refused.returncode != 0
-        assert "holds the key that" in refused.stderr and "fsbot.db" in refused.stderr
+        assert "holds the key of" in refused.stderr and "fsbot.db" in refused.stderr
+        assert "created with" not in refused.stderr  # untrue after a rotation
         assert "nothing was written" in refused.stderr
         assert snapshot(tmp_path) == kept
 
@@ -198,7 +200,8 @@ def test_the_demo_key_is_for_the_owner_only_and_a_lost_one_is_explained(tmp_path
     assert not (tmp_path / "demo.key").exists()
     (tmp_path / "demo.key").write_text(generate_key())
     wrong = fsbot("demo", "--db", str(db), stdin="@sam /start\n")
-    assert wrong.returncode != 0 and "not the one" in wrong.stderr and "--fresh" in wrong.stderr
+    assert wrong.returncode != 0 and "not the current key of" in wrong.stderr
+    assert "--fresh" in wrong.stderr
     assert fsbot("demo", "--db", str(db), "--fresh", stdin="@sam /start\n").returncode == 0
 
 

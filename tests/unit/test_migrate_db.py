@@ -81,7 +81,7 @@ async def test_a_moved_database_refuses_another_key(
         env = {"FSB_DATABASE": f"sqlite:///{db}", "FSB_ENCRYPTION_KEY": before.key}
         assert (await _migrate_db(url, env)).exit_code == 0
         stranger = Harness(url, key=generate_key())
-        with pytest.raises(Exception, match="not the one"):
+        with pytest.raises(Exception, match="not the current key"):
             await stranger.start()
 
 

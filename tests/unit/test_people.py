@@ -362,3 +362,14 @@ async def test_the_register_is_not_in_the_database_file_in_plaintext(bot: Harnes
         "note-register-8812",
     ):
         assert secret.encode() not in raw, secret
+
+
+async def test_person_add_without_a_name_says_what_it_needs_and_adds_nothing(bot: Harness) -> None:
+    for typed in ("/person add", "/person add   ", '/person add ""', "/person add \u200b"):
+        await bot.say("alice", typed)
+        assert bot.last_text("alice") == (
+            "/person add needs the person's name, then any usernames, e-mail addresses or"
+            ' handles.\nFor example: /person add "Jo Doe" User:JoD jo@example.org'
+        ), typed
+    await bot.say("alice", "/person list")
+    assert "The register is empty" in bot.last_text("alice")

@@ -46,6 +46,15 @@ def test_problems_name_each_field_that_would_be_refused(bot: Harness) -> None:
     assert report_form.problems(bot.app.team, GOOD) == {}
 
 
+def test_invisible_characters_are_no_answer_in_the_form(bot: Harness) -> None:
+    """What happened (the one required answer) of only invisible characters is refused; an
+    optional answer of them is left empty, as if skipped."""
+    invisible = "\u200b\u00ad\u200e "
+    form = {**GOOD, "account": invisible, "when": invisible}
+    assert report_form.problems(bot.app.team, form) == {"account": "Please answer this one."}
+    assert report_form.body_from({**GOOD, "when": invisible}).when == ""
+
+
 async def test_a_submitted_form_creates_the_case_as_the_conversation_does(bot: Harness) -> None:
     await bot.app.handle(replace(bot.event("sam"), form=GOOD))
     await bot.app.flush()
@@ -77,7 +86,7 @@ async def test_home_shows_a_reporter_their_reports_and_a_contact_their_cases(
     await bot.app.handle(replace(bot.event("alice"), chat_id="home:alice", home=True))
     await bot.app.flush()
     sam = bot.platform.last("home:sam")
-    assert f"{code}: picked up by a safety contact" in sam.text
+    assert f"{code}: picked up by the safety team" in sam.text
     assert sam.message.choices[0].link == "report_form"
     alice = bot.platform.last("home:alice").text
     assert "You are on duty now." in alice

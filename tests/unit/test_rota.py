@@ -89,6 +89,22 @@ async def test_shift_on_puts_a_contact_on_duty_until_they_go_off(team: Harness) 
     assert not any(second in t for t in team.platform.texts(BOB))
 
 
+@pytest.mark.parametrize("typed", ["/shift maybe", "/shift on later", "/shift of", "/shift 1"])
+async def test_shift_with_anything_else_says_how_and_changes_nothing(
+    team: Harness, typed: str
+) -> None:
+    await team.say(BOB, typed)
+    assert team.last_text(BOB) == (
+        "Nothing was changed. /shift on starts your duty, /shift off ends it, and /shift alone"
+        " says whether you are on duty."
+    )
+    await team.say(BOB, "/shift")
+    assert "You're not on duty" in team.last_text(BOB)
+    await team.say(ALICE, typed)
+    await team.say(ALICE, "/shift")
+    assert "You're on duty" in team.last_text(ALICE)
+
+
 async def test_participants_cannot_change_the_rota(team: Harness) -> None:
     await team.say("sam", "/shift on")
     assert "That is for the safety team" in team.last_text("sam")

@@ -218,6 +218,17 @@ def test_stats_png_option_and_bad_dates(tmp_path: Path, team_file: Path) -> None
     assert _row(result.stdout, "median") == ["–"]
     assert _row(result.stdout, "2027-W32") == ["0", "0", "–"]  # empty weeks still show
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
+    # an existing file is never overwritten unless asked: nothing printed, nothing written
+    chart.write_bytes(b"my own picture")
+    again = ["stats", "--from", "2027-08-01", "--to", "2027-08-14", "--png", str(chart)]
+    refused = CliRunner().invoke(main, again, env=env)
+    assert refused.exit_code != 0
+    assert f"{chart} exists, so nothing was written. Use --force" in refused.output
+    assert "Reports received" not in refused.output
+    assert chart.read_bytes() == b"my own picture"
+    forced = CliRunner().invoke(main, [*again, "--force"], env=env)
+    assert forced.exit_code == 0, forced.output
+    assert chart.read_bytes().startswith(PNG_SIGNATURE)
     backwards = CliRunner().invoke(
         main, ["stats", "--from", "2027-08-14", "--to", "2027-08-01"], env=env
     )
