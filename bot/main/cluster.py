@@ -1,7 +1,7 @@
 """A bot process's part among several on one PostgreSQL database (part of the composition root).
 
 Every process takes updates (webhooks, Slack, the Telegram poller when it holds that lock: see
-:meth:`Cluster.poll`) and fires the timers it claims first (storage/postgres/timers.py). One
+:meth:`Cluster.poll`) and fires the timers it claims first (storage/sqlite/timers.py, shared). One
 process at a time holds the outbox (:class:`storage.postgres.cluster.SessionLock` named
 ``outbox``) and sends everything: the others' commits wake it by ``NOTIFY``, so a page written by
 any process leaves at once. When the holder dies its lock is free at once; the next holder frees

@@ -27,8 +27,8 @@ from bot.runtime.crypto import Cipher, EncryptionKeyError
 from storage.inspection import DatabaseState, outbox_findings, schema_findings
 from storage.postgres import keys as pg_keys
 from storage.postgres.faults import describe, store_fault
-from storage.postgres.statements import ts
 from storage.postgres.store import migrations, where
+from storage.sqlite.statements import ts
 
 _CONNECT_TIMEOUT = 10  # seconds to wait for the server, as storage/postgres/store.py waits
 # libpq's report when the server answered and refused us (no such database, authentication,

@@ -9,11 +9,8 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from bot.runtime.crypto import Cipher, EncryptionKeyError, WrongKeyError
-
-_CONTEXT = "key_check"
-_KNOWN = "Friendly Space Bot key check v1"
-_INDEX_CONTEXT = "index_key"  # as storage/sqlite/keys.py's INDEX_CONTEXT
+from bot.runtime.crypto import Cipher, WrongKeyError
+from storage.sqlite.keys import INDEX_CONTEXT, opens, sealed_check
 
 
 def wrong_key_message(where: str) -> str:
@@ -40,16 +37,9 @@ async def check(db: AsyncConnection[Any], cipher: Cipher, where: str) -> bool:
     row = await cursor.fetchone()
     if row is None:
         return True
-    if not _opens(cipher, str(row[0])):
+    if not opens(cipher, str(row[0])):
         raise WrongKeyError(wrong_key_message(where))
     return False
-
-
-def _opens(cipher: Cipher, sealed: str) -> bool:
-    try:
-        return cipher.decrypt(sealed, _CONTEXT) == _KNOWN
-    except (EncryptionKeyError, ValueError):
-        return False
 
 
 async def keep_index_key(db: AsyncConnection[Any], cipher: Cipher) -> None:
@@ -59,7 +49,7 @@ async def keep_index_key(db: AsyncConnection[Any], cipher: Cipher) -> None:
     cursor = await db.execute("SELECT index_enc FROM key_check WHERE id = 1")
     row = await cursor.fetchone()
     if row is not None and row[0] is not None:
-        cipher.keep_index_secret(cipher.decrypt(str(row[0]), _INDEX_CONTEXT))
+        cipher.keep_index_secret(cipher.decrypt(str(row[0]), INDEX_CONTEXT))
 
 
 async def seal(db: AsyncConnection[Any], cipher: Cipher) -> None:
@@ -67,5 +57,5 @@ async def seal(db: AsyncConnection[Any], cipher: Cipher) -> None:
     await db.execute(
         "INSERT INTO key_check (id, sealed, created_at) VALUES (1, %s, %s)"
         " ON CONFLICT (id) DO NOTHING",
-        (cipher.encrypt(_KNOWN, _CONTEXT), time.time()),
+        (sealed_check(cipher), time.time()),
     )

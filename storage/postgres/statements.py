@@ -1,7 +1,7 @@
-"""The statements of one PostgreSQL transaction, which every repository module builds on (see
-:class:`storage.postgres.tx.PgTx`): queued writes, reads, BEGIN, COMMIT, ROLLBACK and
-savepoints. The same shape as storage/sqlite/statements.py, so each repository module here reads
-like its SQLite twin.
+"""The statements of one PostgreSQL transaction (see :class:`storage.postgres.tx.PgTx`): queued
+writes, reads, BEGIN, COMMIT, ROLLBACK and savepoints, under the repository modules of
+storage/sqlite/, written once for both stores (:class:`storage.sqlite.statements.Statements`).
+Their SQL is SQLite's, with ``?`` placeholders; :func:`pg_sql` makes it PostgreSQL's.
 
 Writes whose result nobody reads are queued (``_later``) and sent before the next read and before
 COMMIT, in the order they were made, in one pipeline (one trip to the server for all of them);
@@ -13,18 +13,18 @@ the ciphertext of one store is the ciphertext of the other (``fsbot migrate-db``
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection, AsyncCursor
 
-from bot.ports.records import DutyChange
 from bot.runtime.crypto import Cipher
 from storage.postgres.faults import store_fault
+from storage.sqlite.statements import Remembered, Statements
 
 # One writer at a time across every process on the database, as SQLite's write lock gives one
 # writer per file: a transaction takes this advisory lock first, so the core's read-then-write
@@ -33,32 +33,18 @@ from storage.postgres.faults import store_fault
 WRITER_LOCK = 0x46534200  # "FSB\0"
 
 
-def ts(value: datetime) -> float:
-    """A time as the store keeps it: seconds since the epoch (as on SQLite)."""
-    return value.timestamp()
+_IGNORE = "INSERT OR IGNORE INTO "
 
 
-def from_ts(value: float) -> datetime:
-    """A kept time (seconds since the epoch) as an aware UTC datetime."""
-    return datetime.fromtimestamp(value, UTC)
-
-
-@dataclass
-class Remembered:
-    """Small tables read more than once in a transaction (see storage/sqlite/statements.py).
-
-    On PostgreSQL another process may change them at any time, so they are remembered for one
-    transaction only: the store gives each transaction a fresh one.
-    """
-
-    unreachable: frozenset[tuple[str, str]] | None = None
-    duty: tuple[DutyChange, ...] | None = None
-    member_names: dict[str, tuple[str, ...]] | None = None
-
-    def forget(self) -> None:
-        self.unreachable = None
-        self.duty = None
-        self.member_names = None
+@lru_cache(maxsize=2048)
+def pg_sql(sql: str) -> str:
+    """SQLite's SQL (as the repository modules write it) as psycopg runs it: each ``?`` a ``%s``
+    placeholder, each literal ``%`` doubled, and ``INSERT OR IGNORE INTO ...`` as ``INSERT INTO
+    ... ON CONFLICT DO NOTHING`` (which skips a row that breaks a unique key, as SQLite's does).
+    Remembered per SQL text: the same few hundred statements run again and again."""
+    if sql.startswith(_IGNORE):
+        sql = f"INSERT INTO {sql.removeprefix(_IGNORE)} ON CONFLICT DO NOTHING"
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 @dataclass
@@ -69,12 +55,21 @@ class _Queued:
     counted: list[int] = field(default_factory=list)  # rowcount, for a caller that asked
 
 
-class Statements:
-    """The connection, key and remembered tables one transaction works with, and its statements;
-    each repository module is a subclass, and :class:`storage.postgres.tx.PgTx` all of them.
+class PgStatements(Statements):
+    """The connection, key and remembered tables one PostgreSQL transaction works with, and its
+    statements; :class:`storage.postgres.tx.PgTx` is the repository modules over it.
 
-    ``owner`` names this process in leases it takes (storage/postgres/outbox.py).
+    ``owner`` names this process in leases it takes (storage/postgres/outbox.py). The remembered
+    tables are remembered for one transaction only (another process may change them at any
+    time): the store gives each transaction a fresh :class:`Remembered`.
     """
+
+    _ROW_ORDER = "seq"  # member_names' sequence column (SQLite's rowid)
+    _STATE_UNINDEXED = "state"  # served by cases_review (migration 0001) all the same
+    _CLAIM_ROWS = " FOR UPDATE SKIP LOCKED"
+
+    def _wake(self, channel: str) -> None:
+        self.notify.add(channel)
 
     def __init__(
         self,
@@ -88,22 +83,33 @@ class Statements:
         self._remembered = remembered
         self._owner = owner
         self.purged = False  # set by purge_cases: the store vacuums after commit
-        self.notify: set[str] = set()  # channels to NOTIFY at commit (storage/postgres/wakeups.py)
+        # channels to NOTIFY at commit (see _wake; storage/postgres/cluster.py listens)
+        self.notify: set[str] = set()
         self._queue: list[_Queued] = []
         self._outbox_ids: list[int] = []  # drawn ahead (storage/postgres/outbox.py)
 
     def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._queue.append(_Queued(sql, params))
+        self._queue.append(_Queued(pg_sql(sql), params))
 
     def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            self._queue.append(_Queued(sql, rows, many=True))
+            self._queue.append(_Queued(pg_sql(sql), rows, many=True))
 
     def _later_counted(self, sql: str, params: Sequence[Any] = ()) -> list[int]:
         """Queue a write whose row count someone reads after the next :meth:`settle`."""
-        queued = _Queued(sql, params)
+        queued = _Queued(pg_sql(sql), params)
         self._queue.append(queued)
         return queued.counted
+
+    def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
+        return self._changed_one(self._later_counted(sql, params))
+
+    async def _changed_one(self, counted: list[int]) -> bool:
+        if not counted:  # not sent yet: send it (and what was queued before it) now
+            await self.settle()
+        if not counted:
+            raise RuntimeError("the write was not made (its transaction failed)")
+        return counted[0] == 1
 
     async def settle(self) -> None:
         """Send the queued writes, in order, in one pipeline; raise the first one's error."""
@@ -129,7 +135,7 @@ class Statements:
     async def _now(self, sql: str, params: Sequence[Any] = ()) -> AsyncCursor[Any]:
         await self.settle()
         cursor = self._db.cursor()
-        await cursor.execute(sql, params)
+        await cursor.execute(pg_sql(sql), params)
         return cursor
 
     async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
@@ -139,6 +145,16 @@ class Statements:
     async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         cursor = await self._now(sql, params)
         return list(await cursor.fetchall())
+
+    async def _insert_id(self, sql: str, params: tuple[Any, ...]) -> int:
+        row = await self._one(f"{sql} RETURNING id", params)
+        assert row is not None
+        return int(row[0])
+
+    async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
+        # ON CONFLICT: an error would end the whole transaction, not just this statement
+        row = await self._one(f"{sql} ON CONFLICT ({key}) DO NOTHING RETURNING id", params)
+        return None if row is None else int(row[0])
 
     async def begin(self) -> None:
         """BEGIN, then the writer lock (see :data:`WRITER_LOCK`), in one trip to the server."""

@@ -20,9 +20,7 @@ rights) comes out of ``open`` and ``transaction`` as a :class:`bot.ports.StoreFa
 from __future__ import annotations
 
 import asyncio
-import importlib.resources
 import logging
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -38,15 +36,15 @@ from bot.ports.store import StoreFault
 from bot.runtime.crypto import Cipher
 from storage.postgres import keys as pg_keys
 from storage.postgres.faults import describe, store_fault
-from storage.postgres.statements import Remembered
 from storage.postgres.tx import PgTx
+from storage.sqlite.statements import Remembered
+from storage.sqlite.store import migrations as packaged_migrations
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _MIGRATE_LOCK = 0x46534201  # held while migrating, so one process migrates at a time
 _CONNECT_TIMEOUT = 10  # seconds to wait for the server when opening
-# The tables a purge blanks values in (storage/postgres/retention.py).
+# The tables a purge blanks values in (storage/sqlite/retention.py, shared).
 _PURGED_TABLES = (
     "reports",
     "cases",
@@ -61,13 +59,7 @@ _PURGED_TABLES = (
 
 def migrations() -> list[tuple[int, str]]:
     """The packaged PostgreSQL migrations as (number, SQL), in order."""
-    found: list[tuple[int, str]] = []
-    folder = importlib.resources.files("storage.postgres") / "migrations"
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return packaged_migrations("storage.postgres")
 
 
 def where(url: str) -> str:

@@ -1,6 +1,6 @@
 """Each case's audit trail (see :class:`bot.ports.repositories.Audit`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteAudit(Statements):
-    """:class:`bot.ports.repositories.Audit` on SQLite."""
+    """:class:`bot.ports.repositories.Audit` in SQL, for both stores."""
 
     async def add_audit(self, entry: AuditEntry) -> None:
         self._later(

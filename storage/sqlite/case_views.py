@@ -6,7 +6,7 @@ Every query here is plain SQL a PostgreSQL store can run as it is, and each is s
 one member's by handler, changes by ``updated_at``, the report's period by ``created_at``.
 Nothing here reads a report, so nothing is decrypted.
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ _DRILL_PATTERN = DRILL_PREFIX + "%"
 
 
 class SqliteCaseViews(SqliteCases):
-    """:class:`bot.ports.repositories.CaseViews` on SQLite."""
+    """:class:`bot.ports.repositories.CaseViews` in SQL, for both stores."""
 
     async def open_case_counts(self) -> list[CaseCount]:
         rows = await self._all(

@@ -1,12 +1,11 @@
 """Cases, and how a row becomes a :class:`bot.domain.model.Case` and back (see
 :class:`bot.ports.repositories.Cases`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from bot.domain.codes import CODE_PREFIX, DRILL_PREFIX, new_case_code
@@ -24,36 +23,35 @@ _CASE_COLUMNS = (
 
 
 class SqliteCases(Statements):
-    """:class:`bot.ports.repositories.Cases` on SQLite."""
+    """:class:`bot.ports.repositories.Cases` in SQL, for both stores."""
 
     async def add_case(self, new: NewCase) -> Case:
         for _ in range(50):
             code = new_case_code(prefix=DRILL_PREFIX if new.drill else CODE_PREFIX)
-            try:
-                cursor = await self._now(
-                    "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
-                    " disclosure, excluded, policy, reporter_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        code,
-                        new.report_id,
-                        new.severity.value,
-                        CaseState.NEW.value,
-                        _ts(new.created_at),
-                        _ts(new.created_at),
-                        new.disclosure,
-                        json.dumps(new.excluded),
-                        json.dumps(new.policy.to_dict()),
-                        new.reporter_key,
-                    ),
-                )
-            except sqlite3.IntegrityError:
+            case_id = await self._insert_unless_taken(
+                "INSERT INTO cases (code, report_id, severity, state, created_at, updated_at,"
+                " disclosure, excluded, policy, reporter_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    code,
+                    new.report_id,
+                    new.severity.value,
+                    CaseState.NEW.value,
+                    _ts(new.created_at),
+                    _ts(new.created_at),
+                    new.disclosure,
+                    json.dumps(new.excluded),
+                    json.dumps(new.policy.to_dict()),
+                    new.reporter_key,
+                ),
+                "code",
+            )
+            if case_id is None:
                 continue  # code already taken: draw again
-            assert cursor.lastrowid is not None
             # The case as get_case would read it back, without the trip there and back.
             created = from_ts(_ts(new.created_at))
             return Case(
-                id=cursor.lastrowid,
+                id=case_id,
                 code=code,
                 report_id=new.report_id,
                 severity=new.severity,

@@ -11,7 +11,7 @@ from storage.sqlite.statements import Statements
 
 
 class SqliteChatMoves(Statements):
-    """:class:`bot.ports.repositories.ChatMoves` on SQLite."""
+    """:class:`bot.ports.repositories.ChatMoves` in SQL, for both stores."""
 
     async def record_chat_move(self, platform: str, old: str, new: str, now: datetime) -> bool:
         known = await self._all(

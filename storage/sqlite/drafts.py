@@ -1,6 +1,6 @@
 """Conversation drafts (see :class:`bot.ports.repositories.Drafts`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteDrafts(Statements):
-    """:class:`bot.ports.repositories.Drafts` on SQLite."""
+    """:class:`bot.ports.repositories.Drafts` in SQL, for both stores."""
 
     async def load_draft(self, owner: str) -> dict[str, Any] | None:
         row = await self._one("SELECT state_enc FROM drafts WHERE owner_key = ?", (owner,))

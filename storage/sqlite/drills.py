@@ -1,6 +1,6 @@
 """Drills and test pages (see :class:`bot.ports.repositories.Drills`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -25,14 +25,13 @@ class SqliteDrills(Statements):
     async def add_drill(
         self, case_id: int, started_by: str, story: str, started_at: datetime, ends_at: datetime
     ) -> DrillRecord:
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO drills (case_id, started_by, story, started_at, ends_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (case_id, started_by, story, _ts(started_at), _ts(ends_at)),
         )
-        assert cursor.lastrowid is not None
         return DrillRecord(
-            cursor.lastrowid,
+            new_id,
             case_id,
             started_by,
             story,
@@ -63,12 +62,11 @@ class SqliteDrills(Statements):
         return cursor.rowcount == 1
 
     async def add_test_page(self, asked_by: str, paged: str, now: datetime) -> TestPageRecord:
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO test_pages (asked_by, paged, created_at) VALUES (?, ?, ?)",
             (asked_by, paged, _ts(now)),
         )
-        assert cursor.lastrowid is not None
-        return TestPageRecord(cursor.lastrowid, asked_by, paged, from_ts(_ts(now)))
+        return TestPageRecord(new_id, asked_by, paged, from_ts(_ts(now)))
 
     def _page(self, row: Any) -> TestPageRecord:
         return TestPageRecord(

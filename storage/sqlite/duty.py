@@ -1,6 +1,6 @@
 """Duty changes and shift confirmations (see :class:`bot.ports.repositories.Duty`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteDuty(Statements):
-    """:class:`bot.ports.repositories.Duty` on SQLite."""
+    """:class:`bot.ports.repositories.Duty` in SQL, for both stores."""
 
     async def add_duty_change(
         self, member_id: str, on_duty: bool, at: datetime, until: datetime | None

@@ -10,7 +10,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteLanguages(Statements):
-    """:class:`bot.ports.repositories.Languages` on SQLite."""
+    """:class:`bot.ports.repositories.Languages` in SQL, for both stores."""
 
     async def language_of(self, person: str) -> str | None:
         row = await self._one("SELECT language FROM languages WHERE person = ?", (person,))

@@ -1,7 +1,7 @@
 """Team members and the names the platforms show for them (see
 :class:`bot.ports.repositories.Members`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteMembers(Statements):
-    """:class:`bot.ports.repositories.Members` on SQLite."""
+    """:class:`bot.ports.repositories.Members` in SQL, for both stores."""
 
     async def sync_members(self, members: list[dict[str, Any]]) -> None:
         self._remembered.unreachable = None
@@ -30,15 +30,16 @@ class SqliteMembers(Statements):
             )
             for platform, user_id in member["identities"]:
                 self._later(
-                    "INSERT OR REPLACE INTO identities (platform, user_id, member_id)"
-                    " VALUES (?, ?, ?)",
+                    "INSERT INTO identities (platform, user_id, member_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (platform, user_id) DO UPDATE SET member_id = excluded.member_id,"
+                    " unreachable_since = NULL",
                     (platform, user_id, member["id"]),
                 )
 
     async def member_names(self) -> dict[str, list[str]]:
         if self._remembered.member_names is None:
             rows = await self._all(
-                "SELECT member_id, name_enc FROM member_names ORDER BY seen_at, rowid"
+                f"SELECT member_id, name_enc FROM member_names ORDER BY seen_at, {self._ROW_ORDER}"
             )
             found: dict[str, list[str]] = {}
             for member_id, name_enc in rows:

@@ -1,6 +1,6 @@
 """Messages waiting to be sent (see :class:`bot.ports.repositories.Outbox`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ _OUTBOX_COLUMNS = (
 
 
 class SqliteOutbox(Statements):
-    """:class:`bot.ports.repositories.Outbox` on SQLite."""
+    """:class:`bot.ports.repositories.Outbox` on SQLite, and the part of it the PostgreSQL store
+    shares (storage/postgres/outbox.py has its leases)."""
+
+    _next_outbox_id: int | None = None  # see _new_outbox_id
+    # Said where a row is marked sent, retried or failed: frees the lease on it (none on SQLite).
+    _LEASE_FREE = ""
+    # Said after reading a row about to be marked, so no other process changes it meanwhile.
+    _LOCK_ROW = ""
 
     async def enqueue(
         self,
@@ -32,14 +39,8 @@ class SqliteOutbox(Statements):
         now: datetime,
         replaces: int | None = None,
     ) -> int:
-        # The id is drawn here, as SQLite would draw it (one past the largest), so the insert
-        # need not be waited for: this transaction holds the write lock, nobody else inserts.
-        if self._next_outbox_id is None:
-            row = await self._one("SELECT COALESCE(MAX(id), 0) FROM outbox")
-            assert row is not None
-            self._next_outbox_id = int(row[0]) + 1
-        outbox_id = self._next_outbox_id
-        self._next_outbox_id += 1
+        self._wake("fsb_outbox")  # the sender (storage/postgres/cluster.py) hears at commit
+        outbox_id = await self._new_outbox_id()
         self._later(
             "INSERT INTO outbox (id, created_at, case_id, purpose, platform, replaces,"
             " payload_enc, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -55,6 +56,23 @@ class SqliteOutbox(Statements):
             ),
         )
         return outbox_id
+
+    async def _new_outbox_id(self) -> int:
+        """The id the next row will have, drawn here, as SQLite would draw it (one past the
+        largest), so the insert need not be waited for: this transaction holds the write lock,
+        nobody else inserts."""
+        if self._next_outbox_id is None:
+            row = await self._one("SELECT COALESCE(MAX(id), 0) FROM outbox")
+            assert row is not None
+            self._next_outbox_id = int(row[0]) + 1
+        outbox_id = self._next_outbox_id
+        self._next_outbox_id += 1
+        return outbox_id
+
+    @staticmethod
+    def _flag(value: bool) -> Any:
+        """A yes/no as compared with a condition in SQL (SQLite's is 0 or 1)."""
+        return int(value)
 
     def _outbox(self, row: Any) -> OutboxRow:
         message = None
@@ -84,7 +102,7 @@ class SqliteOutbox(Statements):
             " ORDER BY CASE WHEN purpose NOT IN ('page', 'external') THEN 2"
             " WHEN case_id IN (SELECT id FROM cases WHERE code LIKE ?) THEN 1 ELSE 0 END,"
             " id LIMIT ?",
-            (_ts(now), int(channel), EMAIL, int(mail), f"{DRILL_PREFIX}%", limit),
+            (_ts(now), self._flag(channel), EMAIL, self._flag(mail), f"{DRILL_PREFIX}%", limit),
         )
         return [self._outbox(row) for row in rows]
 
@@ -111,14 +129,16 @@ class SqliteOutbox(Statements):
     async def mark_sent(
         self, outbox_id: int, ref: str, now: datetime, purge: bool, revision: int
     ) -> Outbound | None:
-        row = await self._one("SELECT revision, payload_enc FROM outbox WHERE id = ?", (outbox_id,))
+        row = await self._one(
+            f"SELECT revision, payload_enc FROM outbox WHERE id = ?{self._LOCK_ROW}", (outbox_id,)
+        )
         newer = None
         if row is not None and row[0] != revision and row[1] is not None:
             newer = Outbound.from_json(self._cipher.decrypt_json(row[1], "outbox"))
         purge_sql = ", payload_enc = NULL" if purge and newer is None else ""
         self._later(
             f"UPDATE outbox SET status = 'sent', sent_ref = ?, sent_at = ?,"
-            f" attempts = attempts + 1{purge_sql} WHERE id = ?",
+            f" attempts = attempts + 1{self._LEASE_FREE}{purge_sql} WHERE id = ?",
             (ref, _ts(now), outbox_id),
         )
         return newer
@@ -128,14 +148,14 @@ class SqliteOutbox(Statements):
     ) -> None:
         self._later(
             "UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ?"
-            " WHERE id = ?",
+            f"{self._LEASE_FREE} WHERE id = ?",
             (int(counted), _ts(at), error[:200], outbox_id),
         )
 
     async def mark_failed(self, outbox_id: int, error: str) -> None:
         self._later(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
-            " WHERE id = ?",
+            f"{self._LEASE_FREE} WHERE id = ?",
             (error[:200], outbox_id),
         )
 
@@ -149,7 +169,8 @@ class SqliteOutbox(Statements):
     async def release_held(self, now: datetime, platform: str | None = None) -> None:
         self._later(
             "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'"
-            " AND last_error LIKE 'held:%' AND next_attempt_at > ? AND (? IS NULL OR platform = ?)",
+            " AND last_error LIKE 'held:%' AND next_attempt_at > ?"
+            " AND (CAST(? AS TEXT) IS NULL OR platform = ?)",
             (_ts(now), _ts(now), platform, platform),
         )
 
@@ -164,6 +185,6 @@ class SqliteOutbox(Statements):
         row = await self._one(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
             " AND (purpose LIKE 'channel%') = ? AND (platform = ?) = ?",
-            (int(channel), EMAIL, int(mail)),
+            (self._flag(channel), EMAIL, self._flag(mail)),
         )
         return from_ts(row[0]) if row and row[0] is not None else None

@@ -2,7 +2,7 @@
 identities, and external contacts' addresses (an e-mail address refused for good) in
 ``external_refusals``.
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteReachability(Statements):
-    """:class:`bot.ports.repositories.Reachability` on SQLite."""
+    """:class:`bot.ports.repositories.Reachability` in SQL, for both stores."""
 
     async def mark_unreachable(self, platform: str, chat_id: str, now: datetime) -> None:
         self._remembered.unreachable = None

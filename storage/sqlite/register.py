@@ -1,7 +1,7 @@
 """The people-of-concern register and what cases' texts name (see
 :class:`bot.ports.repositories.Register`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteRegister(Statements):
-    """:class:`bot.ports.repositories.Register` on SQLite."""
+    """:class:`bot.ports.repositories.Register` in SQL, for both stores."""
 
     # Keys arrive normalised (bot.identifiers) and are stored only as blind indexes.
     def _blind(self, keys: set[str]) -> list[str]:
@@ -33,16 +33,15 @@ class SqliteRegister(Statements):
         return self._cipher.encrypt_json(entry, "person")
 
     async def add_person(self, person: Person, keys: set[str]) -> int:
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO people (created_at, updated_at, entry_enc) VALUES (?, ?, ?)",
             (_ts(person.created_at), _ts(person.created_at), self._person_entry(person)),
         )
-        assert cursor.lastrowid is not None
         self._later_many(
             "INSERT OR IGNORE INTO person_keys (person_id, key) VALUES (?, ?)",
-            [(cursor.lastrowid, key) for key in self._blind(keys)],
+            [(new_id, key) for key in self._blind(keys)],
         )
-        return cursor.lastrowid
+        return new_id
 
     async def save_person(self, person: Person, now: datetime) -> None:
         self._later(

@@ -1,6 +1,6 @@
 """What people reported (see :class:`bot.ports.repositories.Reports`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _IDS_PER_READ = 500  # ids bound in one statement (SQLite allows 32,766; a few d
 
 
 class SqliteReports(Statements):
-    """:class:`bot.ports.repositories.Reports` on SQLite."""
+    """:class:`bot.ports.repositories.Reports` in SQL, for both stores."""
 
     async def add_report(self, report: Report, reporter_key: str | None) -> int:
         reporter_enc = None
@@ -24,7 +24,7 @@ class SqliteReports(Statements):
                 [report.reporter.platform, report.reporter.user_id, report.reporter.display_name],
                 "reporter",
             )
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO reports (created_at, reporter_key, reporter_enc, body_enc)"
             " VALUES (?, ?, ?, ?)",
             (
@@ -34,8 +34,7 @@ class SqliteReports(Statements):
                 self._cipher.encrypt_json(report.body.to_dict(), "report"),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return new_id
 
     async def get_report(self, report_id: int) -> Report:
         row = await self._one(

@@ -1,6 +1,9 @@
-"""The statements of one SQLite transaction, which every repository module builds on (see
-:class:`storage.sqlite.tx.SqliteTx`): queued writes, reads in one trip, BEGIN, COMMIT, ROLLBACK
-and savepoints, and the small tables kept between transactions.
+"""The statements of one transaction, which every repository module builds on: :class:`Statements`
+says what the modules may use, whichever the database; :class:`SqliteStatements` does it on SQLite
+(see :class:`storage.sqlite.tx.SqliteTx`): queued writes, reads in one trip, BEGIN, COMMIT,
+ROLLBACK and savepoints, and the small tables kept between transactions. The repository modules
+are written once, in SQLite's SQL with ``?`` placeholders; the PostgreSQL store reuses them over
+its own statements (storage/postgres/statements.py), which translate that SQL.
 
 Private values are encrypted by the repository modules, at the edge of the database, so no caller
 can forget to. Encryption contexts bind each value to its table and row kind, so a ciphertext
@@ -11,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -41,6 +44,10 @@ def from_ts(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
+async def _changed_one(write: Awaitable[aiosqlite.Cursor]) -> bool:
+    return (await write).rowcount == 1
+
+
 @dataclass
 class Remembered:
     """Small tables read on nearly every page and written rarely, kept between transactions.
@@ -61,9 +68,79 @@ class Remembered:
         self.member_names = None
 
 
+class Counted(Protocol):
+    """What a write run at once (``_now``) tells: how many rows it changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+
 class Statements:
-    """The connection, key and remembered tables one transaction works with, and its statements;
-    each repository module is a subclass, and :class:`storage.sqlite.tx.SqliteTx` all of them."""
+    """The key, the remembered tables and the statements one transaction works with, whichever the
+    database; each repository module is a subclass. SQL is written as SQLite's, with ``?``
+    placeholders; what differs between the databases is behind the methods and names here.
+    The PostgreSQL store runs the same text through :func:`storage.postgres.statements.pg_sql`,
+    so a ``?`` in it is always a placeholder (never inside a literal), and ``INSERT OR IGNORE
+    INTO`` begins a statement or is not used.
+    """
+
+    _cipher: Cipher
+    _remembered: Remembered
+    purged: bool
+    # The column giving the order rows were added in (SQLite's own rowid; a sequence elsewhere).
+    _ROW_ORDER = "rowid"
+    # The case state column, kept from choosing the state index ("+state" on SQLite: see
+    # storage/sqlite/retention.py).
+    _STATE_UNINDEXED = "+state"
+    # Said after a SELECT of rows this transaction is about to act on, so another process sharing
+    # the database skips them (nothing on SQLite: one writer holds the whole file).
+    _CLAIM_ROWS = ""
+
+    def _wake(self, channel: str) -> None:
+        """Tell whoever waits for rows of ``channel`` ("fsb_outbox", "fsb_timers") of new ones once
+        this transaction commits (nothing on SQLite: its one process looks by itself)."""
+
+    def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Queue a write whose result nobody reads; its error surfaces at :meth:`settle`."""
+        raise NotImplementedError
+
+    def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Queue one write per row of ``rows``."""
+        raise NotImplementedError
+
+    def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
+        """Queue a write; what it gives, once awaited, is whether it changed exactly one row."""
+        raise NotImplementedError
+
+    async def _now(self, sql: str, params: Sequence[Any] = ()) -> Counted:
+        """Run a write now (after what is queued) and tell how many rows it changed."""
+        raise NotImplementedError
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The first row a read gives, or None."""
+        raise NotImplementedError
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Every row a read gives."""
+        raise NotImplementedError
+
+    async def _insert_id(self, sql: str, params: tuple[Any, ...]) -> int:
+        """Run an INSERT of one row now; the id the database gave it."""
+        raise NotImplementedError
+
+    async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
+        """Run an INSERT of one row now, unless the unique column ``key`` already holds its value
+        (then None, and nothing is inserted); the id the database gave it."""
+        raise NotImplementedError
+
+    async def settle(self) -> None:
+        """Wait for the writes not yet waited for; raise the first one's error, if any."""
+        raise NotImplementedError
+
+
+class SqliteStatements(Statements):
+    """The connection, key and remembered tables one SQLite transaction works with, and its
+    statements; :class:`storage.sqlite.tx.SqliteTx` is all the repository modules over it."""
 
     def __init__(
         self,
@@ -80,7 +157,6 @@ class Statements:
         # the WAL file too (see SqliteStore.transaction).
         self.purged = False
         self._writes: list[asyncio.Future[Any]] = []  # see _later
-        self._next_outbox_id: int | None = None  # see enqueue
 
     # Every statement is a task on aiosqlite's one thread, so they run in the order issued. Each
     # trip there and back costs 40-100 us, and a report's commit makes dozens, so a write whose
@@ -94,6 +170,11 @@ class Statements:
     def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self._writes.append(asyncio.ensure_future(self._db.executemany(sql, rows)))
 
+    def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
+        write = asyncio.ensure_future(self._db.execute(sql, params))
+        self._writes.append(write)
+        return asyncio.ensure_future(_changed_one(write))
+
     async def _now(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         return await asyncio.ensure_future(self._db.execute(sql, params))
 
@@ -103,6 +184,17 @@ class Statements:
 
     async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         return list(await asyncio.ensure_future(self._db.execute_fetchall(sql, params)))
+
+    async def _insert_id(self, sql: str, params: tuple[Any, ...]) -> int:
+        cursor = await self._now(sql, params)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
+        try:
+            return await self._insert_id(sql, params)
+        except sqlite3.IntegrityError:
+            return None
 
     async def settle(self) -> None:
         """Wait for the writes not yet waited for; raise the first one's error, if any."""

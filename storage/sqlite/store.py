@@ -46,10 +46,11 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str]]:
-    """The packaged migrations as (number, SQL), in order."""
+def migrations(package: str = "storage.sqlite") -> list[tuple[int, str]]:
+    """The migrations packaged in ``package``'s ``migrations/`` folder (SQLite's by default;
+    storage.postgres has its own) as (number, SQL), in order."""
     found: list[tuple[int, str]] = []
-    folder = importlib.resources.files("storage.sqlite") / "migrations"
+    folder = importlib.resources.files(package) / "migrations"
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:

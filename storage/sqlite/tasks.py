@@ -1,6 +1,6 @@
 """Tasks on a case (see :class:`bot.ports.repositories.Tasks`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -13,18 +13,17 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteTasks(Statements):
-    """:class:`bot.ports.repositories.Tasks` on SQLite."""
+    """:class:`bot.ports.repositories.Tasks` in SQL, for both stores."""
 
     async def add_task(
         self, case_id: int, owner: str, created_by: str, due_at: datetime, text: str, now: datetime
     ) -> int:
-        cursor = await self._now(
+        new_id = await self._insert_id(
             "INSERT INTO tasks (case_id, owner, created_by, created_at, due_at, text_enc)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, owner, created_by, _ts(now), _ts(due_at), self._cipher.encrypt(text, "task")),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return new_id
 
     def _task(self, row: Any) -> Task:
         return Task(

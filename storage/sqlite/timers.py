@@ -1,6 +1,6 @@
 """Deadlines (see :class:`bot.ports.repositories.Timers`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteTimers(Statements):
-    """:class:`bot.ports.repositories.Timers` on SQLite."""
+    """:class:`bot.ports.repositories.Timers` in SQL, for both stores."""
 
     async def add_timer(
         self,
@@ -25,6 +25,7 @@ class SqliteTimers(Statements):
         fence: int,
         key: str | None = None,
     ) -> None:
+        self._wake("fsb_timers")
         self._later(
             "INSERT OR IGNORE INTO timers (due_at, kind, case_id, payload, fence, key)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -32,9 +33,15 @@ class SqliteTimers(Statements):
         )
 
     async def due_timers(self, now: datetime, limit: int = 100) -> list[TimerRow]:
+        # Claimed for this transaction (``_CLAIM_ROWS``): where processes share the database, the
+        # row locks are held until it commits or rolls back, so no other process fires these
+        # timers meanwhile, and a process that dies mid-way gives them up with its connection at
+        # once (the firing is one transaction: nothing half-done to wait out, so a row lock is
+        # the whole lease). Rows another process holds are skipped, not waited for.
         rows = await self._all(
             "SELECT id, due_at, kind, case_id, payload, fence FROM timers"
-            " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?"
+            + self._CLAIM_ROWS,
             (_ts(now), limit),
         )
         return [

@@ -1,6 +1,6 @@
 """Action tokens carried by buttons (see :class:`bot.ports.repositories.Tokens`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.sqlite.statements import ts as _ts
 
 
 class SqliteTokens(Statements):
-    """:class:`bot.ports.repositories.Tokens` on SQLite."""
+    """:class:`bot.ports.repositories.Tokens` in SQL, for both stores."""
 
     async def create_tokens(
         self, audience: str, actions: list[tuple[str, dict[str, Any]]], now: datetime

@@ -1,7 +1,7 @@
 """Counts for the health check and the metrics (see :class:`bot.ports.repositories.Vitals`).
 
-Mixed into :class:`storage.sqlite.tx.SqliteTx`. Read only, and served by the outbox's and the
-timers' ``(status, ...)`` indexes."""
+Mixed into :class:`storage.sqlite.tx.SqliteTx` and :class:`storage.postgres.tx.PgTx`. Read only,
+and served by the outbox's and the timers' ``(status, ...)`` indexes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from storage.sqlite.statements import Statements, from_ts
 
 
 class SqliteVitals(Statements):
-    """:class:`bot.ports.repositories.Vitals` on SQLite."""
+    """:class:`bot.ports.repositories.Vitals` in SQL, for both stores."""
 
     async def vital_signs(self) -> VitalSigns:
         rows = await self._all(
