@@ -27,35 +27,11 @@ from bot.domain.model import Case, Person
 from bot.domain.team import Team
 from bot.ports.events import Inbound
 from bot.services import people, screening
-from bot.text import drill_words
+from bot.text import drill_words, register_words
 from bot.text.reader import _, current
 from bot.text.richtext import Rich, bold, fill, lines, rich
 from handlers.context import Request
 from handlers.team.casework import case_for, handler_or_refuse
-
-
-def usage() -> Rich:
-    """How to use /person, in the reader's language."""
-    return lines(
-        bold(_("The register of people of concern")),
-        _(
-            '/person add "Jo Doe" User:JoD jo@example.org @jodoe'
-            " (or: /person add Jo Doe | User:JoD)"
-        ),
-        _("/person from CODE: add the person a case reports, linked to it"),
-        _("/person flag P-3 watch|banned [until YYYY-MM-DD] [note], /person unflag P-3"),
-        "/person link P-3 CODE, /person P-3, /person list",
-        _("/screen followed by a pasted registration list, or a CSV file with /screen as caption"),
-    )
-
-
-def _name_needed() -> Rich:
-    """The answer to /person add without a name: what it needs, and one example."""
-    return lines(
-        _("/person add needs the person's name, then any usernames, e-mail addresses or handles."),
-        _('For example: /person add "Jo Doe" User:JoD jo@example.org'),
-    )
-
 
 _PERSON_ID = re.compile(r"^p-?(\d{1,9})$|^(\d{1,9})$", re.IGNORECASE)
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
@@ -117,7 +93,7 @@ async def person(req: Request, args: list[str]) -> None:
     elif sub and person_id(sub) is not None:
         await _show(req, member, sub)
     else:
-        await req.reply(usage())
+        await req.reply(register_words.usage())
 
 
 async def _entry(req: Request, member: Member, word: str | None) -> Person | None:
@@ -162,7 +138,7 @@ def _added_text(person: Person, similar: list[str], ignored: list[str]) -> Rich:
 async def _add(req: Request, member: Member, text: str) -> None:
     name, identifiers = parse_add(text)
     if not has_words(name):
-        await req.reply(_name_needed())
+        await req.reply(register_words.name_needed())
         return
     person = await people.add(req.uow, member, name, identifiers)
     ignored = [raw for raw in [name, *identifiers] if identifier_key(raw) is None]

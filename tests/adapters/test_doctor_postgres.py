@@ -24,7 +24,7 @@ from bot.config.teamfile import parse_team_text
 from bot.domain import readiness as r
 from bot.ports.events import Address, Outbound
 from bot.runtime.crypto import Cipher, generate_key
-from bot.text import readiness_words as words
+from bot.text import readiness_reports as reports
 from bot.text.richtext import rich
 from storage.postgres.store import PostgresStore
 
@@ -111,7 +111,7 @@ async def test_a_postgres_database_that_does_not_exist(pg_setup: Setup) -> None:
     pg_setup.settings.database = missing
     found = await pg_setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.DATABASE_FAULT, True)]
-    text = words.full_report(found, {})
+    text = reports.full_report(found, {})
     assert "check that it exists" in text and missing.rsplit("/", 1)[1] in text
 
 
@@ -119,7 +119,7 @@ async def test_an_unreachable_postgres_server(pg_setup: Setup) -> None:
     pg_setup.settings.database = UNREACHABLE
     found = await pg_setup.run()
     assert [(f.kind, f.blocking) for f in found] == [(r.DATABASE_FAULT, True)]
-    text = words.full_report(found, {})
+    text = reports.full_report(found, {})
     assert "127.0.0.1:9/fsbot" in text and "is the server running" in text
     assert "s3cret-pw" not in text
 
