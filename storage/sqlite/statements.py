@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class Counted(Protocol):
     def rowcount(self) -> int: ...
 
 
-class Statements:
+class Statements(ABC):
     """The key, the remembered tables and the statements one transaction works with, whichever the
     database; each repository module is a subclass. SQL is written as SQLite's, with ``?``
     placeholders; what differs between the databases is behind the methods and names here.
@@ -99,43 +100,53 @@ class Statements:
     def _wake(self, channel: str) -> None:
         """Tell whoever waits for rows of ``channel`` ("fsb_outbox", "fsb_timers") of new ones once
         this transaction commits (nothing on SQLite: its one process looks by itself)."""
+        return  # a hook: only PostgreSQL's statements wake anyone
 
+    @abstractmethod
     def _later(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Queue a write whose result nobody reads; its error surfaces at :meth:`settle`."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _later_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Queue one write per row of ``rows``."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _later_changed(self, sql: str, params: Sequence[Any] = ()) -> Awaitable[bool]:
         """Queue a write; what it gives, once awaited, is whether it changed exactly one row."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def _now(self, sql: str, params: Sequence[Any] = ()) -> Counted:
         """Run a write now (after what is queued) and tell how many rows it changed."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         """The first row a read gives, or None."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """Every row a read gives."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def _insert_id(self, sql: str, params: tuple[Any, ...]) -> int:
         """Run an INSERT of one row now; the id the database gave it."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def _insert_unless_taken(self, sql: str, params: tuple[Any, ...], key: str) -> int | None:
         """Run an INSERT of one row now, unless the unique column ``key`` already holds its value
         (then None, and nothing is inserted); the id the database gave it."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def settle(self) -> None:
         """Wait for the writes not yet waited for; raise the first one's error, if any."""
-        raise NotImplementedError
+        ...
 
 
 class SqliteStatements(Statements):
