@@ -72,6 +72,21 @@ def _b(step: str, value: str, label: str) -> Button:
     return button(label, "intake", step=step, value=value)
 
 
+async def keep_account(req: Request, draft: Draft, text: str) -> None:
+    """Add ``text`` to the draft's account (with the message it came in, when, and whether it was
+    forwarded) and save the draft."""
+    event = req.event
+    pieces.add(
+        draft.body,
+        "account",
+        text,
+        ref=event.message_ref,
+        at=req.uow.now,
+        forwarded=event.forwarded,
+    )
+    await save(req, draft)
+
+
 async def prompt(req: Request, draft: Draft) -> None:
     """Ask the current question again (after a restart, a stale button, or a step change)."""
     team = req.uow.team
@@ -293,16 +308,7 @@ async def _add_to_account(req: Request, draft: Draft, text: str) -> bool:
             )
         )
         return False
-    event = req.event
-    pieces.add(
-        draft.body,
-        "account",
-        text,
-        ref=event.message_ref,
-        at=req.uow.now,
-        forwarded=event.forwarded,
-    )
-    await save(req, draft)
+    await keep_account(req, draft, text)
     return True
 
 
@@ -344,16 +350,9 @@ async def on_attachment(req: Request, draft: Draft, reference: str, caption: str
         return
     draft.body.attachments.append(reference)
     if caption:
-        event = req.event
-        pieces.add(
-            draft.body,
-            "account",
-            caption,
-            ref=event.message_ref,
-            at=req.uow.now,
-            forwarded=event.forwarded,
-        )
-    await save(req, draft)
+        await keep_account(req, draft, caption)
+    else:
+        await save(req, draft)
     await req.reply(
         rich(_("Got it, the file is kept with your report. Add more, or press Done.")),
         [_b("account", "done", _("Done"))],

@@ -69,16 +69,7 @@ async def take(req: Request, text: str) -> None:
 
 async def on_text(req: Request, draft: Draft, text: str) -> None:
     """More words while they have not chosen yet: kept with the rest, then the choice again."""
-    event = req.event
-    pieces.add(
-        draft.body,
-        "account",
-        text,
-        ref=event.message_ref,
-        at=req.uow.now,
-        forwarded=event.forwarded,
-    )
-    await intake.save(req, draft)
+    await intake.keep_account(req, draft, text)
     await prompt(req, draft)
 
 
